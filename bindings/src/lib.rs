@@ -1,0 +1,1 @@
+//! Placeholder until the Kotlin bindings issue; see ARCHITECTURE.md.

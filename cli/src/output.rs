@@ -1,0 +1,163 @@
+//! Plain-text tables for the terminal.
+
+use daftar_core::queries::AccountBalance;
+use daftar_core::report::TrialBalance;
+use daftar_core::verify::ChainStatus;
+use daftar_core::{event::hex, Member, Organisation};
+use rust_decimal::Decimal;
+
+/// Pads to a width in characters (not bytes), so Devanagari and Persian line up roughly.
+fn pad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    format!("{s}{}", " ".repeat(width.saturating_sub(n)))
+}
+
+fn rpad(s: &str, width: usize) -> String {
+    let n = s.chars().count();
+    format!("{}{s}", " ".repeat(width.saturating_sub(n)))
+}
+
+/// "Savings of member 3 सुनीता यादव" for a sub-ledger, the plain name otherwise.
+fn account_name(name: &str, member_no: Option<u32>, member: Option<&str>) -> String {
+    match member_no {
+        Some(no) => format!("{name} {no} {}", member.unwrap_or("")),
+        None => name.to_string(),
+    }
+}
+
+pub fn orgs(list: &[Organisation]) -> String {
+    let mut out = String::new();
+    for o in list {
+        out += &format!(
+            "{}  {:<4}  {}  {:<5}  {}\n",
+            o.id,
+            o.kind.as_str(),
+            o.currency.code,
+            o.locale.as_str(),
+            o.name
+        );
+    }
+    out
+}
+
+pub fn members(list: &[Member]) -> String {
+    let mut out = String::new();
+    for m in list {
+        let exited = m
+            .exited_on
+            .map(|d| format!("  exited {d}"))
+            .unwrap_or_default();
+        out += &format!(
+            "{:>4}  {}  {:<9}  joined {}{}  {}\n",
+            m.member_no,
+            pad(&m.name, 24),
+            m.role.as_str(),
+            m.joined_on,
+            exited,
+            m.phone.as_deref().unwrap_or("")
+        );
+    }
+    out
+}
+
+fn side(balance: Decimal) -> String {
+    if balance >= Decimal::ZERO {
+        format!("{balance} Dr")
+    } else {
+        format!("{} Cr", -balance)
+    }
+}
+
+pub fn org_summary(
+    o: &Organisation,
+    members: usize,
+    accounts: &[AccountBalance],
+    seq: u64,
+    hash: &str,
+) -> String {
+    let mut out = format!(
+        "{} ({}, {}, {}, {} calendar)\n  id {}\n  {} members\n  balances:\n",
+        o.name,
+        o.kind.as_str(),
+        o.currency.code,
+        o.locale.as_str(),
+        o.calendar.as_str(),
+        o.id,
+        members
+    );
+    for a in accounts.iter().filter(|a| !a.balance.is_zero()) {
+        out += &format!(
+            "    {:<10} {} {}\n",
+            a.code,
+            pad(
+                &account_name(&a.name, a.member_no, a.member_name.as_deref()),
+                44
+            ),
+            rpad(&side(a.balance), 22)
+        );
+    }
+    out += &format!("  chain head: seq {seq}, hash {}\n", &hash[..16]);
+    out
+}
+
+pub fn trial_balance(tb: &TrialBalance) -> String {
+    let mut out = format!("Trial balance: {} ({})\n", tb.org_name, tb.currency);
+    out += &format!(
+        "{:<10} {} {:>18} {:>18}\n",
+        "account",
+        pad("name", 40),
+        "debit",
+        "credit"
+    );
+    let show = |d: Decimal| {
+        if d.is_zero() {
+            String::new()
+        } else {
+            d.to_string()
+        }
+    };
+    for r in &tb.rows {
+        let name = account_name(&r.name, r.member_no, r.member_name.as_deref());
+        out += &format!(
+            "{:<10} {} {:>18} {:>18}\n",
+            r.code,
+            pad(&name, 40),
+            show(r.debit),
+            show(r.credit)
+        );
+    }
+    out += &format!(
+        "{:<10} {} {:>18} {:>18}\n",
+        "",
+        pad("total", 40),
+        tb.total_debit.to_string(),
+        tb.total_credit.to_string()
+    );
+    out += if tb.is_balanced() {
+        "balanced\n"
+    } else {
+        "NOT BALANCED\n"
+    };
+    out
+}
+
+pub fn chain_line(c: &ChainStatus) -> String {
+    let name = c
+        .org_name
+        .as_deref()
+        .unwrap_or("(organisation row missing)");
+    match &c.problem {
+        None => format!(
+            "ok        {}  {}: {} events, head seq {} hash {}",
+            c.org_id,
+            name,
+            c.events,
+            c.head_seq,
+            &hex(&c.head_hash)[..16]
+        ),
+        Some(p) => format!(
+            "TAMPERED  {}  {}: seq {}: {}",
+            c.org_id, name, p.seq, p.reason
+        ),
+    }
+}

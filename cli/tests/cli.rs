@@ -1,0 +1,228 @@
+//! The `daftar` binary as a user runs it.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn daftar(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_daftar"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8(o.stderr.clone()).unwrap()
+}
+
+fn demo(dir: &Path, name: &str, seed: &str) -> String {
+    let p = dir.join(name).display().to_string();
+    let o = daftar(&["demo", "--db", &p, "--seed", seed]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    p
+}
+
+fn org_ids(db: &str) -> Vec<(String, String)> {
+    let o = daftar(&["orgs", "--db", db]);
+    assert!(o.status.success());
+    stdout(&o)
+        .lines()
+        .map(|l| {
+            let mut parts = l.split_whitespace();
+            let id = parts.next().unwrap().to_string();
+            (id, l.to_string())
+        })
+        .collect()
+}
+
+#[test]
+fn demo_builds_two_shgs_and_a_fund_and_prints_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("demo.daftar").display().to_string();
+    let o = daftar(&["demo", "--db", &p]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "सरस्वती स्वयं सहायता समूह",
+        "صندوق قرض‌الحسنه امید",
+        "INR",
+        "IRR",
+        "chain head: seq",
+        "Cash in hand",
+        "Savings of member 1",
+    ] {
+        assert!(out.contains(needle), "summary lacks {needle}:\n{out}");
+    }
+    let orgs = org_ids(&p);
+    assert_eq!(orgs.len(), 3);
+    assert_eq!(orgs.iter().filter(|(_, l)| l.contains(" shg ")).count(), 2);
+    assert_eq!(
+        orgs.iter()
+            .filter(|(_, l)| l.contains(" fund ") && l.contains("IRR"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn demo_is_deterministic_for_a_seed() {
+    let dir = tempfile::tempdir().unwrap();
+    let heads = |db: &str| {
+        let o = daftar(&["verify", "--db", db]);
+        assert!(o.status.success());
+        stdout(&o)
+    };
+    let a = demo(dir.path(), "a.daftar", "7");
+    let b = demo(dir.path(), "b.daftar", "7");
+    let c = demo(dir.path(), "c.daftar", "8");
+    assert_eq!(heads(&a), heads(&b));
+    assert_ne!(heads(&a), heads(&c));
+}
+
+#[test]
+fn demo_refuses_to_overwrite_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("x.daftar");
+    std::fs::write(&p, "precious notes").unwrap();
+    let ps = p.display().to_string();
+    let o = daftar(&["demo", "--db", &ps]);
+    assert!(!o.status.success());
+    assert!(stderr(&o).contains("--force"), "{}", stderr(&o));
+    assert_eq!(std::fs::read_to_string(&p).unwrap(), "precious notes");
+    let o = daftar(&["demo", "--db", &ps, "--force"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(org_ids(&ps).len(), 3);
+}
+
+#[test]
+fn verify_passes_on_the_demo_with_a_line_per_organisation() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path(), "d.daftar", "1");
+    let o = daftar(&["verify", "--db", &p]);
+    assert_eq!(o.status.code(), Some(0));
+    let out = stdout(&o);
+    assert_eq!(out.lines().count(), 3);
+    assert!(out.lines().all(|l| l.starts_with("ok ")), "{out}");
+}
+
+#[test]
+fn verify_names_the_organisation_seq_and_reason_of_a_tampered_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path(), "t.daftar", "1");
+    let (victim, _) = org_ids(&p).into_iter().next().unwrap();
+    {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        // A forger must first remove the append-only guard.
+        c.execute_batch("DROP TRIGGER events_no_update").unwrap();
+        let n = c
+            .execute(
+                "UPDATE events SET canonical = CAST(replace(CAST(canonical AS TEXT), '\"amount\":', '\"amount\":9') AS BLOB)
+                 WHERE org_id = ?1 AND seq = 20",
+                [&victim],
+            )
+            .unwrap();
+        assert_eq!(n, 1);
+    }
+    let o = daftar(&["verify", "--db", &p]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let out = stdout(&o);
+    let bad: Vec<_> = out.lines().filter(|l| l.starts_with("TAMPERED")).collect();
+    assert_eq!(bad.len(), 1, "{out}");
+    assert!(
+        bad[0].contains(&victim) && bad[0].contains("seq 20"),
+        "{out}"
+    );
+    assert!(bad[0].contains("bytes were changed"), "{out}");
+}
+
+#[test]
+fn verify_reports_a_deleted_event_in_the_middle() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path(), "t.daftar", "1");
+    let (victim, _) = org_ids(&p).into_iter().nth(1).unwrap();
+    {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.execute_batch("PRAGMA foreign_keys = OFF; DROP TRIGGER events_no_delete")
+            .unwrap();
+        c.execute(
+            "DELETE FROM events WHERE org_id = ?1 AND seq = 15",
+            [&victim],
+        )
+        .unwrap();
+    }
+    let o = daftar(&["verify", "--db", &p, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(3));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let broken: Vec<_> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| !c["problem"].is_null())
+        .collect();
+    assert_eq!(broken.len(), 1);
+    assert_eq!(broken[0]["org_id"], victim.as_str());
+    assert_eq!(broken[0]["problem"]["seq"], 16);
+    assert!(broken[0]["problem"]["reason"]
+        .as_str()
+        .unwrap()
+        .contains("event 15 is missing"));
+}
+
+#[test]
+fn trial_balance_totals_are_equal_for_every_demo_organisation() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path(), "tb.daftar", "3");
+    for (id, _) in org_ids(&p) {
+        let o = daftar(&[
+            "report",
+            "trial-balance",
+            "--db",
+            &p,
+            "--org",
+            &id,
+            "--format",
+            "json",
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["total_debit"], v["total_credit"]);
+        assert_ne!(v["total_debit"], "0");
+        let table = stdout(&daftar(&[
+            "report",
+            "trial-balance",
+            "--db",
+            &p,
+            "--org",
+            &id,
+        ]));
+        assert!(table.trim_end().ends_with("balanced"), "{table}");
+    }
+}
+
+#[test]
+fn commands_on_a_missing_book_fail_clearly_and_create_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("nope.daftar").display().to_string();
+    for args in [vec!["verify", "--db", &p], vec!["orgs", "--db", &p]] {
+        let o = daftar(&args);
+        assert_eq!(o.status.code(), Some(1));
+        assert!(stderr(&o).contains("not found"), "{}", stderr(&o));
+    }
+    assert!(!Path::new(&p).exists());
+}
+
+#[test]
+fn an_unknown_organisation_is_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path(), "u.daftar", "1");
+    let o = daftar(&["report", "trial-balance", "--db", &p, "--org", "ffffffff"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stderr(&o).contains("not found: organisation ffffffff"),
+        "{}",
+        stderr(&o)
+    );
+}

@@ -1,0 +1,417 @@
+//! A book: one SQLite file holding one or more organisations. Every write goes
+//! through `Book::execute`: one command, one transaction, one chained event.
+
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, MutexGuard};
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::event::{canonical_json, chain_hash, Event, EventBody, Hash, GENESIS};
+use crate::money::{Currency, RoundingRule};
+use crate::org::{Calendar, FiscalYearStart, Locale, OrgKind, Organisation};
+use crate::{projection, store};
+
+/// The longest actor or device name, in characters.
+pub const MAX_ACTOR_CHARS: usize = 64;
+
+/// Who records a command, from which device, under which client-chosen op_id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CommandMeta {
+    /// Chosen by the caller (UUID v7); a retry with the same op_id is idempotent.
+    pub op_id: Uuid,
+    pub actor: String,
+    pub device: String,
+    /// The device clock, UTC; `None` takes the system clock.
+    pub recorded_at: Option<String>,
+}
+
+impl CommandMeta {
+    /// A meta with a fresh UUID v7 op_id and the system clock.
+    pub fn new(actor: &str, device: &str) -> Self {
+        CommandMeta {
+            op_id: Uuid::now_v7(),
+            actor: actor.to_string(),
+            device: device.to_string(),
+            recorded_at: None,
+        }
+    }
+}
+
+/// What a command did. A retry returns the first outcome with `replayed` set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    pub org_id: Uuid,
+    pub seq: u64,
+    pub hash: Hash,
+    /// The member number, when the command added a member.
+    pub member_no: Option<u32>,
+    pub replayed: bool,
+}
+
+/// The state of an organisation a command needs to validate itself.
+pub(crate) struct OrgContext {
+    pub org: Organisation,
+}
+
+/// An open book. Safe to share between threads: there is one connection, the
+/// single writer, behind a mutex.
+pub struct Book {
+    conn: Mutex<Option<Connection>>,
+    path: PathBuf,
+}
+
+impl Book {
+    /// Opens the book at `path`, creating it if the file does not exist.
+    pub fn open(path: impl AsRef<Path>) -> Result<Book> {
+        let path = path.as_ref().to_path_buf();
+        let conn = store::open(&path)?;
+        Ok(Book {
+            conn: Mutex::new(Some(conn)),
+            path,
+        })
+    }
+
+    /// Opens an existing book; a missing file is NotFound rather than a new book.
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Book> {
+        let p = path.as_ref();
+        if !p.exists() {
+            return Err(Error::not_found(format!("book {}", p.display())));
+        }
+        Book::open(p)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Closes the book. Later calls fail with a Storage error.
+    pub fn close(&self) -> Result<()> {
+        let mut guard = self.lock();
+        if let Some(conn) = guard.take() {
+            conn.close().map_err(|(_, e)| Error::from(e))?;
+        }
+        Ok(())
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Option<Connection>> {
+        // A panic while holding the lock leaves no half-done write (the transaction
+        // rolls back on drop), so a poisoned lock is safe to take over.
+        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Runs `f` with the connection, or fails if the book was closed.
+    pub(crate) fn with_conn<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut guard = self.lock();
+        let conn = guard.as_mut().ok_or_else(|| Error::Storage {
+            reason: "the book is closed".into(),
+        })?;
+        f(conn)
+    }
+
+    /// The one way anything is written. `request` is the command as asked, which
+    /// decides whether a reused op_id is a retry or a conflict; `prepare` validates
+    /// it against the book and returns the event to record.
+    pub(crate) fn execute(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        date: NaiveDate,
+        kind: &str,
+        request: Value,
+        prepare: impl FnOnce(&Transaction<'_>, Option<&OrgContext>) -> Result<EventBody>,
+    ) -> Result<Outcome> {
+        let actor = check_name("actor", &meta.actor)?;
+        let device = check_name("device", &meta.device)?;
+        let recorded_at = match &meta.recorded_at {
+            Some(t) => check_timestamp(t)?,
+            None => now_utc(),
+        };
+        let digest = request_digest(kind, org, date, request)?;
+        self.with_conn(|conn| {
+            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+            if let Some(first) = earlier_outcome(&tx, meta.op_id, &digest)? {
+                return Ok(first);
+            }
+            let ctx = load_org(&tx, org)?.map(|org| OrgContext { org });
+            let body = prepare(&tx, ctx.as_ref())?;
+            debug_assert_eq!(body.kind(), kind);
+            let event = Event {
+                org,
+                op_id: meta.op_id,
+                actor,
+                device,
+                recorded_at,
+                date,
+                body,
+            };
+            let outcome = append(&tx, &event, &digest)?;
+            tx.commit()?;
+            Ok(outcome)
+        })
+    }
+
+    /// Every organisation in the book, by name.
+    pub fn organisations(&self) -> Result<Vec<Organisation>> {
+        self.with_conn(|conn| {
+            let mut st = conn.prepare("SELECT id FROM organisations ORDER BY name, id")?;
+            let ids: Vec<String> = st
+                .query_map([], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let tx = conn.unchecked_transaction()?;
+            ids.iter()
+                .map(|id| {
+                    let u = parse_stored_uuid(id)?;
+                    load_org(&tx, u)?.ok_or_else(|| Error::not_found(format!("organisation {id}")))
+                })
+                .collect()
+        })
+    }
+
+    pub fn organisation(&self, id: Uuid) -> Result<Organisation> {
+        self.with_conn(|conn| {
+            let tx = conn.unchecked_transaction()?;
+            load_org(&tx, id)?.ok_or_else(|| Error::not_found(format!("organisation {id}")))
+        })
+    }
+
+    /// Finds an organisation by its id or a unique prefix of it (as typed in the CLI).
+    pub fn resolve_org(&self, id_or_prefix: &str) -> Result<Uuid> {
+        let p = id_or_prefix.trim().to_ascii_lowercase();
+        if p.len() < 4 {
+            return Err(Error::invalid(
+                "org",
+                "give at least the first 4 characters of the id",
+            ));
+        }
+        let matches: Vec<String> = self.with_conn(|conn| {
+            let mut st = conn.prepare(
+                "SELECT id FROM organisations WHERE substr(id, 1, length(?1)) = ?1 LIMIT 2",
+            )?;
+            let v = st
+                .query_map([&p], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(v)
+        })?;
+        match matches.as_slice() {
+            [one] => parse_stored_uuid(one),
+            [] => Err(Error::not_found(format!("organisation {p}"))),
+            _ => Err(Error::invalid(
+                "org",
+                format!("{p} matches more than one organisation"),
+            )),
+        }
+    }
+
+    /// The latest seq and hash of an organisation's chain.
+    pub fn chain_head(&self, org: Uuid) -> Result<(u64, Hash)> {
+        self.with_conn(|conn| {
+            let tx = conn.unchecked_transaction()?;
+            let head = chain_head(&tx, &org.to_string())?;
+            if head.0 == 0 {
+                return Err(Error::not_found(format!("organisation {org}")));
+            }
+            Ok(head)
+        })
+    }
+
+    /// Number of events in the whole book.
+    pub fn event_count(&self) -> Result<u64> {
+        self.with_conn(|conn| {
+            Ok(conn.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
+        })
+    }
+}
+
+fn request_digest(kind: &str, org: Uuid, date: NaiveDate, request: Value) -> Result<Hash> {
+    let v = serde_json::json!({
+        "kind": kind,
+        "org": org.to_string(),
+        "date": date.to_string(),
+        "request": request,
+    });
+    Ok(Sha256::digest(canonical_json(&v)?).into())
+}
+
+/// If `op_id` was already recorded, the first outcome (same request) or a Conflict.
+fn earlier_outcome(tx: &Transaction<'_>, op_id: Uuid, digest: &Hash) -> Result<Option<Outcome>> {
+    type Row = (String, i64, Vec<u8>, Vec<u8>, Vec<u8>);
+    let row: Option<Row> = tx
+        .query_row(
+            "SELECT org_id, seq, hash, command_digest, canonical FROM events WHERE op_id = ?1",
+            [op_id.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .optional()?;
+    let Some((org, seq, hash, stored_digest, canonical)) = row else {
+        return Ok(None);
+    };
+    if stored_digest != digest {
+        return Err(Error::conflict(format!(
+            "op_id {op_id} was already used for a different command (organisation {org}, seq {seq})"
+        )));
+    }
+    let event = Event::from_canonical_bytes(&canonical)?;
+    Ok(Some(Outcome {
+        org_id: parse_stored_uuid(&org)?,
+        seq: seq as u64,
+        hash: to_hash(&hash)?,
+        member_no: member_no_of(&event.body),
+        replayed: true,
+    }))
+}
+
+/// Appends `event` to its organisation's chain and applies it to the projections.
+fn append(tx: &Transaction<'_>, event: &Event, digest: &Hash) -> Result<Outcome> {
+    let org = event.org.to_string();
+    let (last_seq, prev) = chain_head(tx, &org)?;
+    let seq = last_seq + 1;
+    let canonical = event.canonical_bytes()?;
+    let hash = chain_hash(&prev, seq, &canonical);
+    tx.execute(
+        "INSERT INTO events (org_id, seq, prev_hash, hash, kind, op_id, command_digest, actor,
+             device, recorded_at, business_date, canonical)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            org,
+            seq as i64,
+            &prev[..],
+            &hash[..],
+            event.body.kind(),
+            event.op_id.to_string(),
+            &digest[..],
+            event.actor,
+            event.device,
+            event.recorded_at,
+            event.date.to_string(),
+            canonical,
+        ],
+    )?;
+    projection::apply(tx, seq, event)?;
+    Ok(Outcome {
+        org_id: event.org,
+        seq,
+        hash,
+        member_no: member_no_of(&event.body),
+        replayed: false,
+    })
+}
+
+fn member_no_of(body: &EventBody) -> Option<u32> {
+    match body {
+        EventBody::MemberAdded { member_no, .. } => Some(*member_no),
+        _ => None,
+    }
+}
+
+/// (0, GENESIS) for an organisation with no events yet.
+pub(crate) fn chain_head(conn: &Connection, org: &str) -> Result<(u64, Hash)> {
+    let row: Option<(i64, Vec<u8>)> = conn
+        .query_row(
+            "SELECT seq, hash FROM events WHERE org_id = ?1 ORDER BY seq DESC LIMIT 1",
+            [org],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    match row {
+        Some((seq, h)) => Ok((seq as u64, to_hash(&h)?)),
+        None => Ok((0, GENESIS)),
+    }
+}
+
+pub(crate) fn load_org(conn: &Connection, id: Uuid) -> Result<Option<Organisation>> {
+    type Row = (
+        String,
+        String,
+        String,
+        u32,
+        String,
+        u32,
+        u32,
+        String,
+        String,
+        String,
+    );
+    let row: Option<Row> = conn
+        .query_row(
+            "SELECT kind, name, currency, scale, calendar, fy_start_month, fy_start_day,
+                    locale, rounding, opened_on
+             FROM organisations WHERE id = ?1",
+            [id.to_string()],
+            |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                    r.get(6)?,
+                    r.get(7)?,
+                    r.get(8)?,
+                    r.get(9)?,
+                ))
+            },
+        )
+        .optional()?;
+    let Some((kind, name, currency, scale, calendar, fy_m, fy_d, locale, rounding, opened)) = row
+    else {
+        return Ok(None);
+    };
+    let calendar = Calendar::parse(&calendar)?;
+    Ok(Some(Organisation {
+        id,
+        kind: OrgKind::parse(&kind)?,
+        name,
+        currency: Currency::new(&currency, Some(scale))?,
+        calendar,
+        fiscal_year_start: FiscalYearStart::new(fy_m, fy_d, calendar)?,
+        locale: Locale::parse(&locale)?,
+        rounding: RoundingRule::parse(&rounding)?,
+        opened_on: parse_stored_date(&opened)?,
+    }))
+}
+
+pub(crate) fn parse_stored_uuid(s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|e| Error::Storage {
+        reason: format!("stored id {s:?} is not a UUID: {e}"),
+    })
+}
+
+pub(crate) fn parse_stored_date(s: &str) -> Result<NaiveDate> {
+    s.parse().map_err(|e| Error::Storage {
+        reason: format!("stored date {s:?}: {e}"),
+    })
+}
+
+pub(crate) fn to_hash(b: &[u8]) -> Result<Hash> {
+    b.try_into().map_err(|_| Error::Storage {
+        reason: format!("stored hash has {} bytes, not 32", b.len()),
+    })
+}
+
+fn check_name(field: &str, s: &str) -> Result<String> {
+    crate::text::person_text(field, s, MAX_ACTOR_CHARS)
+}
+
+/// Accepts `YYYY-MM-DDTHH:MM:SSZ`.
+fn check_timestamp(s: &str) -> Result<String> {
+    chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
+        .map_err(|_| Error::invalid("recorded_at", format!("{s:?} is not YYYY-MM-DDTHH:MM:SSZ")))?;
+    Ok(s.to_string())
+}
+
+fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    chrono::DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
+}

@@ -1,0 +1,454 @@
+//! The commands a book keeper issues. Each is one call, one transaction, one event.
+
+use chrono::NaiveDate;
+use rusqlite::{OptionalExtension, Transaction};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::book::{Book, CommandMeta, OrgContext, Outcome};
+use crate::chart::{AccountClass, BANK, CASH, MEMBER_LOANS, MEMBER_SAVINGS};
+use crate::error::{Error, Result};
+use crate::event::EventBody;
+use crate::member::{
+    check_member_no, normalise_name, normalise_phone, MemberChange, NewMember, MAX_MEMBER_NO,
+};
+use crate::money::positive_minor;
+use crate::org::NewOrganisation;
+use crate::text::person_text;
+
+/// The longest narration of a voucher, in characters.
+pub const MAX_NARRATION_CHARS: usize = 200;
+
+/// Where money is received or paid: cash in hand or the bank account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Via {
+    Cash,
+    Bank,
+}
+
+impl Via {
+    pub fn account(self) -> &'static str {
+        match self {
+            Via::Cash => CASH,
+            Via::Bank => BANK,
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "cash" => Ok(Via::Cash),
+            "bank" => Ok(Via::Bank),
+            _ => Err(Error::invalid("via", format!("{s:?} is not cash or bank"))),
+        }
+    }
+}
+
+/// A receipt into, or a payment out of, cash or bank against another account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voucher {
+    pub date: NaiveDate,
+    pub via: Via,
+    /// The other account's code, e.g. `4400` bank interest or `5200` stationery.
+    pub account: String,
+    pub amount: Decimal,
+    pub narration: String,
+}
+
+/// Cash taken to the bank, or drawn from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CashTransfer {
+    pub date: NaiveDate,
+    pub from: Via,
+    pub to: Via,
+    pub amount: Decimal,
+    pub narration: String,
+}
+
+/// A member's savings deposit or withdrawal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SavingsEntry {
+    pub date: NaiveDate,
+    pub member_no: u32,
+    pub via: Via,
+    pub amount: Decimal,
+}
+
+impl Book {
+    /// Creates an organisation with its default chart of accounts.
+    pub fn create_organisation(&self, meta: &CommandMeta, new: NewOrganisation) -> Result<Outcome> {
+        let new = new.validated()?;
+        let request = serde_json::to_value(&new)
+            .map_err(|e| Error::invalid("organisation", e.to_string()))?;
+        self.execute(
+            meta,
+            new.id,
+            new.opened_on,
+            "org.created",
+            request,
+            |_, ctx| {
+                if ctx.is_some() {
+                    return Err(Error::conflict(format!(
+                        "organisation {} already exists",
+                        new.id
+                    )));
+                }
+                Ok(EventBody::OrgCreated(new))
+            },
+        )
+    }
+
+    /// Adds a member with savings and loan sub-ledgers.
+    pub fn add_member(&self, meta: &CommandMeta, org: Uuid, new: NewMember) -> Result<Outcome> {
+        let name = normalise_name(&new.name)?;
+        let phone = new.phone.as_deref().map(normalise_phone).transpose()?;
+        if let Some(no) = new.member_no {
+            check_member_no(no)?;
+        }
+        let request = json!({
+            "member_no": new.member_no, "name": name, "role": new.role,
+            "phone": phone, "joined_on": new.joined_on.to_string(),
+        });
+        self.execute(
+            meta,
+            org,
+            new.joined_on,
+            "member.added",
+            request,
+            |tx, ctx| {
+                let ctx = require_org(ctx, org)?;
+                not_before_opening(ctx, new.joined_on, "joined_on")?;
+                let member_no = match new.member_no {
+                    Some(no) => {
+                        if member_exists(tx, org, no)? {
+                            return Err(Error::conflict(format!(
+                                "member number {no} is already taken in this organisation"
+                            )));
+                        }
+                        no
+                    }
+                    None => {
+                        let max: u32 = tx.query_row(
+                            "SELECT COALESCE(MAX(member_no), 0) FROM members WHERE org_id = ?1",
+                            [org.to_string()],
+                            |r| r.get(0),
+                        )?;
+                        if max >= MAX_MEMBER_NO {
+                            return Err(Error::invalid("member_no", "no member numbers are left"));
+                        }
+                        max + 1
+                    }
+                };
+                Ok(EventBody::MemberAdded {
+                    member_no,
+                    name,
+                    role: new.role,
+                    phone,
+                    joined_on: new.joined_on,
+                })
+            },
+        )
+    }
+
+    /// Changes a member's name, role, phone or exit date.
+    pub fn change_member(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        member_no: u32,
+        date: NaiveDate,
+        mut change: MemberChange,
+    ) -> Result<Outcome> {
+        if change.is_empty() {
+            return Err(Error::invalid("change", "names nothing to change"));
+        }
+        change.name = change.name.as_deref().map(normalise_name).transpose()?;
+        change.phone = change
+            .phone
+            .map(|p| p.as_deref().map(normalise_phone).transpose())
+            .transpose()?;
+        let request = json!({"member_no": member_no, "change": change});
+        self.execute(meta, org, date, "member.changed", request, |tx, ctx| {
+            require_org(ctx, org)?;
+            let (joined, exited) = member_dates(tx, org, member_no)?;
+            if let Some(exit) = change.exited_on {
+                if exited.is_some() {
+                    return Err(Error::conflict(format!("member {member_no} has already exited")));
+                }
+                if exit < joined {
+                    return Err(Error::invalid("exited_on", format!("{exit} is before joining on {joined}")));
+                }
+                let open: i64 = tx.query_row(
+                    "SELECT count(*) FROM accounts WHERE org_id = ?1 AND member_no = ?2 AND balance <> 0",
+                    rusqlite::params![org.to_string(), member_no],
+                    |r| r.get(0),
+                )?;
+                if open > 0 {
+                    return Err(Error::conflict(format!(
+                        "member {member_no} still has savings or a loan; settle them before the exit"
+                    )));
+                }
+            }
+            Ok(EventBody::MemberChanged { member_no, change })
+        })
+    }
+
+    /// Money received into cash or bank, credited to an income, liability or equity account.
+    pub fn record_receipt(&self, meta: &CommandMeta, org: Uuid, v: Voucher) -> Result<Outcome> {
+        self.voucher(meta, org, v, true)
+    }
+
+    /// Money paid from cash or bank, debited to an expense, asset or liability account.
+    pub fn record_payment(&self, meta: &CommandMeta, org: Uuid, v: Voucher) -> Result<Outcome> {
+        self.voucher(meta, org, v, false)
+    }
+
+    fn voucher(&self, meta: &CommandMeta, org: Uuid, v: Voucher, receipt: bool) -> Result<Outcome> {
+        let narration = narration(&v.narration)?;
+        let kind = if receipt {
+            "money.receipt"
+        } else {
+            "money.payment"
+        };
+        let request = json!({
+            "via": v.via, "account": v.account, "amount": v.amount.normalize().to_string(),
+            "narration": narration,
+        });
+        self.execute(meta, org, v.date, kind, request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            not_before_opening(ctx, v.date, "date")?;
+            let amount = positive_minor("amount", v.amount, ctx.org.currency.scale)?;
+            let class = counter_account_class(tx, org, &v.account)?;
+            let allowed: &[AccountClass] = if receipt {
+                &[
+                    AccountClass::Income,
+                    AccountClass::Liability,
+                    AccountClass::Equity,
+                ]
+            } else {
+                &[
+                    AccountClass::Expense,
+                    AccountClass::Asset,
+                    AccountClass::Liability,
+                ]
+            };
+            if !allowed.contains(&class) {
+                return Err(Error::invalid(
+                    "account",
+                    format!(
+                        "{} is an {} account; a {} goes to {}",
+                        v.account,
+                        class.as_str(),
+                        if receipt { "receipt" } else { "payment" },
+                        allowed
+                            .iter()
+                            .map(|c| c.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ));
+            }
+            let (via, account) = (v.via.account().to_string(), v.account.clone());
+            Ok(if receipt {
+                EventBody::Receipt {
+                    via,
+                    account,
+                    amount,
+                    narration,
+                }
+            } else {
+                EventBody::Payment {
+                    via,
+                    account,
+                    amount,
+                    narration,
+                }
+            })
+        })
+    }
+
+    /// Moves money between cash in hand and the bank.
+    pub fn transfer(&self, meta: &CommandMeta, org: Uuid, t: CashTransfer) -> Result<Outcome> {
+        let narration = narration(&t.narration)?;
+        if t.from == t.to {
+            return Err(Error::invalid(
+                "to",
+                "a transfer needs two different accounts",
+            ));
+        }
+        let request = json!({
+            "from": t.from, "to": t.to, "amount": t.amount.normalize().to_string(),
+            "narration": narration,
+        });
+        self.execute(meta, org, t.date, "money.transfer", request, |_, ctx| {
+            let ctx = require_org(ctx, org)?;
+            not_before_opening(ctx, t.date, "date")?;
+            Ok(EventBody::Transfer {
+                from: t.from.account().into(),
+                to: t.to.account().into(),
+                amount: positive_minor("amount", t.amount, ctx.org.currency.scale)?,
+                narration,
+            })
+        })
+    }
+
+    /// A member's savings deposit.
+    pub fn deposit_savings(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        s: SavingsEntry,
+    ) -> Result<Outcome> {
+        self.savings(meta, org, s, true)
+    }
+
+    /// A member's savings withdrawal; never beyond the member's balance.
+    pub fn withdraw_savings(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        s: SavingsEntry,
+    ) -> Result<Outcome> {
+        self.savings(meta, org, s, false)
+    }
+
+    fn savings(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        s: SavingsEntry,
+        deposit: bool,
+    ) -> Result<Outcome> {
+        let kind = if deposit {
+            "savings.deposit"
+        } else {
+            "savings.withdrawal"
+        };
+        let request = json!({
+            "member_no": s.member_no, "via": s.via, "amount": s.amount.normalize().to_string(),
+        });
+        self.execute(meta, org, s.date, kind, request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            let amount = positive_minor("amount", s.amount, ctx.org.currency.scale)?;
+            active_member(tx, org, s.member_no, s.date)?;
+            let (member_no, via) = (s.member_no, s.via.account().to_string());
+            Ok(if deposit {
+                EventBody::SavingsDeposit {
+                    member_no,
+                    via,
+                    amount,
+                }
+            } else {
+                EventBody::SavingsWithdrawal {
+                    member_no,
+                    via,
+                    amount,
+                }
+            })
+        })
+    }
+}
+
+fn require_org(ctx: Option<&OrgContext>, org: Uuid) -> Result<&OrgContext> {
+    ctx.ok_or_else(|| Error::not_found(format!("organisation {org}")))
+}
+
+fn not_before_opening(ctx: &OrgContext, date: NaiveDate, field: &str) -> Result<()> {
+    if date < ctx.org.opened_on {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{date} is before the organisation's books open on {}",
+                ctx.org.opened_on
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn narration(raw: &str) -> Result<String> {
+    if raw.trim().is_empty() {
+        return Ok(String::new());
+    }
+    person_text("narration", raw, MAX_NARRATION_CHARS)
+}
+
+fn member_exists(tx: &Transaction<'_>, org: Uuid, no: u32) -> Result<bool> {
+    Ok(tx
+        .query_row(
+            "SELECT 1 FROM members WHERE org_id = ?1 AND member_no = ?2",
+            rusqlite::params![org.to_string(), no],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+fn member_dates(
+    tx: &Transaction<'_>,
+    org: Uuid,
+    no: u32,
+) -> Result<(NaiveDate, Option<NaiveDate>)> {
+    let row: Option<(String, Option<String>)> = tx
+        .query_row(
+            "SELECT joined_on, exited_on FROM members WHERE org_id = ?1 AND member_no = ?2",
+            rusqlite::params![org.to_string(), no],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (j, e) = row.ok_or_else(|| Error::not_found(format!("member {no}")))?;
+    Ok((
+        crate::book::parse_stored_date(&j)?,
+        e.as_deref()
+            .map(crate::book::parse_stored_date)
+            .transpose()?,
+    ))
+}
+
+/// A member who may transact on `date`: joined by then and not exited.
+pub(crate) fn active_member(
+    tx: &Transaction<'_>,
+    org: Uuid,
+    no: u32,
+    date: NaiveDate,
+) -> Result<()> {
+    let (joined, exited) = member_dates(tx, org, no)?;
+    if let Some(e) = exited {
+        return Err(Error::conflict(format!(
+            "member {no} exited on {e} and cannot transact"
+        )));
+    }
+    if date < joined {
+        return Err(Error::invalid(
+            "date",
+            format!("{date} is before member {no} joined on {joined}"),
+        ));
+    }
+    Ok(())
+}
+
+/// The class of an account a voucher may name: not cash, bank, a header or a
+/// member sub-ledger, which have commands of their own.
+fn counter_account_class(tx: &Transaction<'_>, org: Uuid, code: &str) -> Result<AccountClass> {
+    let row: Option<(String, Option<String>)> = tx
+        .query_row(
+            "SELECT class, parent FROM accounts WHERE org_id = ?1 AND code = ?2",
+            rusqlite::params![org.to_string(), code],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .optional()?;
+    let (class, parent) = row.ok_or_else(|| Error::not_found(format!("account {code}")))?;
+    let header = code == MEMBER_LOANS || code == MEMBER_SAVINGS;
+    if code == CASH || code == BANK || parent.is_some() || header {
+        return Err(Error::invalid(
+            "account",
+            format!(
+                "{code} is moved by its own commands (transfer, savings, loans), not by a voucher"
+            ),
+        ));
+    }
+    AccountClass::parse(&class).ok_or_else(|| Error::Storage {
+        reason: format!("account {code} has an unknown class {class}"),
+    })
+}

@@ -1,0 +1,79 @@
+//! The double-entry ledger: posting a journal entry, keeping running balances,
+//! and refusing any entry that does not balance or that overdraws an account.
+
+use rusqlite::{params, OptionalExtension, Transaction};
+
+use crate::chart::Floor;
+use crate::error::{Error, Result};
+use crate::event::Line;
+use crate::money::from_minor;
+
+/// Posts `lines` as the entry of event `seq`. Called inside the event's transaction.
+pub(crate) fn post(
+    tx: &Transaction<'_>,
+    org: &str,
+    scale: u32,
+    seq: u64,
+    date: &str,
+    narration: &str,
+    lines: &[Line],
+) -> Result<()> {
+    // The entry must balance: checked here in code and again below in SQL.
+    assert!(lines.len() >= 2, "a journal entry has at least two lines");
+    let total = lines
+        .iter()
+        .try_fold(0i64, |acc, l| acc.checked_add(l.amount));
+    if total != Some(0) {
+        return Err(Error::invalid("entry", "postings do not sum to zero"));
+    }
+    tx.execute(
+        "INSERT INTO entries (org_id, seq, business_date, narration) VALUES (?1, ?2, ?3, ?4)",
+        params![org, seq as i64, date, narration],
+    )?;
+    let mut get = tx.prepare_cached(
+        "SELECT balance, floor, name, member_no FROM accounts WHERE org_id = ?1 AND code = ?2",
+    )?;
+    let mut set =
+        tx.prepare_cached("UPDATE accounts SET balance = ?3 WHERE org_id = ?1 AND code = ?2")?;
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO postings (org_id, seq, line, account, amount, balance_after)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for (i, l) in lines.iter().enumerate() {
+        assert!(l.amount != 0, "a posting moves money");
+        let (balance, floor, name, member): (i64, String, String, Option<i64>) = get
+            .query_row(params![org, l.account], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?
+            .ok_or_else(|| Error::not_found(format!("account {}", l.account)))?;
+        // Balances are checked in Rust: SQLite would turn an overflowing sum into a float.
+        let after = balance
+            .checked_add(l.amount)
+            .ok_or_else(|| Error::invalid("amount", "the account balance would overflow"))?;
+        let floor = Floor::parse(&floor).ok_or_else(|| Error::Storage {
+            reason: format!("account {} has an unknown floor", l.account),
+        })?;
+        if !floor.allows(after) {
+            let who = member
+                .map(|m| format!(" of member {m}"))
+                .unwrap_or_default();
+            return Err(Error::InsufficientFunds {
+                account: format!("{} {name}{who}", l.account),
+                balance: from_minor(balance.abs(), scale).to_string(),
+                needed: from_minor(l.amount.abs(), scale).to_string(),
+            });
+        }
+        set.execute(params![org, l.account, after])?;
+        ins.execute(params![
+            org, seq as i64, i as i64, l.account, l.amount, after
+        ])?;
+    }
+    let sum: i64 = tx.query_row(
+        "SELECT COALESCE(SUM(amount), 0) FROM postings WHERE org_id = ?1 AND seq = ?2",
+        params![org, seq as i64],
+        |r| r.get(0),
+    )?;
+    assert_eq!(sum, 0, "entry {seq} of {org} does not balance");
+    Ok(())
+}

@@ -1,0 +1,29 @@
+//! daftar-core: the bookkeeping core of daftar. See ARCHITECTURE.md for the map.
+//!
+//! A `Book` is one SQLite file. Every change is a command that appends one
+//! hash-chained event and updates the projections in the same transaction.
+
+pub mod book;
+pub mod chart;
+pub mod commands;
+pub mod demo;
+pub mod error;
+pub mod event;
+mod ledger;
+pub mod member;
+pub mod money;
+pub mod org;
+mod projection;
+pub mod queries;
+pub mod report;
+mod store;
+pub mod text;
+pub mod verify;
+
+pub use book::{Book, CommandMeta, Outcome};
+pub use commands::{CashTransfer, SavingsEntry, Via, Voucher};
+pub use error::{Error, ErrorCode, Result};
+pub use member::{Member, MemberChange, MemberRole, NewMember};
+pub use money::{Currency, RoundingRule};
+pub use org::{Calendar, FiscalYearStart, Locale, NewOrganisation, OrgKind, Organisation};
+pub use store::SCHEMA_VERSION;

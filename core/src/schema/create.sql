@@ -1,0 +1,99 @@
+-- The current schema, for a new book. Keep in step with the migrations:
+-- tests/migrations.rs checks that a book upgraded from every past version equals this.
+
+-- The event log: the source of truth. Append-only (see the triggers below).
+CREATE TABLE events (
+    org_id          TEXT    NOT NULL,
+    seq             INTEGER NOT NULL CHECK (seq >= 1),
+    prev_hash       BLOB    NOT NULL CHECK (length(prev_hash) = 32),
+    hash            BLOB    NOT NULL CHECK (length(hash) = 32),
+    kind            TEXT    NOT NULL,
+    op_id           TEXT    NOT NULL UNIQUE,
+    -- SHA-256 of the command as asked (not chained): tells a retry from a conflict.
+    command_digest  BLOB    NOT NULL CHECK (length(command_digest) = 32),
+    actor           TEXT    NOT NULL,
+    device          TEXT    NOT NULL,
+    recorded_at     TEXT    NOT NULL,
+    business_date   TEXT    NOT NULL,
+    -- The canonical bytes that the hash covers (docs/chain-format.md).
+    canonical       BLOB    NOT NULL,
+    PRIMARY KEY (org_id, seq)
+) STRICT, WITHOUT ROWID;
+
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+
+-- Projections: rebuilt from the events by replay.
+CREATE TABLE organisations (
+    id                TEXT    PRIMARY KEY,
+    kind              TEXT    NOT NULL,
+    name              TEXT    NOT NULL,
+    currency          TEXT    NOT NULL,
+    scale             INTEGER NOT NULL CHECK (scale BETWEEN 0 AND 6),
+    calendar          TEXT    NOT NULL,
+    fy_start_month    INTEGER NOT NULL,
+    fy_start_day      INTEGER NOT NULL,
+    locale            TEXT    NOT NULL,
+    rounding          TEXT    NOT NULL,
+    opened_on         TEXT    NOT NULL
+) STRICT;
+
+CREATE TABLE members (
+    org_id       TEXT    NOT NULL REFERENCES organisations(id),
+    member_no    INTEGER NOT NULL CHECK (member_no >= 1),
+    name         TEXT    NOT NULL,
+    name_search  TEXT    NOT NULL,
+    role         TEXT    NOT NULL,
+    phone        TEXT,
+    joined_on    TEXT    NOT NULL,
+    exited_on    TEXT,
+    PRIMARY KEY (org_id, member_no)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX members_by_name ON members (org_id, name_search);
+
+CREATE TABLE accounts (
+    org_id     TEXT    NOT NULL REFERENCES organisations(id),
+    code       TEXT    NOT NULL,
+    name       TEXT    NOT NULL,
+    class      TEXT    NOT NULL,
+    floor      TEXT    NOT NULL,
+    -- A member sub-ledger's header (1300, 2100) and member; NULL for other accounts.
+    parent     TEXT,
+    member_no  INTEGER,
+    -- Maintained running balance, debit positive, in minor units.
+    balance    INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (org_id, code),
+    FOREIGN KEY (org_id, member_no) REFERENCES members(org_id, member_no)
+) STRICT, WITHOUT ROWID;
+
+-- One journal entry per money event.
+CREATE TABLE entries (
+    org_id         TEXT    NOT NULL,
+    seq            INTEGER NOT NULL,
+    business_date  TEXT    NOT NULL,
+    narration      TEXT    NOT NULL,
+    PRIMARY KEY (org_id, seq),
+    FOREIGN KEY (org_id, seq) REFERENCES events(org_id, seq)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX entries_by_date ON entries (org_id, business_date, seq);
+
+CREATE TABLE postings (
+    org_id         TEXT    NOT NULL,
+    seq            INTEGER NOT NULL,
+    line           INTEGER NOT NULL,
+    account        TEXT    NOT NULL,
+    amount         INTEGER NOT NULL CHECK (amount <> 0),
+    -- The account's balance after this posting: passbooks read it, not a sum.
+    balance_after  INTEGER NOT NULL,
+    PRIMARY KEY (org_id, seq, line),
+    FOREIGN KEY (org_id, seq) REFERENCES entries(org_id, seq),
+    FOREIGN KEY (org_id, account) REFERENCES accounts(org_id, code)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX postings_by_account ON postings (org_id, account, seq);
+
+CREATE TRIGGER postings_no_update BEFORE UPDATE ON postings
+BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;
+CREATE TRIGGER postings_no_delete BEFORE DELETE ON postings
+BEGIN SELECT RAISE(ABORT, 'postings are append-only'); END;

@@ -1,0 +1,142 @@
+//! Opening a book file: refusing what is not a book, pragmas, schema migrations.
+
+use std::fs::File;
+use std::io::Read;
+use std::path::Path;
+
+use rusqlite::{Connection, OpenFlags};
+
+use crate::error::{Error, Result};
+
+/// The schema version this daftar writes. Bump it with a new migration.
+pub const SCHEMA_VERSION: i64 = 1;
+/// `PRAGMA application_id` of a daftar book: "DAFT".
+pub const APPLICATION_ID: i64 = 0x4441_4654;
+
+const CREATE_SQL: &str = include_str!("schema/create.sql");
+
+/// Upgrades from version `i + 1` to `i + 2`. Empty until the first change after v1.
+const MIGRATIONS: &[&str] = &[];
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Opens (or creates) the book at `path` and brings its schema up to date.
+pub fn open(path: &Path) -> Result<Connection> {
+    let shown = path.display().to_string();
+    let not_a_book = |reason: &str| Error::NotABook {
+        path: shown.clone(),
+        reason: reason.to_string(),
+    };
+    // Look at the file before SQLite does: SQLite would happily write a WAL header
+    // into a file that turns out to be something else.
+    match std::fs::metadata(path) {
+        Ok(m) if m.is_dir() => return Err(not_a_book("it is a directory")),
+        Ok(m) if m.len() > 0 => {
+            let mut head = [0u8; 16];
+            let mut f = File::open(path)?;
+            if m.len() < 100 || f.read_exact(&mut head).is_err() || &head != SQLITE_MAGIC {
+                return Err(not_a_book("it is not an SQLite database"));
+            }
+        }
+        _ => {}
+    }
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_WRITE
+            | OpenFlags::SQLITE_OPEN_CREATE
+            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| match Error::from(e) {
+        Error::Corrupt { reason } => not_a_book(&reason),
+        other => other,
+    })?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+
+    // Read-only checks first; nothing is written to a file we may refuse.
+    let (version, app_id, tables): (i64, i64, i64) = conn.query_row(
+        "SELECT (SELECT user_version FROM pragma_user_version),
+                (SELECT application_id FROM pragma_application_id),
+                (SELECT count(*) FROM sqlite_schema)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    if version == 0 && tables > 0 {
+        return Err(not_a_book("it is another program's SQLite database"));
+    }
+    if version > 0 && app_id != APPLICATION_ID {
+        return Err(not_a_book("it is another program's SQLite database"));
+    }
+    if version > SCHEMA_VERSION {
+        return Err(Error::SchemaTooNew {
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if version > 0 {
+        let ok: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+        if ok != "ok" {
+            return Err(Error::Corrupt { reason: ok });
+        }
+    }
+
+    // WAL with synchronous=FULL: a committed entry is on disk before commit returns.
+    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::Storage {
+            reason: format!("could not switch the book to WAL (got {mode})"),
+        });
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = 2;",
+    )?;
+    migrate(&conn, version)?;
+    Ok(conn)
+}
+
+fn migrate(conn: &Connection, from: i64) -> Result<()> {
+    if from == SCHEMA_VERSION {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    if from == 0 {
+        tx.execute_batch(CREATE_SQL)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+    } else {
+        for step in &MIGRATIONS[(from - 1) as usize..] {
+            tx.execute_batch(step)?;
+        }
+    }
+    tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+    tx.commit()?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_reach_the_current_version() {
+        assert_eq!(MIGRATIONS.len() as i64, SCHEMA_VERSION - 1);
+    }
+
+    #[test]
+    fn a_new_book_uses_wal_full_sync_foreign_keys_and_memory_temp_store() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = open(&dir.path().join("b.daftar")).unwrap();
+        let get = |p: &str| -> String {
+            conn.query_row(&format!("PRAGMA {p}"), [], |r| {
+                r.get::<_, rusqlite::types::Value>(0)
+            })
+            .map(|v| format!("{v:?}"))
+            .unwrap()
+        };
+        assert_eq!(get("journal_mode"), "Text(\"wal\")");
+        assert_eq!(get("synchronous"), "Integer(2)");
+        assert_eq!(get("foreign_keys"), "Integer(1)");
+        assert_eq!(get("temp_store"), "Integer(2)");
+        assert_eq!(get("user_version"), format!("Integer({SCHEMA_VERSION})"));
+    }
+}

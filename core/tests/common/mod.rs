@@ -1,0 +1,131 @@
+//! Helpers shared by the integration tests.
+#![allow(dead_code)]
+
+use std::path::Path;
+use std::str::FromStr;
+
+use chrono::NaiveDate;
+use daftar_core::*;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+pub fn date(s: &str) -> NaiveDate {
+    s.parse().unwrap()
+}
+
+pub fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+pub fn meta() -> CommandMeta {
+    CommandMeta {
+        op_id: Uuid::now_v7(),
+        actor: "tester".into(),
+        device: "test-device".into(),
+        recorded_at: Some("2025-04-01T10:00:00Z".into()),
+    }
+}
+
+pub fn new_org(kind: OrgKind, currency: &str) -> NewOrganisation {
+    let persian = currency == "IRR";
+    NewOrganisation {
+        id: Uuid::now_v7(),
+        kind,
+        name: if persian {
+            "صندوق نمونه".into()
+        } else {
+            "आशा स्वयं सहायता समूह".into()
+        },
+        currency: Currency::new(currency, None).unwrap(),
+        calendar: if persian {
+            Calendar::Persian
+        } else {
+            Calendar::Gregorian
+        },
+        fiscal_year_start: if persian {
+            FiscalYearStart { month: 1, day: 1 }
+        } else {
+            FiscalYearStart { month: 4, day: 1 }
+        },
+        locale: if persian { Locale::FaIr } else { Locale::HiIn },
+        rounding: RoundingRule::default(),
+        opened_on: date("2025-04-01"),
+    }
+}
+
+pub fn member(name: &str) -> NewMember {
+    NewMember {
+        member_no: None,
+        name: name.into(),
+        role: MemberRole::Member,
+        phone: None,
+        joined_on: date("2025-04-01"),
+    }
+}
+
+/// An SHG in INR with `n` members, each with `savings` deposited in cash.
+pub fn shg_with_members(book: &Book, n: u32, savings: &str) -> Uuid {
+    let org = new_org(OrgKind::Shg, "INR");
+    let id = org.id;
+    book.create_organisation(&meta(), org).unwrap();
+    for i in 0..n {
+        book.add_member(&meta(), id, member(&format!("सदस्य {i}")))
+            .unwrap();
+        if dec(savings) > Decimal::ZERO {
+            book.deposit_savings(&meta(), id, deposit(i + 1, savings))
+                .unwrap();
+        }
+    }
+    id
+}
+
+pub fn deposit(member_no: u32, amount: &str) -> SavingsEntry {
+    SavingsEntry {
+        date: date("2025-04-08"),
+        member_no,
+        via: Via::Cash,
+        amount: dec(amount),
+    }
+}
+
+pub fn voucher(via: Via, account: &str, amount: &str) -> Voucher {
+    Voucher {
+        date: date("2025-04-08"),
+        via,
+        account: account.into(),
+        amount: dec(amount),
+        narration: "test".into(),
+    }
+}
+
+/// Every row of every table of the book, in a fixed order: two equal snapshots
+/// mean the book did not change.
+pub fn snapshot(path: &Path) -> String {
+    let conn =
+        rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+            .unwrap();
+    let tables: Vec<String> = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let mut out = String::new();
+    for t in tables {
+        out += &format!("== {t}\n");
+        let mut st = conn
+            .prepare(&format!("SELECT * FROM {t} ORDER BY 1, 2, 3"))
+            .unwrap();
+        let cols = st.column_count();
+        let mut rows = st.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let vals: Vec<String> = (0..cols)
+                .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                .collect();
+            out += &vals.join("|");
+            out.push('\n');
+        }
+    }
+    out
+}

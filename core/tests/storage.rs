@@ -1,0 +1,179 @@
+//! Opening books: creation, refusal of files that are not books, schema versions.
+
+mod common;
+
+use common::*;
+use daftar_core::*;
+
+fn book_path() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("book.daftar");
+    (dir, p)
+}
+
+#[test]
+fn a_missing_file_becomes_a_new_empty_book() {
+    let (_d, p) = book_path();
+    let book = Book::open(&p).unwrap();
+    assert!(p.exists());
+    assert_eq!(book.event_count().unwrap(), 0);
+    assert!(book.organisations().unwrap().is_empty());
+}
+
+#[test]
+fn open_existing_refuses_a_missing_file_without_creating_it() {
+    let (_d, p) = book_path();
+    let e = Book::open_existing(&p).err().unwrap();
+    assert_eq!(e.code(), ErrorCode::NotFound);
+    assert!(!p.exists());
+}
+
+#[test]
+fn a_committed_entry_is_there_after_reopening() {
+    let (_d, p) = book_path();
+    let book = Book::open(&p).unwrap();
+    let org = shg_with_members(&book, 1, "100");
+    let head = book.chain_head(org).unwrap();
+    drop(book);
+    let book = Book::open(&p).unwrap();
+    assert_eq!(book.chain_head(org).unwrap(), head);
+    assert_eq!(book.balance(org, "1100").unwrap(), dec("100.00"));
+}
+
+fn assert_refused_untouched(p: &std::path::Path, code: ErrorCode) {
+    let before = std::fs::read(p).unwrap();
+    let e = Book::open(p).err().expect("the file must be refused");
+    assert_eq!(e.code(), code, "{e}");
+    assert_eq!(
+        std::fs::read(p).unwrap(),
+        before,
+        "the refused file was changed"
+    );
+    assert!(!std::path::Path::new(&format!("{}-wal", p.display())).exists());
+}
+
+#[test]
+fn a_text_file_is_refused_and_left_untouched() {
+    let (_d, p) = book_path();
+    std::fs::write(&p, "members,savings\nSita,100\n".repeat(20)).unwrap();
+    assert_refused_untouched(&p, ErrorCode::NotABook);
+}
+
+#[test]
+fn a_short_file_is_refused_and_left_untouched() {
+    let (_d, p) = book_path();
+    std::fs::write(&p, b"SQLite format 3\0").unwrap();
+    assert_refused_untouched(&p, ErrorCode::NotABook);
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused_and_left_untouched() {
+    let (_d, p) = book_path();
+    {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.execute_batch("CREATE TABLE contacts (name TEXT); INSERT INTO contacts VALUES ('x');")
+            .unwrap();
+    }
+    assert_refused_untouched(&p, ErrorCode::NotABook);
+}
+
+#[test]
+fn a_corrupt_book_is_refused_and_left_untouched() {
+    let (_d, p) = book_path();
+    {
+        let book = Book::open(&p).unwrap();
+        shg_with_members(&book, 3, "50");
+        book.close().unwrap();
+    }
+    // Checkpointed on close: scribble over the second page, where tables live.
+    let mut bytes = std::fs::read(&p).unwrap();
+    assert!(bytes.len() > 8192);
+    for b in &mut bytes[4096 + 8..4096 + 400] {
+        *b = 0xA5;
+    }
+    std::fs::write(&p, &bytes).unwrap();
+    assert_refused_untouched(&p, ErrorCode::Corrupt);
+}
+
+#[test]
+fn a_book_from_a_newer_daftar_is_refused() {
+    let (_d, p) = book_path();
+    Book::open(&p).unwrap().close().unwrap();
+    {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.pragma_update(None, "user_version", SCHEMA_VERSION + 1)
+            .unwrap();
+    }
+    let e = Book::open(&p).err().unwrap();
+    assert_eq!(e.code(), ErrorCode::SchemaTooNew);
+    assert!(e.to_string().contains("upgrade daftar"), "{e}");
+}
+
+fn schema_of(p: &std::path::Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(p).unwrap();
+    let mut st = c
+        .prepare("SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY type, name")
+        .unwrap();
+    let mut v: Vec<String> = st
+        .query_map([], |r| {
+            let sql: Option<String> = r.get(3)?;
+            let sql = sql
+                .unwrap_or_default()
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            Ok(format!(
+                "{}|{}|{}|{sql}",
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for p in ["user_version", "application_id"] {
+        v.push(format!(
+            "{p}={}",
+            c.query_row(&format!("PRAGMA {p}"), [], |r| r.get::<_, i64>(0))
+                .unwrap()
+        ));
+    }
+    v
+}
+
+#[test]
+fn a_book_upgraded_through_every_migration_equals_a_fresh_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = dir.path().join("fresh.daftar");
+    Book::open(&fresh).unwrap().close().unwrap();
+
+    // Each past schema, frozen as it shipped, upgraded by opening it.
+    let past = [(1, include_str!("fixtures/schema-v1.sql"))];
+    for (version, sql) in past {
+        let old = dir.path().join(format!("v{version}.daftar"));
+        {
+            let c = rusqlite::Connection::open(&old).unwrap();
+            c.execute_batch(sql).unwrap();
+            c.pragma_update(None, "user_version", version).unwrap();
+            c.pragma_update(None, "application_id", 0x4441_4654)
+                .unwrap();
+        }
+        Book::open(&old).unwrap().close().unwrap();
+        assert_eq!(
+            schema_of(&old),
+            schema_of(&fresh),
+            "upgrade from v{version}"
+        );
+    }
+}
+
+#[test]
+fn a_closed_book_refuses_calls_with_a_clear_error() {
+    let (_d, p) = book_path();
+    let book = Book::open(&p).unwrap();
+    book.close().unwrap();
+    let e = book.organisations().unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Storage);
+    assert!(e.to_string().contains("closed"));
+}

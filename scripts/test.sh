@@ -1,0 +1,11 @@
+#!/usr/bin/env bash
+# Every test of the project: formatting, lints, and the whole workspace's tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+echo "== cargo clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+echo "== cargo test"
+cargo test --workspace --locked
