@@ -59,7 +59,19 @@ pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
     if t.is_empty() {
         return Err(Error::invalid(field, "is empty"));
     }
-    Decimal::from_str(t).map_err(|_| Error::invalid(field, format!("{t:?} is not a number")))
+    // A strict grammar: an optional sign, digits, and an optional fraction. Decimal's
+    // own parser also takes exponents and underscores, which a person never means.
+    let digits = t.strip_prefix(['-', '+']).unwrap_or(t);
+    let (int, frac) = digits.split_once('.').unwrap_or((digits, ""));
+    let well_formed = !int.is_empty()
+        && int.bytes().all(|b| b.is_ascii_digit())
+        && frac.bytes().all(|b| b.is_ascii_digit())
+        && !(digits.contains('.') && frac.is_empty());
+    if !well_formed {
+        return Err(Error::invalid(field, format!("{t:?} is not a number")));
+    }
+    Decimal::from_str(t)
+        .map_err(|_| Error::invalid(field, format!("{t:?} is too long or too precise a number")))
 }
 
 /// Converts a decimal to minor units of a currency with `scale`, refusing any
@@ -248,13 +260,22 @@ mod tests {
 
     #[test]
     fn text_that_is_not_a_number_is_refused() {
-        for t in ["abc", "", "12,50", "1e3", "NaN"] {
+        for t in [
+            "abc", "", "12,50", "1e3", "1_000", "NaN", "1.", ".5", "--1", "1.2.3",
+        ] {
             let e = parse_decimal("amount", t).unwrap_err();
             assert!(
                 matches!(e, Error::InvalidInput { ref field, .. } if field == "amount"),
                 "{t}"
             );
         }
+    }
+
+    #[test]
+    fn plain_decimal_text_parses() {
+        assert_eq!(parse_decimal("amount", " 12.50 ").unwrap(), d("12.50"));
+        assert_eq!(parse_decimal("amount", "-3").unwrap(), d("-3"));
+        assert_eq!(parse_decimal("amount", "+7.0").unwrap(), d("7"));
     }
 
     #[test]
