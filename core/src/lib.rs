@@ -10,6 +10,7 @@ pub mod demo;
 pub mod error;
 pub mod event;
 mod ledger;
+pub mod loan;
 pub mod member;
 pub mod money;
 pub mod org;
