@@ -14,6 +14,7 @@ use crate::error::{Error, Result};
 use crate::event::{canonical_json, chain_hash, Event, EventBody, Hash, GENESIS};
 use crate::money::{Currency, RoundingRule};
 use crate::org::{Calendar, FiscalYearStart, Locale, OrgKind, Organisation};
+use crate::policy::{load_policy, role_of, ActorRole, Policy};
 use crate::{projection, store};
 
 /// The longest actor or device name, in characters.
@@ -48,14 +49,18 @@ pub struct Outcome {
     pub org_id: Uuid,
     pub seq: u64,
     pub hash: Hash,
-    /// The member number, when the command added a member.
-    pub member_no: Option<u32>,
+    /// The number the command gave: a new member's, meeting's or loan's.
+    pub number: Option<u32>,
     pub replayed: bool,
 }
 
 /// The state of an organisation a command needs to validate itself.
 pub(crate) struct OrgContext {
     pub org: Organisation,
+    pub policy: Policy,
+    /// The actor recording the command, and their role in this organisation.
+    pub actor: String,
+    pub role: ActorRole,
 }
 
 /// An open book. Safe to share between threads: there is one connection, the
@@ -137,7 +142,25 @@ impl Book {
             if let Some(first) = earlier_outcome(&tx, meta.op_id, &digest)? {
                 return Ok(first);
             }
-            let ctx = load_org(&tx, org)?.map(|org| OrgContext { org });
+            let ctx = match load_org(&tx, org)? {
+                None => None,
+                Some(o) => {
+                    let role = role_of(&tx, org, &actor)?;
+                    if role == ActorRole::Auditor {
+                        return Err(Error::PermissionDenied {
+                            reason: format!(
+                                "{actor} is an auditor of this organisation and may only read"
+                            ),
+                        });
+                    }
+                    Some(OrgContext {
+                        policy: load_policy(&tx, org)?,
+                        org: o,
+                        actor: actor.clone(),
+                        role,
+                    })
+                }
+            };
             let body = prepare(&tx, ctx.as_ref())?;
             debug_assert_eq!(body.kind(), kind);
             let event = Event {
@@ -260,7 +283,7 @@ fn earlier_outcome(tx: &Transaction<'_>, op_id: Uuid, digest: &Hash) -> Result<O
         org_id: parse_stored_uuid(&org)?,
         seq: seq as u64,
         hash: to_hash(&hash)?,
-        member_no: member_no_of(&event.body),
+        number: number_of(&event.body),
         replayed: true,
     }))
 }
@@ -296,14 +319,18 @@ fn append(tx: &Transaction<'_>, event: &Event, digest: &Hash) -> Result<Outcome>
         org_id: event.org,
         seq,
         hash,
-        member_no: member_no_of(&event.body),
+        number: number_of(&event.body),
         replayed: false,
     })
 }
 
-fn member_no_of(body: &EventBody) -> Option<u32> {
+fn number_of(body: &EventBody) -> Option<u32> {
     match body {
         EventBody::MemberAdded { member_no, .. } => Some(*member_no),
+        EventBody::MeetingOpened { meeting_no } => Some(*meeting_no),
+        EventBody::LoanApplied { loan_no, .. } | EventBody::FacilityReceived { loan_no, .. } => {
+            Some(*loan_no)
+        }
         _ => None,
     }
 }

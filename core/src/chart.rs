@@ -95,6 +95,22 @@ pub const CASH: &str = "1100";
 pub const BANK: &str = "1200";
 pub const MEMBER_LOANS: &str = "1300";
 pub const MEMBER_SAVINGS: &str = "2100";
+pub const MEMBER_VOLUNTARY: &str = "2110";
+pub const CIF_PAYABLE: &str = "2200";
+pub const BANK_LOANS: &str = "2300";
+pub const REVOLVING_FUND: &str = "3100";
+pub const OPENING_EQUITY: &str = "3900";
+pub const LOAN_INTEREST: &str = "4100";
+pub const LOAN_PENALTIES: &str = "4200";
+pub const ABSENCE_FINES: &str = "4210";
+pub const MEMBERSHIP_FEES: &str = "4300";
+pub const CASH_EXCESS: &str = "4800";
+pub const BORROWING_INTEREST: &str = "5500";
+pub const WRITE_OFFS: &str = "5600";
+pub const CASH_SHORTAGE: &str = "5800";
+
+/// The member sub-ledger headers, in the order `member_accounts` creates them.
+pub const MEMBER_HEADERS: [&str; 3] = [MEMBER_LOANS, MEMBER_SAVINGS, MEMBER_VOLUNTARY];
 
 fn acc(code: &str, name: &'static str, class: AccountClass) -> AccountSpec {
     AccountSpec {
@@ -109,6 +125,10 @@ fn acc(code: &str, name: &'static str, class: AccountClass) -> AccountSpec {
 /// The accounts every new organisation of `kind` starts with.
 pub fn default_chart(kind: OrgKind) -> Vec<AccountSpec> {
     use AccountClass::*;
+    let header = |code: &str, name: &'static str, class| AccountSpec {
+        member_header: true,
+        ..acc(code, name, class)
+    };
     let mut v = vec![
         AccountSpec {
             floor: Floor::DebitNonNegative,
@@ -118,29 +138,37 @@ pub fn default_chart(kind: OrgKind) -> Vec<AccountSpec> {
             floor: Floor::DebitNonNegative,
             ..acc(BANK, "Bank account", Asset)
         },
-        AccountSpec {
-            member_header: true,
-            ..acc(MEMBER_LOANS, "Loans to members", Asset)
-        },
-        AccountSpec {
-            member_header: true,
-            ..acc(MEMBER_SAVINGS, "Members' savings", Liability)
-        },
-        acc("3900", "Accumulated surplus and opening balances", Equity),
+        header(MEMBER_LOANS, "Loans to members", Asset),
+        header(MEMBER_SAVINGS, "Members' compulsory savings", Liability),
+        header(MEMBER_VOLUNTARY, "Members' voluntary savings", Liability),
+        acc(BANK_LOANS, "Bank loans and cash credit", Liability),
+        acc(
+            OPENING_EQUITY,
+            "Accumulated surplus and opening balances",
+            Equity,
+        ),
+        acc(LOAN_PENALTIES, "Penalties on late repayment", Income),
+        acc(ABSENCE_FINES, "Absence fines", Income),
+        acc(MEMBERSHIP_FEES, "Membership fees", Income),
         acc("4400", "Bank interest", Income),
+        acc(CASH_EXCESS, "Cash excess at meetings", Income),
         acc("4900", "Other income", Income),
         acc("5100", "Bank charges", Expense),
         acc("5200", "Meeting and stationery expenses", Expense),
+        acc(BORROWING_INTEREST, "Interest on borrowings", Expense),
+        acc(WRITE_OFFS, "Loans written off", Expense),
+        acc(CASH_SHORTAGE, "Cash shortage at meetings", Expense),
         acc("5900", "Other expenses", Expense),
     ];
     match kind {
         OrgKind::Shg => v.extend([
-            acc("2200", "Community Investment Fund payable to VO", Liability),
-            acc("2300", "Bank loans and cash credit", Liability),
-            acc("3100", "Revolving Fund", Equity),
-            acc("4100", "Interest on internal loans", Income),
-            acc("4200", "Penalties and fines", Income),
-            acc("4300", "Membership and other fees", Income),
+            acc(
+                CIF_PAYABLE,
+                "Community Investment Fund payable to VO",
+                Liability,
+            ),
+            acc(REVOLVING_FUND, "Revolving Fund", Equity),
+            acc(LOAN_INTEREST, "Interest on internal loans", Income),
         ]),
         OrgKind::Vo | OrgKind::Clf => v.extend([
             acc(
@@ -148,22 +176,20 @@ pub fn default_chart(kind: OrgKind) -> Vec<AccountSpec> {
                 "Community Investment Fund lent to member groups",
                 Asset,
             ),
-            acc("2200", "Community Investment Fund received", Liability),
-            acc("3100", "Grants and capital", Equity),
-            acc("4100", "Interest on CIF loans", Income),
-            acc("4300", "Membership fees from member groups", Income),
+            acc(CIF_PAYABLE, "Community Investment Fund received", Liability),
+            acc(REVOLVING_FUND, "Grants and capital", Equity),
+            acc(LOAN_INTEREST, "Interest on loans", Income),
             acc("5300", "Staff honorarium", Expense),
         ]),
         OrgKind::Ngo => v.extend([
-            acc("3100", "Corpus and capital grants", Equity),
+            acc(REVOLVING_FUND, "Corpus and capital grants", Equity),
+            acc(LOAN_INTEREST, "Interest on loans to members", Income),
             acc("4500", "Donations and grants", Income),
-            acc("4300", "Membership fees", Income),
             acc("5400", "Programme expenses", Expense),
         ]),
         OrgKind::Fund => v.extend([
-            acc("3100", "Founders' capital", Equity),
-            acc("4100", "Service fees (qard al-hasan)", Income),
-            acc("4300", "Membership fees", Income),
+            acc(REVOLVING_FUND, "Founders' capital", Equity),
+            acc(LOAN_INTEREST, "Service fees (qard al-hasan)", Income),
             acc("5300", "Staff and office expenses", Expense),
         ]),
     }
@@ -176,23 +202,34 @@ pub fn member_account(header: &str, member_no: u32) -> String {
     format!("{header}-{member_no:04}")
 }
 
-/// The sub-ledgers every new member gets.
+/// The sub-ledgers every new member gets, under `MEMBER_HEADERS` in order.
 pub fn member_accounts(member_no: u32) -> Vec<AccountSpec> {
+    let sub = |header: &str, name: &'static str, class, floor| AccountSpec {
+        code: member_account(header, member_no),
+        name,
+        class,
+        floor,
+        member_header: false,
+    };
     vec![
-        AccountSpec {
-            code: member_account(MEMBER_LOANS, member_no),
-            name: "Loan to member",
-            class: AccountClass::Asset,
-            floor: Floor::DebitNonNegative,
-            member_header: false,
-        },
-        AccountSpec {
-            code: member_account(MEMBER_SAVINGS, member_no),
-            name: "Savings of member",
-            class: AccountClass::Liability,
-            floor: Floor::CreditNonNegative,
-            member_header: false,
-        },
+        sub(
+            MEMBER_LOANS,
+            "Loan to member",
+            AccountClass::Asset,
+            Floor::DebitNonNegative,
+        ),
+        sub(
+            MEMBER_SAVINGS,
+            "Compulsory savings of member",
+            AccountClass::Liability,
+            Floor::CreditNonNegative,
+        ),
+        sub(
+            MEMBER_VOLUNTARY,
+            "Voluntary savings of member",
+            AccountClass::Liability,
+            Floor::CreditNonNegative,
+        ),
     ]
 }
 

@@ -8,14 +8,15 @@ use serde_json::json;
 use uuid::Uuid;
 
 use crate::book::{Book, CommandMeta, OrgContext, Outcome};
-use crate::chart::{AccountClass, BANK, CASH, MEMBER_LOANS, MEMBER_SAVINGS};
+use crate::chart::{AccountClass, BANK, CASH, MEMBER_HEADERS};
 use crate::error::{Error, Result};
-use crate::event::EventBody;
+use crate::event::{EventBody, SavingsFund};
 use crate::member::{
     check_member_no, normalise_name, normalise_phone, MemberChange, NewMember, MAX_MEMBER_NO,
 };
 use crate::money::positive_minor;
 use crate::org::NewOrganisation;
+use crate::policy::Withdrawals;
 use crate::text::person_text;
 
 /// The longest narration of a voucher, in characters.
@@ -73,6 +74,7 @@ pub struct SavingsEntry {
     pub member_no: u32,
     pub via: Via,
     pub amount: Decimal,
+    pub fund: SavingsFund,
 }
 
 impl Book {
@@ -219,6 +221,7 @@ impl Book {
             let ctx = require_org(ctx, org)?;
             not_before_opening(ctx, v.date, "date")?;
             let amount = positive_minor("amount", v.amount, ctx.org.currency.scale)?;
+            money_date(tx, ctx, v.date)?;
             let class = counter_account_class(tx, org, &v.account)?;
             let allowed: &[AccountClass] = if receipt {
                 &[
@@ -281,9 +284,10 @@ impl Book {
             "from": t.from, "to": t.to, "amount": t.amount.normalize().to_string(),
             "narration": narration,
         });
-        self.execute(meta, org, t.date, "money.transfer", request, |_, ctx| {
+        self.execute(meta, org, t.date, "money.transfer", request, |tx, ctx| {
             let ctx = require_org(ctx, org)?;
             not_before_opening(ctx, t.date, "date")?;
+            money_date(tx, ctx, t.date)?;
             Ok(EventBody::Transfer {
                 from: t.from.account().into(),
                 to: t.to.account().into(),
@@ -327,34 +331,87 @@ impl Book {
         };
         let request = json!({
             "member_no": s.member_no, "via": s.via, "amount": s.amount.normalize().to_string(),
+            "fund": s.fund,
         });
         self.execute(meta, org, s.date, kind, request, |tx, ctx| {
             let ctx = require_org(ctx, org)?;
             let amount = positive_minor("amount", s.amount, ctx.org.currency.scale)?;
+            money_date(tx, ctx, s.date)?;
             active_member(tx, org, s.member_no, s.date)?;
-            let (member_no, via) = (s.member_no, s.via.account().to_string());
+            if !deposit {
+                let allowed = match ctx.policy.withdrawals {
+                    Withdrawals::None => false,
+                    Withdrawals::VoluntaryOnly => s.fund == SavingsFund::Voluntary,
+                    Withdrawals::All => true,
+                };
+                if !allowed {
+                    return Err(Error::PermissionDenied {
+                        reason: format!(
+                            "this organisation's policy does not allow withdrawing {} savings",
+                            if s.fund == SavingsFund::Voluntary {
+                                "voluntary"
+                            } else {
+                                "compulsory"
+                            }
+                        ),
+                    });
+                }
+            }
+            let (member_no, via, fund) = (s.member_no, s.via.account().to_string(), s.fund);
             Ok(if deposit {
                 EventBody::SavingsDeposit {
                     member_no,
                     via,
                     amount,
+                    fund,
                 }
             } else {
                 EventBody::SavingsWithdrawal {
                     member_no,
                     via,
                     amount,
+                    fund,
                 }
             })
         })
     }
 }
 
-fn require_org(ctx: Option<&OrgContext>, org: Uuid) -> Result<&OrgContext> {
+pub(crate) fn require_org(ctx: Option<&OrgContext>, org: Uuid) -> Result<&OrgContext> {
     ctx.ok_or_else(|| Error::not_found(format!("organisation {org}")))
 }
 
-fn not_before_opening(ctx: &OrgContext, date: NaiveDate, field: &str) -> Result<()> {
+/// Money may move on the open meeting's date, or between meetings after the last
+/// closed one: a closed meeting's books are never changed by a back-dated entry.
+pub(crate) fn money_date(tx: &Transaction<'_>, ctx: &OrgContext, date: NaiveDate) -> Result<()> {
+    not_before_opening(ctx, date, "date")?;
+    let org = ctx.org.id.to_string();
+    let latest: Option<(u32, String, String)> = tx
+        .query_row(
+            "SELECT meeting_no, held_on, status FROM meetings WHERE org_id = ?1
+             ORDER BY meeting_no DESC LIMIT 1",
+            [&org],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    if let Some((no, held, status)) = latest {
+        let held = crate::book::parse_stored_date(&held)?;
+        if status == "open" && date != held {
+            return Err(Error::invalid(
+                "date",
+                format!("meeting {no} is open on {held}; entries made during it carry its date"),
+            ));
+        }
+        if status == "closed" && date < held {
+            return Err(Error::conflict(format!(
+                "meeting {no} on {held} is closed; an entry dated {date} would change it"
+            )));
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn not_before_opening(ctx: &OrgContext, date: NaiveDate, field: &str) -> Result<()> {
     if date < ctx.org.opened_on {
         return Err(Error::invalid(
             field,
@@ -428,6 +485,16 @@ pub(crate) fn active_member(
     Ok(())
 }
 
+pub(crate) fn account_exists(tx: &Transaction<'_>, org: Uuid, code: &str) -> Result<()> {
+    tx.query_row(
+        "SELECT 1 FROM accounts WHERE org_id = ?1 AND code = ?2",
+        rusqlite::params![org.to_string(), code],
+        |_| Ok(()),
+    )
+    .optional()?
+    .ok_or_else(|| Error::not_found(format!("account {code} in this organisation's chart")))
+}
+
 /// The class of an account a voucher may name: not cash, bank, a header or a
 /// member sub-ledger, which have commands of their own.
 fn counter_account_class(tx: &Transaction<'_>, org: Uuid, code: &str) -> Result<AccountClass> {
@@ -439,7 +506,7 @@ fn counter_account_class(tx: &Transaction<'_>, org: Uuid, code: &str) -> Result<
         )
         .optional()?;
     let (class, parent) = row.ok_or_else(|| Error::not_found(format!("account {code}")))?;
-    let header = code == MEMBER_LOANS || code == MEMBER_SAVINGS;
+    let header = MEMBER_HEADERS.contains(&code);
     if code == CASH || code == BANK || parent.is_some() || header {
         return Err(Error::invalid(
             "account",

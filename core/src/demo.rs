@@ -194,6 +194,7 @@ fn shg_year(
                 org,
                 SavingsEntry {
                     date,
+                    fund: crate::event::SavingsFund::Compulsory,
                     member_no: no,
                     via: Via::Cash,
                     amount: d(amount, 0),
@@ -209,6 +210,7 @@ fn shg_year(
                 org,
                 SavingsEntry {
                     date,
+                    fund: crate::event::SavingsFund::Compulsory,
                     member_no: no,
                     via: Via::Cash,
                     amount: d(150, 0),
@@ -347,6 +349,7 @@ fn fund_year(
                 org,
                 SavingsEntry {
                     date,
+                    fund: crate::event::SavingsFund::Compulsory,
                     member_no: no,
                     via: Via::Bank,
                     amount,

@@ -9,10 +9,17 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::chart::{member_account, MEMBER_SAVINGS};
+use crate::chart::{
+    member_account, ABSENCE_FINES, BANK, BANK_LOANS, BORROWING_INTEREST, CASH, CASH_EXCESS,
+    CASH_SHORTAGE, CIF_PAYABLE, LOAN_INTEREST, LOAN_PENALTIES, MEMBERSHIP_FEES, MEMBER_LOANS,
+    MEMBER_SAVINGS, MEMBER_VOLUNTARY, OPENING_EQUITY, REVOLVING_FUND, WRITE_OFFS,
+};
 use crate::error::{Error, Result};
+use crate::loan::allocation::{Allocation, Component};
+use crate::loan::{Instalment, LoanTerms};
 use crate::member::{MemberChange, MemberRole};
 use crate::org::NewOrganisation;
+use crate::policy::{ActorRole, Policy};
 
 /// Version of the canonical event encoding, carried in every event as `"v"`.
 pub const ENCODING_VERSION: u64 = 1;
@@ -67,18 +74,233 @@ pub enum EventBody {
         amount: i64,
         narration: String,
     },
+    /// `fund` is left out for compulsory savings.
     #[serde(rename = "savings.deposit")]
     SavingsDeposit {
         member_no: u32,
         via: String,
         amount: i64,
+        #[serde(default, skip_serializing_if = "SavingsFund::is_compulsory")]
+        fund: SavingsFund,
     },
     #[serde(rename = "savings.withdrawal")]
     SavingsWithdrawal {
         member_no: u32,
         via: String,
         amount: i64,
+        #[serde(default, skip_serializing_if = "SavingsFund::is_compulsory")]
+        fund: SavingsFund,
     },
+    #[serde(rename = "org.policy")]
+    PolicySet(Policy),
+    #[serde(rename = "actor.role")]
+    RoleSet { actor: String, role: ActorRole },
+    #[serde(rename = "meeting.opened")]
+    MeetingOpened { meeting_no: u32 },
+    #[serde(rename = "meeting.attendance")]
+    Attendance {
+        meeting_no: u32,
+        member_no: u32,
+        present: bool,
+    },
+    /// `book_cash` is cash in hand by the book at closing; a difference from
+    /// `counted_cash` is posted to cash excess or shortage.
+    #[serde(rename = "meeting.closed")]
+    MeetingClosed {
+        meeting_no: u32,
+        counted_cash: i64,
+        book_cash: i64,
+        discrepancy_reason: Option<String>,
+    },
+    /// Reverses the closing's discrepancy entry, if it had one.
+    #[serde(rename = "meeting.reopened")]
+    MeetingReopened {
+        meeting_no: u32,
+        reason: String,
+        reversed_discrepancy: i64,
+    },
+    #[serde(rename = "loan.applied")]
+    LoanApplied {
+        loan_no: u32,
+        member_no: u32,
+        terms: LoanTerms,
+    },
+    #[serde(rename = "loan.approved")]
+    LoanApproved { loan_no: u32, meeting_no: u32 },
+    #[serde(rename = "loan.disbursed")]
+    LoanDisbursed {
+        loan_no: u32,
+        member_no: u32,
+        via: String,
+        principal: i64,
+        fee: i64,
+        schedule: Vec<Instalment>,
+    },
+    /// A repayment of a member loan (`payable` false) or of the organisation's own
+    /// borrowing (`payable` true), split as `allocation` says.
+    #[serde(rename = "loan.repaid")]
+    LoanRepaid {
+        loan_no: u32,
+        loan_account: String,
+        payable: bool,
+        via: String,
+        amount: i64,
+        allocation: Allocation,
+    },
+    #[serde(rename = "loan.written_off")]
+    LoanWrittenOff {
+        loan_no: u32,
+        loan_account: String,
+        amount: i64,
+        reason: String,
+    },
+    /// Money borrowed by the organisation: CIF from the VO, or a bank term loan.
+    #[serde(rename = "facility.received")]
+    FacilityReceived {
+        loan_no: u32,
+        source: FacilitySource,
+        via: String,
+        terms: LoanTerms,
+        schedule: Vec<Instalment>,
+    },
+    #[serde(rename = "charge.collected")]
+    ChargeCollected {
+        member_no: u32,
+        charge: MemberCharge,
+        via: String,
+        amount: i64,
+    },
+    #[serde(rename = "cutoff.recorded")]
+    CutoffRecorded(CutoffBody),
+    #[serde(rename = "member.exited")]
+    MemberExited(ExitBody),
+}
+
+/// Which savings a deposit or withdrawal moves.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SavingsFund {
+    #[default]
+    Compulsory,
+    Voluntary,
+}
+
+impl SavingsFund {
+    pub fn is_compulsory(&self) -> bool {
+        *self == SavingsFund::Compulsory
+    }
+    pub fn header(self) -> &'static str {
+        match self {
+            SavingsFund::Compulsory => MEMBER_SAVINGS,
+            SavingsFund::Voluntary => MEMBER_VOLUNTARY,
+        }
+    }
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "compulsory" => Ok(SavingsFund::Compulsory),
+            "voluntary" => Ok(SavingsFund::Voluntary),
+            _ => Err(Error::invalid(
+                "fund",
+                format!("{s:?} is not compulsory or voluntary"),
+            )),
+        }
+    }
+}
+
+/// Where the organisation's own borrowing comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum FacilitySource {
+    /// Community Investment Fund lent by the VO or CLF.
+    Cif,
+    /// A bank term loan.
+    BankLoan,
+}
+
+impl FacilitySource {
+    pub fn account(self) -> &'static str {
+        match self {
+            FacilitySource::Cif => CIF_PAYABLE,
+            FacilitySource::BankLoan => BANK_LOANS,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FacilitySource::Cif => "cif",
+            FacilitySource::BankLoan => "bank-loan",
+        }
+    }
+}
+
+/// A fee or fine a member pays, each to its own income account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MemberCharge {
+    MembershipFee,
+    AbsenceFine,
+}
+
+impl MemberCharge {
+    pub fn account(self) -> &'static str {
+        match self {
+            MemberCharge::MembershipFee => MEMBERSHIP_FEES,
+            MemberCharge::AbsenceFine => ABSENCE_FINES,
+        }
+    }
+}
+
+/// Opening balances of a group that kept paper books before daftar.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CutoffBody {
+    pub cash: i64,
+    pub bank: i64,
+    pub revolving_fund: i64,
+    /// Accumulated surplus (negative for a deficit) that makes the books balance.
+    pub surplus: i64,
+    pub members: Vec<CutoffMember>,
+    pub facilities: Vec<CutoffFacility>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CutoffMember {
+    pub member_no: u32,
+    pub compulsory: i64,
+    pub voluntary: i64,
+    pub loans: Vec<CutoffLoan>,
+}
+
+/// A member loan carried over: what is outstanding now, with the terms and
+/// schedule for the rest, and any arrears as an instalment already due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CutoffLoan {
+    pub loan_no: u32,
+    pub terms: LoanTerms,
+    pub schedule: Vec<Instalment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CutoffFacility {
+    pub loan_no: u32,
+    pub source: FacilitySource,
+    pub terms: LoanTerms,
+    pub schedule: Vec<Instalment>,
+}
+
+/// A member's exit: savings paid back net of loans settled from them.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExitBody {
+    pub member_no: u32,
+    pub via: String,
+    pub compulsory: i64,
+    pub voluntary: i64,
+    pub settled: Vec<ExitSettlement>,
+    pub refund: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExitSettlement {
+    pub loan_no: u32,
+    pub allocation: Allocation,
 }
 
 /// One line of a journal entry: debit positive, credit negative, in minor units.
@@ -99,6 +321,21 @@ impl EventBody {
             EventBody::Transfer { .. } => "money.transfer",
             EventBody::SavingsDeposit { .. } => "savings.deposit",
             EventBody::SavingsWithdrawal { .. } => "savings.withdrawal",
+            EventBody::PolicySet(_) => "org.policy",
+            EventBody::RoleSet { .. } => "actor.role",
+            EventBody::MeetingOpened { .. } => "meeting.opened",
+            EventBody::Attendance { .. } => "meeting.attendance",
+            EventBody::MeetingClosed { .. } => "meeting.closed",
+            EventBody::MeetingReopened { .. } => "meeting.reopened",
+            EventBody::LoanApplied { .. } => "loan.applied",
+            EventBody::LoanApproved { .. } => "loan.approved",
+            EventBody::LoanDisbursed { .. } => "loan.disbursed",
+            EventBody::LoanRepaid { .. } => "loan.repaid",
+            EventBody::LoanWrittenOff { .. } => "loan.written_off",
+            EventBody::FacilityReceived { .. } => "facility.received",
+            EventBody::ChargeCollected { .. } => "charge.collected",
+            EventBody::CutoffRecorded(_) => "cutoff.recorded",
+            EventBody::MemberExited(_) => "member.exited",
         }
     }
 
@@ -109,10 +346,16 @@ impl EventBody {
             account: account.to_string(),
             amount,
         };
-        let lines = match self {
+        let mut lines = match self {
             EventBody::OrgCreated(_)
             | EventBody::MemberAdded { .. }
-            | EventBody::MemberChanged { .. } => return None,
+            | EventBody::MemberChanged { .. }
+            | EventBody::PolicySet(_)
+            | EventBody::RoleSet { .. }
+            | EventBody::MeetingOpened { .. }
+            | EventBody::Attendance { .. }
+            | EventBody::LoanApplied { .. }
+            | EventBody::LoanApproved { .. } => return None,
             EventBody::Receipt {
                 via,
                 account,
@@ -132,21 +375,160 @@ impl EventBody {
                 member_no,
                 via,
                 amount,
+                fund,
             } => vec![
                 l(via, *amount),
-                l(&member_account(MEMBER_SAVINGS, *member_no), -amount),
+                l(&member_account(fund.header(), *member_no), -amount),
             ],
             EventBody::SavingsWithdrawal {
                 member_no,
                 via,
                 amount,
+                fund,
             } => vec![
-                l(&member_account(MEMBER_SAVINGS, *member_no), *amount),
+                l(&member_account(fund.header(), *member_no), *amount),
                 l(via, -amount),
             ],
+            EventBody::MeetingClosed {
+                counted_cash,
+                book_cash,
+                ..
+            } => discrepancy(counted_cash - book_cash),
+            EventBody::MeetingReopened {
+                reversed_discrepancy,
+                ..
+            } => {
+                let mut v = discrepancy(*reversed_discrepancy);
+                v.iter_mut().for_each(|x| x.amount = -x.amount);
+                v
+            }
+            EventBody::LoanDisbursed {
+                member_no,
+                via,
+                principal,
+                fee,
+                ..
+            } => vec![
+                l(&member_account(MEMBER_LOANS, *member_no), *principal),
+                l(via, -(principal - fee)),
+                l(LOAN_INTEREST, -fee),
+            ],
+            EventBody::LoanRepaid {
+                loan_account,
+                payable,
+                via,
+                amount,
+                allocation,
+                ..
+            } => {
+                let (pen, int, pri) = (
+                    allocation.total(Component::Penalty),
+                    allocation.total(Component::Interest),
+                    allocation.total(Component::Principal),
+                );
+                if *payable {
+                    vec![
+                        l(loan_account, pri),
+                        l(BORROWING_INTEREST, int + pen),
+                        l(via, -amount),
+                    ]
+                } else {
+                    vec![
+                        l(via, *amount),
+                        l(LOAN_PENALTIES, -pen),
+                        l(LOAN_INTEREST, -int),
+                        l(loan_account, -pri),
+                    ]
+                }
+            }
+            EventBody::LoanWrittenOff {
+                loan_account,
+                amount,
+                ..
+            } => vec![l(WRITE_OFFS, *amount), l(loan_account, -amount)],
+            EventBody::FacilityReceived {
+                source, via, terms, ..
+            } => vec![
+                l(via, terms.principal),
+                l(source.account(), -terms.principal),
+            ],
+            EventBody::ChargeCollected {
+                charge,
+                via,
+                amount,
+                ..
+            } => vec![l(via, *amount), l(charge.account(), -amount)],
+            EventBody::CutoffRecorded(c) => {
+                let mut v = vec![
+                    l(CASH, c.cash),
+                    l(BANK, c.bank),
+                    l(REVOLVING_FUND, -c.revolving_fund),
+                    l(OPENING_EQUITY, -c.surplus),
+                ];
+                for m in &c.members {
+                    v.push(l(
+                        &member_account(MEMBER_SAVINGS, m.member_no),
+                        -m.compulsory,
+                    ));
+                    v.push(l(
+                        &member_account(MEMBER_VOLUNTARY, m.member_no),
+                        -m.voluntary,
+                    ));
+                    let lent: i64 = m.loans.iter().map(|x| x.terms.principal).sum();
+                    v.push(l(&member_account(MEMBER_LOANS, m.member_no), lent));
+                }
+                for f in &c.facilities {
+                    v.push(l(f.source.account(), -f.terms.principal));
+                }
+                v
+            }
+            EventBody::MemberExited(x) => {
+                let n = x.member_no;
+                let mut v = vec![
+                    l(&member_account(MEMBER_SAVINGS, n), x.compulsory),
+                    l(&member_account(MEMBER_VOLUNTARY, n), x.voluntary),
+                    l(&x.via, -x.refund),
+                ];
+                for s in &x.settled {
+                    v.push(l(LOAN_PENALTIES, -s.allocation.total(Component::Penalty)));
+                    v.push(l(LOAN_INTEREST, -s.allocation.total(Component::Interest)));
+                    v.push(l(
+                        &member_account(MEMBER_LOANS, n),
+                        -s.allocation.total(Component::Principal),
+                    ));
+                }
+                v
+            }
         };
-        Some(lines)
+        lines.retain(|x| x.amount != 0);
+        Some(merge_lines(lines))
     }
+}
+
+/// Cash counted above the book is an excess (income); below it, a shortage (expense).
+fn discrepancy(diff: i64) -> Vec<Line> {
+    let line = |account: &str, amount: i64| Line {
+        account: account.to_string(),
+        amount,
+    };
+    match diff {
+        0 => vec![],
+        d if d > 0 => vec![line(CASH, d), line(CASH_EXCESS, -d)],
+        d => vec![line(CASH_SHORTAGE, -d), line(CASH, d)],
+    }
+}
+
+/// Merges lines on the same account, keeping first-seen order, and drops zeros.
+fn merge_lines(lines: Vec<Line>) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
+    for x in lines {
+        match out.iter_mut().find(|o| o.account == x.account) {
+            Some(o) => o.amount += x.amount,
+            None => out.push(x),
+        }
+    }
+    out.retain(|x| x.amount != 0);
+    out
 }
 
 /// An event with everything the chain covers except its seq and hashes.
@@ -233,18 +615,6 @@ impl Event {
             date,
             body,
         })
-    }
-
-    /// Digest of what the caller asked for, used to tell a retry from a conflicting
-    /// reuse of an op_id. It leaves out the clock, device and actor, which differ
-    /// between a first try and its retry.
-    pub fn command_digest(&self) -> Result<Hash> {
-        let mut v = serde_json::to_value(&self.body).map_err(internal)?;
-        if let Value::Object(m) = &mut v {
-            m.insert("org".into(), Value::String(self.org.to_string()));
-            m.insert("date".into(), Value::String(self.date.to_string()));
-        }
-        Ok(Sha256::digest(canonical_json(&v)?).into())
     }
 }
 
@@ -364,6 +734,7 @@ mod tests {
                 member_no: 3,
                 via: "1100".into(),
                 amount: 10000,
+                fund: SavingsFund::Compulsory,
             },
         }
     }
@@ -407,22 +778,6 @@ mod tests {
     }
 
     #[test]
-    fn command_digest_ignores_clock_device_and_actor() {
-        let a = sample();
-        let mut b = sample();
-        b.recorded_at = "2030-01-01T00:00:00Z".into();
-        b.device = "other".into();
-        b.actor = "ravi".into();
-        assert_eq!(a.command_digest().unwrap(), b.command_digest().unwrap());
-        b.body = EventBody::SavingsDeposit {
-            member_no: 3,
-            via: "1100".into(),
-            amount: 10001,
-        };
-        assert_ne!(a.command_digest().unwrap(), b.command_digest().unwrap());
-    }
-
-    #[test]
     fn every_journal_balances() {
         let bodies = [
             EventBody::Receipt {
@@ -447,11 +802,13 @@ mod tests {
                 member_no: 1,
                 via: "1100".into(),
                 amount: 11,
+                fund: SavingsFund::Voluntary,
             },
             EventBody::SavingsWithdrawal {
                 member_no: 1,
                 via: "1100".into(),
                 amount: 13,
+                fund: SavingsFund::Compulsory,
             },
         ];
         for b in bodies {

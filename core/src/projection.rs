@@ -4,7 +4,7 @@
 
 use rusqlite::{params, Transaction};
 
-use crate::chart::{self, MEMBER_LOANS, MEMBER_SAVINGS};
+use crate::chart;
 use crate::error::{Error, Result};
 use crate::event::{Event, EventBody};
 use crate::ledger;
@@ -71,7 +71,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
             )?;
             for (a, parent) in chart::member_accounts(*member_no)
                 .into_iter()
-                .zip([MEMBER_LOANS, MEMBER_SAVINGS])
+                .zip(chart::MEMBER_HEADERS)
             {
                 ins.execute(params![
                     org,
@@ -83,6 +83,21 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
                     member_no
                 ])?;
             }
+        }
+        EventBody::PolicySet(policy) => {
+            let text = serde_json::to_string(policy).map_err(|e| Error::Storage {
+                reason: e.to_string(),
+            })?;
+            tx.execute(
+                "INSERT OR REPLACE INTO policies (org_id, policy) VALUES (?1, ?2)",
+                params![org, text],
+            )?;
+        }
+        EventBody::RoleSet { actor, role } => {
+            tx.execute(
+                "INSERT OR REPLACE INTO actors (org_id, actor, role) VALUES (?1, ?2, ?3)",
+                params![org, actor, role.as_str()],
+            )?;
         }
         EventBody::MemberChanged { member_no, change } => {
             let n = tx.execute(
@@ -109,23 +124,40 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
             }
         }
         body => {
-            let lines = body.journal().ok_or_else(|| Error::Storage {
-                reason: format!("{} has no journal entry", body.kind()),
-            })?;
-            let scale: u32 = tx.query_row(
-                "SELECT scale FROM organisations WHERE id = ?1",
-                [&org],
-                |r| r.get(0),
-            )?;
-            ledger::post(
-                tx,
-                &org,
-                scale,
-                seq,
-                &ev.date.to_string(),
-                &narration(body),
-                &lines,
-            )?;
+            if let EventBody::MeetingReopened { meeting_no, .. } = body {
+                // Reopen first, so the reversal of the closing discrepancy belongs to it.
+                tx.execute(
+                    "UPDATE meetings SET status = 'open', counted_cash = NULL, discrepancy = 0,
+                         discrepancy_reason = NULL
+                     WHERE org_id = ?1 AND meeting_no = ?2",
+                    params![org, meeting_no],
+                )?;
+            }
+            if let Some(lines) = body.journal().filter(|l| !l.is_empty()) {
+                let scale: u32 = tx.query_row(
+                    "SELECT scale FROM organisations WHERE id = ?1",
+                    [&org],
+                    |r| r.get(0),
+                )?;
+                ledger::post(
+                    tx,
+                    &org,
+                    scale,
+                    seq,
+                    &ev.date.to_string(),
+                    &narration(body),
+                    &lines,
+                )?;
+                // An entry made while a meeting is open belongs to that meeting.
+                tx.execute(
+                    "INSERT INTO meeting_entries (org_id, seq, meeting_no)
+                     SELECT org_id, ?2, meeting_no FROM meetings WHERE org_id = ?1 AND status = 'open'",
+                    params![org, seq as i64],
+                )?;
+            }
+            crate::lending::apply(tx, &org, ev.date, body)?;
+            crate::meetings::apply(tx, &org, ev.date, body)?;
+            crate::settlement::apply(tx, &org, ev.date, body)?;
         }
     }
     Ok(())
@@ -150,6 +182,45 @@ fn narration(body: &EventBody) -> String {
         EventBody::SavingsWithdrawal { member_no, .. } => {
             format!("Savings withdrawal, member {member_no}")
         }
+        EventBody::MeetingClosed {
+            meeting_no,
+            discrepancy_reason,
+            ..
+        } => format!(
+            "Cash difference at meeting {meeting_no}: {}",
+            discrepancy_reason.as_deref().unwrap_or("")
+        ),
+        EventBody::MeetingReopened { meeting_no, .. } => {
+            format!("Reversal of the cash difference of meeting {meeting_no}, reopened")
+        }
+        EventBody::LoanDisbursed {
+            loan_no, member_no, ..
+        } => {
+            format!("Loan {loan_no} paid out to member {member_no}")
+        }
+        EventBody::LoanRepaid {
+            loan_no,
+            payable: false,
+            ..
+        } => format!("Repayment of loan {loan_no}"),
+        EventBody::LoanRepaid {
+            loan_no,
+            payable: true,
+            ..
+        } => format!("Repayment of borrowing {loan_no}"),
+        EventBody::LoanWrittenOff {
+            loan_no, reason, ..
+        } => format!("Loan {loan_no} written off: {reason}"),
+        EventBody::FacilityReceived {
+            loan_no, source, ..
+        } => {
+            format!("Borrowing {loan_no} received ({})", source.as_str())
+        }
+        EventBody::ChargeCollected {
+            member_no, charge, ..
+        } => format!("{charge:?} from member {member_no}"),
+        EventBody::CutoffRecorded(_) => "Opening balances at cut-off from the paper books".into(),
+        EventBody::MemberExited(x) => format!("Exit settlement of member {}", x.member_no),
         other => other.kind().to_string(),
     }
 }

@@ -9,14 +9,14 @@ use rusqlite::{Connection, OpenFlags};
 use crate::error::{Error, Result};
 
 /// The schema version this daftar writes. Bump it with a new migration.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 /// `PRAGMA application_id` of a daftar book: "DAFT".
 pub const APPLICATION_ID: i64 = 0x4441_4654;
 
 const CREATE_SQL: &str = include_str!("schema/create.sql");
 
-/// Upgrades from version `i + 1` to `i + 2`. Empty until the first change after v1.
-const MIGRATIONS: &[&str] = &[];
+/// Upgrades from version `i + 1` to `i + 2`.
+const MIGRATIONS: &[&str] = &[include_str!("schema/migrations/002-meetings-loans.sql")];
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -107,9 +107,56 @@ fn migrate(conn: &Connection, from: i64) -> Result<()> {
         for step in &MIGRATIONS[(from - 1) as usize..] {
             tx.execute_batch(step)?;
         }
+        sync_charts(&tx)?;
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
+    Ok(())
+}
+
+/// Gives every organisation and member the accounts the current chart has, so a
+/// book upgraded from an older chart matches what replaying its events would build.
+fn sync_charts(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    use crate::chart::{default_chart, member_accounts, MEMBER_HEADERS};
+    use crate::org::OrgKind;
+    let orgs: Vec<(String, String)> = tx
+        .prepare("SELECT id, kind FROM organisations")?
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut ins = tx.prepare(
+        "INSERT OR IGNORE INTO accounts (org_id, code, name, class, floor, parent, member_no)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for (org, kind) in orgs {
+        for a in default_chart(OrgKind::parse(&kind)?) {
+            ins.execute(rusqlite::params![
+                org,
+                a.code,
+                a.name,
+                a.class.as_str(),
+                a.floor.as_str(),
+                None::<String>,
+                None::<u32>
+            ])?;
+        }
+        let members: Vec<u32> = tx
+            .prepare("SELECT member_no FROM members WHERE org_id = ?1")?
+            .query_map([&org], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for m in members {
+            for (a, parent) in member_accounts(m).into_iter().zip(MEMBER_HEADERS) {
+                ins.execute(rusqlite::params![
+                    org,
+                    a.code,
+                    a.name,
+                    a.class.as_str(),
+                    a.floor.as_str(),
+                    parent,
+                    m
+                ])?;
+            }
+        }
+    }
     Ok(())
 }
 

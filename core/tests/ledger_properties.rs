@@ -103,6 +103,10 @@ proptest! {
         book.create_organisation(&meta(), inr).unwrap();
         book.create_organisation(&meta(), irr).unwrap();
         for (id, _) in orgs {
+            let all = policy::Policy { withdrawals: policy::Withdrawals::All, ..Default::default() };
+            book.set_policy(&meta(), id, date("2025-04-01"), all).unwrap();
+        }
+        for (id, _) in orgs {
             for n in 0..2 {
                 book.add_member(&meta(), id, member(&format!("m{n}"))).unwrap();
             }

@@ -179,7 +179,9 @@ pub fn collectable(states: &[InstalmentState], as_of: NaiveDate) -> i64 {
         .sum()
 }
 
-/// Splits `amount` over the instalments, oldest first, each in `order`.
+/// Splits `amount` over what is due: each component in `order` in turn, across
+/// the due instalments oldest first; then, as prepayment, the principal of
+/// instalments not yet due, soonest first.
 pub fn allocate(
     states: &[InstalmentState],
     as_of: NaiveDate,
@@ -194,35 +196,43 @@ pub fn allocate(
         ));
     }
     let mut left = amount;
-    let mut lines = Vec::new();
-    for s in states {
-        if left == 0 {
-            break;
-        }
-        let mut line = AllocationLine {
+    let mut lines: Vec<AllocationLine> = states
+        .iter()
+        .map(|s| AllocationLine {
             instalment: s.no,
             ..Default::default()
-        };
-        for &c in order {
-            if s.due_on > as_of && c != Component::Principal {
-                continue;
-            }
-            let take = s.unpaid(c).min(left);
-            left -= take;
-            match c {
-                Component::Penalty => line.penalty += take,
-                Component::Interest => line.interest += take,
-                Component::Principal => line.principal += take,
-            }
+        })
+        .collect();
+    let mut take = |line: &mut AllocationLine, s: &InstalmentState, c: Component| {
+        let t = s.unpaid(c).min(left);
+        left -= t;
+        match c {
+            Component::Penalty => line.penalty += t,
+            Component::Interest => line.interest += t,
+            Component::Principal => line.principal += t,
         }
-        if line.penalty + line.interest + line.principal > 0 {
-            lines.push(line);
+    };
+    for &c in order {
+        for (s, line) in states
+            .iter()
+            .zip(lines.iter_mut())
+            .filter(|(s, _)| s.due_on <= as_of)
+        {
+            take(line, s, c);
         }
+    }
+    for (s, line) in states
+        .iter()
+        .zip(lines.iter_mut())
+        .filter(|(s, _)| s.due_on > as_of)
+    {
+        take(line, s, Component::Principal);
     }
     assert_eq!(
         left, 0,
         "allocation must place the whole amount it accepted"
     );
+    lines.retain(|l| l.penalty + l.interest + l.principal > 0);
     Ok(lines)
 }
 
@@ -309,7 +319,7 @@ mod tests {
     }
 
     #[test]
-    fn default_order_pays_penalty_then_interest_then_principal_oldest_first() {
+    fn default_order_pays_penalties_then_interest_then_principal_each_oldest_first() {
         let mut s = states();
         charge_penalties(
             &mut s,
@@ -318,25 +328,21 @@ mod tests {
                 amount: 50,
             }],
         );
+        // Two instalments due: all penalties, then both interests, then principal.
         let lines = allocate(&s, day("2025-03-05"), 1200, &DEFAULT_ORDER).unwrap();
-        assert_eq!(
-            lines[0],
-            AllocationLine {
-                instalment: 1,
-                penalty: 50,
-                interest: 100,
-                principal: 1000
-            }
-        );
-        assert_eq!(
-            lines[1],
-            AllocationLine {
-                instalment: 2,
-                penalty: 0,
-                interest: 50,
-                principal: 0
-            }
-        );
+        let one = AllocationLine {
+            instalment: 1,
+            penalty: 50,
+            interest: 100,
+            principal: 950,
+        };
+        let two = AllocationLine {
+            instalment: 2,
+            penalty: 0,
+            interest: 100,
+            principal: 0,
+        };
+        assert_eq!(lines, vec![one, two]);
     }
 
     #[test]

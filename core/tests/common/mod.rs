@@ -68,6 +68,12 @@ pub fn shg_with_members(book: &Book, n: u32, savings: &str) -> Uuid {
     let org = new_org(OrgKind::Shg, "INR");
     let id = org.id;
     book.create_organisation(&meta(), org).unwrap();
+    let policy = policy::Policy {
+        withdrawals: policy::Withdrawals::All,
+        ..Default::default()
+    };
+    book.set_policy(&meta(), id, date("2025-04-01"), policy)
+        .unwrap();
     for i in 0..n {
         book.add_member(&meta(), id, member(&format!("सदस्य {i}")))
             .unwrap();
@@ -85,6 +91,7 @@ pub fn deposit(member_no: u32, amount: &str) -> SavingsEntry {
         member_no,
         via: Via::Cash,
         amount: dec(amount),
+        fund: event::SavingsFund::Compulsory,
     }
 }
 
@@ -114,10 +121,14 @@ pub fn snapshot(path: &Path) -> String {
     let mut out = String::new();
     for t in tables {
         out += &format!("== {t}\n");
+        let cols = conn
+            .prepare(&format!("SELECT * FROM {t}"))
+            .unwrap()
+            .column_count();
+        let order: Vec<String> = (1..=cols).map(|i| i.to_string()).collect();
         let mut st = conn
-            .prepare(&format!("SELECT * FROM {t} ORDER BY 1, 2, 3"))
+            .prepare(&format!("SELECT * FROM {t} ORDER BY {}", order.join(", ")))
             .unwrap();
-        let cols = st.column_count();
         let mut rows = st.query([]).unwrap();
         while let Some(r) = rows.next().unwrap() {
             let vals: Vec<String> = (0..cols)

@@ -1,0 +1,772 @@
+//! Internal lending and the organisation's own borrowing: applications, approval
+//! in a meeting, disbursement with a stored schedule, repayments allocated by
+//! policy, write-offs, and where each loan stands on any date.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::book::{parse_stored_date, Book, CommandMeta, OrgContext, Outcome};
+use crate::chart::{member_account, MEMBER_LOANS};
+use crate::commands::{active_member, money_date, require_org, Via};
+use crate::error::{Error, Result};
+use crate::event::{EventBody, FacilitySource};
+use crate::loan::allocation::{self, Allocation, Component, InstalmentState, StandingFigures};
+use crate::loan::schedule::{schedule, Instalment, LoanTerms};
+use crate::loan::{Frequency, Method, RatePeriod};
+use crate::money::{from_minor, positive_minor};
+use crate::policy::require_approver;
+use crate::text::person_text;
+
+/// Terms as a person gives them, in major units.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoanRequest {
+    pub principal: Decimal,
+    /// Percent per `rate_period`; for fee methods, percent of the principal, once.
+    pub rate: Decimal,
+    pub rate_period: RatePeriod,
+    pub term: u32,
+    pub frequency: Frequency,
+    pub method: Method,
+}
+
+impl LoanRequest {
+    pub(crate) fn terms(&self, scale: u32) -> Result<LoanTerms> {
+        let t = LoanTerms {
+            principal: positive_minor("principal", self.principal, scale)?,
+            rate: self.rate.normalize(),
+            rate_period: self.rate_period,
+            term: self.term,
+            frequency: self.frequency,
+            method: self.method,
+        };
+        t.validate()?;
+        Ok(t)
+    }
+    fn request(&self) -> serde_json::Value {
+        json!({
+            "principal": self.principal.normalize().to_string(), "rate": self.rate.normalize().to_string(),
+            "rate_period": self.rate_period, "term": self.term, "frequency": self.frequency,
+            "method": self.method,
+        })
+    }
+}
+
+/// A payment on a loan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Repayment {
+    pub date: NaiveDate,
+    pub via: Via,
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoanStatus {
+    Applied,
+    Approved,
+    Active,
+    Closed,
+    WrittenOff,
+}
+
+impl LoanStatus {
+    fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "applied" => LoanStatus::Applied,
+            "approved" => LoanStatus::Approved,
+            "active" => LoanStatus::Active,
+            "closed" => LoanStatus::Closed,
+            "written-off" => LoanStatus::WrittenOff,
+            _ => {
+                return Err(Error::Storage {
+                    reason: format!("unknown loan status {s}"),
+                })
+            }
+        })
+    }
+}
+
+/// A loan as the book holds it, with its schedule and what was paid on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Loan {
+    pub loan_no: u32,
+    /// `None` for the organisation's own borrowing.
+    pub member_no: Option<u32>,
+    /// `member`, `cif` or `bank-loan`.
+    pub source: String,
+    pub status: LoanStatus,
+    pub terms: LoanTerms,
+    pub applied_on: NaiveDate,
+    pub approved_meeting: Option<u32>,
+    pub disbursed_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub instalments: Vec<InstalmentState>,
+}
+
+/// Where a loan stands on a date, in major units, including penalties that
+/// would be charged on a payment that day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoanStanding {
+    pub loan_no: u32,
+    pub as_of: NaiveDate,
+    pub outstanding_principal: Decimal,
+    pub overdue_principal: Decimal,
+    pub overdue_interest: Decimal,
+    pub penalty_due: Decimal,
+    pub arrears: Decimal,
+    pub days_past_due: i64,
+    /// The amount to pre-fill at a meeting on `as_of`.
+    pub due_now: Decimal,
+    /// The most a payment on `as_of` may be (everything due, plus prepaying principal).
+    pub payable_now: Decimal,
+}
+
+pub(crate) struct LoanRow {
+    pub source: String,
+    pub member_no: Option<u32>,
+    pub status: LoanStatus,
+    pub terms: LoanTerms,
+    pub applied_on: NaiveDate,
+    pub approved_meeting: Option<u32>,
+    pub disbursed_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+pub(crate) fn loan_row(conn: &Connection, org: Uuid, loan_no: u32) -> Result<LoanRow> {
+    type Row = (
+        String,
+        Option<u32>,
+        String,
+        String,
+        String,
+        Option<u32>,
+        Option<String>,
+        Option<String>,
+    );
+    let row: Option<Row> = conn
+        .query_row(
+            "SELECT source, member_no, status, terms, applied_on, approved_meeting, disbursed_on, closed_on
+             FROM loans WHERE org_id = ?1 AND loan_no = ?2",
+            params![org.to_string(), loan_no],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+        )
+        .optional()?;
+    let (source, member_no, status, terms, applied, approved, disbursed, closed) =
+        row.ok_or_else(|| Error::not_found(format!("loan {loan_no}")))?;
+    Ok(LoanRow {
+        source,
+        member_no,
+        status: LoanStatus::parse(&status)?,
+        terms: serde_json::from_str(&terms).map_err(|e| Error::Storage {
+            reason: format!("loan {loan_no} terms: {e}"),
+        })?,
+        applied_on: parse_stored_date(&applied)?,
+        approved_meeting: approved,
+        disbursed_on: disbursed.as_deref().map(parse_stored_date).transpose()?,
+        closed_on: closed.as_deref().map(parse_stored_date).transpose()?,
+    })
+}
+
+pub(crate) fn instalment_states(
+    conn: &Connection,
+    org: Uuid,
+    loan_no: u32,
+) -> Result<Vec<InstalmentState>> {
+    let mut st = conn.prepare_cached(
+        "SELECT no, due_on, principal, interest, penalty, principal_paid, interest_paid,
+                penalty_paid, penalty_assessed
+         FROM instalments WHERE org_id = ?1 AND loan_no = ?2 ORDER BY no",
+    )?;
+    type Row = (u32, String, i64, i64, i64, i64, i64, i64, bool);
+    let rows: Vec<Row> = st
+        .query_map(params![org.to_string(), loan_no], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(
+            |(no, due, principal, interest, penalty, pp, ip, pep, assessed)| {
+                Ok(InstalmentState {
+                    no,
+                    due_on: parse_stored_date(&due)?,
+                    principal,
+                    interest,
+                    penalty,
+                    principal_paid: pp,
+                    interest_paid: ip,
+                    penalty_paid: pep,
+                    penalty_assessed: assessed,
+                })
+            },
+        )
+        .collect()
+}
+
+fn next_loan_no(tx: &Transaction<'_>, org: Uuid) -> Result<u32> {
+    let max: u32 = tx.query_row(
+        "SELECT COALESCE(MAX(loan_no), 0) FROM loans WHERE org_id = ?1",
+        [org.to_string()],
+        |r| r.get(0),
+    )?;
+    Ok(max + 1)
+}
+
+/// The split of a payment of `amount` on `date`, with the penalties it triggers.
+pub(crate) fn plan_payment(
+    ctx: &OrgContext,
+    states: &[InstalmentState],
+    date: NaiveDate,
+    amount: i64,
+    member_loan: bool,
+) -> Result<Allocation> {
+    let mut states = states.to_vec();
+    let penalties = if member_loan {
+        let p = &ctx.policy;
+        allocation::assess_penalties(
+            &states,
+            date,
+            p.grace_days,
+            &p.late_penalty,
+            ctx.org.currency.scale,
+            ctx.org.rounding,
+        )
+    } else {
+        Vec::new()
+    };
+    allocation::charge_penalties(&mut states, &penalties);
+    // A bank or a VO takes interest before principal; a group follows its own policy.
+    let order = if member_loan {
+        ctx.policy.allocation_order
+    } else {
+        [
+            Component::Interest,
+            Component::Principal,
+            Component::Penalty,
+        ]
+    };
+    let lines = allocation::allocate(&states, date, amount, &order)?;
+    Ok(Allocation { penalties, lines })
+}
+
+/// Everything payable on `date`, including penalties a payment would trigger.
+pub(crate) fn payable_on(
+    ctx: &OrgContext,
+    states: &[InstalmentState],
+    date: NaiveDate,
+    member_loan: bool,
+) -> i64 {
+    let mut states = states.to_vec();
+    if member_loan {
+        let p = &ctx.policy;
+        let charges = allocation::assess_penalties(
+            &states,
+            date,
+            p.grace_days,
+            &p.late_penalty,
+            ctx.org.currency.scale,
+            ctx.org.rounding,
+        );
+        allocation::charge_penalties(&mut states, &charges);
+    }
+    allocation::collectable(&states, date)
+}
+
+impl Book {
+    /// A member applies for a loan. Returns the loan number in `Outcome::number`.
+    pub fn apply_for_loan(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        member_no: u32,
+        date: NaiveDate,
+        req: LoanRequest,
+    ) -> Result<Outcome> {
+        let request = json!({"member_no": member_no, "terms": req.request()});
+        self.execute(meta, org, date, "loan.applied", request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            crate::commands::not_before_opening(ctx, date, "date")?;
+            active_member(tx, org, member_no, date)?;
+            let terms = req.terms(ctx.org.currency.scale)?;
+            Ok(EventBody::LoanApplied {
+                loan_no: next_loan_no(tx, org)?,
+                member_no,
+                terms,
+            })
+        })
+    }
+
+    /// The group approves an application at an open meeting.
+    pub fn approve_loan(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        loan_no: u32,
+        meeting_no: u32,
+    ) -> Result<Outcome> {
+        let date = self
+            .meetings(org)?
+            .into_iter()
+            .find(|m| m.meeting_no == meeting_no)
+            .map(|m| m.held_on)
+            .ok_or_else(|| Error::not_found(format!("meeting {meeting_no}")))?;
+        let request = json!({"loan_no": loan_no, "meeting_no": meeting_no});
+        self.execute(meta, org, date, "loan.approved", request, |tx, ctx| {
+            require_org(ctx, org)?;
+            let open: Option<u32> = tx
+                .query_row(
+                    "SELECT meeting_no FROM meetings WHERE org_id = ?1 AND status = 'open'",
+                    [org.to_string()],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            if open != Some(meeting_no) {
+                return Err(Error::conflict(format!(
+                    "a loan is approved in an open meeting; meeting {meeting_no} is not open"
+                )));
+            }
+            let l = loan_row(tx, org, loan_no)?;
+            if l.status != LoanStatus::Applied {
+                return Err(Error::conflict(format!(
+                    "loan {loan_no} is {:?}, not awaiting approval",
+                    l.status
+                )));
+            }
+            Ok(EventBody::LoanApproved {
+                loan_no,
+                meeting_no,
+            })
+        })
+    }
+
+    /// Pays out an approved loan from cash or bank, storing its schedule. A
+    /// disbursement beyond the money available is refused.
+    pub fn disburse_loan(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        loan_no: u32,
+        date: NaiveDate,
+        via: Via,
+    ) -> Result<Outcome> {
+        let request = json!({"loan_no": loan_no, "via": via});
+        self.execute(meta, org, date, "loan.disbursed", request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            money_date(tx, ctx, date)?;
+            let l = loan_row(tx, org, loan_no)?;
+            if l.status != LoanStatus::Approved {
+                return Err(Error::conflict(format!(
+                    "loan {loan_no} is {:?}; only an approved loan is paid out",
+                    l.status
+                )));
+            }
+            let member_no = l
+                .member_no
+                .ok_or_else(|| Error::conflict(format!("loan {loan_no} is not a member loan")))?;
+            active_member(tx, org, member_no, date)?;
+            let (scale, rounding) = (ctx.org.currency.scale, ctx.org.rounding);
+            let schedule = schedule(&l.terms, date, scale, rounding)?;
+            Ok(EventBody::LoanDisbursed {
+                loan_no,
+                member_no,
+                via: via.account().into(),
+                principal: l.terms.principal,
+                fee: l.terms.fee_at_disbursement(scale, rounding),
+                schedule,
+            })
+        })
+    }
+
+    /// A member's repayment, split by the organisation's allocation order after
+    /// charging any late penalties due. A payment beyond what is payable is refused.
+    pub fn repay_loan(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        loan_no: u32,
+        r: Repayment,
+    ) -> Result<Outcome> {
+        self.repay(meta, org, loan_no, r, true)
+    }
+
+    /// A repayment of the organisation's own borrowing (CIF or bank loan).
+    pub fn repay_borrowing(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        loan_no: u32,
+        r: Repayment,
+    ) -> Result<Outcome> {
+        self.repay(meta, org, loan_no, r, false)
+    }
+
+    fn repay(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        loan_no: u32,
+        r: Repayment,
+        member_loan: bool,
+    ) -> Result<Outcome> {
+        let request =
+            json!({"loan_no": loan_no, "via": r.via, "amount": r.amount.normalize().to_string()});
+        self.execute(meta, org, r.date, "loan.repaid", request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            let amount = positive_minor("amount", r.amount, ctx.org.currency.scale)?;
+            money_date(tx, ctx, r.date)?;
+            let l = loan_row(tx, org, loan_no)?;
+            if (l.source == "member") != member_loan {
+                return Err(Error::invalid(
+                    "loan_no",
+                    format!(
+                        "loan {loan_no} is {}",
+                        if member_loan {
+                            "the organisation's borrowing"
+                        } else {
+                            "a member loan"
+                        }
+                    ),
+                ));
+            }
+            if l.status != LoanStatus::Active {
+                return Err(Error::conflict(format!(
+                    "loan {loan_no} is {:?}; only an active loan is repaid",
+                    l.status
+                )));
+            }
+            let loan_account = match l.member_no {
+                Some(m) => {
+                    active_member(tx, org, m, r.date)?;
+                    member_account(MEMBER_LOANS, m)
+                }
+                None => facility_account(&l.source)?.to_string(),
+            };
+            let states = instalment_states(tx, org, loan_no)?;
+            let allocation = plan_payment(ctx, &states, r.date, amount, member_loan)?;
+            Ok(EventBody::LoanRepaid {
+                loan_no,
+                loan_account,
+                payable: !member_loan,
+                via: r.via.account().into(),
+                amount,
+                allocation,
+            })
+        })
+    }
+
+    /// Writes off what is left of a member loan's principal. Needs an approver.
+    pub fn write_off_loan(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        loan_no: u32,
+        date: NaiveDate,
+        reason: &str,
+    ) -> Result<Outcome> {
+        let reason = person_text("reason", reason, crate::meetings::MAX_REASON_CHARS)?;
+        let request = json!({"loan_no": loan_no, "reason": reason});
+        self.execute(meta, org, date, "loan.written_off", request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            require_approver(ctx, "writing a loan off")?;
+            money_date(tx, ctx, date)?;
+            let l = loan_row(tx, org, loan_no)?;
+            let member_no = l.member_no.ok_or_else(|| {
+                Error::invalid("loan_no", format!("loan {loan_no} is not a member loan"))
+            })?;
+            if l.status != LoanStatus::Active {
+                return Err(Error::conflict(format!(
+                    "loan {loan_no} is {:?}; only an active loan is written off",
+                    l.status
+                )));
+            }
+            let states = instalment_states(tx, org, loan_no)?;
+            let amount: i64 = states.iter().map(|s| s.unpaid(Component::Principal)).sum();
+            Ok(EventBody::LoanWrittenOff {
+                loan_no,
+                loan_account: member_account(MEMBER_LOANS, member_no),
+                amount,
+                reason,
+            })
+        })
+    }
+
+    /// Money the organisation borrows: CIF from its VO, or a bank term loan, with
+    /// its own repayment schedule. Returns the loan number in `Outcome::number`.
+    pub fn receive_borrowing(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        source: FacilitySource,
+        date: NaiveDate,
+        via: Via,
+        req: LoanRequest,
+    ) -> Result<Outcome> {
+        let request = json!({"source": source, "via": via, "terms": req.request()});
+        self.execute(meta, org, date, "facility.received", request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            money_date(tx, ctx, date)?;
+            let terms = req.terms(ctx.org.currency.scale)?;
+            if matches!(terms.method, Method::FeeDeducted) {
+                return Err(Error::invalid(
+                    "method",
+                    "a borrowing's fee is recorded as a payment, not deducted",
+                ));
+            }
+            crate::commands::account_exists(tx, org, source.account())?;
+            let schedule = schedule(&terms, date, ctx.org.currency.scale, ctx.org.rounding)?;
+            Ok(EventBody::FacilityReceived {
+                loan_no: next_loan_no(tx, org)?,
+                source,
+                via: via.account().into(),
+                terms,
+                schedule,
+            })
+        })
+    }
+
+    /// A loan with its schedule and payments.
+    pub fn loan(&self, org: Uuid, loan_no: u32) -> Result<Loan> {
+        self.organisation(org)?;
+        self.with_conn(|conn| {
+            let l = loan_row(conn, org, loan_no)?;
+            Ok(Loan {
+                loan_no,
+                member_no: l.member_no,
+                source: l.source,
+                status: l.status,
+                terms: l.terms,
+                applied_on: l.applied_on,
+                approved_meeting: l.approved_meeting,
+                disbursed_on: l.disbursed_on,
+                closed_on: l.closed_on,
+                instalments: instalment_states(conn, org, loan_no)?,
+            })
+        })
+    }
+
+    /// Every loan of the organisation (member loans and its own borrowing), by number.
+    pub fn loans(&self, org: Uuid) -> Result<Vec<Loan>> {
+        let nos: Vec<u32> = self.with_conn(|conn| {
+            let mut st =
+                conn.prepare("SELECT loan_no FROM loans WHERE org_id = ?1 ORDER BY loan_no")?;
+            let v = st
+                .query_map([org.to_string()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(v)
+        })?;
+        nos.into_iter().map(|n| self.loan(org, n)).collect()
+    }
+
+    /// Arrears, days past due and the amount due on `as_of`.
+    pub fn loan_standing(&self, org: Uuid, loan_no: u32, as_of: NaiveDate) -> Result<LoanStanding> {
+        let o = self.organisation(org)?;
+        let policy = self.policy(org)?;
+        let loan = self.loan(org, loan_no)?;
+        let member_loan = loan.member_no.is_some();
+        let mut states = loan.instalments.clone();
+        if member_loan && loan.status == LoanStatus::Active {
+            let charges = allocation::assess_penalties(
+                &states,
+                as_of,
+                policy.grace_days,
+                &policy.late_penalty,
+                o.currency.scale,
+                o.rounding,
+            );
+            allocation::charge_penalties(&mut states, &charges);
+        }
+        let f: StandingFigures = if loan.status == LoanStatus::Active {
+            allocation::standing(&states, as_of)
+        } else {
+            allocation::standing(&[], as_of)
+        };
+        let payable = if loan.status == LoanStatus::Active {
+            allocation::collectable(&states, as_of)
+        } else {
+            0
+        };
+        let d = |m: i64| from_minor(m, o.currency.scale);
+        Ok(LoanStanding {
+            loan_no,
+            as_of,
+            outstanding_principal: d(f.outstanding_principal),
+            overdue_principal: d(f.overdue_principal),
+            overdue_interest: d(f.overdue_interest),
+            penalty_due: d(f.penalty_due),
+            arrears: d(f.arrears),
+            days_past_due: f.days_past_due,
+            due_now: d(f.due_now),
+            payable_now: d(payable),
+        })
+    }
+}
+
+fn facility_account(source: &str) -> Result<&'static str> {
+    match source {
+        "cif" => Ok(FacilitySource::Cif.account()),
+        "bank-loan" => Ok(FacilitySource::BankLoan.account()),
+        other => Err(Error::Storage {
+            reason: format!("unknown borrowing source {other}"),
+        }),
+    }
+}
+
+pub(crate) fn insert_schedule(
+    tx: &Transaction<'_>,
+    org: &str,
+    loan_no: u32,
+    schedule: &[Instalment],
+) -> Result<()> {
+    let mut ins = tx.prepare_cached(
+        "INSERT INTO instalments (org_id, loan_no, no, due_on, principal, interest) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?;
+    for i in schedule {
+        ins.execute(params![
+            org,
+            loan_no,
+            i.no,
+            i.due_on.to_string(),
+            i.principal,
+            i.interest
+        ])?;
+    }
+    Ok(())
+}
+
+/// Records penalties charged and payments made on a loan, and closes it once its
+/// principal and everything due are paid. Interest of instalments not yet due is
+/// not owed on a loan prepaid in full.
+pub(crate) fn apply_payment(
+    tx: &Transaction<'_>,
+    org: &str,
+    loan_no: u32,
+    date: NaiveDate,
+    a: &Allocation,
+) -> Result<()> {
+    for c in &a.penalties {
+        tx.execute(
+            "UPDATE instalments SET penalty = penalty + ?4, penalty_assessed = 1
+             WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3",
+            params![org, loan_no, c.instalment, c.amount],
+        )?;
+    }
+    for l in &a.lines {
+        let n = tx.execute(
+            "UPDATE instalments SET penalty_paid = penalty_paid + ?4, interest_paid = interest_paid + ?5,
+                 principal_paid = principal_paid + ?6
+             WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3",
+            params![org, loan_no, l.instalment, l.penalty, l.interest, l.principal],
+        )?;
+        if n != 1 {
+            return Err(Error::not_found(format!(
+                "instalment {} of loan {loan_no}",
+                l.instalment
+            )));
+        }
+    }
+    let owing: i64 = tx.query_row(
+        "SELECT COALESCE(SUM(principal - principal_paid
+                 + CASE WHEN due_on <= ?3 THEN interest - interest_paid + penalty - penalty_paid ELSE 0 END), 0)
+         FROM instalments WHERE org_id = ?1 AND loan_no = ?2",
+        params![org, loan_no, date.to_string()],
+        |r| r.get(0),
+    )?;
+    if owing == 0 {
+        tx.execute(
+            "UPDATE loans SET status = 'closed', closed_on = ?3 WHERE org_id = ?1 AND loan_no = ?2",
+            params![org, loan_no, date.to_string()],
+        )?;
+    }
+    Ok(())
+}
+
+/// Applies lending events to the projections.
+pub(crate) fn apply(
+    tx: &Transaction<'_>,
+    org: &str,
+    date: NaiveDate,
+    body: &EventBody,
+) -> Result<()> {
+    let terms_json = |t: &LoanTerms| {
+        serde_json::to_string(t).map_err(|e| Error::Storage {
+            reason: e.to_string(),
+        })
+    };
+    match body {
+        EventBody::LoanApplied {
+            loan_no,
+            member_no,
+            terms,
+        } => {
+            tx.execute(
+                "INSERT INTO loans (org_id, loan_no, source, member_no, status, terms, principal, applied_on)
+                 VALUES (?1, ?2, 'member', ?3, 'applied', ?4, ?5, ?6)",
+                params![org, loan_no, member_no, terms_json(terms)?, terms.principal, date.to_string()],
+            )?;
+        }
+        EventBody::LoanApproved {
+            loan_no,
+            meeting_no,
+        } => {
+            tx.execute(
+                "UPDATE loans SET status = 'approved', approved_meeting = ?3 WHERE org_id = ?1 AND loan_no = ?2",
+                params![org, loan_no, meeting_no],
+            )?;
+        }
+        EventBody::LoanDisbursed {
+            loan_no,
+            fee,
+            schedule,
+            ..
+        } => {
+            tx.execute(
+                "UPDATE loans SET status = 'active', disbursed_on = ?3, fee = ?4 WHERE org_id = ?1 AND loan_no = ?2",
+                params![org, loan_no, date.to_string(), fee],
+            )?;
+            insert_schedule(tx, org, *loan_no, schedule)?;
+        }
+        EventBody::LoanRepaid {
+            loan_no,
+            allocation,
+            ..
+        } => apply_payment(tx, org, *loan_no, date, allocation)?,
+        EventBody::LoanWrittenOff {
+            loan_no, amount, ..
+        } => {
+            tx.execute(
+                "UPDATE loans SET status = 'written-off', written_off = ?3, closed_on = ?4
+                 WHERE org_id = ?1 AND loan_no = ?2",
+                params![org, loan_no, amount, date.to_string()],
+            )?;
+        }
+        EventBody::FacilityReceived {
+            loan_no,
+            source,
+            terms,
+            schedule,
+            ..
+        } => {
+            tx.execute(
+                "INSERT INTO loans (org_id, loan_no, source, status, terms, principal, applied_on, disbursed_on)
+                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6)",
+                params![org, loan_no, source.as_str(), terms_json(terms)?, terms.principal, date.to_string()],
+            )?;
+            insert_schedule(tx, org, *loan_no, schedule)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}

@@ -1,0 +1,366 @@
+//! Meetings: numbered, dated, with attendance and the entries made while open.
+//! Closing checks counted cash against the book; only the latest meeting may be
+//! reopened, by an approver.
+
+use chrono::NaiveDate;
+use rusqlite::{params, OptionalExtension, Transaction};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::book::{parse_stored_date, Book, CommandMeta, Outcome};
+use crate::chart::{member_account, CASH, MEMBER_SAVINGS};
+use crate::commands::{active_member, not_before_opening, require_org};
+use crate::error::{Error, Result};
+use crate::event::EventBody;
+use crate::money::{from_minor, to_minor};
+use crate::policy::require_approver;
+use crate::text::person_text;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum MeetingStatus {
+    Open,
+    Closed,
+}
+
+/// A meeting as the book holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Meeting {
+    pub meeting_no: u32,
+    pub held_on: NaiveDate,
+    pub status: MeetingStatus,
+    pub counted_cash: Option<Decimal>,
+    /// Counted minus book cash at closing; zero when they agreed.
+    pub discrepancy: Decimal,
+    pub discrepancy_reason: Option<String>,
+    pub present: Vec<u32>,
+    pub absent: Vec<u32>,
+    /// Seqs of the entries made while the meeting was open.
+    pub entries: Vec<u64>,
+}
+
+struct Latest {
+    no: u32,
+    held_on: NaiveDate,
+    open: bool,
+}
+
+fn latest(tx: &Transaction<'_>, org: Uuid) -> Result<Option<Latest>> {
+    let row: Option<(u32, String, String)> = tx
+        .query_row(
+            "SELECT meeting_no, held_on, status FROM meetings WHERE org_id = ?1
+             ORDER BY meeting_no DESC LIMIT 1",
+            [org.to_string()],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?;
+    row.map(|(no, held, status)| {
+        Ok(Latest {
+            no,
+            held_on: parse_stored_date(&held)?,
+            open: status == "open",
+        })
+    })
+    .transpose()
+}
+
+/// The open meeting with this number, or a clear refusal.
+fn open_meeting_no(tx: &Transaction<'_>, org: Uuid, meeting_no: u32) -> Result<Latest> {
+    match latest(tx, org)? {
+        Some(l) if l.no == meeting_no && l.open => Ok(l),
+        Some(l) if l.no == meeting_no => {
+            Err(Error::conflict(format!("meeting {meeting_no} is closed")))
+        }
+        Some(l) if meeting_no < l.no => Err(Error::conflict(format!(
+            "meeting {meeting_no} is closed; meeting {} came after it",
+            l.no
+        ))),
+        _ => Err(Error::not_found(format!("meeting {meeting_no}"))),
+    }
+}
+
+/// Cash in hand by the book, in minor units.
+pub(crate) fn book_cash(tx: &Transaction<'_>, org: Uuid) -> Result<i64> {
+    Ok(tx.query_row(
+        "SELECT balance FROM accounts WHERE org_id = ?1 AND code = ?2",
+        params![org.to_string(), CASH],
+        |r| r.get(0),
+    )?)
+}
+
+/// The longest reason for a discrepancy or a reopening, in characters.
+pub const MAX_REASON_CHARS: usize = 200;
+
+impl Book {
+    /// Opens the next meeting on `date`. Returns its number in `Outcome::number`.
+    pub fn open_meeting(&self, meta: &CommandMeta, org: Uuid, date: NaiveDate) -> Result<Outcome> {
+        self.execute(meta, org, date, "meeting.opened", json!({}), |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            not_before_opening(ctx, date, "date")?;
+            let next = match latest(tx, org)? {
+                Some(l) if l.open => {
+                    return Err(Error::conflict(format!(
+                        "meeting {} of {} is still open; close it first",
+                        l.no, l.held_on
+                    )))
+                }
+                Some(l) if date < l.held_on => {
+                    return Err(Error::invalid(
+                        "date",
+                        format!("{date} is before meeting {} on {}", l.no, l.held_on),
+                    ))
+                }
+                Some(l) => l.no + 1,
+                None => 1,
+            };
+            Ok(EventBody::MeetingOpened { meeting_no: next })
+        })
+    }
+
+    /// Marks a member present or absent at an open meeting; a later mark replaces an earlier one.
+    pub fn mark_attendance(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        meeting_no: u32,
+        member_no: u32,
+        present: bool,
+    ) -> Result<Outcome> {
+        let request = json!({"meeting_no": meeting_no, "member_no": member_no, "present": present});
+        let date = self.meeting_date(org, meeting_no)?;
+        self.execute(meta, org, date, "meeting.attendance", request, |tx, ctx| {
+            require_org(ctx, org)?;
+            open_meeting_no(tx, org, meeting_no)?;
+            active_member(tx, org, member_no, date)?;
+            Ok(EventBody::Attendance {
+                meeting_no,
+                member_no,
+                present,
+            })
+        })
+    }
+
+    /// Closes an open meeting with the cash counted in hand. A difference from the
+    /// book is refused unless a reason is given; then it is posted to cash
+    /// excess or shortage.
+    pub fn close_meeting(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        meeting_no: u32,
+        counted_cash: Decimal,
+        discrepancy_reason: Option<String>,
+    ) -> Result<Outcome> {
+        let reason = discrepancy_reason
+            .filter(|r| !r.trim().is_empty())
+            .map(|r| person_text("discrepancy_reason", &r, MAX_REASON_CHARS))
+            .transpose()?;
+        let request = json!({
+            "meeting_no": meeting_no, "counted_cash": counted_cash.normalize().to_string(),
+            "reason": reason,
+        });
+        let date = self.meeting_date(org, meeting_no)?;
+        self.execute(meta, org, date, "meeting.closed", request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            open_meeting_no(tx, org, meeting_no)?;
+            let scale = ctx.org.currency.scale;
+            let counted = to_minor("counted_cash", counted_cash, scale)?;
+            if counted < 0 {
+                return Err(Error::invalid("counted_cash", "must not be negative"));
+            }
+            let book = book_cash(tx, org)?;
+            if counted != book && reason.is_none() {
+                return Err(Error::conflict(format!(
+                    "counted cash {} differs from the book's {} by {}; record a reason for the difference",
+                    from_minor(counted, scale),
+                    from_minor(book, scale),
+                    from_minor(counted - book, scale)
+                )));
+            }
+            Ok(EventBody::MeetingClosed {
+                meeting_no,
+                counted_cash: counted,
+                book_cash: book,
+                discrepancy_reason: if counted == book { None } else { reason },
+            })
+        })
+    }
+
+    /// Reopens the latest meeting. Needs an approver; the reopening is an event,
+    /// and any cash difference posted at its closing is reversed.
+    pub fn reopen_meeting(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        meeting_no: u32,
+        reason: &str,
+    ) -> Result<Outcome> {
+        let reason = person_text("reason", reason, MAX_REASON_CHARS)?;
+        let request = json!({"meeting_no": meeting_no, "reason": reason});
+        let date = self.meeting_date(org, meeting_no)?;
+        self.execute(meta, org, date, "meeting.reopened", request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            require_approver(ctx, "reopening a meeting")?;
+            let l = latest(tx, org)?
+                .ok_or_else(|| Error::not_found(format!("meeting {meeting_no}")))?;
+            if l.no != meeting_no {
+                return Err(Error::conflict(format!(
+                    "only the latest meeting ({}) can be reopened, not {meeting_no}",
+                    l.no
+                )));
+            }
+            if l.open {
+                return Err(Error::conflict(format!(
+                    "meeting {meeting_no} is already open"
+                )));
+            }
+            let discrepancy: i64 = tx.query_row(
+                "SELECT discrepancy FROM meetings WHERE org_id = ?1 AND meeting_no = ?2",
+                params![org.to_string(), meeting_no],
+                |r| r.get(0),
+            )?;
+            Ok(EventBody::MeetingReopened {
+                meeting_no,
+                reason,
+                reversed_discrepancy: discrepancy,
+            })
+        })
+    }
+
+    fn meeting_date(&self, org: Uuid, meeting_no: u32) -> Result<NaiveDate> {
+        self.with_conn(|conn| {
+            let d: Option<String> = conn
+                .query_row(
+                    "SELECT held_on FROM meetings WHERE org_id = ?1 AND meeting_no = ?2",
+                    params![org.to_string(), meeting_no],
+                    |r| r.get(0),
+                )
+                .optional()?;
+            d.as_deref()
+                .map(parse_stored_date)
+                .transpose()?
+                .ok_or_else(|| Error::not_found(format!("meeting {meeting_no}")))
+        })
+    }
+
+    /// The organisation's meetings, oldest first, with attendance and entries.
+    pub fn meetings(&self, org: Uuid) -> Result<Vec<Meeting>> {
+        let scale = self.organisation(org)?.currency.scale;
+        self.with_conn(|conn| {
+            let o = org.to_string();
+            let mut st = conn.prepare(
+                "SELECT meeting_no, held_on, status, counted_cash, discrepancy, discrepancy_reason
+                 FROM meetings WHERE org_id = ?1 ORDER BY meeting_no",
+            )?;
+            type Row = (u32, String, String, Option<i64>, i64, Option<String>);
+            let rows: Vec<Row> = st
+                .query_map([&o], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut att = conn.prepare(
+                "SELECT member_no, present FROM attendance WHERE org_id = ?1 AND meeting_no = ?2 ORDER BY member_no",
+            )?;
+            let mut ent = conn.prepare(
+                "SELECT seq FROM meeting_entries WHERE org_id = ?1 AND meeting_no = ?2 ORDER BY seq",
+            )?;
+            rows.into_iter()
+                .map(|(no, held, status, counted, disc, reason)| {
+                    let marks: Vec<(u32, bool)> = att
+                        .query_map(params![o, no], |r| Ok((r.get(0)?, r.get(1)?)))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    let entries: Vec<i64> = ent
+                        .query_map(params![o, no], |r| r.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    Ok(Meeting {
+                        meeting_no: no,
+                        held_on: parse_stored_date(&held)?,
+                        status: if status == "open" { MeetingStatus::Open } else { MeetingStatus::Closed },
+                        counted_cash: counted.map(|c| from_minor(c, scale)),
+                        discrepancy: from_minor(disc, scale),
+                        discrepancy_reason: reason,
+                        present: marks.iter().filter(|m| m.1).map(|m| m.0).collect(),
+                        absent: marks.iter().filter(|m| !m.1).map(|m| m.0).collect(),
+                        entries: entries.into_iter().map(|s| s as u64).collect(),
+                    })
+                })
+                .collect()
+        })
+    }
+
+    /// Compulsory savings a member owes and has not paid by `as_of`: the policy's
+    /// amount for every meeting held since joining, less compulsory deposits made.
+    pub fn savings_arrears(&self, org: Uuid, member_no: u32, as_of: NaiveDate) -> Result<Decimal> {
+        let o = self.organisation(org)?;
+        let policy = self.policy(org)?;
+        let member = self.member(org, member_no)?;
+        self.with_conn(|conn| {
+            let meetings: i64 = conn.query_row(
+                "SELECT count(*) FROM meetings WHERE org_id = ?1 AND held_on >= ?2 AND held_on <= ?3",
+                params![org.to_string(), member.joined_on.to_string(), as_of.to_string()],
+                |r| r.get(0),
+            )?;
+            let paid: i64 = conn.query_row(
+                "SELECT COALESCE(-SUM(p.amount), 0) FROM postings p
+                 JOIN events e ON e.org_id = p.org_id AND e.seq = p.seq
+                 WHERE p.org_id = ?1 AND p.account = ?2 AND e.kind = 'savings.deposit'
+                   AND e.business_date <= ?3",
+                params![org.to_string(), member_account(MEMBER_SAVINGS, member_no), as_of.to_string()],
+                |r| r.get(0),
+            )?;
+            let owed = meetings
+                .checked_mul(policy.compulsory_savings)
+                .ok_or_else(|| Error::invalid("compulsory_savings", "overflows"))?;
+            Ok(from_minor((owed - paid).max(0), o.currency.scale))
+        })
+    }
+}
+
+/// Applies meeting events to the projections.
+pub(crate) fn apply(
+    tx: &Transaction<'_>,
+    org: &str,
+    date: NaiveDate,
+    body: &EventBody,
+) -> Result<()> {
+    match body {
+        EventBody::MeetingOpened { meeting_no } => {
+            tx.execute(
+                "INSERT INTO meetings (org_id, meeting_no, held_on, status) VALUES (?1, ?2, ?3, 'open')",
+                params![org, meeting_no, date.to_string()],
+            )?;
+        }
+        EventBody::Attendance {
+            meeting_no,
+            member_no,
+            present,
+        } => {
+            tx.execute(
+                "INSERT OR REPLACE INTO attendance (org_id, meeting_no, member_no, present)
+                 VALUES (?1, ?2, ?3, ?4)",
+                params![org, meeting_no, member_no, present],
+            )?;
+        }
+        EventBody::MeetingClosed {
+            meeting_no,
+            counted_cash,
+            book_cash,
+            discrepancy_reason,
+        } => {
+            tx.execute(
+                "UPDATE meetings SET status = 'closed', counted_cash = ?3, discrepancy = ?4,
+                     discrepancy_reason = ?5
+                 WHERE org_id = ?1 AND meeting_no = ?2",
+                params![
+                    org,
+                    meeting_no,
+                    counted_cash,
+                    counted_cash - book_cash,
+                    discrepancy_reason
+                ],
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
+}

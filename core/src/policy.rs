@@ -1,0 +1,236 @@
+//! An organisation's rules (meetings, savings, lending, penalties) and the roles
+//! of the people who keep its books.
+
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::book::{Book, CommandMeta, OrgContext, Outcome};
+use crate::error::{Error, Result};
+use crate::event::EventBody;
+use crate::loan::allocation::{check_order, Component, LatePenalty, DEFAULT_ORDER};
+use crate::loan::Frequency;
+use crate::money::{from_minor, to_minor};
+
+/// The longest grace period before a late penalty, in days.
+pub const MAX_GRACE_DAYS: u32 = 90;
+
+/// Which savings members may withdraw while they remain members.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Withdrawals {
+    None,
+    VoluntaryOnly,
+    All,
+}
+
+/// The rules an organisation keeps its books by. Amounts in minor units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Policy {
+    pub meeting_frequency: Frequency,
+    /// Compulsory savings each member owes at every meeting.
+    pub compulsory_savings: i64,
+    pub withdrawals: Withdrawals,
+    /// How a repayment is split within each instalment, oldest instalment first.
+    pub allocation_order: [Component; 3],
+    pub late_penalty: LatePenalty,
+    pub grace_days: u32,
+    /// The fine a member owes for missing a meeting.
+    pub absence_fine: i64,
+    /// At exit, whether savings settle the member's loans before the rest is paid back.
+    pub exit_nets_loans: bool,
+}
+
+impl Default for Policy {
+    fn default() -> Self {
+        Policy {
+            meeting_frequency: Frequency::Weekly,
+            compulsory_savings: 0,
+            withdrawals: Withdrawals::VoluntaryOnly,
+            allocation_order: DEFAULT_ORDER,
+            late_penalty: LatePenalty::None,
+            grace_days: 0,
+            absence_fine: 0,
+            exit_nets_loans: true,
+        }
+    }
+}
+
+impl Policy {
+    fn validate(&self) -> Result<()> {
+        check_order(&self.allocation_order)?;
+        if self.compulsory_savings < 0 {
+            return Err(Error::invalid("compulsory_savings", "must not be negative"));
+        }
+        if self.absence_fine < 0 {
+            return Err(Error::invalid("absence_fine", "must not be negative"));
+        }
+        if self.grace_days > MAX_GRACE_DAYS {
+            return Err(Error::invalid(
+                "grace_days",
+                format!("at most {MAX_GRACE_DAYS}"),
+            ));
+        }
+        match &self.late_penalty {
+            LatePenalty::Fixed { amount } if *amount <= 0 => Err(Error::invalid(
+                "late_penalty",
+                "a fixed penalty must be more than zero",
+            )),
+            LatePenalty::Percent { percent }
+                if *percent <= Decimal::ZERO || *percent > Decimal::ONE_HUNDRED =>
+            {
+                Err(Error::invalid(
+                    "late_penalty",
+                    "a percentage must be above 0 and at most 100",
+                ))
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Converts major-unit amounts (as people type them) for a currency of `scale`.
+    pub fn amounts(
+        compulsory_savings: Decimal,
+        absence_fine: Decimal,
+        scale: u32,
+    ) -> Result<(i64, i64)> {
+        Ok((
+            to_minor("compulsory_savings", compulsory_savings, scale)?,
+            to_minor("absence_fine", absence_fine, scale)?,
+        ))
+    }
+
+    pub fn compulsory_savings_amount(&self, scale: u32) -> Decimal {
+        from_minor(self.compulsory_savings, scale)
+    }
+}
+
+/// What a person may do in an organisation's books.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ActorRole {
+    /// Records entries. Anyone not given another role is a book keeper.
+    Bookkeeper,
+    /// Also reopens meetings, writes loans off, approves corrections.
+    Approver,
+    /// Reads only.
+    Auditor,
+}
+
+impl ActorRole {
+    pub fn parse(s: &str) -> Result<Self> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "bookkeeper" | "book-keeper" => Ok(ActorRole::Bookkeeper),
+            "approver" => Ok(ActorRole::Approver),
+            "auditor" => Ok(ActorRole::Auditor),
+            _ => Err(Error::invalid(
+                "role",
+                format!("{s:?} is not bookkeeper, approver or auditor"),
+            )),
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ActorRole::Bookkeeper => "bookkeeper",
+            ActorRole::Approver => "approver",
+            ActorRole::Auditor => "auditor",
+        }
+    }
+}
+
+pub(crate) fn load_policy(conn: &Connection, org: Uuid) -> Result<Policy> {
+    let text: Option<String> = conn
+        .query_row(
+            "SELECT policy FROM policies WHERE org_id = ?1",
+            [org.to_string()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match text {
+        None => Ok(Policy::default()),
+        Some(t) => serde_json::from_str(&t).map_err(|e| Error::Storage {
+            reason: format!("stored policy of {org}: {e}"),
+        }),
+    }
+}
+
+pub(crate) fn role_of(conn: &Connection, org: Uuid, actor: &str) -> Result<ActorRole> {
+    let role: Option<String> = conn
+        .query_row(
+            "SELECT role FROM actors WHERE org_id = ?1 AND actor = ?2",
+            rusqlite::params![org.to_string(), actor],
+            |r| r.get(0),
+        )
+        .optional()?;
+    role.map_or(Ok(ActorRole::Bookkeeper), |r| ActorRole::parse(&r))
+}
+
+pub(crate) fn require_approver(ctx: &OrgContext, what: &str) -> Result<()> {
+    if ctx.role != ActorRole::Approver {
+        return Err(Error::PermissionDenied {
+            reason: format!(
+                "{what} needs an approver; {} is a {}",
+                ctx.actor,
+                ctx.role.as_str()
+            ),
+        });
+    }
+    Ok(())
+}
+
+impl Book {
+    /// Sets the organisation's rules from `date` on.
+    pub fn set_policy(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        date: NaiveDate,
+        policy: Policy,
+    ) -> Result<Outcome> {
+        policy.validate()?;
+        let request =
+            serde_json::to_value(&policy).map_err(|e| Error::invalid("policy", e.to_string()))?;
+        self.execute(meta, org, date, "org.policy", request, |_, ctx| {
+            crate::commands::require_org(ctx, org)?;
+            Ok(EventBody::PolicySet(policy))
+        })
+    }
+
+    /// Gives `actor` a role. Only an approver may, except for the organisation's
+    /// first approver, whom any book keeper may name.
+    pub fn set_role(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        date: NaiveDate,
+        actor: &str,
+        role: ActorRole,
+    ) -> Result<Outcome> {
+        let actor = crate::text::person_text("actor", actor, crate::book::MAX_ACTOR_CHARS)?;
+        let request = json!({"actor": actor, "role": role});
+        self.execute(meta, org, date, "actor.role", request, |tx, ctx| {
+            let ctx = crate::commands::require_org(ctx, org)?;
+            let approvers: i64 = tx.query_row(
+                "SELECT count(*) FROM actors WHERE org_id = ?1 AND role = 'approver'",
+                [org.to_string()],
+                |r| r.get(0),
+            )?;
+            if approvers > 0 {
+                require_approver(ctx, "giving a role")?;
+            }
+            Ok(EventBody::RoleSet { actor, role })
+        })
+    }
+
+    pub fn policy(&self, org: Uuid) -> Result<Policy> {
+        self.organisation(org)?;
+        self.with_conn(|conn| load_policy(conn, org))
+    }
+
+    pub fn role(&self, org: Uuid, actor: &str) -> Result<ActorRole> {
+        self.with_conn(|conn| role_of(conn, org, actor))
+    }
+}

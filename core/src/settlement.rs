@@ -1,0 +1,440 @@
+//! Opening balances at cut-off, members' fees and fines, and a member's exit.
+
+use chrono::NaiveDate;
+use rusqlite::{params, Transaction};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde_json::json;
+use uuid::Uuid;
+
+use crate::book::{Book, CommandMeta, Outcome};
+use crate::chart::{member_account, MEMBER_SAVINGS, MEMBER_VOLUNTARY};
+use crate::commands::{
+    account_exists, active_member, money_date, not_before_opening, require_org, Via,
+};
+use crate::error::{Error, Result};
+use crate::event::{
+    CutoffBody, CutoffFacility, CutoffLoan, CutoffMember, EventBody, ExitBody, ExitSettlement,
+    FacilitySource, MemberCharge,
+};
+use crate::lending::{
+    apply_payment, insert_schedule, instalment_states, payable_on, plan_payment, LoanStatus,
+};
+use crate::loan::schedule::{schedule, Instalment};
+use crate::loan::{Frequency, Method, RatePeriod};
+use crate::money::{from_minor, positive_minor, to_minor};
+
+/// A fee or fine paid by a member.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChargeEntry {
+    pub date: NaiveDate,
+    pub member_no: u32,
+    pub charge: MemberCharge,
+    pub via: Via,
+    pub amount: Decimal,
+}
+
+/// A member loan carried over from the paper books.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpeningLoan {
+    /// Principal outstanding at cut-off, arrears included.
+    pub outstanding: Decimal,
+    /// Principal already overdue at cut-off (part of `outstanding`).
+    pub arrears: Decimal,
+    /// When the oldest unpaid instalment fell due; needed when there are arrears.
+    pub overdue_since: Option<NaiveDate>,
+    pub rate: Decimal,
+    pub rate_period: RatePeriod,
+    /// Instalments left for the part not yet due.
+    pub remaining_term: u32,
+    pub frequency: Frequency,
+    pub method: Method,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpeningMember {
+    pub member_no: u32,
+    pub compulsory: Decimal,
+    pub voluntary: Decimal,
+    pub loans: Vec<OpeningLoan>,
+}
+
+/// The organisation's own borrowing carried over.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpeningBorrowing {
+    pub source: FacilitySource,
+    pub outstanding: Decimal,
+    pub rate: Decimal,
+    pub rate_period: RatePeriod,
+    pub remaining_term: u32,
+    pub frequency: Frequency,
+    pub method: Method,
+}
+
+/// A group's books at cut-off. Assets (cash, bank, loans to members) must equal
+/// liabilities (savings, borrowings) plus equity (Revolving Fund, surplus).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cutoff {
+    pub date: NaiveDate,
+    pub cash: Decimal,
+    pub bank: Decimal,
+    pub revolving_fund: Decimal,
+    /// Accumulated surplus; negative for a deficit.
+    pub surplus: Decimal,
+    pub members: Vec<OpeningMember>,
+    pub borrowings: Vec<OpeningBorrowing>,
+}
+
+/// What a member owes at a meeting on a date.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct MemberDues {
+    pub member_no: u32,
+    pub as_of: NaiveDate,
+    pub savings_arrears: Decimal,
+    pub absence_fines_due: Decimal,
+    /// Per active loan: (loan number, amount due now).
+    pub loans_due: Vec<(u32, Decimal)>,
+}
+
+fn non_negative(field: &str, d: Decimal, scale: u32) -> Result<i64> {
+    let m = to_minor(field, d, scale)?;
+    if m < 0 {
+        return Err(Error::invalid(field, "must not be negative"));
+    }
+    Ok(m)
+}
+
+/// Schedule of a carried-over loan: its arrears as one instalment already due,
+/// then the rest over the remaining term from the cut-off date.
+#[allow(clippy::too_many_arguments)]
+fn opening_schedule(
+    field: &str,
+    date: NaiveDate,
+    outstanding: i64,
+    arrears: i64,
+    overdue_since: Option<NaiveDate>,
+    terms_for: impl Fn(i64) -> crate::loan::LoanTerms,
+    scale: u32,
+    rounding: crate::money::RoundingRule,
+) -> Result<(crate::loan::LoanTerms, Vec<Instalment>)> {
+    if outstanding <= 0 {
+        return Err(Error::invalid(field, "outstanding must be more than zero"));
+    }
+    if arrears > outstanding {
+        return Err(Error::invalid(
+            field,
+            "arrears cannot exceed what is outstanding",
+        ));
+    }
+    let mut out = Vec::new();
+    if arrears > 0 {
+        let since = overdue_since.ok_or_else(|| {
+            Error::invalid(field, "arrears need the date they fell due (overdue_since)")
+        })?;
+        if since > date {
+            return Err(Error::invalid(
+                field,
+                "overdue_since is after the cut-off date",
+            ));
+        }
+        out.push(Instalment {
+            no: 1,
+            due_on: since,
+            principal: arrears,
+            interest: 0,
+        });
+    }
+    let terms = terms_for(outstanding);
+    terms.validate()?;
+    if outstanding > arrears {
+        let rest = crate::loan::LoanTerms {
+            principal: outstanding - arrears,
+            ..terms.clone()
+        };
+        let offset = out.len() as u32;
+        for mut i in schedule(&rest, date, scale, rounding)? {
+            i.no += offset;
+            out.push(i);
+        }
+    }
+    Ok((terms, out))
+}
+
+impl Book {
+    /// A membership fee or an absence fine, each to its own income account.
+    pub fn collect_charge(&self, meta: &CommandMeta, org: Uuid, c: ChargeEntry) -> Result<Outcome> {
+        let request = json!({
+            "member_no": c.member_no, "charge": c.charge, "via": c.via,
+            "amount": c.amount.normalize().to_string(),
+        });
+        self.execute(meta, org, c.date, "charge.collected", request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            let amount = positive_minor("amount", c.amount, ctx.org.currency.scale)?;
+            money_date(tx, ctx, c.date)?;
+            active_member(tx, org, c.member_no, c.date)?;
+            account_exists(tx, org, c.charge.account())?;
+            Ok(EventBody::ChargeCollected {
+                member_no: c.member_no,
+                charge: c.charge,
+                via: c.via.account().into(),
+                amount,
+            })
+        })
+    }
+
+    /// Opens a group's books from its paper records. Only a book with no entries
+    /// and no meetings yet may take a cut-off; it must balance.
+    pub fn record_cutoff(&self, meta: &CommandMeta, org: Uuid, c: Cutoff) -> Result<Outcome> {
+        // The request's Debug form is a complete, deterministic rendering of every field.
+        let request = json!({"cutoff": format!("{c:?}")});
+        self.execute(meta, org, c.date, "cutoff.recorded", request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            not_before_opening(ctx, c.date, "date")?;
+            let (scale, rounding) = (ctx.org.currency.scale, ctx.org.rounding);
+            let started: i64 = tx.query_row(
+                "SELECT (SELECT count(*) FROM entries WHERE org_id = ?1) + (SELECT count(*) FROM meetings WHERE org_id = ?1)",
+                [org.to_string()],
+                |r| r.get(0),
+            )?;
+            if started > 0 {
+                return Err(Error::conflict("a cut-off opens a new book; this one already has entries or meetings"));
+            }
+            let mut next_loan = 1u32;
+            let mut members = Vec::new();
+            for m in &c.members {
+                active_member(tx, org, m.member_no, c.date)?;
+                let mut loans = Vec::new();
+                for l in &m.loans {
+                    let field = format!("member {} loan", m.member_no);
+                    let (terms, schedule) = opening_schedule(
+                        &field,
+                        c.date,
+                        to_minor("outstanding", l.outstanding, scale)?,
+                        non_negative("arrears", l.arrears, scale)?,
+                        l.overdue_since,
+                        |p| crate::loan::LoanTerms {
+                            principal: p, rate: l.rate.normalize(), rate_period: l.rate_period,
+                            term: l.remaining_term.max(1), frequency: l.frequency, method: l.method,
+                        },
+                        scale,
+                        rounding,
+                    )?;
+                    loans.push(CutoffLoan { loan_no: next_loan, terms, schedule });
+                    next_loan += 1;
+                }
+                members.push(CutoffMember {
+                    member_no: m.member_no,
+                    compulsory: non_negative("compulsory", m.compulsory, scale)?,
+                    voluntary: non_negative("voluntary", m.voluntary, scale)?,
+                    loans,
+                });
+            }
+            let mut facilities = Vec::new();
+            for b in &c.borrowings {
+                account_exists(tx, org, b.source.account())?;
+                let (terms, schedule) = opening_schedule(
+                    "borrowing",
+                    c.date,
+                    to_minor("outstanding", b.outstanding, scale)?,
+                    0,
+                    None,
+                    |p| crate::loan::LoanTerms {
+                        principal: p, rate: b.rate.normalize(), rate_period: b.rate_period,
+                        term: b.remaining_term, frequency: b.frequency, method: b.method,
+                    },
+                    scale,
+                    rounding,
+                )?;
+                facilities.push(CutoffFacility { loan_no: next_loan, source: b.source, terms, schedule });
+                next_loan += 1;
+            }
+            let body = CutoffBody {
+                cash: non_negative("cash", c.cash, scale)?,
+                bank: non_negative("bank", c.bank, scale)?,
+                revolving_fund: non_negative("revolving_fund", c.revolving_fund, scale)?,
+                surplus: to_minor("surplus", c.surplus, scale)?,
+                members,
+                facilities,
+            };
+            let event = EventBody::CutoffRecorded(body);
+            let lines = event.journal().unwrap_or_default();
+            let diff: i64 = lines.iter().map(|l| l.amount).sum();
+            if diff != 0 {
+                let side = if diff > 0 { "assets exceed liabilities and equity" } else { "liabilities and equity exceed assets" };
+                return Err(Error::invalid(
+                    "cutoff",
+                    format!("the opening balances do not balance: {side} by {}", from_minor(diff.abs(), scale)),
+                ));
+            }
+            Ok(event)
+        })
+    }
+
+    /// Settles and records a member's exit: loans are paid from savings (when
+    /// the policy nets them) and the rest of the savings paid back. Refused while
+    /// a loan is in arrears, unless an approver has written it off.
+    pub fn exit_member(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        member_no: u32,
+        date: NaiveDate,
+        via: Via,
+    ) -> Result<Outcome> {
+        let request = json!({"member_no": member_no, "via": via});
+        self.execute(meta, org, date, "member.exited", request, |tx, ctx| {
+            let ctx = require_org(ctx, org)?;
+            money_date(tx, ctx, date)?;
+            active_member(tx, org, member_no, date)?;
+            let scale = ctx.org.currency.scale;
+            let savings = |header: &str| -> Result<i64> {
+                Ok(-tx.query_row(
+                    "SELECT balance FROM accounts WHERE org_id = ?1 AND code = ?2",
+                    params![org.to_string(), member_account(header, member_no)],
+                    |r| r.get::<_, i64>(0),
+                )?)
+            };
+            let (compulsory, voluntary) = (savings(MEMBER_SAVINGS)?, savings(MEMBER_VOLUNTARY)?);
+            let loans: Vec<u32> = tx
+                .prepare("SELECT loan_no FROM loans WHERE org_id = ?1 AND member_no = ?2 AND status = 'active' ORDER BY loan_no")?
+                .query_map(params![org.to_string(), member_no], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            let mut settled = Vec::new();
+            let mut owed = 0i64;
+            for loan_no in loans {
+                let states = instalment_states(tx, org, loan_no)?;
+                let mut charged = states.clone();
+                let p = &ctx.policy;
+                let charges = crate::loan::allocation::assess_penalties(&charged, date, p.grace_days, &p.late_penalty, scale, ctx.org.rounding);
+                crate::loan::allocation::charge_penalties(&mut charged, &charges);
+                let f = crate::loan::allocation::standing(&charged, date);
+                if f.arrears > 0 {
+                    return Err(Error::conflict(format!(
+                        "loan {loan_no} is in arrears by {} ({} days past due); it must be repaid, or written off by an approver, before the exit",
+                        from_minor(f.arrears, scale),
+                        f.days_past_due
+                    )));
+                }
+                let payable = payable_on(ctx, &states, date, true);
+                if payable > 0 {
+                    settled.push(ExitSettlement { loan_no, allocation: plan_payment(ctx, &states, date, payable, true)? });
+                    owed += payable;
+                }
+            }
+            if owed > 0 && !ctx.policy.exit_nets_loans {
+                return Err(Error::conflict(format!(
+                    "member {member_no} owes {} on loans; this organisation's policy wants loans repaid before an exit",
+                    from_minor(owed, scale)
+                )));
+            }
+            let held = compulsory + voluntary;
+            if owed > held {
+                return Err(Error::conflict(format!(
+                    "member {member_no} owes {} on loans but has {} in savings; {} must be repaid first",
+                    from_minor(owed, scale),
+                    from_minor(held, scale),
+                    from_minor(owed - held, scale)
+                )));
+            }
+            Ok(EventBody::MemberExited(ExitBody {
+                member_no,
+                via: via.account().into(),
+                compulsory,
+                voluntary,
+                settled,
+                refund: held - owed,
+            }))
+        })
+    }
+
+    /// What a member owes at a meeting on `as_of`: savings arrears, absence fines, loan dues.
+    pub fn member_dues(&self, org: Uuid, member_no: u32, as_of: NaiveDate) -> Result<MemberDues> {
+        let o = self.organisation(org)?;
+        let policy = self.policy(org)?;
+        let savings_arrears = self.savings_arrears(org, member_no, as_of)?;
+        let (absences, fines_paid) = self.with_conn(|conn| {
+            let absences: i64 = conn.query_row(
+                "SELECT count(*) FROM attendance a JOIN meetings m
+                   ON m.org_id = a.org_id AND m.meeting_no = a.meeting_no
+                 WHERE a.org_id = ?1 AND a.member_no = ?2 AND a.present = 0 AND m.held_on <= ?3",
+                params![org.to_string(), member_no, as_of.to_string()],
+                |r| r.get(0),
+            )?;
+            let paid: i64 = conn.query_row(
+                "SELECT COALESCE(SUM(json_extract(e.canonical, '$.body.amount')), 0) FROM events e
+                 WHERE e.org_id = ?1 AND e.kind = 'charge.collected' AND e.business_date <= ?3
+                   AND json_extract(e.canonical, '$.body.member_no') = ?2
+                   AND json_extract(e.canonical, '$.body.charge') = 'absence-fine'",
+                params![org.to_string(), member_no, as_of.to_string()],
+                |r| r.get(0),
+            )?;
+            Ok((absences, paid))
+        })?;
+        let mut loans_due = Vec::new();
+        for l in self.loans(org)? {
+            if l.member_no == Some(member_no) && l.status == LoanStatus::Active {
+                loans_due.push((
+                    l.loan_no,
+                    self.loan_standing(org, l.loan_no, as_of)?.due_now,
+                ));
+            }
+        }
+        Ok(MemberDues {
+            member_no,
+            as_of,
+            savings_arrears,
+            absence_fines_due: from_minor(
+                (absences * policy.absence_fine - fines_paid).max(0),
+                o.currency.scale,
+            ),
+            loans_due,
+        })
+    }
+}
+
+/// Applies cut-off and exit events to the projections.
+pub(crate) fn apply(
+    tx: &Transaction<'_>,
+    org: &str,
+    date: NaiveDate,
+    body: &EventBody,
+) -> Result<()> {
+    let terms_json = |t: &crate::loan::LoanTerms| {
+        serde_json::to_string(t).map_err(|e| Error::Storage {
+            reason: e.to_string(),
+        })
+    };
+    match body {
+        EventBody::CutoffRecorded(c) => {
+            for m in &c.members {
+                for l in &m.loans {
+                    tx.execute(
+                        "INSERT INTO loans (org_id, loan_no, source, member_no, status, terms, principal, applied_on, disbursed_on)
+                         VALUES (?1, ?2, 'member', ?3, 'active', ?4, ?5, ?6, ?6)",
+                        params![org, l.loan_no, m.member_no, terms_json(&l.terms)?, l.terms.principal, date.to_string()],
+                    )?;
+                    insert_schedule(tx, org, l.loan_no, &l.schedule)?;
+                }
+            }
+            for f in &c.facilities {
+                tx.execute(
+                    "INSERT INTO loans (org_id, loan_no, source, status, terms, principal, applied_on, disbursed_on)
+                     VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6)",
+                    params![org, f.loan_no, f.source.as_str(), terms_json(&f.terms)?, f.terms.principal, date.to_string()],
+                )?;
+                insert_schedule(tx, org, f.loan_no, &f.schedule)?;
+            }
+        }
+        EventBody::MemberExited(x) => {
+            for s in &x.settled {
+                apply_payment(tx, org, s.loan_no, date, &s.allocation)?;
+            }
+            tx.execute(
+                "UPDATE members SET exited_on = ?3 WHERE org_id = ?1 AND member_no = ?2",
+                params![org, x.member_no, date.to_string()],
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
