@@ -9,3 +9,6 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== oracle tests (tests/oracles, against the debug build)"
+cargo build --quiet --locked -p daftar
+DAFTAR_BIN="$PWD/target/debug/daftar" python3 -m pytest -q tests/oracles

@@ -1,5 +1,6 @@
 //! `daftar`: the command-line tool over daftar-core, for developers, support staff and CI.
 
+mod loan_schedule;
 mod output;
 
 use std::path::{Path, PathBuf};
@@ -62,6 +63,63 @@ enum Command {
         #[command(subcommand)]
         report: Report,
     },
+    /// Loan calculations and an organisation's loans.
+    Loan {
+        #[command(subcommand)]
+        loan: LoanCommand,
+    },
+    /// List an organisation's meetings.
+    Meetings {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum LoanCommand {
+    /// Print a repayment schedule. Pure calculation: no book is needed.
+    Schedule {
+        #[arg(long)]
+        principal: String,
+        /// Percent per --rate-period; for fee methods, the fee as percent of the principal.
+        #[arg(long)]
+        rate: String,
+        #[arg(long, default_value = "year")]
+        rate_period: String,
+        /// Number of instalments.
+        #[arg(long)]
+        term: u32,
+        #[arg(long, default_value = "monthly")]
+        frequency: String,
+        /// flat, reducing, emi, fee (fee deducted at payout) or fee-added.
+        #[arg(long)]
+        method: String,
+        /// The date the loan is paid out; the first instalment falls one period later.
+        #[arg(long)]
+        start: String,
+        /// ISO currency code; decides the minor unit (INR 2, IRR 0).
+        #[arg(long, default_value = "INR")]
+        currency: String,
+        /// Minor-unit scale, for a currency daftar does not know.
+        #[arg(long)]
+        scale: Option<u32>,
+        /// MODE/UNIT, e.g. half-up/minor or half-up/whole.
+        #[arg(long, default_value = "half-up/minor")]
+        rounding: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// List an organisation's loans with where each stands today (or --as-of).
+    List {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -104,6 +162,55 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             let book = Book::open_existing(&db)?;
             let org = book.resolve_org(&org)?;
             print!("{}", output::members(&book.members(org)?));
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Loan { loan } => match loan {
+            LoanCommand::Schedule {
+                principal,
+                rate,
+                rate_period,
+                term,
+                frequency,
+                method,
+                start,
+                currency,
+                scale,
+                rounding,
+                format,
+            } => {
+                let s = loan_schedule::compute(&loan_schedule::Args {
+                    principal,
+                    rate,
+                    rate_period,
+                    term,
+                    frequency,
+                    method,
+                    start,
+                    currency,
+                    scale,
+                    rounding,
+                })?;
+                match format {
+                    Format::Table => print!("{}", loan_schedule::table(&s)),
+                    Format::Json => println!("{}", to_json(&s)?),
+                }
+                Ok(ExitCode::SUCCESS)
+            }
+            LoanCommand::List { db, org, as_of } => {
+                let book = Book::open_existing(&db)?;
+                let org = book.resolve_org(&org)?;
+                let as_of = match as_of {
+                    Some(d) => parse_date("as_of", &d)?,
+                    None => today(),
+                };
+                print!("{}", output::loans(&book, org, as_of)?);
+                Ok(ExitCode::SUCCESS)
+            }
+        },
+        Command::Meetings { db, org } => {
+            let book = Book::open_existing(&db)?;
+            let org = book.resolve_org(&org)?;
+            print!("{}", output::meetings(&book.meetings(org)?));
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { report } => match report {
@@ -174,6 +281,23 @@ fn verify(db: &Path, format: Format) -> Result<ExitCode, Error> {
     } else {
         Ok(ExitCode::from(EXIT_TAMPERED))
     }
+}
+
+pub(crate) fn parse_date(field: &str, s: &str) -> Result<chrono::NaiveDate, Error> {
+    s.trim().parse().map_err(|_| Error::InvalidInput {
+        field: field.into(),
+        reason: format!("{s:?} is not a date (YYYY-MM-DD)"),
+    })
+}
+
+fn today() -> chrono::NaiveDate {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    chrono::DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .date_naive()
 }
 
 fn to_json<T: serde::Serialize>(v: &T) -> Result<String, Error> {

@@ -1,9 +1,10 @@
 //! Plain-text tables for the terminal.
 
+use daftar_core::meetings::Meeting;
 use daftar_core::queries::AccountBalance;
 use daftar_core::report::TrialBalance;
 use daftar_core::verify::ChainStatus;
-use daftar_core::{event::hex, Member, Organisation};
+use daftar_core::{event::hex, Book, Error, Member, Organisation};
 use rust_decimal::Decimal;
 
 /// Pads to a width in characters (not bytes), so Devanagari and Persian line up roughly.
@@ -160,4 +161,53 @@ pub fn chain_line(c: &ChainStatus) -> String {
             c.org_id, name, p.seq, p.reason
         ),
     }
+}
+
+pub fn meetings(list: &[Meeting]) -> String {
+    let mut out = String::new();
+    for m in list {
+        let diff = if m.discrepancy.is_zero() {
+            String::new()
+        } else {
+            format!(
+                "  cash difference {} ({})",
+                m.discrepancy,
+                m.discrepancy_reason.as_deref().unwrap_or("")
+            )
+        };
+        out += &format!(
+            "{:>4}  {}  {:<6}  present {:>2}  absent {:>2}  entries {:>3}{}\n",
+            m.meeting_no,
+            m.held_on,
+            format!("{:?}", m.status).to_lowercase(),
+            m.present.len(),
+            m.absent.len(),
+            m.entries.len(),
+            diff
+        );
+    }
+    out
+}
+
+pub fn loans(book: &Book, org: uuid::Uuid, as_of: chrono::NaiveDate) -> Result<String, Error> {
+    let mut out = format!(
+        "{:>4}  {:<10}  {:<6}  {:<11}  {:>12}  {:>12}  {:>10}  {:>4}\n",
+        "loan", "source", "member", "status", "principal", "outstanding", "arrears", "dpd"
+    );
+    for l in book.loans(org)? {
+        let st = book.loan_standing(org, l.loan_no, as_of)?;
+        let scale = book.organisation(org)?.currency.scale;
+        out += &format!(
+            "{:>4}  {:<10}  {:<6}  {:<11}  {:>12}  {:>12}  {:>10}  {:>4}\n",
+            l.loan_no,
+            l.source,
+            l.member_no.map(|m| m.to_string()).unwrap_or_default(),
+            format!("{:?}", l.status).to_lowercase(),
+            daftar_core::money::from_minor(l.terms.principal, scale),
+            st.outstanding_principal,
+            st.arrears,
+            st.days_past_due
+        );
+    }
+    Ok(out)
 }

@@ -52,7 +52,8 @@ fn demo_builds_two_shgs_and_a_fund_and_prints_a_summary() {
         "IRR",
         "chain head: seq",
         "Cash in hand",
-        "Savings of member 1",
+        "Compulsory savings of member 1",
+        "Loan to member",
     ] {
         assert!(out.contains(needle), "summary lacks {needle}:\n{out}");
     }
@@ -113,26 +114,35 @@ fn verify_names_the_organisation_seq_and_reason_of_a_tampered_event() {
     let dir = tempfile::tempdir().unwrap();
     let p = demo(dir.path(), "t.daftar", "1");
     let (victim, _) = org_ids(&p).into_iter().next().unwrap();
-    {
+    let seq = {
         let c = rusqlite::Connection::open(&p).unwrap();
         // A forger must first remove the append-only guard.
         c.execute_batch("DROP TRIGGER events_no_update").unwrap();
+        let seq: i64 = c
+            .query_row(
+                "SELECT seq FROM events WHERE org_id = ?1 AND kind = 'savings.deposit'
+                 ORDER BY seq LIMIT 1 OFFSET 4",
+                [&victim],
+                |r| r.get(0),
+            )
+            .unwrap();
         let n = c
             .execute(
                 "UPDATE events SET canonical = CAST(replace(CAST(canonical AS TEXT), '\"amount\":', '\"amount\":9') AS BLOB)
-                 WHERE org_id = ?1 AND seq = 20",
-                [&victim],
+                 WHERE org_id = ?1 AND seq = ?2 AND instr(CAST(canonical AS TEXT), '\"amount\":') > 0",
+                rusqlite::params![victim, seq],
             )
             .unwrap();
         assert_eq!(n, 1);
-    }
+        seq
+    };
     let o = daftar(&["verify", "--db", &p]);
     assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
     let out = stdout(&o);
     let bad: Vec<_> = out.lines().filter(|l| l.starts_with("TAMPERED")).collect();
     assert_eq!(bad.len(), 1, "{out}");
     assert!(
-        bad[0].contains(&victim) && bad[0].contains("seq 20"),
+        bad[0].contains(&victim) && bad[0].contains(&format!("seq {seq}:")),
         "{out}"
     );
     assert!(bad[0].contains("bytes were changed"), "{out}");

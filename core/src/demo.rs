@@ -1,16 +1,22 @@
-//! A realistic sample book, the same for the same seed: two SHGs in India and one
-//! community fund in Iran, with a year of savings, receipts, payments and banking.
+//! A realistic sample book, the same for the same seed: two SHGs in India with a
+//! year of weekly meetings (savings, loans, repayments, some late, one exit), and
+//! a community loan fund in Iran with a year of monthly meetings.
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;
 use uuid::Uuid;
 
-use crate::book::{Book, CommandMeta};
+use crate::book::{Book, CommandMeta, Outcome};
 use crate::commands::{CashTransfer, SavingsEntry, Via, Voucher};
 use crate::error::{Error, Result};
+use crate::event::{MemberCharge, SavingsFund};
+use crate::lending::{LoanRequest, LoanStatus, Repayment};
+use crate::loan::{Frequency, LatePenalty, Method, RatePeriod};
 use crate::member::{MemberRole, NewMember};
-use crate::money::{Currency, RoundingRule};
+use crate::money::{from_minor, Currency, RoundingRule};
 use crate::org::{Calendar, FiscalYearStart, Locale, NewOrganisation, OrgKind};
+use crate::policy::{ActorRole, Policy, Withdrawals};
+use crate::settlement::ChargeEntry;
 
 const HINDI_NAMES: &[&str] = &[
     "सीता देवी",
@@ -49,6 +55,9 @@ const PERSIAN_NAMES: &[&str] = &[
     "نرگس كاظمی",
 ];
 
+/// The approver of every demo organisation (a cluster coordinator).
+pub const DEMO_APPROVER: &str = "cc-meena";
+
 /// What `build` made.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DemoBook {
@@ -60,7 +69,10 @@ struct Gen<'a> {
     book: &'a Book,
     rng: fastrand::Rng,
     events: u64,
+    progress: &'a mut dyn FnMut(u64, u64),
 }
+
+const EXPECTED_EVENTS: u64 = 6500;
 
 impl Gen<'_> {
     fn uuid(&mut self) -> Uuid {
@@ -82,14 +94,17 @@ impl Gen<'_> {
         }
     }
 
-    fn run(&mut self, r: Result<crate::book::Outcome>) -> Result<()> {
-        r?;
+    fn run(&mut self, r: Result<Outcome>) -> Result<Outcome> {
+        let o = r?;
         self.events += 1;
-        Ok(())
+        if self.events.is_multiple_of(256) {
+            (self.progress)(self.events, EXPECTED_EVENTS.max(self.events));
+        }
+        Ok(o)
     }
 }
 
-/// Builds the demo into `book`, which should be empty.
+/// Builds the demo into `book`, which must be empty.
 pub fn build(book: &Book, seed: u64, progress: &mut dyn FnMut(u64, u64)) -> Result<DemoBook> {
     if book.event_count()? > 0 {
         return Err(Error::conflict("the demo is built into an empty book only"));
@@ -98,55 +113,100 @@ pub fn build(book: &Book, seed: u64, progress: &mut dyn FnMut(u64, u64)) -> Resu
         book,
         rng: fastrand::Rng::with_seed(seed),
         events: 0,
+        progress,
     };
-    let start = NaiveDate::from_ymd_opt(2024, 4, 1).ok_or_else(|| Error::invalid("date", "bad"))?;
-    let inr = Currency::new("INR", None)?;
     let mut orgs = Vec::new();
-    let expected = 1600;
     for (name, members, locale) in [
         ("सरस्वती स्वयं सहायता समूह", 12usize, Locale::HiIn),
         ("लक्ष्मी महिला स्वयं सहायता समूह", 10, Locale::EnIn),
     ] {
-        let id = g.uuid();
-        let new = NewOrganisation {
-            id,
+        orgs.push(shg_year(&mut g, name, members, locale)?);
+    }
+    orgs.push(fund_year(&mut g)?);
+    let events = g.events;
+    (g.progress)(events, events);
+    Ok(DemoBook {
+        organisations: orgs,
+        events,
+    })
+}
+
+fn d(minor: i64, scale: u32) -> Decimal {
+    from_minor(minor, scale)
+}
+
+fn date(y: i32, m: u32, day: u32) -> Result<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, day).ok_or_else(|| Error::invalid("date", "demo date"))
+}
+
+/// Pays what each present member owes on their loans; now and then a member
+/// pays nothing and falls behind, to pay later with a penalty.
+fn repayments(
+    g: &mut Gen<'_>,
+    org: Uuid,
+    keeper: &str,
+    day: NaiveDate,
+    present: &[u32],
+    via: Via,
+) -> Result<()> {
+    for l in g.book.loans(org)? {
+        let Some(no) = l.member_no else { continue };
+        if l.status != LoanStatus::Active || !present.contains(&no) {
+            continue;
+        }
+        let due = g.book.loan_standing(org, l.loan_no, day)?.due_now;
+        if due.is_zero() || g.rng.u8(0..100) < 12 {
+            continue;
+        }
+        let m = g.meta(keeper, day);
+        g.run(g.book.repay_loan(
+            &m,
+            org,
+            l.loan_no,
+            Repayment {
+                date: day,
+                via,
+                amount: due,
+            },
+        ))?;
+    }
+    Ok(())
+}
+
+fn shg_year(g: &mut Gen<'_>, name: &str, members: usize, locale: Locale) -> Result<Uuid> {
+    let org = g.uuid();
+    let start = date(2024, 4, 1)?;
+    let keeper = "bookkeeper-asha";
+    let m = g.meta(keeper, start);
+    g.run(g.book.create_organisation(
+        &m,
+        NewOrganisation {
+            id: org,
             kind: OrgKind::Shg,
             name: name.into(),
-            currency: inr.clone(),
+            currency: Currency::new("INR", None)?,
             calendar: Calendar::Gregorian,
             fiscal_year_start: FiscalYearStart { month: 4, day: 1 },
             locale,
             rounding: RoundingRule::default(),
             opened_on: start,
-        };
-        shg_year(&mut g, new, members, progress, expected)?;
-        orgs.push(id);
-    }
-    let id = g.uuid();
-    fund_year(&mut g, id, progress, expected)?;
-    orgs.push(id);
-    progress(g.events, g.events);
-    Ok(DemoBook {
-        organisations: orgs,
-        events: g.events,
-    })
-}
-
-fn d(minor: i64, scale: u32) -> Decimal {
-    Decimal::new(minor, scale)
-}
-
-fn shg_year(
-    g: &mut Gen<'_>,
-    new: NewOrganisation,
-    members: usize,
-    progress: &mut dyn FnMut(u64, u64),
-    expected: u64,
-) -> Result<()> {
-    let (org, start) = (new.id, new.opened_on);
-    let keeper = "bookkeeper-asha";
+        },
+    ))?;
+    let policy = Policy {
+        compulsory_savings: 5000,
+        late_penalty: LatePenalty::Fixed { amount: 1000 },
+        grace_days: 3,
+        absence_fine: 1000,
+        withdrawals: Withdrawals::VoluntaryOnly,
+        ..Policy::default()
+    };
     let m = g.meta(keeper, start);
-    g.run(g.book.create_organisation(&m, new))?;
+    g.run(g.book.set_policy(&m, org, start, policy))?;
+    let m = g.meta(keeper, start);
+    g.run(
+        g.book
+            .set_role(&m, org, start, DEMO_APPROVER, ActorRole::Approver),
+    )?;
     let offset = g.rng.usize(0..HINDI_NAMES.len());
     for i in 0..members {
         let role = [
@@ -168,106 +228,280 @@ fn shg_year(
         };
         g.run(g.book.add_member(&m, org, new))?;
     }
-    // Membership fee at the first meeting.
-    let m = g.meta(keeper, start);
-    g.run(g.book.record_receipt(
-        &m,
-        org,
-        Voucher {
-            date: start,
-            via: Via::Cash,
-            account: "4300".into(),
-            amount: d(50 * members as i64, 0),
-            narration: "Membership fees".into(),
-        },
-    ))?;
-    for week in 0..52 {
-        let date = start + Duration::weeks(week);
+    let leaver = members as u32; // the last member leaves in the tenth month
+    let mut exited = false;
+    for week in 0..52i64 {
+        let day = start + Duration::weeks(week);
+        let m = g.meta(keeper, day);
+        let meeting = g
+            .run(g.book.open_meeting(&m, org, day))?
+            .number
+            .unwrap_or_default();
+        let mut present = Vec::new();
         for no in 1..=members as u32 {
-            if g.rng.u8(0..10) == 0 {
-                continue; // absent this week
+            if exited && no == leaver {
+                continue;
             }
-            let amount = if g.rng.bool() { 50 } else { 100 };
-            let m = g.meta(keeper, date);
+            let here = g.rng.u8(0..10) > 0;
+            let m = g.meta(keeper, day);
+            g.run(g.book.mark_attendance(&m, org, meeting, no, here))?;
+            if here {
+                present.push(no);
+            }
+        }
+        for &no in &present {
+            let m = g.meta(keeper, day);
             g.run(g.book.deposit_savings(
                 &m,
                 org,
                 SavingsEntry {
-                    date,
-                    fund: crate::event::SavingsFund::Compulsory,
+                    date: day,
                     member_no: no,
                     via: Via::Cash,
-                    amount: d(amount, 0),
+                    amount: d(5000, 2),
+                    fund: SavingsFund::Compulsory,
                 },
             ))?;
+            if g.rng.u8(0..4) == 0 {
+                let m = g.meta(keeper, day);
+                let amount = d(g.rng.i64(2..10) * 1000, 2);
+                g.run(g.book.deposit_savings(
+                    &m,
+                    org,
+                    SavingsEntry {
+                        date: day,
+                        member_no: no,
+                        via: Via::Cash,
+                        amount,
+                        fund: SavingsFund::Voluntary,
+                    },
+                ))?;
+            }
+            let fines = g.book.member_dues(org, no, day)?.absence_fines_due;
+            if !fines.is_zero() {
+                let m = g.meta(keeper, day);
+                g.run(g.book.collect_charge(
+                    &m,
+                    org,
+                    ChargeEntry {
+                        date: day,
+                        member_no: no,
+                        charge: MemberCharge::AbsenceFine,
+                        via: Via::Cash,
+                        amount: fines,
+                    },
+                ))?;
+            }
         }
-        // A member in need draws some savings now and then.
-        if week % 13 == 7 {
-            let no = g.rng.u32(1..=members as u32);
-            let m = g.meta(keeper, date);
-            g.run(g.book.withdraw_savings(
+        if week == 0 {
+            for &no in &present {
+                let m = g.meta(keeper, day);
+                g.run(g.book.collect_charge(
+                    &m,
+                    org,
+                    ChargeEntry {
+                        date: day,
+                        member_no: no,
+                        charge: MemberCharge::MembershipFee,
+                        via: Via::Cash,
+                        amount: d(5000, 2),
+                    },
+                ))?;
+            }
+        }
+        repayments(g, org, keeper, day, &present, Via::Cash)?;
+        // From the second month, a member without a loan borrows every other week.
+        if week >= 4 && week % 2 == 0 {
+            let busy: Vec<u32> = g
+                .book
+                .loans(org)?
+                .iter()
+                .filter(|l| {
+                    matches!(
+                        l.status,
+                        LoanStatus::Active | LoanStatus::Applied | LoanStatus::Approved
+                    )
+                })
+                .filter_map(|l| l.member_no)
+                .collect();
+            let free: Vec<u32> = present
+                .iter()
+                .copied()
+                .filter(|n| !busy.contains(n))
+                .filter(|n| *n != leaver || week < 36)
+                .collect();
+            if !free.is_empty() {
+                let no = free[g.rng.usize(0..free.len())];
+                let principal = d(g.rng.i64(4..20) * 50_000, 2);
+                // The group lends only what it has, from cash or else from the bank.
+                let via = if g.book.balance(org, "1100")? >= principal {
+                    Some(Via::Cash)
+                } else if g.book.balance(org, "1200")? >= principal {
+                    Some(Via::Bank)
+                } else {
+                    None
+                };
+                if let Some(via) = via {
+                    let (rate, period, method) = if g.rng.bool() {
+                        (Decimal::from(2), RatePeriod::Month, Method::Flat)
+                    } else {
+                        (Decimal::from(24), RatePeriod::Year, Method::Reducing)
+                    };
+                    let req = LoanRequest {
+                        principal,
+                        rate,
+                        rate_period: period,
+                        term: [6, 10, 12][g.rng.usize(0..3)],
+                        frequency: Frequency::Monthly,
+                        method,
+                    };
+                    let m = g.meta(keeper, day);
+                    let loan = g
+                        .run(g.book.apply_for_loan(&m, org, no, day, req))?
+                        .number
+                        .unwrap_or_default();
+                    let m = g.meta(keeper, day);
+                    g.run(g.book.approve_loan(&m, org, loan, meeting))?;
+                    let m = g.meta(keeper, day);
+                    g.run(g.book.disburse_loan(&m, org, loan, day, via))?;
+                }
+            }
+        }
+        if week == 40 && !exited {
+            // Settle the leaver's loans: arrears are written off by the approver;
+            // a loan larger than her savings she repays in cash before leaving.
+            let held = -(g
+                .book
+                .balance(org, &crate::chart::member_account("2100", leaver))?
+                + g.book
+                    .balance(org, &crate::chart::member_account("2110", leaver))?);
+            let mut owed = Decimal::ZERO;
+            for l in g.book.loans(org)? {
+                if l.member_no != Some(leaver) || l.status != LoanStatus::Active {
+                    continue;
+                }
+                let st = g.book.loan_standing(org, l.loan_no, day)?;
+                if !st.arrears.is_zero() {
+                    let m = g.meta(DEMO_APPROVER, day);
+                    g.run(g.book.write_off_loan(
+                        &m,
+                        org,
+                        l.loan_no,
+                        day,
+                        "left the village; arrears written off by the group",
+                    ))?;
+                } else if owed + st.payable_now > held {
+                    let m = g.meta(keeper, day);
+                    g.run(g.book.repay_loan(
+                        &m,
+                        org,
+                        l.loan_no,
+                        Repayment {
+                            date: day,
+                            via: Via::Cash,
+                            amount: st.payable_now,
+                        },
+                    ))?;
+                } else {
+                    owed += st.payable_now;
+                }
+            }
+            let m = g.meta(keeper, day);
+            g.run(g.book.exit_member(&m, org, leaver, day, Via::Cash))?;
+            exited = true;
+        }
+        let book_cash = g.book.balance(org, "1100")?;
+        let m = g.meta(keeper, day);
+        if week == 20 {
+            g.run(g.book.close_meeting(
                 &m,
                 org,
-                SavingsEntry {
-                    date,
-                    fund: crate::event::SavingsFund::Compulsory,
-                    member_no: no,
-                    via: Via::Cash,
-                    amount: d(150, 0),
-                },
+                meeting,
+                book_cash - Decimal::from(5),
+                Some("₹5 short in the count".into()),
             ))?;
+        } else {
+            g.run(g.book.close_meeting(&m, org, meeting, book_cash, None))?;
         }
+        // After the meeting: the month's stationery, banking and grants.
         if week % 4 == 3 {
-            let m = g.meta(keeper, date);
-            let paise = g.rng.i64(2000..6000);
+            let m = g.meta(keeper, day);
+            let amount = d(g.rng.i64(2000..6000), 2);
             g.run(g.book.record_payment(
                 &m,
                 org,
                 Voucher {
-                    date,
+                    date: day,
                     via: Via::Cash,
                     account: "5200".into(),
-                    amount: d(paise, 2),
+                    amount,
                     narration: "Register and stationery".into(),
                 },
             ))?;
             let cash = g.book.balance(org, "1100")?;
-            let keep = Decimal::from(200);
+            let keep = Decimal::from(3000);
             if cash > keep {
-                let m = g.meta(keeper, date);
+                let m = g.meta(keeper, day);
                 g.run(g.book.transfer(
                     &m,
                     org,
                     CashTransfer {
-                        date,
+                        date: day,
                         from: Via::Cash,
                         to: Via::Bank,
                         amount: (cash - keep).trunc(),
                         narration: "Deposited in the bank".into(),
                     },
                 ))?;
+            } else if g.book.balance(org, "1200")? > keep {
+                let m = g.meta(keeper, day);
+                g.run(g.book.transfer(
+                    &m,
+                    org,
+                    CashTransfer {
+                        date: day,
+                        from: Via::Bank,
+                        to: Via::Cash,
+                        amount: keep,
+                        narration: "Drawn for lending".into(),
+                    },
+                ))?;
             }
         }
-        if week % 13 == 12 {
-            let m = g.meta(keeper, date);
-            let interest = g.rng.i64(5000..20000);
+        if week == 12 {
+            let m = g.meta(keeper, day);
             g.run(g.book.record_receipt(
                 &m,
                 org,
                 Voucher {
-                    date,
+                    date: day,
+                    via: Via::Bank,
+                    account: "3100".into(),
+                    amount: Decimal::from(15000),
+                    narration: "Revolving Fund from the SRLM".into(),
+                },
+            ))?;
+        }
+        if week % 13 == 12 {
+            let m = g.meta(keeper, day);
+            let interest = d(g.rng.i64(5000..20000), 2);
+            g.run(g.book.record_receipt(
+                &m,
+                org,
+                Voucher {
+                    date: day,
                     via: Via::Bank,
                     account: "4400".into(),
-                    amount: d(interest, 2),
+                    amount: interest,
                     narration: "Savings bank interest".into(),
                 },
             ))?;
-            let m = g.meta(keeper, date);
+            let m = g.meta(keeper, day);
             g.run(g.book.record_payment(
                 &m,
                 org,
                 Voucher {
-                    date,
+                    date: day,
                     via: Via::Bank,
                     account: "5100".into(),
                     amount: d(1180, 2),
@@ -275,20 +509,13 @@ fn shg_year(
                 },
             ))?;
         }
-        progress(g.events, expected);
     }
-    Ok(())
+    Ok(org)
 }
 
-fn fund_year(
-    g: &mut Gen<'_>,
-    org: Uuid,
-    progress: &mut dyn FnMut(u64, u64),
-    expected: u64,
-) -> Result<()> {
-    // 1 Farvardin 1403.
-    let start =
-        NaiveDate::from_ymd_opt(2024, 3, 20).ok_or_else(|| Error::invalid("date", "bad"))?;
+fn fund_year(g: &mut Gen<'_>) -> Result<Uuid> {
+    let org = g.uuid();
+    let start = date(2024, 3, 20)?; // 1 Farvardin 1403
     let keeper = "hesabdar-maryam";
     let m = g.meta(keeper, start);
     g.run(g.book.create_organisation(
@@ -305,15 +532,26 @@ fn fund_year(
             opened_on: start,
         },
     ))?;
+    let policy = Policy {
+        meeting_frequency: Frequency::Monthly,
+        compulsory_savings: 2_000_000,
+        withdrawals: Withdrawals::VoluntaryOnly,
+        ..Policy::default()
+    };
+    let m = g.meta(keeper, start);
+    g.run(g.book.set_policy(&m, org, start, policy))?;
+    let m = g.meta(keeper, start);
+    g.run(
+        g.book
+            .set_role(&m, org, start, DEMO_APPROVER, ActorRole::Approver),
+    )?;
     for (i, name) in PERSIAN_NAMES.iter().enumerate() {
         let m = g.meta(keeper, start);
         let phone = Some(format!("0912{:07}", g.rng.u32(0..10_000_000)));
-        let role = if i == 0 {
-            MemberRole::President
-        } else if i == 1 {
-            MemberRole::Treasurer
-        } else {
-            MemberRole::Member
+        let role = match i {
+            0 => MemberRole::President,
+            1 => MemberRole::Treasurer,
+            _ => MemberRole::Member,
         };
         g.run(g.book.add_member(
             &m,
@@ -339,44 +577,112 @@ fn fund_year(
             narration: "سرمایه مؤسسان".into(),
         },
     ))?;
-    for month in 0..12u32 {
-        let date = start + Duration::days(30 * month as i64 + 2);
-        for no in 1..=PERSIAN_NAMES.len() as u32 {
-            let amount = Decimal::from(g.rng.i64(5..50) * 100_000);
-            let m = g.meta(keeper, date);
+    for month in 0..12i64 {
+        let day = start + Duration::days(30 * month + 2);
+        let m = g.meta(keeper, day);
+        let meeting = g
+            .run(g.book.open_meeting(&m, org, day))?
+            .number
+            .unwrap_or_default();
+        let members: Vec<u32> = (1..=PERSIAN_NAMES.len() as u32).collect();
+        for &no in &members {
+            let m = g.meta(keeper, day);
+            g.run(g.book.mark_attendance(&m, org, meeting, no, true))?;
+            let m = g.meta(keeper, day);
             g.run(g.book.deposit_savings(
                 &m,
                 org,
                 SavingsEntry {
-                    date,
-                    fund: crate::event::SavingsFund::Compulsory,
+                    date: day,
                     member_no: no,
                     via: Via::Bank,
-                    amount,
+                    amount: Decimal::from(2_000_000),
+                    fund: SavingsFund::Compulsory,
                 },
             ))?;
+            if g.rng.bool() {
+                let m = g.meta(keeper, day);
+                let amount = Decimal::from(g.rng.i64(5..50) * 100_000);
+                g.run(g.book.deposit_savings(
+                    &m,
+                    org,
+                    SavingsEntry {
+                        date: day,
+                        member_no: no,
+                        via: Via::Bank,
+                        amount,
+                        fund: SavingsFund::Voluntary,
+                    },
+                ))?;
+            }
         }
-        let m = g.meta(keeper, date);
+        repayments(g, org, keeper, day, &members, Via::Bank)?;
+        // Two interest-free loans a month, with a 4% service fee taken at payout.
+        for _ in 0..2 {
+            let busy: Vec<u32> = g
+                .book
+                .loans(org)?
+                .iter()
+                .filter(|l| l.status == LoanStatus::Active)
+                .filter_map(|l| l.member_no)
+                .collect();
+            let free: Vec<u32> = members
+                .iter()
+                .copied()
+                .filter(|n| !busy.contains(n))
+                .collect();
+            if free.is_empty() {
+                break;
+            }
+            let no = free[g.rng.usize(0..free.len())];
+            let principal = Decimal::from(g.rng.i64(5..15) * 10_000_000);
+            if g.book.balance(org, "1200")? < principal {
+                break;
+            }
+            let req = LoanRequest {
+                principal,
+                rate: Decimal::from(4),
+                rate_period: RatePeriod::Year,
+                term: 10,
+                frequency: Frequency::Monthly,
+                method: Method::FeeDeducted,
+            };
+            let m = g.meta(keeper, day);
+            let loan = g
+                .run(g.book.apply_for_loan(&m, org, no, day, req))?
+                .number
+                .unwrap_or_default();
+            let m = g.meta(keeper, day);
+            g.run(g.book.approve_loan(&m, org, loan, meeting))?;
+            let m = g.meta(keeper, day);
+            g.run(g.book.disburse_loan(&m, org, loan, day, Via::Bank))?;
+        }
+        let m = g.meta(keeper, day);
+        g.run(
+            g.book
+                .close_meeting(&m, org, meeting, g.book.balance(org, "1100")?, None),
+        )?;
+        let m = g.meta(keeper, day);
         let amount = Decimal::from(g.rng.i64(20..60) * 100_000);
         g.run(g.book.record_payment(
             &m,
             org,
             Voucher {
-                date,
+                date: day,
                 via: Via::Bank,
                 account: "5300".into(),
                 amount,
                 narration: "هزینه دفتر".into(),
             },
         ))?;
-        if date.month().is_multiple_of(3) {
-            let m = g.meta(keeper, date);
+        if day.month().is_multiple_of(3) {
+            let m = g.meta(keeper, day);
             let amount = Decimal::from(g.rng.i64(10..30) * 1_000_000);
             g.run(g.book.record_receipt(
                 &m,
                 org,
                 Voucher {
-                    date,
+                    date: day,
                     via: Via::Bank,
                     account: "4400".into(),
                     amount,
@@ -384,7 +690,6 @@ fn fund_year(
                 },
             ))?;
         }
-        progress(g.events, expected);
     }
-    Ok(())
+    Ok(org)
 }

@@ -140,3 +140,9 @@ pub fn snapshot(path: &Path) -> String {
     }
     out
 }
+
+/// A short digest of `snapshot`, for assertions whose failure should stay readable.
+pub fn snapshot_digest(path: &Path) -> String {
+    use sha2::Digest;
+    daftar_core::event::hex(&sha2::Sha256::digest(snapshot(path).as_bytes()))
+}
