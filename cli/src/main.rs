@@ -7,7 +7,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use daftar_core::{event::hex, Book, Error};
+use daftar_core::verify::Checkpoint;
+use daftar_core::{event::hex, Book, CommandMeta, Error};
 
 #[derive(Parser)]
 #[command(
@@ -38,12 +39,56 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Recompute every organisation's hash chain and check each link.
+    /// Verify the book: SQLite integrity, every hash chain, and every projection
+    /// against a replay of the events. Exit 0 intact, 3 tampered.
     Verify {
         #[arg(long)]
         db: PathBuf,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
+        /// Also prove the book still holds the history of this checkpoint
+        /// (`daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`, as `checkpoint` prints it).
+        #[arg(long)]
+        against: Option<String>,
+    },
+    /// Print an organisation's chain head as a short checkpoint, for a passbook or an SMS.
+    Checkpoint {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+    },
+    /// Reverse a money event in full (or request it, where a second person must approve).
+    Reverse {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        seq: u64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Decide or list corrections that wait for a second person.
+    Correction {
+        #[command(subcommand)]
+        action: CorrectionAction,
+    },
+    /// Give a person a role in an organisation: bookkeeper, approver or auditor.
+    Role {
+        #[command(flatten)]
+        who: Who,
+        /// The person given the role.
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Change an organisation's policy on reversals.
+    Policy {
+        #[command(flatten)]
+        who: Who,
+        /// Whether a reversal needs a second person's approval: yes or no.
+        #[arg(long)]
+        reversal_needs_approval: String,
     },
     /// List the organisations in a book with their ids.
     Orgs {
@@ -70,6 +115,68 @@ enum Command {
     },
     /// List an organisation's meetings.
     Meetings {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+    },
+}
+
+/// Who records a command, in which book and organisation, on which date.
+#[derive(clap::Args)]
+struct Who {
+    #[arg(long)]
+    db: PathBuf,
+    #[arg(long)]
+    org: String,
+    /// The person recording this (also from DAFTAR_ACTOR).
+    #[arg(long, env = "DAFTAR_ACTOR")]
+    actor: String,
+    /// The business date (default today).
+    #[arg(long)]
+    date: Option<String>,
+    /// A client-chosen id (UUID) to make a retry safe; a new one by default.
+    #[arg(long)]
+    op_id: Option<String>,
+}
+
+impl Who {
+    fn open(&self) -> Result<(Book, uuid::Uuid, CommandMeta, chrono::NaiveDate), Error> {
+        let book = Book::open_existing(&self.db)?;
+        let org = book.resolve_org(&self.org)?;
+        let mut meta = CommandMeta::new(&self.actor, "daftar-cli");
+        if let Some(id) = &self.op_id {
+            meta.op_id = uuid::Uuid::parse_str(id).map_err(|_| Error::InvalidInput {
+                field: "op_id".into(),
+                reason: format!("{id:?} is not a UUID"),
+            })?;
+        }
+        let date = match &self.date {
+            Some(d) => parse_date("date", d)?,
+            None => today(),
+        };
+        Ok((book, org, meta, date))
+    }
+}
+
+#[derive(Subcommand)]
+enum CorrectionAction {
+    Approve {
+        #[command(flatten)]
+        who: Who,
+        /// The seq of the correction request.
+        #[arg(long)]
+        request: u64,
+    },
+    Reject {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        request: u64,
+        #[arg(long)]
+        reason: String,
+    },
+    List {
         #[arg(long)]
         db: PathBuf,
         #[arg(long)]
@@ -124,6 +231,17 @@ enum LoanCommand {
 
 #[derive(Subcommand)]
 enum Report {
+    /// Every entry between two dates, with reversals beside what they reverse.
+    Journal {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+        #[arg(long, default_value = "1900-01-01")]
+        from: String,
+        #[arg(long, default_value = "9999-12-31")]
+        to: String,
+    },
     /// Each account's debit or credit balance, and the totals.
     TrialBalance {
         #[arg(long)]
@@ -152,7 +270,87 @@ fn main() -> ExitCode {
 fn run(cmd: Command) -> Result<ExitCode, Error> {
     match cmd {
         Command::Demo { db, seed, force } => demo(&db, seed, force),
-        Command::Verify { db, format } => verify(&db, format),
+        Command::Verify {
+            db,
+            format,
+            against,
+        } => verify(&db, format, against.as_deref()),
+        Command::Checkpoint { db, org } => {
+            let book = Book::open_existing(&db)?;
+            let org = book.resolve_org(&org)?;
+            println!("{}", book.checkpoint(org)?);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reverse { who, seq, reason } => {
+            let (book, org, meta, date) = who.open()?;
+            let o = book.reverse_entry(&meta, org, seq, date, &reason)?;
+            if book.policy(org)?.reversal_needs_approval {
+                println!("correction request {} recorded; it moves no money until an approver decides it", o.seq);
+            } else {
+                println!("event {seq} reversed by event {}", o.seq);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Correction { action } => match action {
+            CorrectionAction::Approve { who, request } => {
+                let (book, org, meta, date) = who.open()?;
+                let o = book.approve_correction(&meta, org, request, date)?;
+                println!(
+                    "request {request} approved: reversal recorded as event {}",
+                    o.seq
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            CorrectionAction::Reject {
+                who,
+                request,
+                reason,
+            } => {
+                let (book, org, meta, date) = who.open()?;
+                book.reject_correction(&meta, org, request, date, &reason)?;
+                println!("request {request} rejected");
+                Ok(ExitCode::SUCCESS)
+            }
+            CorrectionAction::List { db, org } => {
+                let book = Book::open_existing(&db)?;
+                let org = book.resolve_org(&org)?;
+                print!("{}", output::corrections(&book.corrections(org)?));
+                Ok(ExitCode::SUCCESS)
+            }
+        },
+        Command::Role { who, person, role } => {
+            let (book, org, meta, date) = who.open()?;
+            let role = daftar_core::policy::ActorRole::parse(&role)?;
+            book.set_role(&meta, org, date, &person, role)?;
+            println!("{person} is now {} of this organisation", role.as_str());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Policy {
+            who,
+            reversal_needs_approval,
+        } => {
+            let (book, org, meta, date) = who.open()?;
+            let yes = match reversal_needs_approval.as_str() {
+                "yes" | "true" => true,
+                "no" | "false" => false,
+                other => {
+                    return Err(Error::InvalidInput {
+                        field: "reversal_needs_approval".into(),
+                        reason: format!("{other:?} is not yes or no"),
+                    })
+                }
+            };
+            let policy = daftar_core::policy::Policy {
+                reversal_needs_approval: yes,
+                ..book.policy(org)?
+            };
+            book.set_policy(&meta, org, date, policy)?;
+            println!(
+                "reversals {} a second person's approval",
+                if yes { "now need" } else { "no longer need" }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Orgs { db } => {
             let book = Book::open_existing(&db)?;
             print!("{}", output::orgs(&book.organisations()?));
@@ -214,6 +412,14 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { report } => match report {
+            Report::Journal { db, org, from, to } => {
+                let book = Book::open_existing(&db)?;
+                let org = book.resolve_org(&org)?;
+                let entries =
+                    book.journal(org, parse_date("from", &from)?, parse_date("to", &to)?)?;
+                print!("{}", output::journal(&entries));
+                Ok(ExitCode::SUCCESS)
+            }
             Report::TrialBalance { db, org, format } => {
                 let book = Book::open_existing(&db)?;
                 let org = book.resolve_org(&org)?;
@@ -265,22 +471,55 @@ fn demo(db: &Path, seed: u64, force: bool) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn verify(db: &Path, format: Format) -> Result<ExitCode, Error> {
+fn verify(db: &Path, format: Format, against: Option<&str>) -> Result<ExitCode, Error> {
+    let checkpoint = against.map(Checkpoint::parse).transpose()?;
     let book = Book::open_existing(db)?;
-    let chains = book.verify_chains(&mut |_, _| {})?;
+    let mut last = std::time::Instant::now();
+    let report = book.verify(&mut |done, total| {
+        if last.elapsed().as_millis() >= 500 {
+            eprintln!("verifying: {done} of {total} steps");
+            last = std::time::Instant::now();
+        }
+    })?;
+    let check = checkpoint
+        .as_ref()
+        .map(|c| book.verify_against(c))
+        .transpose()?;
     match format {
         Format::Table => {
-            for c in &chains {
-                println!("{}", output::chain_line(c));
+            if report.integrity != "ok" {
+                println!("TAMPERED  SQLite integrity check: {}", report.integrity);
+            }
+            for o in &report.orgs {
+                println!("{}", output::chain_line(&o.chain));
+                for d in &o.differences {
+                    println!(
+                        "TAMPERED  {}  table {} row {}: {}",
+                        o.chain.org_id, d.table, d.key, d.detail
+                    );
+                }
+            }
+            if let Some(c) = &check {
+                match &c.problem {
+                    None => println!(
+                        "ok        checkpoint {} holds (book now at seq {})",
+                        c.checkpoint, c.head_seq
+                    ),
+                    Some(p) => println!("TAMPERED  checkpoint {}: {p}", c.checkpoint),
+                }
             }
         }
-        Format::Json => println!("{}", to_json(&chains)?),
+        Format::Json => println!(
+            "{}",
+            to_json(&serde_json::json!({"report": report, "checkpoint": check}))?
+        ),
     }
-    if chains.iter().all(|c| c.is_intact()) {
-        Ok(ExitCode::SUCCESS)
+    let intact = report.is_intact() && check.as_ref().is_none_or(|c| c.problem.is_none());
+    Ok(if intact {
+        ExitCode::SUCCESS
     } else {
-        Ok(ExitCode::from(EXIT_TAMPERED))
-    }
+        ExitCode::from(EXIT_TAMPERED)
+    })
 }
 
 pub(crate) fn parse_date(field: &str, s: &str) -> Result<chrono::NaiveDate, Error> {

@@ -149,7 +149,7 @@ pub fn chain_line(c: &ChainStatus) -> String {
         .unwrap_or("(organisation row missing)");
     match &c.problem {
         None => format!(
-            "ok        {}  {}: {} events, head seq {} hash {}",
+            "ok        {}  {}: {} events, chain and replay verified, head seq {} hash {}",
             c.org_id,
             name,
             c.events,
@@ -210,4 +210,39 @@ pub fn loans(book: &Book, org: uuid::Uuid, as_of: chrono::NaiveDate) -> Result<S
         );
     }
     Ok(out)
+}
+
+pub fn corrections(list: &[daftar_core::corrections::Correction]) -> String {
+    let mut out = String::new();
+    for c in list {
+        out += &format!(
+            "request {:>5}  reverses {:>5}  {:<8}  maker {}  checker {}  {}\n",
+            c.request_seq,
+            c.original_seq,
+            format!("{:?}", c.status).to_lowercase(),
+            c.maker,
+            c.checker.as_deref().unwrap_or("-"),
+            c.reason
+        );
+    }
+    out
+}
+
+pub fn journal(entries: &[daftar_core::corrections::JournalEntry]) -> String {
+    let mut out = String::new();
+    for e in entries {
+        let mark = match (e.reverses, e.reversed_by) {
+            (Some(o), _) => format!("  [reverses {o}]"),
+            (_, Some(r)) => format!("  [reversed by {r}]"),
+            _ => String::new(),
+        };
+        out += &format!(
+            "{:>6}  {}  {:<18}  {}{}\n",
+            e.seq, e.date, e.kind, e.narration, mark
+        );
+        for (account, amount) in &e.lines {
+            out += &format!("{:>30}  {:<10} {:>14}\n", "", account, amount.to_string());
+        }
+    }
+    out
 }

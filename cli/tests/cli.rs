@@ -241,17 +241,47 @@ fn an_unknown_organisation_is_a_clear_error() {
 fn the_demo_holds_a_year_of_meetings_with_loans_late_payments_and_an_exit() {
     let dir = tempfile::tempdir().unwrap();
     let p = demo(dir.path(), "y.daftar", "1");
-    let shgs: Vec<String> = org_ids(&p).into_iter().filter(|(_, l)| l.contains(" shg ")).map(|(id, _)| id).collect();
+    let shgs: Vec<String> = org_ids(&p)
+        .into_iter()
+        .filter(|(_, l)| l.contains(" shg "))
+        .map(|(id, _)| id)
+        .collect();
     for id in shgs {
         let meetings = stdout(&daftar(&["meetings", "--db", &p, "--org", &id]));
         assert_eq!(meetings.lines().count(), 52, "{meetings}");
         assert!(meetings.lines().all(|l| l.contains("closed")));
-        let loans = stdout(&daftar(&["loan", "list", "--db", &p, "--org", &id, "--as-of", "2025-03-31"]));
+        let loans = stdout(&daftar(&[
+            "loan",
+            "list",
+            "--db",
+            &p,
+            "--org",
+            &id,
+            "--as-of",
+            "2025-03-31",
+        ]));
         assert!(loans.lines().count() > 8, "{loans}");
-        assert!(loans.contains("closed") && loans.contains("active"), "{loans}");
+        assert!(
+            loans.contains("closed") && loans.contains("active"),
+            "{loans}"
+        );
         let members = stdout(&daftar(&["members", "--db", &p, "--org", &id]));
-        assert_eq!(members.lines().filter(|l| l.contains("exited")).count(), 1, "{members}");
-        let tb = stdout(&daftar(&["report", "trial-balance", "--db", &p, "--org", &id]));
-        assert!(tb.contains("4200") && tb.contains("Penalties"), "late payments leave penalties:\n{tb}");
+        assert_eq!(
+            members.lines().filter(|l| l.contains("exited")).count(),
+            1,
+            "{members}"
+        );
+        let tb = stdout(&daftar(&[
+            "report",
+            "trial-balance",
+            "--db",
+            &p,
+            "--org",
+            &id,
+        ]));
+        assert!(
+            tb.contains("4200") && tb.contains("Penalties"),
+            "late payments leave penalties:\n{tb}"
+        );
     }
 }

@@ -174,6 +174,22 @@ pub enum EventBody {
     CutoffRecorded(CutoffBody),
     #[serde(rename = "member.exited")]
     MemberExited(ExitBody),
+    /// A maker asks for a reversal that a second person must approve.
+    #[serde(rename = "correction.requested")]
+    CorrectionRequested { original_seq: u64, reason: String },
+    #[serde(rename = "correction.rejected")]
+    CorrectionRejected { request_seq: u64, reason: String },
+    /// Reverses a money event in full: `lines` are its postings negated. The
+    /// original stays in the book.
+    #[serde(rename = "entry.reversed")]
+    EntryReversed {
+        original_seq: u64,
+        original_kind: String,
+        reason: String,
+        lines: Vec<Line>,
+        /// The approved request, when the reversal needed a second person.
+        request_seq: Option<u64>,
+    },
 }
 
 /// Which savings a deposit or withdrawal moves.
@@ -304,7 +320,7 @@ pub struct ExitSettlement {
 }
 
 /// One line of a journal entry: debit positive, credit negative, in minor units.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Line {
     pub account: String,
     pub amount: i64,
@@ -336,6 +352,9 @@ impl EventBody {
             EventBody::ChargeCollected { .. } => "charge.collected",
             EventBody::CutoffRecorded(_) => "cutoff.recorded",
             EventBody::MemberExited(_) => "member.exited",
+            EventBody::CorrectionRequested { .. } => "correction.requested",
+            EventBody::CorrectionRejected { .. } => "correction.rejected",
+            EventBody::EntryReversed { .. } => "entry.reversed",
         }
     }
 
@@ -355,7 +374,10 @@ impl EventBody {
             | EventBody::MeetingOpened { .. }
             | EventBody::Attendance { .. }
             | EventBody::LoanApplied { .. }
-            | EventBody::LoanApproved { .. } => return None,
+            | EventBody::LoanApproved { .. }
+            | EventBody::CorrectionRequested { .. }
+            | EventBody::CorrectionRejected { .. } => return None,
+            EventBody::EntryReversed { lines, .. } => lines.clone(),
             EventBody::Receipt {
                 via,
                 account,

@@ -6,6 +6,7 @@
 pub mod book;
 pub mod chart;
 pub mod commands;
+pub mod corrections;
 pub mod demo;
 pub mod error;
 pub mod event;
@@ -19,6 +20,7 @@ pub mod org;
 pub mod policy;
 mod projection;
 pub mod queries;
+pub mod replay;
 pub mod report;
 pub mod settlement;
 mod store;

@@ -42,6 +42,13 @@ pub struct Policy {
     pub absence_fine: i64,
     /// At exit, whether savings settle the member's loans before the rest is paid back.
     pub exit_nets_loans: bool,
+    /// Whether reversing an entry needs a second person (maker-checker).
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub reversal_needs_approval: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 impl Default for Policy {
@@ -55,6 +62,7 @@ impl Default for Policy {
             grace_days: 0,
             absence_fine: 0,
             exit_nets_loans: true,
+            reversal_needs_approval: false,
         }
     }
 }

@@ -158,6 +158,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
             crate::lending::apply(tx, &org, ev.date, body)?;
             crate::meetings::apply(tx, &org, ev.date, body)?;
             crate::settlement::apply(tx, &org, ev.date, body)?;
+            crate::corrections::apply(tx, seq, ev)?;
         }
     }
     Ok(())
@@ -221,6 +222,13 @@ fn narration(body: &EventBody) -> String {
         } => format!("{charge:?} from member {member_no}"),
         EventBody::CutoffRecorded(_) => "Opening balances at cut-off from the paper books".into(),
         EventBody::MemberExited(x) => format!("Exit settlement of member {}", x.member_no),
+        EventBody::EntryReversed {
+            original_seq,
+            reason,
+            ..
+        } => {
+            format!("Reversal of entry {original_seq}: {reason}")
+        }
         other => other.kind().to_string(),
     }
 }

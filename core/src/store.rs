@@ -9,14 +9,17 @@ use rusqlite::{Connection, OpenFlags};
 use crate::error::{Error, Result};
 
 /// The schema version this daftar writes. Bump it with a new migration.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 /// `PRAGMA application_id` of a daftar book: "DAFT".
 pub const APPLICATION_ID: i64 = 0x4441_4654;
 
 const CREATE_SQL: &str = include_str!("schema/create.sql");
 
 /// Upgrades from version `i + 1` to `i + 2`.
-const MIGRATIONS: &[&str] = &[include_str!("schema/migrations/002-meetings-loans.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("schema/migrations/002-meetings-loans.sql"),
+    include_str!("schema/migrations/003-corrections.sql"),
+];
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -92,6 +95,18 @@ pub fn open(path: &Path) -> Result<Connection> {
          PRAGMA temp_store = 2;",
     )?;
     migrate(&conn, version)?;
+    Ok(conn)
+}
+
+/// Creates the current schema in an empty scratch database (used by replay).
+pub(crate) fn create_scratch(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path)?;
+    // A scratch copy is rebuilt from the book at will: no need to survive power loss.
+    conn.execute_batch(
+        "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = 2; PRAGMA cache_size = -8192;",
+    )?;
+    conn.execute_batch(CREATE_SQL)?;
     Ok(conn)
 }
 

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::book::{parse_stored_uuid, Book};
 use crate::error::{Error, Result};
 use crate::event::{chain_hash, hex, Event, Hash, GENESIS};
+use crate::replay::{compare_org, replay_org, Difference, Scratch};
 
 /// The first thing wrong with a chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -202,4 +203,216 @@ fn check_link(org: &str, st: &ChainStatus, e: &StoredEvent) -> std::result::Resu
         return Err("the chain must start with org.created, and only there".into());
     }
     Ok(h)
+}
+
+/// One organisation's chain and projections, verified.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgVerification {
+    pub chain: ChainStatus,
+    /// Stored projection rows that replaying the events does not reproduce.
+    pub differences: Vec<Difference>,
+}
+
+impl OrgVerification {
+    pub fn is_intact(&self) -> bool {
+        self.chain.is_intact() && self.differences.is_empty()
+    }
+}
+
+/// The whole book, verified: SQLite's own integrity check, every chain, and
+/// every projection against a replay of the events.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VerifyReport {
+    /// "ok", or SQLite's first complaint.
+    pub integrity: String,
+    pub orgs: Vec<OrgVerification>,
+}
+
+impl VerifyReport {
+    pub fn is_intact(&self) -> bool {
+        self.integrity == "ok" && self.orgs.iter().all(|o| o.is_intact())
+    }
+}
+
+/// Number of bytes of the hash a checkpoint carries (80 bits, 16 base32 letters).
+pub const CHECKPOINT_HASH_BYTES: usize = 10;
+
+/// A short, printable chain head: enough to prove later that the book still
+/// holds exactly the history up to `seq`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Checkpoint {
+    pub org_id: Uuid,
+    pub seq: u64,
+    pub hash_prefix: [u8; CHECKPOINT_HASH_BYTES],
+}
+
+impl std::fmt::Display for Checkpoint {
+    /// `daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`: fits on a passbook line or in an SMS.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let b32 = data_encoding::BASE32_NOPAD.encode(&self.hash_prefix);
+        let groups: Vec<&str> = (0..4).map(|i| &b32[i * 4..i * 4 + 4]).collect();
+        write!(
+            f,
+            "daftar1 {} {} {}",
+            self.org_id,
+            self.seq,
+            groups.join("-")
+        )
+    }
+}
+
+impl Checkpoint {
+    /// Parses the text form, forgiving case and the spacing of the hash groups.
+    pub fn parse(text: &str) -> Result<Checkpoint> {
+        let bad = |why: &str| {
+            Error::invalid(
+                "checkpoint",
+                format!("{why}; expected `daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`"),
+            )
+        };
+        let mut parts = text.split_whitespace();
+        if parts.next().map(str::to_ascii_lowercase).as_deref() != Some("daftar1") {
+            return Err(bad("it does not start with daftar1"));
+        }
+        let org = parts
+            .next()
+            .ok_or_else(|| bad("the organisation is missing"))?;
+        let org_id = Uuid::parse_str(org).map_err(|_| bad("the organisation is not an id"))?;
+        let seq: u64 = parts
+            .next()
+            .and_then(|s| s.parse().ok())
+            .filter(|s| *s >= 1)
+            .ok_or_else(|| bad("the seq is not a positive number"))?;
+        let letters: String = parts
+            .collect::<String>()
+            .chars()
+            .filter(|c| *c != '-')
+            .collect::<String>()
+            .to_ascii_uppercase();
+        let bytes = data_encoding::BASE32_NOPAD
+            .decode(letters.as_bytes())
+            .map_err(|_| bad("the hash is not 16 base32 letters"))?;
+        let hash_prefix: [u8; CHECKPOINT_HASH_BYTES] = bytes
+            .try_into()
+            .map_err(|_| bad("the hash is not 16 base32 letters"))?;
+        Ok(Checkpoint {
+            org_id,
+            seq,
+            hash_prefix,
+        })
+    }
+}
+
+/// How a book compares with a checkpoint taken earlier.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CheckpointCheck {
+    pub checkpoint: String,
+    pub head_seq: u64,
+    /// None when the book holds exactly the checkpointed history (perhaps with
+    /// later events after it); else what is wrong.
+    pub problem: Option<String>,
+}
+
+impl Book {
+    /// The organisation's current chain head as a checkpoint.
+    pub fn checkpoint(&self, org: Uuid) -> Result<Checkpoint> {
+        let (seq, hash) = self.chain_head(org)?;
+        let mut hash_prefix = [0u8; CHECKPOINT_HASH_BYTES];
+        hash_prefix.copy_from_slice(&hash[..CHECKPOINT_HASH_BYTES]);
+        Ok(Checkpoint {
+            org_id: org,
+            seq,
+            hash_prefix,
+        })
+    }
+
+    /// Checks that the book still holds exactly the history a checkpoint saw:
+    /// the event at its seq has its hash, and the chain up to it verifies.
+    /// Rewritten history changes the hash; truncation removes the seq.
+    pub fn verify_against(&self, cp: &Checkpoint) -> Result<CheckpointCheck> {
+        let chains = self.verify_chains(&mut |_, _| {})?;
+        let chain = chains.into_iter().find(|c| c.org_id == cp.org_id);
+        let text = cp.to_string();
+        let Some(chain) = chain else {
+            return Ok(CheckpointCheck {
+                checkpoint: text,
+                head_seq: 0,
+                problem: Some("the organisation is not in this book".into()),
+            });
+        };
+        let head_seq = chain.head_seq;
+        if let Some(p) = &chain.problem {
+            if p.seq <= cp.seq {
+                return Ok(CheckpointCheck {
+                    checkpoint: text,
+                    head_seq,
+                    problem: Some(format!("the chain breaks at seq {}: {}", p.seq, p.reason)),
+                });
+            }
+        }
+        let stored: Option<Vec<u8>> = self.with_conn(|conn| {
+            Ok(conn
+                .query_row(
+                    "SELECT hash FROM events WHERE org_id = ?1 AND seq = ?2",
+                    params![cp.org_id.to_string(), cp.seq as i64],
+                    |r| r.get(0),
+                )
+                .ok())
+        })?;
+        let problem = match stored {
+            None => Some(format!(
+                "the book was truncated: it ends at seq {head_seq}, but the checkpoint saw seq {}",
+                cp.seq
+            )),
+            Some(h) if h.get(..CHECKPOINT_HASH_BYTES) != Some(&cp.hash_prefix[..]) => {
+                Some(format!(
+                    "history was rewritten: event {} no longer has the checkpointed hash",
+                    cp.seq
+                ))
+            }
+            Some(_) => None,
+        };
+        Ok(CheckpointCheck {
+            checkpoint: text,
+            head_seq,
+            problem,
+        })
+    }
+
+    /// Full verification: integrity, chains, and projections by replay.
+    pub fn verify(&self, progress: Progress<'_>) -> Result<VerifyReport> {
+        let total = self.event_count()?;
+        let chains = self.verify_chains(&mut |done, _| progress(done, total * 2))?;
+        let integrity: String = self
+            .with_conn(|conn| Ok(conn.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?))?;
+        let mut scratch = Scratch::beside(self.path())?;
+        let mut done = total;
+        let mut orgs = Vec::with_capacity(chains.len());
+        for chain in chains {
+            let mut differences = Vec::new();
+            if chain.is_intact() {
+                let org = chain.org_id.to_string();
+                self.with_conn(|conn| {
+                    let mut tick = || {
+                        done += 1;
+                        if done.is_multiple_of(4096) {
+                            progress(done, total * 2);
+                        }
+                    };
+                    match replay_org(conn, &mut scratch.conn, &org, &mut tick)? {
+                        Ok(()) => differences = compare_org(conn, &scratch.conn, &org)?,
+                        Err((seq, reason)) => differences.push(Difference {
+                            table: "events".into(),
+                            key: format!("seq={seq}"),
+                            detail: reason,
+                        }),
+                    }
+                    Ok(())
+                })?;
+            }
+            orgs.push(OrgVerification { chain, differences });
+        }
+        progress(total * 2, total * 2);
+        Ok(VerifyReport { integrity, orgs })
+    }
 }

@@ -149,7 +149,10 @@ fn a_book_upgraded_through_every_migration_equals_a_fresh_one() {
     Book::open(&fresh).unwrap().close().unwrap();
 
     // Each past schema, frozen as it shipped, upgraded by opening it.
-    let past = [(1, include_str!("fixtures/schema-v1.sql"))];
+    let past = [
+        (1, include_str!("fixtures/schema-v1.sql")),
+        (2, include_str!("fixtures/schema-v2.sql")),
+    ];
     for (version, sql) in past {
         let old = dir.path().join(format!("v{version}.daftar"));
         {

@@ -1,0 +1,243 @@
+//! Verification by replay: each organisation's events are replayed into fresh
+//! projections in a scratch file beside the book, and every projection table is
+//! compared row by row with the stored one. Both sides are read in key order
+//! and merged, so memory stays constant in the size of the book.
+
+use std::path::PathBuf;
+
+use rusqlite::types::Value;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::event::Event;
+use crate::{projection, store};
+
+/// A stored projection row that replay does not reproduce.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    pub table: String,
+    /// The row's key, e.g. `seq=42, line=1`.
+    pub key: String,
+    pub detail: String,
+}
+
+/// At most this many differences are kept per organisation; the first tells
+/// where to look, and a bound keeps memory constant.
+pub const MAX_DIFFERENCES: usize = 20;
+
+/// Projection tables and their keys (after `org_id`), in comparison order.
+const TABLES: &[(&str, &str, &[&str])] = &[
+    ("organisations", "id", &[]),
+    ("policies", "org_id", &[]),
+    ("actors", "org_id", &["actor"]),
+    ("members", "org_id", &["member_no"]),
+    ("accounts", "org_id", &["code"]),
+    ("entries", "org_id", &["seq"]),
+    ("postings", "org_id", &["seq", "line"]),
+    ("meetings", "org_id", &["meeting_no"]),
+    ("attendance", "org_id", &["meeting_no", "member_no"]),
+    ("meeting_entries", "org_id", &["seq"]),
+    ("loans", "org_id", &["loan_no"]),
+    ("instalments", "org_id", &["loan_no", "no"]),
+    ("corrections", "org_id", &["request_seq"]),
+    ("reversals", "org_id", &["original_seq"]),
+];
+
+/// A scratch database that removes itself.
+pub(crate) struct Scratch {
+    pub conn: Connection,
+    path: PathBuf,
+}
+
+impl Scratch {
+    pub fn beside(book: &std::path::Path) -> Result<Scratch> {
+        let mut name = book
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_default();
+        name.push(format!(".verify-{}", std::process::id()));
+        let path = book.with_file_name(name);
+        let _ = std::fs::remove_file(&path);
+        let conn = store::create_scratch(&path)?;
+        Ok(Scratch { conn, path })
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.path);
+    }
+}
+
+/// Replays `org`'s events from `book` into `scratch`. An event that cannot be
+/// applied is itself a sign of tampering: returns its seq and why.
+pub(crate) fn replay_org(
+    book: &Connection,
+    scratch: &mut Connection,
+    org: &str,
+    progress: &mut dyn FnMut(),
+) -> Result<std::result::Result<(), (u64, String)>> {
+    let tx = scratch.transaction()?;
+    let mut st = book.prepare(
+        "SELECT seq, prev_hash, hash, kind, op_id, command_digest, actor, device, recorded_at,
+                business_date, canonical
+         FROM events WHERE org_id = ?1 ORDER BY seq",
+    )?;
+    let mut rows = st.query([org])?;
+    {
+        let mut ins = tx.prepare(
+            "INSERT INTO events (org_id, seq, prev_hash, hash, kind, op_id, command_digest, actor,
+                 device, recorded_at, business_date, canonical)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        )?;
+        while let Some(r) = rows.next()? {
+            let seq: i64 = r.get(0)?;
+            let canonical: Vec<u8> = r.get(10)?;
+            let event = match Event::from_canonical_bytes(&canonical) {
+                Ok(e) => e,
+                Err(e) => return Ok(Err((seq as u64, e.to_string()))),
+            };
+            let cols: Vec<Value> = (1..10)
+                .map(|i| r.get::<_, Value>(i))
+                .collect::<rusqlite::Result<_>>()?;
+            ins.execute(params![
+                org, seq, cols[0], cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7],
+                cols[8], canonical
+            ])?;
+            if let Err(e) = projection::apply(&tx, seq as u64, &event) {
+                return Ok(Err((seq as u64, format!("the event does not replay: {e}"))));
+            }
+            progress();
+        }
+    }
+    tx.commit()?;
+    Ok(Ok(()))
+}
+
+/// Compares the stored projections of `org` with the replayed ones.
+pub(crate) fn compare_org(
+    book: &Connection,
+    scratch: &Connection,
+    org: &str,
+) -> Result<Vec<Difference>> {
+    let mut out = Vec::new();
+    for (table, org_col, keys) in TABLES {
+        let order: Vec<&str> = std::iter::once(*org_col)
+            .chain(keys.iter().copied())
+            .collect();
+        let sql = format!(
+            "SELECT * FROM {table} WHERE {org_col} = ?1 ORDER BY {}",
+            order.join(", ")
+        );
+        let mut a_st = book.prepare(&sql)?;
+        let mut b_st = scratch.prepare(&sql)?;
+        let names: Vec<String> = a_st.column_names().iter().map(|s| s.to_string()).collect();
+        let key_idx: Vec<usize> = keys
+            .iter()
+            .map(|k| names.iter().position(|n| n == k))
+            .collect::<Option<_>>()
+            .ok_or_else(|| Error::Storage {
+                reason: format!("table {table} lacks its key columns"),
+            })?;
+        let mut a = a_st.query([org])?;
+        let mut b = b_st.query([org])?;
+        let read = |r: Option<&rusqlite::Row<'_>>| -> Result<Option<Vec<Value>>> {
+            r.map(|r| {
+                (0..names.len())
+                    .map(|i| r.get::<_, Value>(i))
+                    .collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .transpose()
+            .map_err(Error::from)
+        };
+        let mut ra = read(a.next()?)?;
+        let mut rb = read(b.next()?)?;
+        let key_of =
+            |row: &[Value]| -> Vec<Value> { key_idx.iter().map(|&i| row[i].clone()).collect() };
+        let show = |k: &[Value]| -> String {
+            keys.iter()
+                .zip(k)
+                .map(|(n, v)| format!("{n}={}", show_value(v)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        while ra.is_some() || rb.is_some() {
+            if out.len() >= MAX_DIFFERENCES {
+                return Ok(out);
+            }
+            let ord = match (&ra, &rb) {
+                (Some(x), Some(y)) => cmp_keys(&key_of(x), &key_of(y)),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            match (ord, &ra, &rb) {
+                (std::cmp::Ordering::Equal, Some(x), Some(y)) => {
+                    if x != y {
+                        let cols: Vec<String> = names
+                            .iter()
+                            .enumerate()
+                            .filter(|(i, _)| x[*i] != y[*i])
+                            .map(|(i, n)| {
+                                format!(
+                                    "{n} is {} but the events give {}",
+                                    show_value(&x[i]),
+                                    show_value(&y[i])
+                                )
+                            })
+                            .collect();
+                        out.push(Difference {
+                            table: table.to_string(),
+                            key: show(&key_of(x)),
+                            detail: cols.join("; "),
+                        });
+                    }
+                    ra = read(a.next()?)?;
+                    rb = read(b.next()?)?;
+                }
+                (std::cmp::Ordering::Less, Some(x), _) => {
+                    out.push(Difference {
+                        table: table.to_string(),
+                        key: show(&key_of(x)),
+                        detail: "the row is in the book but no event creates it".into(),
+                    });
+                    ra = read(a.next()?)?;
+                }
+                (_, _, Some(y)) => {
+                    out.push(Difference {
+                        table: table.to_string(),
+                        key: show(&key_of(y)),
+                        detail: "the events create this row but it is missing from the book".into(),
+                    });
+                    rb = read(b.next()?)?;
+                }
+                _ => break,
+            }
+        }
+    }
+    Ok(out)
+}
+
+fn cmp_keys(a: &[Value], b: &[Value]) -> std::cmp::Ordering {
+    for (x, y) in a.iter().zip(b) {
+        let o = match (x, y) {
+            (Value::Integer(p), Value::Integer(q)) => p.cmp(q),
+            (Value::Text(p), Value::Text(q)) => p.as_bytes().cmp(q.as_bytes()),
+            _ => format!("{x:?}").cmp(&format!("{y:?}")),
+        };
+        if o != std::cmp::Ordering::Equal {
+            return o;
+        }
+    }
+    std::cmp::Ordering::Equal
+}
+
+fn show_value(v: &Value) -> String {
+    match v {
+        Value::Null => "NULL".into(),
+        Value::Integer(i) => i.to_string(),
+        Value::Real(r) => r.to_string(),
+        Value::Text(t) => format!("{t:?}"),
+        Value::Blob(b) => format!("{} bytes", b.len()),
+    }
+}

@@ -1,0 +1,284 @@
+//! Tampering with a demo book, one change at a time: verification must detect
+//! each change and name where it is.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::*;
+use daftar_core::verify::{Checkpoint, VerifyReport};
+use daftar_core::*;
+use rusqlite::Connection;
+
+/// The demo book, built once and copied for each tampering.
+fn demo_book() -> &'static PathBuf {
+    static BOOK: OnceLock<(tempfile::TempDir, PathBuf)> = OnceLock::new();
+    &BOOK
+        .get_or_init(|| {
+            let dir = tempfile::tempdir().unwrap();
+            let p = dir.path().join("demo.daftar");
+            let book = Book::open(&p).unwrap();
+            daftar_core::demo::build(&book, 1, &mut |_, _| {}).unwrap();
+            book.close().unwrap();
+            (dir, p)
+        })
+        .1
+}
+
+fn copy_of_demo(dir: &Path) -> PathBuf {
+    let p = dir.join("copy.daftar");
+    std::fs::copy(demo_book(), &p).unwrap();
+    p
+}
+
+/// Opens the copy as a forger would: without the append-only guards.
+fn forge(p: &Path, sql: &str) {
+    let c = Connection::open(p).unwrap();
+    c.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         DROP TRIGGER events_no_update; DROP TRIGGER events_no_delete;
+         DROP TRIGGER postings_no_update; DROP TRIGGER postings_no_delete;",
+    )
+    .unwrap();
+    let n = c.execute_batch(sql);
+    n.unwrap();
+}
+
+fn verify(p: &Path) -> VerifyReport {
+    let book = Book::open(p).unwrap();
+    book.verify(&mut |_, _| {}).unwrap()
+}
+
+fn first_org(p: &Path) -> String {
+    let c = Connection::open(p).unwrap();
+    c.query_row(
+        "SELECT id FROM organisations ORDER BY id LIMIT 1",
+        [],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+fn scalar(p: &Path, sql: &str) -> i64 {
+    Connection::open(p)
+        .unwrap()
+        .query_row(sql, [], |r| r.get(0))
+        .unwrap()
+}
+
+/// The report must name exactly one organisation as tampered, with `needle`
+/// in a chain problem or a projection difference.
+fn assert_named(report: &VerifyReport, org: &str, needle: &str) {
+    assert!(!report.is_intact(), "tampering went unnoticed");
+    let bad: Vec<_> = report.orgs.iter().filter(|o| !o.is_intact()).collect();
+    assert_eq!(bad.len(), 1, "{report:#?}");
+    assert_eq!(bad[0].chain.org_id.to_string(), org);
+    let text = format!("{:?} {:?}", bad[0].chain.problem, bad[0].differences);
+    assert!(text.contains(needle), "expected {needle:?} in {text}");
+}
+
+#[test]
+fn the_untouched_demo_book_verifies() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = verify(&copy_of_demo(dir.path()));
+    assert!(r.is_intact(), "{r:#?}");
+    assert_eq!(r.integrity, "ok");
+}
+
+#[test]
+fn one_changed_byte_of_an_event_payload_is_detected_at_its_seq() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_demo(dir.path());
+    let org = first_org(&p);
+    // Turn a deposit of 50 into 60: one byte.
+    forge(&p, &format!(
+        "UPDATE events SET canonical = CAST(replace(CAST(canonical AS TEXT), '\"amount\":5000', '\"amount\":6000') AS BLOB)
+         WHERE org_id = '{org}' AND seq = 40"
+    ));
+    assert_named(&verify(&p), &org, "seq: 40, reason: \"stored hash");
+}
+
+#[test]
+fn a_changed_posting_amount_is_detected_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_demo(dir.path());
+    let org = first_org(&p);
+    let seq = scalar(
+        &p,
+        &format!("SELECT min(seq) FROM postings WHERE org_id = '{org}' AND seq > 100"),
+    );
+    forge(&p, &format!("UPDATE postings SET amount = amount + 100 WHERE org_id = '{org}' AND seq = {seq} AND line = 0"));
+    assert_named(
+        &verify(&p),
+        &org,
+        &format!("table: \"postings\", key: \"seq={seq}, line=0\""),
+    );
+}
+
+#[test]
+fn a_changed_balance_row_is_detected_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_demo(dir.path());
+    let org = first_org(&p);
+    forge(&p, &format!("UPDATE accounts SET balance = balance + 100000 WHERE org_id = '{org}' AND code = '1100'"));
+    assert_named(
+        &verify(&p),
+        &org,
+        "table: \"accounts\", key: \"code=\\\"1100\\\"\"",
+    );
+}
+
+#[test]
+fn a_changed_member_name_is_detected_and_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_demo(dir.path());
+    let org = first_org(&p);
+    forge(
+        &p,
+        &format!(
+            "UPDATE members SET name = 'किसी और का नाम' WHERE org_id = '{org}' AND member_no = 3"
+        ),
+    );
+    assert_named(
+        &verify(&p),
+        &org,
+        "table: \"members\", key: \"member_no=3\"",
+    );
+}
+
+#[test]
+fn an_event_deleted_in_the_middle_is_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_demo(dir.path());
+    let org = first_org(&p);
+    forge(
+        &p,
+        &format!("DELETE FROM events WHERE org_id = '{org}' AND seq = 200"),
+    );
+    assert_named(&verify(&p), &org, "event 200 is missing");
+}
+
+#[test]
+fn the_last_event_deleted_is_detected_by_its_leftover_projections() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_demo(dir.path());
+    let org = first_org(&p);
+    let last = scalar(
+        &p,
+        &format!("SELECT max(seq) FROM events WHERE org_id = '{org}' AND kind = 'money.payment'"),
+    );
+    let rest = scalar(
+        &p,
+        &format!("SELECT max(seq) FROM events WHERE org_id = '{org}'"),
+    );
+    forge(
+        &p,
+        &format!(
+            "DELETE FROM events WHERE org_id = '{org}' AND seq > {last} - 1 AND seq <= {rest}"
+        ),
+    );
+    assert_named(
+        &verify(&p),
+        &org,
+        &format!("key: \"seq={last}\", detail: \"the row is in the book but no event creates it\""),
+    );
+}
+
+#[test]
+fn two_swapped_events_are_detected() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_demo(dir.path());
+    let org = first_org(&p);
+    forge(
+        &p,
+        &format!(
+            "UPDATE events SET seq = 999999 WHERE org_id = '{org}' AND seq = 300;
+         UPDATE events SET seq = 300 WHERE org_id = '{org}' AND seq = 301;
+         UPDATE events SET seq = 301 WHERE org_id = '{org}' AND seq = 999999;"
+        ),
+    );
+    assert_named(&verify(&p), &org, "seq: 300");
+}
+
+/// The forger appends a different last event through the software itself, so
+/// chain and projections are all consistent: only a checkpoint taken earlier,
+/// when the real last event was recorded, reveals it.
+#[test]
+fn a_forged_event_with_a_recomputed_chain_is_caught_only_against_an_earlier_checkpoint() {
+    let dir = tempfile::tempdir().unwrap();
+    let real = copy_of_demo(dir.path());
+    let forged = dir.path().join("forged.daftar");
+    std::fs::copy(&real, &forged).unwrap();
+    let truncated = dir.path().join("truncated.daftar");
+    std::fs::copy(&real, &truncated).unwrap();
+    let org: uuid::Uuid = first_org(&real).parse().unwrap();
+
+    let pay = |p: &Path, amount: &str| {
+        let book = Book::open(p).unwrap();
+        let v = Voucher {
+            date: date("2025-06-01"),
+            ..voucher(Via::Cash, "5900", amount)
+        };
+        book.record_payment(
+            &CommandMeta {
+                actor: "bookkeeper-asha".into(),
+                ..meta()
+            },
+            org,
+            v,
+        )
+        .unwrap();
+        book
+    };
+    let book = pay(&real, "20");
+    let checkpoint = book.checkpoint(org).unwrap();
+    let printed = checkpoint.to_string();
+    assert_eq!(
+        Checkpoint::parse(&printed.to_lowercase()).unwrap(),
+        checkpoint
+    );
+    assert!(book.verify_against(&checkpoint).unwrap().problem.is_none());
+    drop(book);
+
+    let book = pay(&forged, "2000");
+    assert!(
+        book.verify(&mut |_, _| {}).unwrap().is_intact(),
+        "the forgery is internally consistent"
+    );
+    let check = book
+        .verify_against(&Checkpoint::parse(&printed).unwrap())
+        .unwrap();
+    assert!(
+        check
+            .problem
+            .as_deref()
+            .unwrap_or("")
+            .contains("history was rewritten"),
+        "{check:?}"
+    );
+
+    let book = Book::open(&truncated).unwrap();
+    let check = book.verify_against(&checkpoint).unwrap();
+    assert!(
+        check.problem.as_deref().unwrap_or("").contains("truncated"),
+        "{check:?}"
+    );
+}
+
+#[test]
+fn a_malformed_checkpoint_is_refused_with_a_clear_error() {
+    for text in [
+        "",
+        "daftar2 x 1 AAAA",
+        "daftar1 not-an-id 3 AAAA-AAAA-AAAA-AAAA",
+        "daftar1 01930000-0000-7000-8000-000000000001 0 AAAA-AAAA-AAAA-AAAA",
+        "daftar1 01930000-0000-7000-8000-000000000001 5 AAAA",
+    ] {
+        let e = Checkpoint::parse(text).unwrap_err();
+        assert!(
+            matches!(e, Error::InvalidInput { ref field, .. } if field == "checkpoint"),
+            "{text}: {e}"
+        );
+    }
+}
