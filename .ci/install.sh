@@ -4,6 +4,15 @@ set -euo pipefail
 
 need() { command -v "$1" >/dev/null 2>&1; }
 
+apt_updated=""
+apt_install() {
+  if [ -z "$apt_updated" ]; then
+    DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    apt_updated=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
 if ! need cargo; then
   echo "cargo is missing: this machine is expected to come with Rust (rustup)." >&2
   exit 1
@@ -13,8 +22,14 @@ for c in rustfmt clippy-driver; do
   need "$c" || { echo "$c is missing from the Rust toolchain" >&2; exit 1; }
 done
 
+# The Kotlin library: a JDK 17 and Maven (Maven fetches artifacts from Maven
+# Central); `strip` for the size budget.
+need java || apt_install openjdk-17-jdk-headless
+need mvn || apt_install maven
+need strip || apt_install binutils
+
 # Oracle tests: pytest and numpy-financial from PyPI.
-python3 -m pip --version >/dev/null 2>&1 || { echo "python3 with pip is missing" >&2; exit 1; }
+need python3 || apt_install python3 python3-pip
 python3 - <<'PY' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pytest numpy-financial
 import numpy_financial, pytest
 PY

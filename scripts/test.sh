@@ -12,3 +12,7 @@ cargo test --workspace --locked
 echo "== oracle tests (tests/oracles, against the debug build)"
 cargo build --quiet --locked -p daftar
 DAFTAR_BIN="$PWD/target/debug/daftar" python3 -m pytest -q tests/oracles
+echo "== Kotlin library (bindings/kotlin: generates from the host cdylib, JUnit 5 on the JVM)"
+(cd bindings/kotlin && mvn -B --no-transfer-progress test)
+echo "== size of the release library"
+bash scripts/so-size.sh

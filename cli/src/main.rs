@@ -452,7 +452,7 @@ fn demo(db: &Path, seed: u64, force: bool) -> Result<ExitCode, Error> {
         }
     }
     let book = Book::open(db)?;
-    let made = daftar_core::demo::build(&book, seed, &mut |_, _| {})?;
+    let made = daftar_core::demo::build(&book, seed, &mut |_, _| true)?;
     println!(
         "Demo book {} (seed {seed}): {} organisations, {} events.\n",
         db.display(),
@@ -480,6 +480,7 @@ fn verify(db: &Path, format: Format, against: Option<&str>) -> Result<ExitCode, 
             eprintln!("verifying: {done} of {total} steps");
             last = std::time::Instant::now();
         }
+        true
     })?;
     let check = checkpoint
         .as_ref()

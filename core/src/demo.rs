@@ -69,7 +69,7 @@ struct Gen<'a> {
     book: &'a Book,
     rng: fastrand::Rng,
     events: u64,
-    progress: &'a mut dyn FnMut(u64, u64),
+    progress: crate::verify::Progress<'a>,
 }
 
 const EXPECTED_EVENTS: u64 = 6500;
@@ -97,15 +97,18 @@ impl Gen<'_> {
     fn run(&mut self, r: Result<Outcome>) -> Result<Outcome> {
         let o = r?;
         self.events += 1;
-        if self.events.is_multiple_of(256) {
-            (self.progress)(self.events, EXPECTED_EVENTS.max(self.events));
+        if self.events.is_multiple_of(256)
+            && !(self.progress)(self.events, EXPECTED_EVENTS.max(self.events))
+        {
+            return Err(Error::Cancelled);
         }
         Ok(o)
     }
 }
 
 /// Builds the demo into `book`, which must be empty.
-pub fn build(book: &Book, seed: u64, progress: &mut dyn FnMut(u64, u64)) -> Result<DemoBook> {
+/// Progress may cancel the build; what was recorded so far stays in the book.
+pub fn build(book: &Book, seed: u64, progress: crate::verify::Progress<'_>) -> Result<DemoBook> {
     if book.event_count()? > 0 {
         return Err(Error::conflict("the demo is built into an empty book only"));
     }
@@ -124,7 +127,9 @@ pub fn build(book: &Book, seed: u64, progress: &mut dyn FnMut(u64, u64)) -> Resu
     }
     orgs.push(fund_year(&mut g)?);
     let events = g.events;
-    (g.progress)(events, events);
+    if !(g.progress)(events, events) {
+        return Err(Error::Cancelled);
+    }
     Ok(DemoBook {
         organisations: orgs,
         events,

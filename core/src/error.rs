@@ -45,6 +45,9 @@ pub enum Error {
     /// Any other storage failure (disk full, I/O, locked).
     #[error("storage error: {reason}")]
     Storage { reason: String },
+    /// A long operation was cancelled through its progress callback; it wrote nothing.
+    #[error("cancelled")]
+    Cancelled,
 }
 
 impl Error {
@@ -61,6 +64,7 @@ impl Error {
             Error::NotABook { .. } => ErrorCode::NotABook,
             Error::Corrupt { .. } => ErrorCode::Corrupt,
             Error::Storage { .. } => ErrorCode::Storage,
+            Error::Cancelled => ErrorCode::Cancelled,
         }
     }
 
@@ -95,6 +99,7 @@ pub enum ErrorCode {
     NotABook,
     Corrupt,
     Storage,
+    Cancelled,
 }
 
 impl ErrorCode {
@@ -110,6 +115,7 @@ impl ErrorCode {
             ErrorCode::NotABook => "not_a_book",
             ErrorCode::Corrupt => "corrupt",
             ErrorCode::Storage => "storage",
+            ErrorCode::Cancelled => "cancelled",
         }
     }
 }

@@ -34,7 +34,8 @@ pub struct LoanRequest {
 }
 
 impl LoanRequest {
-    pub(crate) fn terms(&self, scale: u32) -> Result<LoanTerms> {
+    /// The terms in minor units of a currency of `scale`, validated.
+    pub fn terms(&self, scale: u32) -> Result<LoanTerms> {
         let t = LoanTerms {
             principal: positive_minor("principal", self.principal, scale)?,
             rate: self.rate.normalize(),

@@ -76,7 +76,7 @@ pub(crate) fn replay_org(
     book: &Connection,
     scratch: &mut Connection,
     org: &str,
-    progress: &mut dyn FnMut(),
+    progress: &mut dyn FnMut() -> bool,
 ) -> Result<std::result::Result<(), (u64, String)>> {
     let tx = scratch.transaction()?;
     let mut st = book.prepare(
@@ -108,7 +108,9 @@ pub(crate) fn replay_org(
             if let Err(e) = projection::apply(&tx, seq as u64, &event) {
                 return Ok(Err((seq as u64, format!("the event does not replay: {e}"))));
             }
-            progress();
+            if !progress() {
+                return Err(Error::Cancelled);
+            }
         }
     }
     tx.commit()?;

@@ -50,8 +50,9 @@ impl ChainStatus {
     }
 }
 
-/// Progress of a long verification: events checked so far, of how many.
-pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
+/// Progress of a long operation: steps done so far, of how many. Returning
+/// false cancels the operation, which then fails with `Error::Cancelled`.
+pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> bool;
 
 impl Book {
     /// Recomputes every organisation's chain and checks each link.
@@ -97,8 +98,8 @@ impl Book {
                         canonical: r.get(9)?,
                     };
                     done += 1;
-                    if done.is_multiple_of(4096) {
-                        progress(done, total as u64);
+                    if done.is_multiple_of(4096) && !progress(done, total as u64) {
+                        return Err(Error::Cancelled);
                     }
                     if st.problem.is_some() {
                         continue;
@@ -134,7 +135,9 @@ impl Book {
                 }
                 out.push(st);
             }
-            progress(done, total as u64);
+            if !progress(done, total as u64) {
+                return Err(Error::Cancelled);
+            }
             Ok(out)
         })
     }
@@ -249,7 +252,7 @@ pub struct Checkpoint {
 impl std::fmt::Display for Checkpoint {
     /// `daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`: fits on a passbook line or in an SMS.
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let b32 = data_encoding::BASE32_NOPAD.encode(&self.hash_prefix);
+        let b32 = base32::encode(&self.hash_prefix);
         let groups: Vec<&str> = (0..4).map(|i| &b32[i * 4..i * 4 + 4]).collect();
         write!(
             f,
@@ -289,9 +292,8 @@ impl Checkpoint {
             .filter(|c| *c != '-')
             .collect::<String>()
             .to_ascii_uppercase();
-        let bytes = data_encoding::BASE32_NOPAD
-            .decode(letters.as_bytes())
-            .map_err(|_| bad("the hash is not 16 base32 letters"))?;
+        let bytes =
+            base32::decode(&letters).ok_or_else(|| bad("the hash is not 16 base32 letters"))?;
         let hash_prefix: [u8; CHECKPOINT_HASH_BYTES] = bytes
             .try_into()
             .map_err(|_| bad("the hash is not 16 base32 letters"))?;
@@ -330,7 +332,7 @@ impl Book {
     /// the event at its seq has its hash, and the chain up to it verifies.
     /// Rewritten history changes the hash; truncation removes the seq.
     pub fn verify_against(&self, cp: &Checkpoint) -> Result<CheckpointCheck> {
-        let chains = self.verify_chains(&mut |_, _| {})?;
+        let chains = self.verify_chains(&mut |_, _| true)?;
         let chain = chains.into_iter().find(|c| c.org_id == cp.org_id);
         let text = cp.to_string();
         let Some(chain) = chain else {
@@ -383,6 +385,7 @@ impl Book {
     pub fn verify(&self, progress: Progress<'_>) -> Result<VerifyReport> {
         let total = self.event_count()?;
         let chains = self.verify_chains(&mut |done, _| progress(done, total * 2))?;
+        let mut cancelled = false;
         let integrity: String = self
             .with_conn(|conn| Ok(conn.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?))?;
         let mut scratch = Scratch::beside(self.path())?;
@@ -395,9 +398,10 @@ impl Book {
                 self.with_conn(|conn| {
                     let mut tick = || {
                         done += 1;
-                        if done.is_multiple_of(4096) {
-                            progress(done, total * 2);
+                        if done.is_multiple_of(4096) && !progress(done, total * 2) {
+                            cancelled = true;
                         }
+                        !cancelled
                     };
                     match replay_org(conn, &mut scratch.conn, &org, &mut tick)? {
                         Ok(()) => differences = compare_org(conn, &scratch.conn, &org)?,
@@ -411,8 +415,111 @@ impl Book {
                 })?;
             }
             orgs.push(OrgVerification { chain, differences });
+            if cancelled {
+                return Err(Error::Cancelled);
+            }
         }
-        progress(total * 2, total * 2);
+        if !progress(total * 2, total * 2) {
+            return Err(Error::Cancelled);
+        }
         Ok(VerifyReport { integrity, orgs })
+    }
+}
+
+impl Book {
+    /// `verify`, as an error: the first problem found becomes `TamperDetected`
+    /// (or `Corrupt` when SQLite's own check fails).
+    pub fn require_intact(&self, progress: Progress<'_>) -> Result<VerifyReport> {
+        let report = self.verify(progress)?;
+        if report.integrity != "ok" {
+            return Err(Error::Corrupt {
+                reason: report.integrity,
+            });
+        }
+        for o in &report.orgs {
+            let org = o.chain.org_id.to_string();
+            if let Some(p) = &o.chain.problem {
+                return Err(Error::TamperDetected {
+                    org,
+                    seq: p.seq,
+                    reason: p.reason.clone(),
+                });
+            }
+            if let Some(d) = o.differences.first() {
+                let seq = d
+                    .key
+                    .strip_prefix("seq=")
+                    .and_then(|k| k.split(',').next())
+                    .and_then(|n| n.parse().ok());
+                return Err(Error::TamperDetected {
+                    org,
+                    seq: seq.unwrap_or(0),
+                    reason: format!("table {} row {}: {}", d.table, d.key, d.detail),
+                });
+            }
+        }
+        Ok(report)
+    }
+}
+
+/// RFC 4648 base32 without padding, for the 10 bytes of a checkpoint. Written
+/// here because a library for it added 52 KB to the Android library.
+mod base32 {
+    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+
+    pub fn encode(bytes: &[u8]) -> String {
+        let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for &b in bytes {
+            acc = (acc << 8) | b as u32;
+            bits += 8;
+            while bits >= 5 {
+                bits -= 5;
+                out.push(ALPHABET[((acc >> bits) & 31) as usize] as char);
+            }
+        }
+        if bits > 0 {
+            out.push(ALPHABET[((acc << (5 - bits)) & 31) as usize] as char);
+        }
+        out
+    }
+
+    /// None for a letter outside the alphabet or leftover bits that are not zero.
+    pub fn decode(text: &str) -> Option<Vec<u8>> {
+        let mut out = Vec::with_capacity(text.len() * 5 / 8);
+        let (mut acc, mut bits) = (0u32, 0u32);
+        for c in text.bytes() {
+            let v = ALPHABET.iter().position(|&a| a == c)? as u32;
+            acc = (acc << 5) | v;
+            bits += 5;
+            if bits >= 8 {
+                bits -= 8;
+                out.push((acc >> bits) as u8);
+                acc &= (1 << bits) - 1;
+            }
+        }
+        (acc == 0).then_some(out)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        #[test]
+        fn base32_matches_the_rfc_4648_vectors() {
+            for (plain, coded) in [
+                ("", ""),
+                ("f", "MY"),
+                ("fo", "MZXQ"),
+                ("foo", "MZXW6"),
+                ("foob", "MZXW6YQ"),
+                ("fooba", "MZXW6YTB"),
+                ("foobar", "MZXW6YTBOI"),
+            ] {
+                assert_eq!(super::encode(plain.as_bytes()), coded);
+                assert_eq!(super::decode(coded).unwrap(), plain.as_bytes());
+            }
+            assert!(super::decode("MZXW6YTB0").is_none());
+            let ten: Vec<u8> = (0..10).map(|i| i * 25 + 3).collect();
+            assert_eq!(super::decode(&super::encode(&ten)).unwrap(), ten);
+        }
     }
 }

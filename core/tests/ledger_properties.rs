@@ -148,7 +148,7 @@ proptest! {
                     }
                 }
             }
-            let intact = book.verify_chains(&mut |_, _| {}).unwrap().iter().all(|c| c.is_intact());
+            let intact = book.verify_chains(&mut |_, _| true).unwrap().iter().all(|c| c.is_intact());
             prop_assert!(intact, "a chain stopped verifying");
         }
     }

@@ -138,7 +138,7 @@ proptest! {
         for (m, outstanding) in per_member {
             prop_assert_eq!(book.balance(id, &format!("1300-{m:04}")).unwrap(), outstanding);
         }
-        let intact = book.verify_chains(&mut |_, _| {}).unwrap().iter().all(|c| c.is_intact());
+        let intact = book.verify_chains(&mut |_, _| true).unwrap().iter().all(|c| c.is_intact());
         prop_assert!(intact, "the chain stopped verifying");
     }
 }

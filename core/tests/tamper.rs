@@ -19,7 +19,7 @@ fn demo_book() -> &'static PathBuf {
             let dir = tempfile::tempdir().unwrap();
             let p = dir.path().join("demo.daftar");
             let book = Book::open(&p).unwrap();
-            daftar_core::demo::build(&book, 1, &mut |_, _| {}).unwrap();
+            daftar_core::demo::build(&book, 1, &mut |_, _| true).unwrap();
             book.close().unwrap();
             (dir, p)
         })
@@ -47,7 +47,7 @@ fn forge(p: &Path, sql: &str) {
 
 fn verify(p: &Path) -> VerifyReport {
     let book = Book::open(p).unwrap();
-    book.verify(&mut |_, _| {}).unwrap()
+    book.verify(&mut |_, _| true).unwrap()
 }
 
 fn first_org(p: &Path) -> String {
@@ -243,7 +243,7 @@ fn a_forged_event_with_a_recomputed_chain_is_caught_only_against_an_earlier_chec
 
     let book = pay(&forged, "2000");
     assert!(
-        book.verify(&mut |_, _| {}).unwrap().is_intact(),
+        book.verify(&mut |_, _| true).unwrap().is_intact(),
         "the forgery is internally consistent"
     );
     let check = book

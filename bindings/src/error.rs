@@ -1,0 +1,81 @@
+//! The one public error type, mapped from daftar-core's in one place. Each
+//! variant is a stable code; in Kotlin it is `DaftarException.<Variant>`.
+
+use daftar_core::Error as Core;
+
+#[derive(Debug, thiserror::Error, uniffi::Error)]
+pub enum DaftarError {
+    #[error("invalid {field}: {reason}")]
+    InvalidInput { field: String, reason: String },
+    #[error("not found: {what}")]
+    NotFound { what: String },
+    #[error("conflict: {reason}")]
+    Conflict { reason: String },
+    #[error("insufficient funds in {account}: balance {balance}, needs {needed}")]
+    InsufficientFunds {
+        account: String,
+        balance: String,
+        needed: String,
+    },
+    #[error("permission denied: {reason}")]
+    PermissionDenied { reason: String },
+    #[error("tamper detected in {org} at seq {seq}: {reason}")]
+    TamperDetected {
+        org: String,
+        seq: u64,
+        reason: String,
+    },
+    #[error("book schema {found} is newer than {supported}")]
+    SchemaTooNew { found: i64, supported: i64 },
+    #[error("{path} is not a daftar book: {reason}")]
+    NotABook { path: String, reason: String },
+    #[error("the book is corrupt: {reason}")]
+    Corrupt { reason: String },
+    #[error("storage error: {reason}")]
+    Storage { reason: String },
+    #[error("cancelled")]
+    Cancelled { reason: String },
+    /// A failure inside the bindings themselves (a callback that threw).
+    #[error("internal error: {reason}")]
+    Internal { reason: String },
+}
+
+impl From<Core> for DaftarError {
+    fn from(e: Core) -> Self {
+        match e {
+            Core::InvalidInput { field, reason } => DaftarError::InvalidInput { field, reason },
+            Core::NotFound { what } => DaftarError::NotFound { what },
+            Core::Conflict { reason } => DaftarError::Conflict { reason },
+            Core::InsufficientFunds {
+                account,
+                balance,
+                needed,
+            } => DaftarError::InsufficientFunds {
+                account,
+                balance,
+                needed,
+            },
+            Core::PermissionDenied { reason } => DaftarError::PermissionDenied { reason },
+            Core::TamperDetected { org, seq, reason } => {
+                DaftarError::TamperDetected { org, seq, reason }
+            }
+            Core::SchemaTooNew { found, supported } => {
+                DaftarError::SchemaTooNew { found, supported }
+            }
+            Core::NotABook { path, reason } => DaftarError::NotABook { path, reason },
+            Core::Corrupt { reason } => DaftarError::Corrupt { reason },
+            Core::Storage { reason } => DaftarError::Storage { reason },
+            Core::Cancelled => DaftarError::Cancelled {
+                reason: "cancelled by the progress listener".into(),
+            },
+        }
+    }
+}
+
+impl From<uniffi::UnexpectedUniFFICallbackError> for DaftarError {
+    fn from(e: uniffi::UnexpectedUniFFICallbackError) -> Self {
+        DaftarError::Internal { reason: e.reason }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, DaftarError>;

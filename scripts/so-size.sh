@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Builds the release cdylib for the host, strips a copy, prints its size and
+# fails if it is over the budget (3 MB). Android builds of the same profile are
+# of the same order; this keeps growth visible in every run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+budget=3000000
+cargo build --quiet --locked --release -p daftar-ffi
+out="${TMPDIR:-/tmp}/libdaftar_ffi.stripped.so"
+cp target/release/libdaftar_ffi.so "$out"
+strip "$out"
+size=$(stat -c %s "$out")
+echo "stripped host libdaftar_ffi.so: $size bytes (budget $budget)"
+[ "$size" -le "$budget" ] || { echo "the library is over its size budget" >&2; exit 1; }
