@@ -117,3 +117,14 @@ pub fn table(s: &Schedule) -> String {
     }
     out
 }
+
+pub fn csv(s: &Schedule) -> String {
+    let mut out = String::from("no,due_on,principal,interest,instalment,balance\n");
+    for r in &s.rows {
+        out += &format!(
+            "{},{},{},{},{},{}\n",
+            r.no, r.due_on, r.principal, r.interest, r.instalment, r.balance
+        );
+    }
+    out
+}

@@ -2,6 +2,7 @@
 
 mod loan_schedule;
 mod output;
+mod reports;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -25,6 +26,7 @@ struct Cli {
 enum Format {
     Table,
     Json,
+    Csv,
 }
 
 #[derive(Subcommand)]
@@ -232,25 +234,53 @@ enum LoanCommand {
 #[derive(Subcommand)]
 enum Report {
     /// Every entry between two dates, with reversals beside what they reverse.
-    Journal {
-        #[arg(long)]
-        db: PathBuf,
-        #[arg(long)]
-        org: String,
-        #[arg(long, default_value = "1900-01-01")]
-        from: String,
-        #[arg(long, default_value = "9999-12-31")]
-        to: String,
-    },
-    /// Each account's debit or credit balance, and the totals.
-    TrialBalance {
-        #[arg(long)]
-        db: PathBuf,
-        #[arg(long)]
-        org: String,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-    },
+    Journal(ReportArgs),
+    /// Each account's debit or credit balance and the totals (today, or --as-of).
+    TrialBalance(ReportArgs),
+    /// A member's savings and loans with running balances (--member N).
+    Passbook(ReportArgs),
+    /// Cash in hand: opening, receipts, payments and closing, day by day.
+    CashBook(ReportArgs),
+    /// The bank account, day by day.
+    BankBook(ReportArgs),
+    /// One loan's payout, repayments and outstanding (--loan N).
+    LoanLedger(ReportArgs),
+    /// Member loans: outstanding, arrears, days-past-due buckets, PAR30 (--as-of).
+    Portfolio(ReportArgs),
+    /// Cash and bank receipts and payments by account.
+    ReceiptsPayments(ReportArgs),
+    /// Income, expenditure and the surplus.
+    IncomeExpenditure(ReportArgs),
+    /// Assets, liabilities and equity (--as-of).
+    BalanceSheet(ReportArgs),
+    /// The month's meetings, savings, lending and cash (--month YYYY-MM).
+    Monthly(ReportArgs),
+}
+
+/// The book, organisation, period and format of a report. Without --from and
+/// --to a report covers the fiscal year of the book's latest entry; without
+/// --as-of, that entry's date.
+#[derive(clap::Args)]
+struct ReportArgs {
+    #[arg(long)]
+    db: PathBuf,
+    #[arg(long)]
+    org: String,
+    #[arg(long)]
+    from: Option<String>,
+    #[arg(long)]
+    to: Option<String>,
+    #[arg(long)]
+    as_of: Option<String>,
+    #[arg(long)]
+    member: Option<u32>,
+    #[arg(long)]
+    loan: Option<u32>,
+    /// YYYY-MM, for the monthly report.
+    #[arg(long)]
+    month: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    format: Format,
 }
 
 /// Exit codes: 1 for an error, 3 when verification finds tampering.
@@ -390,6 +420,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                 })?;
                 match format {
                     Format::Table => print!("{}", loan_schedule::table(&s)),
+                    Format::Csv => print!("{}", loan_schedule::csv(&s)),
                     Format::Json => println!("{}", to_json(&s)?),
                 }
                 Ok(ExitCode::SUCCESS)
@@ -411,26 +442,34 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             print!("{}", output::meetings(&book.meetings(org)?));
             Ok(ExitCode::SUCCESS)
         }
-        Command::Report { report } => match report {
-            Report::Journal { db, org, from, to } => {
-                let book = Book::open_existing(&db)?;
-                let org = book.resolve_org(&org)?;
-                let entries =
-                    book.journal(org, parse_date("from", &from)?, parse_date("to", &to)?)?;
-                print!("{}", output::journal(&entries));
-                Ok(ExitCode::SUCCESS)
-            }
-            Report::TrialBalance { db, org, format } => {
-                let book = Book::open_existing(&db)?;
-                let org = book.resolve_org(&org)?;
-                let tb = book.trial_balance(org)?;
-                match format {
-                    Format::Table => print!("{}", output::trial_balance(&tb)),
-                    Format::Json => println!("{}", to_json(&tb)?),
-                }
-                Ok(ExitCode::SUCCESS)
-            }
-        },
+        Command::Report { report } => {
+            let (name, a) = match report {
+                Report::Journal(a) => ("journal", a),
+                Report::TrialBalance(a) => ("trial-balance", a),
+                Report::Passbook(a) => ("passbook", a),
+                Report::CashBook(a) => ("cash-book", a),
+                Report::BankBook(a) => ("bank-book", a),
+                Report::LoanLedger(a) => ("loan-ledger", a),
+                Report::Portfolio(a) => ("portfolio", a),
+                Report::ReceiptsPayments(a) => ("receipts-payments", a),
+                Report::IncomeExpenditure(a) => ("income-expenditure", a),
+                Report::BalanceSheet(a) => ("balance-sheet", a),
+                Report::Monthly(a) => ("monthly", a),
+            };
+            let book = Book::open_existing(&a.db)?;
+            let org = book.resolve_org(&a.org)?;
+            let args = reports::Args {
+                name: name.into(),
+                from: a.from,
+                to: a.to,
+                as_of: a.as_of,
+                member: a.member,
+                loan: a.loan,
+                month: a.month,
+            };
+            print!("{}", reports::run(&book, org, args, a.format)?);
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -487,7 +526,8 @@ fn verify(db: &Path, format: Format, against: Option<&str>) -> Result<ExitCode, 
         .map(|c| book.verify_against(c))
         .transpose()?;
     match format {
-        Format::Table => {
+        // A verification is a list of findings; CSV shows the same lines as the table.
+        Format::Table | Format::Csv => {
             if report.integrity != "ok" {
                 println!("TAMPERED  SQLite integrity check: {}", report.integrity);
             }

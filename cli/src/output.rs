@@ -2,7 +2,6 @@
 
 use daftar_core::meetings::Meeting;
 use daftar_core::queries::AccountBalance;
-use daftar_core::report::TrialBalance;
 use daftar_core::verify::ChainStatus;
 use daftar_core::{event::hex, Book, Error, Member, Organisation};
 use rust_decimal::Decimal;
@@ -101,47 +100,6 @@ pub fn org_summary(
     out
 }
 
-pub fn trial_balance(tb: &TrialBalance) -> String {
-    let mut out = format!("Trial balance: {} ({})\n", tb.org_name, tb.currency);
-    out += &format!(
-        "{:<10} {} {:>18} {:>18}\n",
-        "account",
-        pad("name", 40),
-        "debit",
-        "credit"
-    );
-    let show = |d: Decimal| {
-        if d.is_zero() {
-            String::new()
-        } else {
-            d.to_string()
-        }
-    };
-    for r in &tb.rows {
-        let name = account_name(&r.name, r.member_no, r.member_name.as_deref());
-        out += &format!(
-            "{:<10} {} {:>18} {:>18}\n",
-            r.code,
-            pad(&name, 40),
-            show(r.debit),
-            show(r.credit)
-        );
-    }
-    out += &format!(
-        "{:<10} {} {:>18} {:>18}\n",
-        "",
-        pad("total", 40),
-        tb.total_debit.to_string(),
-        tb.total_credit.to_string()
-    );
-    out += if tb.is_balanced() {
-        "balanced\n"
-    } else {
-        "NOT BALANCED\n"
-    };
-    out
-}
-
 pub fn chain_line(c: &ChainStatus) -> String {
     let name = c
         .org_name
@@ -224,25 +182,6 @@ pub fn corrections(list: &[daftar_core::corrections::Correction]) -> String {
             c.checker.as_deref().unwrap_or("-"),
             c.reason
         );
-    }
-    out
-}
-
-pub fn journal(entries: &[daftar_core::corrections::JournalEntry]) -> String {
-    let mut out = String::new();
-    for e in entries {
-        let mark = match (e.reverses, e.reversed_by) {
-            (Some(o), _) => format!("  [reverses {o}]"),
-            (_, Some(r)) => format!("  [reversed by {r}]"),
-            _ => String::new(),
-        };
-        out += &format!(
-            "{:>6}  {}  {:<18}  {}{}\n",
-            e.seq, e.date, e.kind, e.narration, mark
-        );
-        for (account, amount) in &e.lines {
-            out += &format!("{:>30}  {:<10} {:>14}\n", "", account, amount.to_string());
-        }
     }
     out
 }

@@ -571,34 +571,116 @@ impl Book {
         nos.into_iter().map(|n| self.loan(org, n)).collect()
     }
 
-    /// Arrears, days past due and the amount due on `as_of`.
+    /// Whether a loan was running on `as_of`: paid out by then, and not yet closed
+    /// or written off.
+    pub fn loan_active_on(loan: &Loan, as_of: NaiveDate) -> bool {
+        loan.disbursed_on.is_some_and(|d| d <= as_of)
+            && matches!(
+                loan.status,
+                LoanStatus::Active | LoanStatus::Closed | LoanStatus::WrittenOff
+            )
+            && loan.closed_on.is_none_or(|c| c > as_of)
+    }
+
+    /// The instalments as they stood at the end of `as_of`: payments dated later
+    /// are taken back, and payments whose reversal is dated later are restored.
+    fn instalments_on(
+        &self,
+        org: Uuid,
+        loan_no: u32,
+        as_of: NaiveDate,
+        states: &mut [InstalmentState],
+    ) -> Result<()> {
+        let later: Vec<Vec<u8>> = self.with_conn(|conn| {
+            let mut st = conn.prepare_cached(
+                "SELECT canonical FROM events WHERE org_id = ?1 AND business_date > ?2
+                 AND kind IN ('loan.repaid', 'member.exited', 'entry.reversed') ORDER BY seq",
+            )?;
+            let rows = st.query_map(params![org.to_string(), as_of.to_string()], |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        let apply = |states: &mut [InstalmentState], a: &Allocation, sign: i64| {
+            for l in &a.lines {
+                if let Some(s) = states.iter_mut().find(|s| s.no == l.instalment) {
+                    s.penalty_paid += sign * l.penalty;
+                    s.interest_paid += sign * l.interest;
+                    s.principal_paid += sign * l.principal;
+                }
+            }
+            for c in &a.penalties {
+                if let Some(s) = states.iter_mut().find(|s| s.no == c.instalment) {
+                    s.penalty += sign * c.amount;
+                    s.penalty_assessed = sign > 0 || s.penalty > 0;
+                }
+            }
+        };
+        for bytes in later {
+            match crate::event::Event::from_canonical_bytes(&bytes)?.body {
+                EventBody::LoanRepaid {
+                    loan_no: n,
+                    allocation,
+                    ..
+                } if n == loan_no => apply(states, &allocation, -1),
+                EventBody::MemberExited(x) => {
+                    for s in x.settled.iter().filter(|s| s.loan_no == loan_no) {
+                        apply(states, &s.allocation, -1);
+                    }
+                }
+                EventBody::EntryReversed { original_seq, .. } => {
+                    let original: Option<Vec<u8>> = self.with_conn(|conn| {
+                        Ok(conn
+                            .query_row(
+                                "SELECT canonical FROM events WHERE org_id = ?1 AND seq = ?2",
+                                params![org.to_string(), original_seq as i64],
+                                |r| r.get(0),
+                            )
+                            .optional()?)
+                    })?;
+                    if let Some(bytes) = original {
+                        if let EventBody::LoanRepaid {
+                            loan_no: n,
+                            allocation,
+                            ..
+                        } = crate::event::Event::from_canonical_bytes(&bytes)?.body
+                        {
+                            if n == loan_no {
+                                apply(states, &allocation, 1);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Arrears, days past due and the amount due on `as_of`, as things stood that day.
     pub fn loan_standing(&self, org: Uuid, loan_no: u32, as_of: NaiveDate) -> Result<LoanStanding> {
         let o = self.organisation(org)?;
         let policy = self.policy(org)?;
         let loan = self.loan(org, loan_no)?;
         let member_loan = loan.member_no.is_some();
+        let running = Self::loan_active_on(&loan, as_of);
         let mut states = loan.instalments.clone();
-        if member_loan && loan.status == LoanStatus::Active {
-            let charges = allocation::assess_penalties(
-                &states,
-                as_of,
-                policy.grace_days,
-                &policy.late_penalty,
-                o.currency.scale,
-                o.rounding,
-            );
-            allocation::charge_penalties(&mut states, &charges);
+        if running {
+            self.instalments_on(org, loan_no, as_of, &mut states)?;
+            if member_loan {
+                let charges = allocation::assess_penalties(
+                    &states,
+                    as_of,
+                    policy.grace_days,
+                    &policy.late_penalty,
+                    o.currency.scale,
+                    o.rounding,
+                );
+                allocation::charge_penalties(&mut states, &charges);
+            }
+        } else {
+            states.clear();
         }
-        let f: StandingFigures = if loan.status == LoanStatus::Active {
-            allocation::standing(&states, as_of)
-        } else {
-            allocation::standing(&[], as_of)
-        };
-        let payable = if loan.status == LoanStatus::Active {
-            allocation::collectable(&states, as_of)
-        } else {
-            0
-        };
+        let f: StandingFigures = allocation::standing(&states, as_of);
+        let payable = allocation::collectable(&states, as_of);
         let d = |m: i64| from_minor(m, o.currency.scale);
         Ok(LoanStanding {
             loan_no,

@@ -4,6 +4,7 @@
 //! hash-chained event and updates the projections in the same transaction.
 
 pub mod book;
+pub mod books;
 pub mod chart;
 pub mod commands;
 pub mod corrections;

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::error::{Error, Result};
 
 /// The schema version this daftar writes. Bump it with a new migration.
-pub const SCHEMA_VERSION: i64 = 3;
+pub const SCHEMA_VERSION: i64 = 4;
 /// `PRAGMA application_id` of a daftar book: "DAFT".
 pub const APPLICATION_ID: i64 = 0x4441_4654;
 
@@ -19,6 +19,7 @@ const CREATE_SQL: &str = include_str!("schema/create.sql");
 const MIGRATIONS: &[&str] = &[
     include_str!("schema/migrations/002-meetings-loans.sql"),
     include_str!("schema/migrations/003-corrections.sql"),
+    include_str!("schema/migrations/004-events-by-date.sql"),
 ];
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";

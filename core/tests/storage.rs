@@ -152,6 +152,7 @@ fn a_book_upgraded_through_every_migration_equals_a_fresh_one() {
     let past = [
         (1, include_str!("fixtures/schema-v1.sql")),
         (2, include_str!("fixtures/schema-v2.sql")),
+        (3, include_str!("fixtures/schema-v3.sql")),
     ];
     for (version, sql) in past {
         let old = dir.path().join(format!("v{version}.daftar"));

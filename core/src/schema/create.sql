@@ -204,3 +204,6 @@ CREATE TABLE reversals (
     PRIMARY KEY (org_id, original_seq)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX reversals_by_reversal ON reversals (org_id, reversal_seq);
+
+-- Events by business date (schema v4).
+CREATE INDEX events_by_date ON events (org_id, business_date);
