@@ -535,6 +535,24 @@ impl DaftarBook {
         with_progress(&listener, |p| self.book.require_intact(p)).map(|_| ())
     }
 
+    /// Writes the organisation's ledger to `path`: format `hledger`, `beancount` or
+    /// `csv`. Returns the number of entries written. Reports progress; cancellable.
+    pub fn export(
+        &self,
+        org: Uuid,
+        format: String,
+        path: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<u64> {
+        let format = core::export::ExportFormat::parse(&format)?;
+        let file = std::fs::File::create(&path).map_err(|e| DaftarError::Storage {
+            reason: format!("{path}: {e}"),
+        })?;
+        let mut out = std::io::BufWriter::new(file);
+        let summary = with_progress(&listener, |p| self.book.export(org, format, &mut out, p))?;
+        Ok(summary.entries)
+    }
+
     /// The organisation's chain head, printable: `daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`.
     pub fn checkpoint(&self, org: Uuid) -> Result<String> {
         Ok(self.book.checkpoint(org)?.to_string())

@@ -115,6 +115,20 @@ enum Command {
         #[command(subcommand)]
         loan: LoanCommand,
     },
+    /// Export an organisation's ledger as an hledger journal, a beancount file or
+    /// CSV postings. The journals assert every account's balance at each month end.
+    Export {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+        /// hledger, beancount or csv.
+        #[arg(long)]
+        format: String,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// List an organisation's meetings.
     Meetings {
         #[arg(long)]
@@ -436,6 +450,33 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                 Ok(ExitCode::SUCCESS)
             }
         },
+        Command::Export {
+            db,
+            org,
+            format,
+            out,
+        } => {
+            let format = daftar_core::export::ExportFormat::parse(&format)?;
+            let book = Book::open_existing(&db)?;
+            let org = book.resolve_org(&org)?;
+            let summary = match &out {
+                Some(path) => {
+                    let file = std::fs::File::create(path)?;
+                    let mut w = std::io::BufWriter::new(file);
+                    book.export(org, format, &mut w, &mut |_, _| true)?
+                }
+                None => {
+                    let stdout = std::io::stdout();
+                    let mut w = std::io::BufWriter::new(stdout.lock());
+                    book.export(org, format, &mut w, &mut |_, _| true)?
+                }
+            };
+            eprintln!(
+                "exported {} entries with {} balance assertions",
+                summary.entries, summary.assertions
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Meetings { db, org } => {
             let book = Book::open_existing(&db)?;
             let org = book.resolve_org(&org)?;

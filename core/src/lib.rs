@@ -11,6 +11,7 @@ pub mod corrections;
 pub mod demo;
 pub mod error;
 pub mod event;
+pub mod export;
 mod ledger;
 pub mod lending;
 pub mod loan;

@@ -105,6 +105,11 @@ class RestOfApiTest {
             assertAmount("0", balance(book, org, "2100-0001"))
             assertTrue(book.verify(null).intact)
             assertNull(book.verifyAgainst(book.checkpoint(org)).problem)
+            val out = dir.resolve("ledger.journal")
+            val entries = book.export(org, "hledger", out.toString(), null)
+            assertTrue(entries > 3uL)
+            assertTrue(java.nio.file.Files.readString(out).contains("balance assertions at the month end"))
+            assertThrows<DaftarException.InvalidInput> { book.export(org, "xls", out.toString(), null) }
         }
     }
 }
