@@ -12,3 +12,10 @@ strip "$out"
 size=$(stat -c %s "$out")
 echo "stripped host libdaftar_ffi.so: $size bytes (budget $budget)"
 [ "$size" -le "$budget" ] || { echo "the library is over its size budget" >&2; exit 1; }
+# A cdylib links even with undefined symbols; an SQLite option that breaks
+# SQLite would then only fail when a phone loads the library.
+if nm -D --undefined-only target/release/libdaftar_ffi.so | grep -q ' sqlite3'; then
+  echo "the library has undefined SQLite symbols:" >&2
+  nm -D --undefined-only target/release/libdaftar_ffi.so | grep ' sqlite3' >&2
+  exit 1
+fi

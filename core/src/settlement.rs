@@ -360,14 +360,27 @@ impl Book {
                 params![org.to_string(), member_no, as_of.to_string()],
                 |r| r.get(0),
             )?;
-            let paid: i64 = conn.query_row(
-                "SELECT COALESCE(SUM(json_extract(e.canonical, '$.body.amount')), 0) FROM events e
-                 WHERE e.org_id = ?1 AND e.kind = 'charge.collected' AND e.business_date <= ?3
-                   AND json_extract(e.canonical, '$.body.member_no') = ?2
-                   AND json_extract(e.canonical, '$.body.charge') = 'absence-fine'",
-                params![org.to_string(), member_no, as_of.to_string()],
-                |r| r.get(0),
+            // Absence fines this member paid: read from the events themselves.
+            let mut st = conn.prepare(
+                "SELECT canonical FROM events
+                 WHERE org_id = ?1 AND kind = 'charge.collected' AND business_date <= ?2",
             )?;
+            let mut paid = 0i64;
+            let mut rows = st.query(params![org.to_string(), as_of.to_string()])?;
+            while let Some(r) = rows.next()? {
+                let bytes: Vec<u8> = r.get(0)?;
+                if let EventBody::ChargeCollected {
+                    member_no: m,
+                    charge: MemberCharge::AbsenceFine,
+                    amount,
+                    ..
+                } = crate::event::Event::from_canonical_bytes(&bytes)?.body
+                {
+                    if m == member_no {
+                        paid += amount;
+                    }
+                }
+            }
             Ok((absences, paid))
         })?;
         let mut loans_due = Vec::new();

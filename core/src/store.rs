@@ -57,13 +57,9 @@ pub fn open(path: &Path) -> Result<Connection> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
 
     // Read-only checks first; nothing is written to a file we may refuse.
-    let (version, app_id, tables): (i64, i64, i64) = conn.query_row(
-        "SELECT (SELECT user_version FROM pragma_user_version),
-                (SELECT application_id FROM pragma_application_id),
-                (SELECT count(*) FROM sqlite_schema)",
-        [],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
     if version == 0 && tables > 0 {
         return Err(not_a_book("it is another program's SQLite database"));
     }
