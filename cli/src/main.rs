@@ -269,6 +269,8 @@ enum Report {
     BalanceSheet(ReportArgs),
     /// The month's meetings, savings, lending and cash (--month YYYY-MM).
     Monthly(ReportArgs),
+    /// Panchasutra grading over a period: the five norms, each out of 20, and how.
+    Grading(ReportArgs),
 }
 
 /// The book, organisation, period and format of a report. Without --from and
@@ -496,6 +498,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                 Report::IncomeExpenditure(a) => ("income-expenditure", a),
                 Report::BalanceSheet(a) => ("balance-sheet", a),
                 Report::Monthly(a) => ("monthly", a),
+                Report::Grading(a) => ("grading", a),
             };
             let book = Book::open_existing(&a.db)?;
             let org = book.resolve_org(&a.org)?;

@@ -92,7 +92,7 @@ pub struct Args {
     pub month: Option<String>,
 }
 
-pub const NAMES: &str = "passbook, cash-book, bank-book, loan-ledger, portfolio, trial-balance, receipts-payments, income-expenditure, balance-sheet, monthly, journal";
+pub const NAMES: &str = "passbook, cash-book, bank-book, loan-ledger, portfolio, trial-balance, receipts-payments, income-expenditure, balance-sheet, monthly, grading, journal";
 
 fn date(field: &str, s: &Option<String>) -> Result<Option<NaiveDate>, Error> {
     s.as_deref()
@@ -509,6 +509,24 @@ pub fn run(book: &Book, org: uuid::Uuid, a: Args, format: Format) -> Result<Stri
                     g.row(vec![k.into(), v]);
                 }
                 g
+            })
+        }
+        "grading" => {
+            let period = period()?;
+            let span = span(&period);
+            let g = book.grade(org, period)?;
+            emit(format, &g, || {
+                let mut grid = Grid::new(
+                    format!(
+                        "Panchasutra grading: {}, {span}: {} of 100, grade {}",
+                        o.name, g.total, g.grade
+                    ),
+                    vec!["norm", "score", "how"],
+                );
+                for n in &g.norms {
+                    grid.row(vec![n.name.into(), n.score.to_string(), n.basis.clone()]);
+                }
+                grid
             })
         }
         "journal" => {

@@ -354,7 +354,8 @@ fn every_report_is_reachable_in_table_csv_and_json() {
         .find(|(_, l)| l.contains(" shg "))
         .unwrap()
         .0;
-    let reports: [&[&str]; 11] = [
+    let reports: [&[&str]; 12] = [
+        &["grading", "--from", "2024-04-01", "--to", "2024-09-30"],
         &["journal", "--from", "2024-04-01", "--to", "2024-04-30"],
         &["trial-balance"],
         &["passbook", "--member", "1"],

@@ -12,6 +12,7 @@ pub mod demo;
 pub mod error;
 pub mod event;
 pub mod export;
+pub mod grading;
 mod ledger;
 pub mod lending;
 pub mod loan;

@@ -295,3 +295,44 @@ fn the_monthly_report_sums_the_months_meetings_and_money() {
     );
     assert!(book.monthly_report(org, 2025, 13).is_err());
 }
+
+#[test]
+fn panchasutra_grading_scores_each_norm_and_says_how() {
+    let (_d, book, org) = book();
+    let g = book.grade(org, april()).unwrap();
+    let scores: Vec<_> = g.norms.iter().map(|n| (n.name, n.score)).collect();
+    assert_eq!(
+        scores,
+        vec![
+            // 2 weekly meetings held of the 4 due in 30 days.
+            ("meeting regularity", dec("10")),
+            // The default policy sets no compulsory savings.
+            ("savings regularity", dec("20")),
+            // 1 of 2 members borrowed.
+            ("internal lending", dec("10")),
+            // No instalment fell due in April.
+            ("repayment", dec("20")),
+            // Last closed meeting 14 April: 16 days before the end, two intervals late.
+            ("books up to date", dec("10")),
+        ]
+    );
+    assert_eq!((g.total, g.grade), (dec("70"), "B"));
+    assert!(
+        g.norms[0].basis.contains("2 meetings held of 4 due"),
+        "{}",
+        g.norms[0].basis
+    );
+    // June: instalment 2 (₹212, due 7 June) was never paid.
+    let june = book
+        .grade(
+            org,
+            Period::new(date("2025-06-01"), date("2025-06-30")).unwrap(),
+        )
+        .unwrap();
+    assert_eq!(june.norms[3].score, dec("0"));
+    assert!(
+        june.norms[3].basis.contains("0.00 of 212.00"),
+        "{}",
+        june.norms[3].basis
+    );
+}

@@ -1,0 +1,218 @@
+//! Panchasutra grading of an SHG over a period: the five norms a group is
+//! judged on, each scored out of 20 with the figures it was computed from.
+//!
+//! 1. Meeting regularity: meetings held ÷ meetings due at the policy's frequency.
+//! 2. Savings regularity: compulsory savings paid ÷ owed (members present or not).
+//! 3. Internal lending: members who borrowed in the period ÷ active members.
+//! 4. Repayment: instalment money due in the period and paid by the period end ÷ due.
+//! 5. Books up to date: the latest closed meeting is within one meeting interval
+//!    of the period end (full marks), losing a quarter per further interval.
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::book::{parse_stored_date, Book};
+use crate::books::Period;
+use crate::chart::{member_account, MEMBER_SAVINGS};
+use crate::error::Result;
+use crate::loan::Frequency;
+
+/// The most each norm can score.
+pub const NORM_MAX: u32 = 20;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Norm {
+    pub name: &'static str,
+    /// Out of 20, to two decimals.
+    pub score: Decimal,
+    /// How the score was computed, with the figures.
+    pub basis: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Grading {
+    pub period: Period,
+    pub norms: Vec<Norm>,
+    /// Out of 100.
+    pub total: Decimal,
+    /// A (80 and above), B (60 and above) or C.
+    pub grade: &'static str,
+}
+
+fn score(ratio: Decimal) -> Decimal {
+    (ratio.clamp(Decimal::ZERO, Decimal::ONE) * Decimal::from(NORM_MAX)).round_dp(2)
+}
+
+fn ratio(num: i64, den: i64) -> Decimal {
+    if den <= 0 {
+        Decimal::ONE
+    } else {
+        Decimal::from(num) / Decimal::from(den)
+    }
+}
+
+fn interval_days(f: Frequency) -> i64 {
+    match f {
+        Frequency::Weekly => 7,
+        Frequency::Fortnightly => 14,
+        Frequency::Monthly => 30,
+    }
+}
+
+impl Book {
+    /// Grades the organisation over `p` by the five Panchasutra norms.
+    pub fn grade(&self, org: Uuid, p: Period) -> Result<Grading> {
+        let o = self.organisation(org)?;
+        let policy = self.policy(org)?;
+        let every = interval_days(policy.meeting_frequency);
+        let days = (p.to - p.from).num_days() + 1;
+        let meetings: Vec<NaiveDate> = self
+            .meetings(org)?
+            .into_iter()
+            .map(|m| m.held_on)
+            .filter(|d| *d >= p.from && *d <= p.to)
+            .collect();
+        let due_meetings = (days / every).max(1);
+        let held = meetings.len() as i64;
+        let m1 = Norm {
+            name: "meeting regularity",
+            score: score(ratio(held, due_meetings)),
+            basis: format!(
+                "{held} meetings held of {due_meetings} due ({}, over {days} days)",
+                policy.meeting_frequency.as_str()
+            ),
+        };
+
+        let members: Vec<_> = self
+            .members(org)?
+            .into_iter()
+            .filter(|m| m.joined_on <= p.to && m.exited_on.is_none_or(|e| e >= p.from))
+            .collect();
+        let (mut owed, mut paid) = (0i64, 0i64);
+        let scale = o.currency.scale;
+        for m in &members {
+            let here = meetings
+                .iter()
+                .filter(|d| **d >= m.joined_on && m.exited_on.is_none_or(|e| **d <= e))
+                .count() as i64;
+            owed += here * policy.compulsory_savings;
+            paid += self
+                .with_conn(|conn| {
+                    Ok(conn.query_row(
+                        "SELECT COALESCE(-SUM(p.amount), 0) FROM postings p
+                     JOIN events e ON e.org_id = p.org_id AND e.seq = p.seq
+                     WHERE p.org_id = ?1 AND p.account = ?2 AND e.kind = 'savings.deposit'
+                       AND e.business_date BETWEEN ?3 AND ?4",
+                        params![
+                            org.to_string(),
+                            member_account(MEMBER_SAVINGS, m.member_no),
+                            p.from.to_string(),
+                            p.to.to_string()
+                        ],
+                        |r| r.get::<_, i64>(0),
+                    )?)
+                })?
+                .min(here * policy.compulsory_savings);
+        }
+        let show = |m: i64| crate::money::from_minor(m, scale);
+        let m2 = Norm {
+            name: "savings regularity",
+            score: score(ratio(paid, owed)),
+            basis: if owed == 0 {
+                "no compulsory savings are set by the policy; full marks".into()
+            } else {
+                format!("{} of {} compulsory savings paid", show(paid), show(owed))
+            },
+        };
+
+        let loans = self.loans(org)?;
+        let borrowers: std::collections::BTreeSet<u32> = loans
+            .iter()
+            .filter(|l| l.disbursed_on.is_some_and(|d| d >= p.from && d <= p.to))
+            .filter_map(|l| l.member_no)
+            .collect();
+        let active = members.len() as i64;
+        let m3 = Norm {
+            name: "internal lending",
+            score: score(ratio(borrowers.len() as i64, active)),
+            basis: format!(
+                "{} of {active} members borrowed in the period",
+                borrowers.len()
+            ),
+        };
+
+        let (mut due, mut met) = (0i64, 0i64);
+        for l in loans.iter().filter(|l| l.member_no.is_some()) {
+            if !Book::loan_active_on(l, p.to) && l.closed_on.is_none_or(|c| c < p.from) {
+                continue;
+            }
+            let standing_paid =
+                |s: &crate::loan::InstalmentState| s.principal_paid + s.interest_paid;
+            for s in l
+                .instalments
+                .iter()
+                .filter(|s| s.due_on >= p.from && s.due_on <= p.to)
+            {
+                let amount = s.principal + s.interest;
+                due += amount;
+                met += standing_paid(s).min(amount);
+            }
+        }
+        let m4 = Norm {
+            name: "repayment",
+            score: score(ratio(met, due)),
+            basis: if due == 0 {
+                "no instalments fell due in the period; full marks".into()
+            } else {
+                format!("{} of {} due in the period repaid", show(met), show(due))
+            },
+        };
+
+        let last_closed: Option<NaiveDate> = self.with_conn(|conn| {
+            let d: Option<String> = conn.query_row(
+                "SELECT max(held_on) FROM meetings WHERE org_id = ?1 AND status = 'closed' AND held_on <= ?2",
+                params![org.to_string(), p.to.to_string()],
+                |r| r.get(0),
+            )?;
+            d.as_deref().map(parse_stored_date).transpose()
+        })?;
+        let m5 = match last_closed {
+            None => Norm {
+                name: "books up to date",
+                score: Decimal::ZERO,
+                basis: "no meeting has been closed".into(),
+            },
+            Some(d) => {
+                let late = ((p.to - d).num_days() - every).max(0);
+                let intervals = (late + every - 1) / every;
+                let r = Decimal::ONE - Decimal::from(intervals) / Decimal::from(4);
+                Norm {
+                    name: "books up to date",
+                    score: score(r),
+                    basis: format!(
+                        "the latest closed meeting is {d}, {} days before the period end",
+                        (p.to - d).num_days()
+                    ),
+                }
+            }
+        };
+        let norms = vec![m1, m2, m3, m4, m5];
+        let total: Decimal = norms.iter().map(|n| n.score).sum();
+        let grade = if total >= Decimal::from(80) {
+            "A"
+        } else if total >= Decimal::from(60) {
+            "B"
+        } else {
+            "C"
+        };
+        Ok(Grading {
+            period: p,
+            norms,
+            total,
+            grade,
+        })
+    }
+}
