@@ -266,29 +266,29 @@ impl Book {
 
     /// Each account's balance from its postings dated on or before `as_of`, in minor units.
     fn balances_as_of(&self, org: Uuid, as_of: NaiveDate) -> Result<BTreeMap<String, i64>> {
-        self.with_conn(|conn| {
-            let mut st = conn.prepare(
-                "SELECT p.account, SUM(p.amount) FROM postings p
-                 JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq
-                 WHERE p.org_id = ?1 AND e.business_date <= ?2 GROUP BY p.account",
-            )?;
-            let rows = st.query_map(params![org.to_string(), as_of.to_string()], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })
+        self.posting_sums(org, NaiveDate::MIN, as_of)
     }
 
     /// Movement of each account over a period, in minor units.
     fn movements(&self, org: Uuid, p: Period) -> Result<BTreeMap<String, i64>> {
+        self.posting_sums(org, p.from, p.to)
+    }
+
+    /// The sum of each account's postings dated from `from` to `to`, inclusive.
+    fn posting_sums(
+        &self,
+        org: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<BTreeMap<String, i64>> {
         self.with_conn(|conn| {
-            let mut st = conn.prepare(
+            let mut st = conn.prepare_cached(
                 "SELECT p.account, SUM(p.amount) FROM postings p
                  JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq
                  WHERE p.org_id = ?1 AND e.business_date BETWEEN ?2 AND ?3 GROUP BY p.account",
             )?;
             let rows = st.query_map(
-                params![org.to_string(), p.from.to_string(), p.to.to_string()],
+                params![org.to_string(), from.to_string(), to.to_string()],
                 |r| Ok((r.get(0)?, r.get(1)?)),
             )?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)

@@ -32,18 +32,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
                     o.opened_on.to_string(),
                 ],
             )?;
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO accounts (org_id, code, name, class, floor) VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?;
-            for a in chart::default_chart(o.kind) {
-                ins.execute(params![
-                    org,
-                    a.code,
-                    a.name,
-                    a.class.as_str(),
-                    a.floor.as_str()
-                ])?;
-            }
+            insert_accounts(tx, &org, Accounts::Chart(o.kind), false)?;
         }
         EventBody::MemberAdded {
             member_no,
@@ -65,24 +54,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
                     joined_on.to_string()
                 ],
             )?;
-            let mut ins = tx.prepare_cached(
-                "INSERT INTO accounts (org_id, code, name, class, floor, parent, member_no)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            )?;
-            for (a, parent) in chart::member_accounts(*member_no)
-                .into_iter()
-                .zip(chart::MEMBER_HEADERS)
-            {
-                ins.execute(params![
-                    org,
-                    a.code,
-                    a.name,
-                    a.class.as_str(),
-                    a.floor.as_str(),
-                    parent,
-                    member_no
-                ])?;
-            }
+            insert_accounts(tx, &org, Accounts::Member(*member_no), false)?;
         }
         EventBody::PolicySet(policy) => {
             let text = serde_json::to_string(policy).map_err(|e| Error::Storage {
@@ -160,6 +132,52 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
             crate::settlement::apply(tx, &org, ev.date, body)?;
             crate::corrections::apply(tx, seq, ev)?;
         }
+    }
+    Ok(())
+}
+
+/// Which accounts `insert_accounts` adds.
+pub(crate) enum Accounts {
+    /// The default chart of an organisation of this kind.
+    Chart(crate::org::OrgKind),
+    /// A member's sub-ledgers.
+    Member(u32),
+}
+
+/// Adds accounts to an organisation. With `keep_existing` (an upgrade adding a
+/// newer chart's accounts), accounts already there are left as they are.
+pub(crate) fn insert_accounts(
+    conn: &rusqlite::Connection,
+    org: &str,
+    which: Accounts,
+    keep_existing: bool,
+) -> Result<()> {
+    let or_ignore = if keep_existing { "OR IGNORE" } else { "" };
+    let mut ins = conn.prepare_cached(&format!(
+        "INSERT {or_ignore} INTO accounts (org_id, code, name, class, floor, parent, member_no)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    ))?;
+    let rows: Vec<(chart::AccountSpec, Option<&str>, Option<u32>)> = match which {
+        Accounts::Chart(kind) => chart::default_chart(kind)
+            .into_iter()
+            .map(|a| (a, None, None))
+            .collect(),
+        Accounts::Member(no) => chart::member_accounts(no)
+            .into_iter()
+            .zip(chart::MEMBER_HEADERS)
+            .map(|(a, parent)| (a, Some(parent), Some(no)))
+            .collect(),
+    };
+    for (a, parent, member_no) in rows {
+        ins.execute(params![
+            org,
+            a.code,
+            a.name,
+            a.class.as_str(),
+            a.floor.as_str(),
+            parent,
+            member_no
+        ])?;
     }
     Ok(())
 }

@@ -129,44 +129,20 @@ fn migrate(conn: &Connection, from: i64) -> Result<()> {
 /// Gives every organisation and member the accounts the current chart has, so a
 /// book upgraded from an older chart matches what replaying its events would build.
 fn sync_charts(tx: &rusqlite::Transaction<'_>) -> Result<()> {
-    use crate::chart::{default_chart, member_accounts, MEMBER_HEADERS};
     use crate::org::OrgKind;
+    use crate::projection::{insert_accounts, Accounts};
     let orgs: Vec<(String, String)> = tx
         .prepare("SELECT id, kind FROM organisations")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut ins = tx.prepare(
-        "INSERT OR IGNORE INTO accounts (org_id, code, name, class, floor, parent, member_no)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-    )?;
     for (org, kind) in orgs {
-        for a in default_chart(OrgKind::parse(&kind)?) {
-            ins.execute(rusqlite::params![
-                org,
-                a.code,
-                a.name,
-                a.class.as_str(),
-                a.floor.as_str(),
-                None::<String>,
-                None::<u32>
-            ])?;
-        }
+        insert_accounts(tx, &org, Accounts::Chart(OrgKind::parse(&kind)?), true)?;
         let members: Vec<u32> = tx
             .prepare("SELECT member_no FROM members WHERE org_id = ?1")?
             .query_map([&org], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?;
         for m in members {
-            for (a, parent) in member_accounts(m).into_iter().zip(MEMBER_HEADERS) {
-                ins.execute(rusqlite::params![
-                    org,
-                    a.code,
-                    a.name,
-                    a.class.as_str(),
-                    a.floor.as_str(),
-                    parent,
-                    m
-                ])?;
-            }
+            insert_accounts(tx, &org, Accounts::Member(m), true)?;
         }
     }
     Ok(())
