@@ -1,5 +1,6 @@
 //! `daftar`: the command-line tool over daftar-core, for developers, support staff and CI.
 
+mod bench;
 mod loan_schedule;
 mod output;
 mod reports;
@@ -128,6 +129,12 @@ enum Command {
         /// Write here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+    },
+    /// Benchmarks against lower bounds measured in the same run (build with --release).
+    Bench {
+        /// A few rounds only, to check that it runs.
+        #[arg(long)]
+        quick: bool,
     },
     /// List an organisation's meetings.
     Meetings {
@@ -477,6 +484,10 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                 "exported {} entries with {} balance assertions",
                 summary.entries, summary.assertions
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench { quick } => {
+            print!("{}", bench::run(quick)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Meetings { db, org } => {

@@ -387,3 +387,19 @@ fn every_report_is_reachable_in_table_csv_and_json() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("needs --member"), "{}", stderr(&o));
 }
+
+#[test]
+fn the_benchmark_runs_and_prints_its_table() {
+    // Timing is never asserted: this only checks the command works end to end.
+    let o = daftar(&["bench", "--quick"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for needle in [
+        "meeting, 15 members x 4 entries, p50",
+        "verify chains",
+        "cold open",
+        "peak memory",
+    ] {
+        assert!(out.contains(needle), "{needle}: {out}");
+    }
+}
