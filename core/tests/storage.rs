@@ -192,3 +192,58 @@ fn a_closed_book_refuses_calls_with_a_clear_error() {
     assert_eq!(e.code(), ErrorCode::Storage);
     assert!(e.to_string().contains("closed"));
 }
+
+#[test]
+fn an_upgraded_v1_book_with_members_gains_the_newer_charts_accounts() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("v1-with-data.daftar");
+    {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.execute_batch(include_str!("fixtures/schema-v1.sql"))
+            .unwrap();
+        c.pragma_update(None, "user_version", 1).unwrap();
+        c.pragma_update(None, "application_id", 0x4441_4654)
+            .unwrap();
+        // Rows as a v1 daftar wrote them: an SHG, one member, the v1 accounts.
+        c.execute_batch(
+            "INSERT INTO organisations VALUES ('o1', 'shg', 'पुराना समूह', 'INR', 2, 'gregorian', 4, 1, 'hi-IN', 'half-up/minor', '2024-04-01');
+             INSERT INTO members VALUES ('o1', 1, 'सीता', 'सीता', 'member', NULL, '2024-04-01', NULL);
+             INSERT INTO accounts (org_id, code, name, class, floor) VALUES ('o1', '1100', 'Cash in hand', 'asset', 'debit');
+             INSERT INTO accounts (org_id, code, name, class, floor, parent, member_no)
+                 VALUES ('o1', '2100-0001', 'Savings of member', 'liability', 'credit', '2100', 1);",
+        )
+        .unwrap();
+    }
+    Book::open(&p).unwrap().close().unwrap();
+    let c = rusqlite::Connection::open(&p).unwrap();
+    let has = |code: &str| -> bool {
+        c.query_row(
+            "SELECT count(*) FROM accounts WHERE org_id = 'o1' AND code = ?1",
+            [code],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+            == 1
+    };
+    // Accounts the later charts added, for the organisation and for its member.
+    for code in [
+        "2110",
+        "4800",
+        "5800",
+        "5500",
+        "5600",
+        "2110-0001",
+        "1300-0001",
+    ] {
+        assert!(has(code), "{code} was not added by the upgrade");
+    }
+    // What was there stays as it was.
+    let name: String = c
+        .query_row(
+            "SELECT name FROM accounts WHERE org_id = 'o1' AND code = '2100-0001'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(name, "Savings of member");
+}
