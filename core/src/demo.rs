@@ -94,6 +94,21 @@ impl Gen<'_> {
         }
     }
 
+    /// Creates an organisation with its policy and the demo approver.
+    fn set_up_org(&mut self, keeper: &str, new: NewOrganisation, policy: Policy) -> Result<Uuid> {
+        let (org, start) = (new.id, new.opened_on);
+        let m = self.meta(keeper, start);
+        self.run(self.book.create_organisation(&m, new))?;
+        let m = self.meta(keeper, start);
+        self.run(self.book.set_policy(&m, org, start, policy))?;
+        let m = self.meta(keeper, start);
+        self.run(
+            self.book
+                .set_role(&m, org, start, DEMO_APPROVER, ActorRole::Approver),
+        )?;
+        Ok(org)
+    }
+
     fn run(&mut self, r: Result<Outcome>) -> Result<Outcome> {
         let o = r?;
         self.events += 1;
@@ -182,9 +197,16 @@ fn shg_year(g: &mut Gen<'_>, name: &str, members: usize, locale: Locale) -> Resu
     let org = g.uuid();
     let start = date(2024, 4, 1)?;
     let keeper = "bookkeeper-asha";
-    let m = g.meta(keeper, start);
-    g.run(g.book.create_organisation(
-        &m,
+    let policy = Policy {
+        compulsory_savings: 5000,
+        late_penalty: LatePenalty::Fixed { amount: 1000 },
+        grace_days: 3,
+        absence_fine: 1000,
+        withdrawals: Withdrawals::VoluntaryOnly,
+        ..Policy::default()
+    };
+    g.set_up_org(
+        keeper,
         NewOrganisation {
             id: org,
             kind: OrgKind::Shg,
@@ -196,21 +218,7 @@ fn shg_year(g: &mut Gen<'_>, name: &str, members: usize, locale: Locale) -> Resu
             rounding: RoundingRule::default(),
             opened_on: start,
         },
-    ))?;
-    let policy = Policy {
-        compulsory_savings: 5000,
-        late_penalty: LatePenalty::Fixed { amount: 1000 },
-        grace_days: 3,
-        absence_fine: 1000,
-        withdrawals: Withdrawals::VoluntaryOnly,
-        ..Policy::default()
-    };
-    let m = g.meta(keeper, start);
-    g.run(g.book.set_policy(&m, org, start, policy))?;
-    let m = g.meta(keeper, start);
-    g.run(
-        g.book
-            .set_role(&m, org, start, DEMO_APPROVER, ActorRole::Approver),
+        policy,
     )?;
     let offset = g.rng.usize(0..HINDI_NAMES.len());
     for i in 0..members {
@@ -522,9 +530,14 @@ fn fund_year(g: &mut Gen<'_>) -> Result<Uuid> {
     let org = g.uuid();
     let start = date(2024, 3, 20)?; // 1 Farvardin 1403
     let keeper = "hesabdar-maryam";
-    let m = g.meta(keeper, start);
-    g.run(g.book.create_organisation(
-        &m,
+    let policy = Policy {
+        meeting_frequency: Frequency::Monthly,
+        compulsory_savings: 2_000_000,
+        withdrawals: Withdrawals::VoluntaryOnly,
+        ..Policy::default()
+    };
+    g.set_up_org(
+        keeper,
         NewOrganisation {
             id: org,
             kind: OrgKind::Fund,
@@ -536,19 +549,7 @@ fn fund_year(g: &mut Gen<'_>) -> Result<Uuid> {
             rounding: RoundingRule::parse("half-up/whole")?,
             opened_on: start,
         },
-    ))?;
-    let policy = Policy {
-        meeting_frequency: Frequency::Monthly,
-        compulsory_savings: 2_000_000,
-        withdrawals: Withdrawals::VoluntaryOnly,
-        ..Policy::default()
-    };
-    let m = g.meta(keeper, start);
-    g.run(g.book.set_policy(&m, org, start, policy))?;
-    let m = g.meta(keeper, start);
-    g.run(
-        g.book
-            .set_role(&m, org, start, DEMO_APPROVER, ActorRole::Approver),
+        policy,
     )?;
     for (i, name) in PERSIAN_NAMES.iter().enumerate() {
         let m = g.meta(keeper, start);
