@@ -718,6 +718,29 @@ fn write_string(s: &str, out: &mut Vec<u8>) {
     out.push(b'"');
 }
 
+/// A value stored as JSON text beside the log (loan terms, policies), written
+/// canonically. Going through `Value` both ways keeps one serde_json code path
+/// in the library instead of one per stored type, which the Android `.so` feels.
+pub(crate) fn stored_json<T: serde::Serialize>(what: &str, v: &T) -> Result<String> {
+    let value = serde_json::to_value(v).map_err(|e| Error::Storage {
+        reason: format!("{what}: {e}"),
+    })?;
+    String::from_utf8(canonical_json(&value)?).map_err(internal)
+}
+
+/// Reads back what [`stored_json`] wrote.
+pub(crate) fn parse_stored_json<T: serde::de::DeserializeOwned>(
+    what: &str,
+    text: &str,
+) -> Result<T> {
+    let value: Value = serde_json::from_str(text).map_err(|e| Error::Storage {
+        reason: format!("{what}: {e}"),
+    })?;
+    serde_json::from_value(value).map_err(|e| Error::Storage {
+        reason: format!("{what}: {e}"),
+    })
+}
+
 fn parse_uuid(s: &str) -> Result<Uuid> {
     let u = Uuid::parse_str(s).map_err(|e| Error::invalid("event", format!("uuid {s:?}: {e}")))?;
     if u.hyphenated().to_string() != s {

@@ -162,9 +162,7 @@ pub(crate) fn loan_row(conn: &Connection, org: Uuid, loan_no: u32) -> Result<Loa
         source,
         member_no,
         status: LoanStatus::parse(&status)?,
-        terms: serde_json::from_str(&terms).map_err(|e| Error::Storage {
-            reason: format!("loan {loan_no} terms: {e}"),
-        })?,
+        terms: crate::event::parse_stored_json(&format!("loan {loan_no} terms"), &terms)?,
         applied_on: parse_stored_date(&applied)?,
         approved_meeting: approved,
         disbursed_on: disbursed.as_deref().map(parse_stored_date).transpose()?,
@@ -783,11 +781,7 @@ pub(crate) fn apply(
     date: NaiveDate,
     body: &EventBody,
 ) -> Result<()> {
-    let terms_json = |t: &LoanTerms| {
-        serde_json::to_string(t).map_err(|e| Error::Storage {
-            reason: e.to_string(),
-        })
-    };
+    let terms_json = |t: &LoanTerms| crate::event::stored_json("loan terms", t);
     match body {
         EventBody::LoanApplied {
             loan_no,

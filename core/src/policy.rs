@@ -159,9 +159,7 @@ pub(crate) fn load_policy(conn: &Connection, org: Uuid) -> Result<Policy> {
         .optional()?;
     match text {
         None => Ok(Policy::default()),
-        Some(t) => serde_json::from_str(&t).map_err(|e| Error::Storage {
-            reason: format!("stored policy of {org}: {e}"),
-        }),
+        Some(t) => crate::event::parse_stored_json(&format!("stored policy of {org}"), &t),
     }
 }
 

@@ -57,9 +57,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
             insert_accounts(tx, &org, Accounts::Member(*member_no), false)?;
         }
         EventBody::PolicySet(policy) => {
-            let text = serde_json::to_string(policy).map_err(|e| Error::Storage {
-                reason: e.to_string(),
-            })?;
+            let text = crate::event::stored_json("policy", policy)?;
             tx.execute(
                 "INSERT OR REPLACE INTO policies (org_id, policy) VALUES (?1, ?2)",
                 params![org, text],

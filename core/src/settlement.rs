@@ -412,11 +412,7 @@ pub(crate) fn apply(
     date: NaiveDate,
     body: &EventBody,
 ) -> Result<()> {
-    let terms_json = |t: &crate::loan::LoanTerms| {
-        serde_json::to_string(t).map_err(|e| Error::Storage {
-            reason: e.to_string(),
-        })
-    };
+    let terms_json = |t: &crate::loan::LoanTerms| crate::event::stored_json("loan terms", t);
     match body {
         EventBody::CutoffRecorded(c) => {
             for m in &c.members {
