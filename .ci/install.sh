@@ -28,10 +28,11 @@ need java || apt_install openjdk-17-jdk-headless
 need mvn || apt_install maven
 need strip || apt_install binutils
 
-# Oracle tests: hledger from Debian; pytest, numpy-financial and beancount from PyPI.
+# Oracle tests: hledger from Debian; pytest, numpy-financial, beancount,
+# jdatetime (Solar Hijri dates) and babel (CLDR number formats) from PyPI.
 need hledger || apt_install hledger
 need python3 || apt_install python3 python3-pip
-python3 - <<'PY' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pytest numpy-financial beancount
-import numpy_financial, pytest, beancount.loader
+python3 - <<'PY' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pytest numpy-financial beancount jdatetime babel
+import numpy_financial, pytest, beancount.loader, jdatetime, babel.numbers
 PY
 need bean-check || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore beancount

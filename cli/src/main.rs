@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use daftar_core::verify::Checkpoint;
-use daftar_core::{event::hex, Book, CommandMeta, Error};
+use daftar_core::{event::hex, Book, CommandMeta, Error, Locale};
 
 #[derive(Parser)]
 #[command(
@@ -24,7 +24,7 @@ struct Cli {
 }
 
 #[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum Format {
+pub enum Format {
     Table,
     Json,
     Csv,
@@ -143,6 +143,28 @@ enum Command {
         #[arg(long)]
         org: String,
     },
+    /// Convert dates between the Gregorian and Solar Hijri calendars, one line each:
+    /// `daftar date --to persian 2026-11-25` prints 1405-09-04.
+    Date {
+        /// The calendar the dates are typed in (any digits): gregorian or persian.
+        #[arg(long, default_value = "gregorian")]
+        from: String,
+        /// The calendar to print them in, as YYYY-MM-DD.
+        #[arg(long, default_value = "gregorian")]
+        to: String,
+        /// Print as this locale shows dates instead (fa-IR: Solar Hijri, Persian digits).
+        #[arg(long, conflicts_with = "to")]
+        locale: Option<String>,
+        #[arg(required = true)]
+        dates: Vec<String>,
+    },
+    /// Read amounts typed in any digits and print them plain, or as a locale shows them.
+    Amount {
+        #[arg(long)]
+        locale: Option<String>,
+        #[arg(required = true, allow_hyphen_values = true)]
+        amounts: Vec<String>,
+    },
 }
 
 /// Who records a command, in which book and organisation, on which date.
@@ -175,7 +197,7 @@ impl Who {
             })?;
         }
         let date = match &self.date {
-            Some(d) => parse_date("date", d)?,
+            Some(d) => org_date(&book, org, "date", d)?,
             None => today(),
         };
         Ok((book, org, meta, date))
@@ -299,11 +321,15 @@ struct ReportArgs {
     member: Option<u32>,
     #[arg(long)]
     loan: Option<u32>,
-    /// YYYY-MM, for the monthly report.
+    /// YYYY-MM, for the monthly report, in the organisation's calendar (1405-09 is Azar).
     #[arg(long)]
     month: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     format: Format,
+    /// Show amounts and dates as in en-IN, hi-IN or fa-IR (Solar Hijri) instead of
+    /// the organisation's own locale; also localises CSV. JSON stays plain.
+    #[arg(long)]
+    locale: Option<String>,
 }
 
 /// Exit codes: 1 for an error, 3 when verification finds tampering.
@@ -452,7 +478,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                 let book = Book::open_existing(&db)?;
                 let org = book.resolve_org(&org)?;
                 let as_of = match as_of {
-                    Some(d) => parse_date("as_of", &d)?,
+                    Some(d) => org_date(&book, org, "as_of", &d)?,
                     None => today(),
                 };
                 print!("{}", output::loans(&book, org, as_of)?);
@@ -484,6 +510,43 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                 "exported {} entries with {} balance assertions",
                 summary.entries, summary.assertions
             );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Date {
+            from,
+            to,
+            locale,
+            dates,
+        } => {
+            use daftar_core::locale::{parse_date, to_calendar, LocalFormat};
+            let from = daftar_core::Calendar::parse(&from)?;
+            let to = daftar_core::Calendar::parse(&to)?;
+            let shown = locale.as_deref().map(Locale::parse).transpose()?;
+            let shown = shown.map(LocalFormat::new).transpose()?;
+            for d in dates {
+                let day = parse_date("date", &d, from)?;
+                match &shown {
+                    Some(f) => println!("{}", f.date(day)?),
+                    None => {
+                        let c = to_calendar(day, to)?;
+                        println!("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Amount { locale, amounts } => {
+            let shown = locale.as_deref().map(Locale::parse).transpose()?;
+            let shown = shown
+                .map(daftar_core::locale::LocalFormat::new)
+                .transpose()?;
+            for a in amounts {
+                let v = daftar_core::locale::parse_amount("amount", &a)?;
+                match &shown {
+                    Some(f) => println!("{}", f.amount(v)),
+                    None => println!("{v}"),
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench { quick } => {
@@ -522,7 +585,9 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                 loan: a.loan,
                 month: a.month,
             };
-            print!("{}", reports::run(&book, org, args, a.format)?);
+            let asked = a.locale.as_deref().map(Locale::parse).transpose()?;
+            let view = reports::View::new(a.format, book.organisation(org)?.locale, asked)?;
+            print!("{}", reports::run(&book, org, args, &view)?);
             Ok(ExitCode::SUCCESS)
         }
     }
@@ -623,6 +688,16 @@ pub(crate) fn parse_date(field: &str, s: &str) -> Result<chrono::NaiveDate, Erro
         field: field.into(),
         reason: format!("{s:?} is not a date (YYYY-MM-DD)"),
     })
+}
+
+/// A date typed for an organisation, in its calendar (Solar Hijri for an Iranian fund).
+fn org_date(
+    book: &Book,
+    org: uuid::Uuid,
+    field: &str,
+    s: &str,
+) -> Result<chrono::NaiveDate, Error> {
+    daftar_core::locale::parse_date(field, s, book.organisation(org)?.calendar)
 }
 
 fn today() -> chrono::NaiveDate {

@@ -291,7 +291,14 @@ fn the_demo_holds_a_year_of_meetings_with_loans_late_payments_and_an_exit() {
 fn checkpoint_and_verify_against_it_through_the_cli() {
     let dir = tempfile::tempdir().unwrap();
     let p = demo(dir.path(), "cp.daftar", "1");
-    let (org, _) = org_ids(&p).into_iter().next().unwrap();
+    let (org, line) = org_ids(&p).into_iter().next().unwrap();
+    // Dates on the command line are in the organisation's calendar:
+    // 2025-06-01 is 11 Khordad 1404 for the Iranian fund.
+    let june_first = if line.contains("fa-IR") {
+        "1404/03/11"
+    } else {
+        "2025-06-01"
+    };
     let o = daftar(&["checkpoint", "--db", &p, "--org", &org]);
     assert!(o.status.success());
     let cp = stdout(&o).trim().to_string();
@@ -322,20 +329,13 @@ fn checkpoint_and_verify_against_it_through_the_cli() {
         "--reason",
         "wrong voucher",
         "--date",
-        "2025-06-01",
+        june_first,
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = daftar(&["verify", "--db", &p, "--against", &cp]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
     let journal = stdout(&daftar(&[
-        "report",
-        "journal",
-        "--db",
-        &p,
-        "--org",
-        &org,
-        "--from",
-        "2025-06-01",
+        "report", "journal", "--db", &p, "--org", &org, "--from", june_first,
     ]));
     assert!(journal.contains(&format!("reverses {seq}")), "{journal}");
     // A checkpoint from a longer history is not held by this book.
@@ -402,4 +402,77 @@ fn the_benchmark_runs_and_prints_its_table() {
     ] {
         assert!(out.contains(needle), "{needle}: {out}");
     }
+}
+
+#[test]
+fn reports_show_in_the_organisations_locale_unless_another_is_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path(), "loc.daftar", "1");
+    let orgs = org_ids(&p);
+    let fund = orgs.iter().find(|(_, l)| l.contains("fa-IR")).unwrap();
+    let shg = orgs.iter().find(|(_, l)| l.contains("hi-IN")).unwrap();
+    let report = |org: &str, extra: &[&str]| {
+        let mut args = vec!["report", "trial-balance", "--db", &p, "--org", org];
+        args.extend_from_slice(extra);
+        let o = daftar(&args);
+        assert!(o.status.success(), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let persian_digit = |s: &str| s.chars().any(|c| ('\u{06F0}'..='\u{06F9}').contains(&c));
+    let devanagari_digit = |s: &str| s.chars().any(|c| ('\u{0966}'..='\u{096F}').contains(&c));
+    // The fund's own locale: Persian digits and separators.
+    let fa = report(&fund.0, &[]);
+    assert!(persian_digit(&fa) && fa.contains('٬'), "{fa}");
+    // The same book in en-IN: Latin digits, Indian grouping, no Persian digits.
+    let en = report(&fund.0, &["--locale", "en-IN"]);
+    assert!(!persian_digit(&en) && en.contains(",00,000"), "{en}");
+    // The Hindi SHG shows Devanagari digits; JSON stays plain for programs.
+    assert!(devanagari_digit(&report(&shg.0, &[])));
+    let json = report(&shg.0, &["--format", "json"]);
+    assert!(
+        !devanagari_digit(&json) && json.contains("\"total_debit\""),
+        "{json}"
+    );
+    // CSV is plain unless a locale is asked for.
+    let csv = report(&shg.0, &["--format", "csv"]);
+    assert!(!devanagari_digit(&csv));
+    assert!(devanagari_digit(&report(
+        &shg.0,
+        &["--format", "csv", "--locale", "hi-IN"]
+    )));
+    // Dates typed for the fund are Solar Hijri; a Gregorian-looking one is refused.
+    let o = daftar(&[
+        "report",
+        "passbook",
+        "--db",
+        &p,
+        "--org",
+        &fund.0,
+        "--member",
+        "1",
+        "--from",
+        "1403/01/01",
+        "--to",
+        "1403/12/30",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("۱۴۰۳/۰۱/۰۱ to ۱۴۰۳/۱۲/۳۰"),
+        "{}",
+        stdout(&o)
+    );
+    let o = daftar(&[
+        "report",
+        "passbook",
+        "--db",
+        &p,
+        "--org",
+        &fund.0,
+        "--member",
+        "1",
+        "--from",
+        "2024-03-20",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("Solar Hijri"), "{}", stderr(&o));
 }

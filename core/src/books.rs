@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::NaiveDate;
 use rusqlite::params;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -19,7 +19,7 @@ use crate::error::{Error, Result};
 use crate::event::{Event, EventBody};
 use crate::loan::allocation::Component;
 use crate::money::from_minor;
-use crate::org::{Calendar, Organisation};
+use crate::org::Organisation;
 
 /// An inclusive range of business dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -37,26 +37,13 @@ impl Period {
     }
 }
 
-/// The fiscal year of `org` that contains `day`.
+/// The fiscal year of `org` that contains `day`, counted in the organisation's
+/// calendar: 1 April to 31 March in India, 1 Farvardin to the end of Esfand in Iran.
 pub fn fiscal_year(org: &Organisation, day: NaiveDate) -> Result<Period> {
-    if org.calendar != Calendar::Gregorian {
-        return Err(Error::invalid(
-            "period",
-            "fiscal years in the Persian calendar need the calendar conversion not built yet; give --from and --to",
-        ));
-    }
     let fy = org.fiscal_year_start;
-    let start_in = |y: i32| NaiveDate::from_ymd_opt(y, fy.month, fy.day);
-    let this =
-        start_in(day.year()).ok_or_else(|| Error::invalid("fiscal_year_start", "not a date"))?;
-    let from = if day >= this {
-        this
-    } else {
-        start_in(day.year() - 1).unwrap_or(this)
-    };
-    let to = from
-        .checked_add_months(Months::new(12))
-        .and_then(|d| d.pred_opt())
+    let (from, next) = crate::locale::year_starting(org.calendar, fy.month, fy.day, day)?;
+    let to = next
+        .pred_opt()
         .ok_or_else(|| Error::invalid("period", "out of range"))?;
     Ok(Period { from, to })
 }
@@ -820,12 +807,32 @@ impl Book {
     /// The month's meetings, savings, lending and cash, with the portfolio at month end.
     pub fn monthly_report(&self, org: Uuid, year: i32, month: u32) -> Result<MonthlyReport> {
         let (_, scale) = self.scale_of(org)?;
-        let from = NaiveDate::from_ymd_opt(year, month, 1)
-            .ok_or_else(|| Error::invalid("month", format!("{year}-{month} is not a month")))?;
-        let to = from
-            .checked_add_months(Months::new(1))
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(from);
+        // The month is in the organisation's calendar: Azar 1405 for an Iranian fund.
+        let calendar = self.organisation(org)?.calendar;
+        let first = |year: i32, month: u32| {
+            crate::locale::from_calendar(
+                calendar,
+                crate::locale::CalendarDate {
+                    year,
+                    month,
+                    day: 1,
+                },
+            )
+            .map_err(|_| Error::invalid("month", format!("{year}-{month} is not a month")))
+        };
+        if !(1..=12).contains(&month) {
+            return Err(Error::invalid(
+                "month",
+                format!("{year}-{month} is not a month"),
+            ));
+        }
+        let from = first(year, month)?;
+        let (ny, nm) = if month == 12 {
+            (year + 1, 1)
+        } else {
+            (year, month + 1)
+        };
+        let to = first(ny, nm)?.pred_opt().unwrap_or(from);
         let p = Period { from, to };
         let meetings: Vec<NaiveDate> = self
             .meetings(org)?

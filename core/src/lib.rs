@@ -16,6 +16,7 @@ pub mod grading;
 mod ledger;
 pub mod lending;
 pub mod loan;
+pub mod locale;
 pub mod meetings;
 pub mod member;
 pub mod money;

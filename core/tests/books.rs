@@ -336,3 +336,36 @@ fn panchasutra_grading_scores_each_norm_and_says_how() {
         june.norms[3].basis
     );
 }
+
+#[test]
+fn an_iranian_fund_counts_its_fiscal_year_and_months_in_the_solar_hijri_calendar() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = Book::open(dir.path().join("fund.daftar")).unwrap();
+    let o = new_org(OrgKind::Fund, "IRR");
+    let org = o.id;
+    book.create_organisation(&meta(), o).unwrap();
+    book.add_member(&meta(), org, member("زهرا")).unwrap();
+    // 1 Mordad 1404 is 2025-07-23; 31 Mordad is 2025-08-22.
+    for (day, amount) in [
+        ("2025-07-22", "1000"),
+        ("2025-07-23", "20000"),
+        ("2025-08-22", "300000"),
+        ("2025-08-23", "4000000"),
+    ] {
+        book.deposit_savings(
+            &meta(),
+            org,
+            SavingsEntry {
+                date: date(day),
+                ..deposit(1, amount)
+            },
+        )
+        .unwrap();
+    }
+    let fy = fiscal_year(&book.organisation(org).unwrap(), date("2025-08-01")).unwrap();
+    // 1404 AP: 1 Farvardin (2025-03-21) to 29 Esfand (2026-03-20).
+    assert_eq!((fy.from, fy.to), (date("2025-03-21"), date("2026-03-20")));
+    let mordad = book.monthly_report(org, 1404, 5).unwrap();
+    assert_eq!(mordad.compulsory_savings, dec("320000"));
+    assert!(book.monthly_report(org, 1404, 0).is_err());
+}
