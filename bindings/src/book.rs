@@ -10,6 +10,10 @@ use uuid::Uuid;
 
 use crate::error::{DaftarError, Result};
 use crate::types::*;
+use core::books::{
+    BalanceSheet, CashBook, IncomeAndExpenditure, LoanLedger, MonthlyReport, Passbook, Period,
+    Portfolio, ReceiptsAndPayments,
+};
 use core::corrections::Correction;
 use core::event::FacilitySource;
 use core::lending::{Loan, LoanRequest, LoanStanding, Repayment};
@@ -19,8 +23,8 @@ use core::queries::AccountBalance;
 use core::report::TrialBalance;
 use core::settlement::{ChargeEntry, Cutoff};
 use core::{
-    CashTransfer, CommandMeta, Currency, Member, MemberChange, NewMember, NewOrganisation,
-    Organisation, SavingsEntry, Via, Voucher,
+    Calendar, CashTransfer, CommandMeta, Currency, Locale, Member, MemberChange, NewMember,
+    NewOrganisation, Organisation, SavingsEntry, Via, Voucher,
 };
 
 /// Progress of a long operation. Return false to cancel it; it then fails with
@@ -478,6 +482,88 @@ impl DaftarBook {
         Ok(self.book.trial_balance(org)?)
     }
 
+    /// The trial balance from the postings up to and including `as_of`.
+    pub fn trial_balance_as_of(&self, org: Uuid, as_of: NaiveDate) -> Result<TrialBalance> {
+        Ok(self.book.trial_balance_as_of(org, as_of)?)
+    }
+
+    /// The fiscal year containing `date`, in the organisation's calendar
+    /// (1 April in India; 1 Farvardin, Solar Hijri, in Iran).
+    pub fn fiscal_year(&self, org: Uuid, date: NaiveDate) -> Result<Period> {
+        Ok(core::books::fiscal_year(
+            &self.book.organisation(org)?,
+            date,
+        )?)
+    }
+
+    /// The latest business date in the organisation's log: the default "as of".
+    pub fn last_business_date(&self, org: Uuid) -> Result<NaiveDate> {
+        Ok(self.book.last_business_date(org)?)
+    }
+
+    /// A member's passbook: savings and loan with running balances.
+    pub fn passbook(
+        &self,
+        org: Uuid,
+        member_no: u32,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Passbook> {
+        Ok(self.book.passbook(org, member_no, period(from, to)?)?)
+    }
+
+    /// The cash book (`bank` false) or bank book (`bank` true), day by day.
+    pub fn cash_book(
+        &self,
+        org: Uuid,
+        bank: bool,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<CashBook> {
+        Ok(self.book.cash_book(org, bank, period(from, to)?)?)
+    }
+
+    pub fn loan_ledger(&self, org: Uuid, loan_no: u32) -> Result<LoanLedger> {
+        Ok(self.book.loan_ledger(org, loan_no)?)
+    }
+
+    /// Outstanding, arrears, days-past-due buckets and PAR30 on `as_of`.
+    pub fn portfolio(&self, org: Uuid, as_of: NaiveDate) -> Result<Portfolio> {
+        Ok(self.book.portfolio(org, as_of)?)
+    }
+
+    pub fn receipts_and_payments(
+        &self,
+        org: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<ReceiptsAndPayments> {
+        Ok(self.book.receipts_and_payments(org, period(from, to)?)?)
+    }
+
+    pub fn income_and_expenditure(
+        &self,
+        org: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<IncomeAndExpenditure> {
+        Ok(self.book.income_and_expenditure(org, period(from, to)?)?)
+    }
+
+    pub fn balance_sheet(&self, org: Uuid, as_of: NaiveDate) -> Result<BalanceSheet> {
+        Ok(self.book.balance_sheet(org, as_of)?)
+    }
+
+    /// The monthly meeting report; `year` and `month` are in the organisation's calendar.
+    pub fn monthly_report(&self, org: Uuid, year: i32, month: u32) -> Result<MonthlyReport> {
+        Ok(self.book.monthly_report(org, year, month)?)
+    }
+
+    /// Panchasutra grading of an SHG over a period, with how each score was computed.
+    pub fn grade(&self, org: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Grading> {
+        Ok(self.book.grade(org, period(from, to)?)?.into())
+    }
+
     pub fn journal(&self, org: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<JournalEntry>> {
         Ok(self
             .book
@@ -568,6 +654,38 @@ impl DaftarBook {
             problem: c.problem,
         })
     }
+}
+
+fn period(from: NaiveDate, to: NaiveDate) -> Result<Period> {
+    Ok(Period::new(from, to)?)
+}
+
+/// An amount as the locale writes it: `12,34,567.00` (en-IN), Devanagari digits
+/// (hi-IN), Persian digits and separators (fa-IR). Keeps the decimal places given.
+#[uniffi::export]
+pub fn format_amount(amount: Decimal, locale: Locale) -> Result<String> {
+    Ok(core::locale::format_amount(amount, locale)?)
+}
+
+/// Reads an amount typed in Latin, Devanagari, Persian or Arabic-Indic digits with
+/// any of their separators. Ambiguous input (`12,5`, `1.234.567`) is an
+/// `InvalidInput` naming `field`, never a guess.
+#[uniffi::export]
+pub fn parse_amount(field: String, text: String) -> Result<Decimal> {
+    Ok(core::locale::parse_amount(&field, &text)?)
+}
+
+/// A date as the locale shows it, in its calendar: `25/11/2026`, `२५/११/२०२६`, `۱۴۰۵/۰۹/۰۴`.
+#[uniffi::export]
+pub fn format_date(date: NaiveDate, locale: Locale) -> Result<String> {
+    Ok(core::locale::format_date(date, locale)?)
+}
+
+/// Reads a date typed in `calendar` (year first, any digits): `1405/09/04` for a
+/// Solar Hijri organisation, `2026-11-25` or `25/11/2026` for a Gregorian one.
+#[uniffi::export]
+pub fn parse_date(field: String, text: String, calendar: Calendar) -> Result<NaiveDate> {
+    Ok(core::locale::parse_date(&field, &text, calendar)?)
 }
 
 /// A fresh op_id (UUID v7) for a new command. Keep it with the command, and send

@@ -8,6 +8,11 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use crate::error::DaftarError;
+use core::books::{
+    AccountLine, BalanceSheet, Bucket, CashBook, CashBookDay, CashBookLine, IncomeAndExpenditure,
+    LoanLedger, LoanLedgerLine, MonthlyReport, Passbook, PassbookLine, Period, Portfolio,
+    PortfolioLoan, ReceiptsAndPayments,
+};
 use core::chart::AccountClass;
 use core::corrections::{Correction, CorrectionStatus};
 use core::event::{FacilitySource, MemberCharge, SavingsFund};
@@ -610,4 +615,216 @@ pub struct ScheduleRow {
 pub struct DemoInfo {
     pub organisations: Vec<Uuid>,
     pub events: u64,
+}
+
+// The books (daftar_core::books): every report as structured data.
+
+#[uniffi::remote(Record)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+#[uniffi::remote(Record)]
+pub struct AccountLine {
+    pub code: String,
+    pub name: String,
+    pub amount: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct PassbookLine {
+    pub seq: u64,
+    pub date: NaiveDate,
+    pub narration: String,
+    pub compulsory: Decimal,
+    pub voluntary: Decimal,
+    pub loan: Decimal,
+    pub compulsory_balance: Decimal,
+    pub voluntary_balance: Decimal,
+    pub loan_balance: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct Passbook {
+    pub member_no: u32,
+    pub member_name: String,
+    pub period: Period,
+    pub opening_compulsory: Decimal,
+    pub opening_voluntary: Decimal,
+    pub opening_loan: Decimal,
+    pub lines: Vec<PassbookLine>,
+    pub closing_compulsory: Decimal,
+    pub closing_voluntary: Decimal,
+    pub closing_loan: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct CashBookLine {
+    pub seq: u64,
+    pub narration: String,
+    pub receipt: Decimal,
+    pub payment: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct CashBookDay {
+    pub date: NaiveDate,
+    pub opening: Decimal,
+    pub lines: Vec<CashBookLine>,
+    pub receipts: Decimal,
+    pub payments: Decimal,
+    pub closing: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct CashBook {
+    pub account: String,
+    pub period: Period,
+    pub opening: Decimal,
+    pub days: Vec<CashBookDay>,
+    pub receipts: Decimal,
+    pub payments: Decimal,
+    pub closing: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct LoanLedgerLine {
+    pub seq: u64,
+    pub date: NaiveDate,
+    pub kind: String,
+    pub disbursed: Decimal,
+    pub principal: Decimal,
+    pub interest: Decimal,
+    pub penalty: Decimal,
+    pub written_off: Decimal,
+    pub outstanding: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct LoanLedger {
+    pub loan_no: u32,
+    pub member_no: Option<u32>,
+    pub principal: Decimal,
+    pub lines: Vec<LoanLedgerLine>,
+    pub outstanding: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct PortfolioLoan {
+    pub loan_no: u32,
+    pub member_no: u32,
+    pub member_name: String,
+    pub outstanding: Decimal,
+    pub arrears: Decimal,
+    pub days_past_due: i64,
+    pub bucket: String,
+}
+
+#[uniffi::remote(Record)]
+pub struct Bucket {
+    pub label: String,
+    pub loans: u32,
+    pub outstanding: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct Portfolio {
+    pub as_of: NaiveDate,
+    pub loans: Vec<PortfolioLoan>,
+    pub buckets: Vec<Bucket>,
+    pub outstanding: Decimal,
+    pub arrears: Decimal,
+    pub par30_outstanding: Decimal,
+    pub par30: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct ReceiptsAndPayments {
+    pub period: Period,
+    pub opening_cash: Decimal,
+    pub opening_bank: Decimal,
+    pub receipts: Vec<AccountLine>,
+    pub payments: Vec<AccountLine>,
+    pub total_receipts: Decimal,
+    pub total_payments: Decimal,
+    pub closing_cash: Decimal,
+    pub closing_bank: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct IncomeAndExpenditure {
+    pub period: Period,
+    pub income: Vec<AccountLine>,
+    pub expenditure: Vec<AccountLine>,
+    pub total_income: Decimal,
+    pub total_expenditure: Decimal,
+    pub surplus: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct BalanceSheet {
+    pub as_of: NaiveDate,
+    pub assets: Vec<AccountLine>,
+    pub liabilities: Vec<AccountLine>,
+    pub equity: Vec<AccountLine>,
+    pub accumulated_surplus: Decimal,
+    pub total_assets: Decimal,
+    pub total_liabilities_and_equity: Decimal,
+}
+
+#[uniffi::remote(Record)]
+pub struct MonthlyReport {
+    pub period: Period,
+    pub meetings: Vec<NaiveDate>,
+    pub attendance: Decimal,
+    pub compulsory_savings: Decimal,
+    pub voluntary_savings: Decimal,
+    pub withdrawals: Decimal,
+    pub loans_disbursed: u32,
+    pub amount_disbursed: Decimal,
+    pub principal_repaid: Decimal,
+    pub interest_collected: Decimal,
+    pub penalties_collected: Decimal,
+    pub fines_and_fees: Decimal,
+    pub closing_cash: Decimal,
+    pub closing_bank: Decimal,
+    pub portfolio: Portfolio,
+}
+
+/// One Panchasutra norm: its score out of 20 and how it was computed.
+/// (Mirrored: the core's names are `&'static str`.)
+#[derive(uniffi::Record)]
+pub struct GradingNorm {
+    pub name: String,
+    pub score: Decimal,
+    pub basis: String,
+}
+
+/// A Panchasutra grading over a period: five norms, the total out of 100, A/B/C.
+#[derive(uniffi::Record)]
+pub struct Grading {
+    pub period: Period,
+    pub norms: Vec<GradingNorm>,
+    pub total: Decimal,
+    pub grade: String,
+}
+
+impl From<core::grading::Grading> for Grading {
+    fn from(g: core::grading::Grading) -> Grading {
+        Grading {
+            period: g.period,
+            norms: g
+                .norms
+                .into_iter()
+                .map(|n| GradingNorm {
+                    name: n.name.to_string(),
+                    score: n.score,
+                    basis: n.basis,
+                })
+                .collect(),
+            total: g.total,
+            grade: g.grade.to_string(),
+        }
+    }
 }
