@@ -41,6 +41,10 @@ enum Command {
         /// Replace the file if it exists.
         #[arg(long)]
         force: bool,
+        /// Instead of the demo, SHGs at scale: `clf` (250 SHGs x 12 members x 156
+        /// weekly meetings, about 1.2 million events) or SHGSxMEMBERSxWEEKS.
+        #[arg(long)]
+        scale: Option<String>,
     },
     /// Verify the book: SQLite integrity, every hash chain, and every projection
     /// against a replay of the events. Exit 0 intact, 3 tampered.
@@ -348,7 +352,12 @@ fn main() -> ExitCode {
 
 fn run(cmd: Command) -> Result<ExitCode, Error> {
     match cmd {
-        Command::Demo { db, seed, force } => demo(&db, seed, force),
+        Command::Demo {
+            db,
+            seed,
+            force,
+            scale,
+        } => demo(&db, seed, force, scale.as_deref()),
         Command::Verify {
             db,
             format,
@@ -593,7 +602,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
     }
 }
 
-fn demo(db: &Path, seed: u64, force: bool) -> Result<ExitCode, Error> {
+fn demo(db: &Path, seed: u64, force: bool, scale: Option<&str>) -> Result<ExitCode, Error> {
     if db.exists() {
         if !force {
             return Err(Error::Conflict {
@@ -610,8 +619,27 @@ fn demo(db: &Path, seed: u64, force: bool) -> Result<ExitCode, Error> {
             }
         }
     }
+    let scale = scale.map(daftar_core::demo::Scale::parse).transpose()?;
     let book = Book::open(db)?;
-    let made = daftar_core::demo::build(&book, seed, &mut |_, _| true)?;
+    let made = match scale {
+        None => daftar_core::demo::build(&book, seed, &mut |_, _| true)?,
+        Some(scale) => {
+            let made = daftar_core::demo::build_scaled(&book, seed, scale, &mut |done, total| {
+                eprint!("\rbuilding: {done} of about {total} events");
+                true
+            })?;
+            eprintln!();
+            println!(
+                "Book {} (seed {seed}): {} SHGs of {} members, {} weeks, {} events.",
+                db.display(),
+                scale.shgs,
+                scale.members,
+                scale.weeks,
+                made.events
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+    };
     println!(
         "Demo book {} (seed {seed}): {} organisations, {} events.\n",
         db.display(),

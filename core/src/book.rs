@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -66,9 +66,28 @@ pub(crate) struct OrgContext {
 /// An open book. Safe to share between threads: there is one connection, the
 /// single writer, behind a mutex.
 pub struct Book {
-    conn: Mutex<Option<Connection>>,
+    slot: Mutex<Slot>,
     path: PathBuf,
 }
+
+impl Drop for Book {
+    fn drop(&mut self) {
+        // A bulk load's recorded commands are kept; there is no caller left to
+        // tell of a failure here, and the file stays consistent either way.
+        let _ = self.finish_bulk();
+    }
+}
+
+/// The connection, and whether the book is in bulk mode.
+struct Slot {
+    conn: Option<Connection>,
+    /// In bulk mode: commands recorded since the open transaction began.
+    bulk: Option<u64>,
+}
+
+/// In bulk mode, the open transaction is committed after this many commands,
+/// so that memory for the WAL stays bounded and progress is durable in steps.
+pub const BULK_COMMIT_EVERY: u64 = 20_000;
 
 impl Book {
     /// Opens the book at `path`, creating it if the file does not exist.
@@ -76,7 +95,10 @@ impl Book {
         let path = path.as_ref().to_path_buf();
         let conn = store::open(&path)?;
         Ok(Book {
-            conn: Mutex::new(Some(conn)),
+            slot: Mutex::new(Slot {
+                conn: Some(conn),
+                bulk: None,
+            }),
             path,
         })
     }
@@ -94,28 +116,60 @@ impl Book {
         &self.path
     }
 
-    /// Closes the book. Later calls fail with a Storage error.
+    /// Closes the book, first committing a bulk load in progress. Later calls
+    /// fail with a Storage error.
     pub fn close(&self) -> Result<()> {
+        self.finish_bulk()?;
         let mut guard = self.lock();
-        if let Some(conn) = guard.take() {
+        if let Some(conn) = guard.conn.take() {
             conn.close().map_err(|(_, e)| Error::from(e))?;
         }
         Ok(())
     }
 
-    fn lock(&self) -> MutexGuard<'_, Option<Connection>> {
+    fn lock(&self) -> MutexGuard<'_, Slot> {
         // A panic while holding the lock leaves no half-done write (the transaction
-        // rolls back on drop), so a poisoned lock is safe to take over.
-        self.conn.lock().unwrap_or_else(|p| p.into_inner())
+        // or savepoint rolls back on drop), so a poisoned lock is safe to take over.
+        self.slot.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Runs `f` with the connection, or fails if the book was closed.
     pub(crate) fn with_conn<T>(&self, f: impl FnOnce(&mut Connection) -> Result<T>) -> Result<T> {
         let mut guard = self.lock();
-        let conn = guard.as_mut().ok_or_else(|| Error::Storage {
-            reason: "the book is closed".into(),
-        })?;
+        let conn = guard.conn.as_mut().ok_or_else(closed)?;
         f(conn)
+    }
+
+    /// Bulk mode, for loading many commands at once (the demo, an import): each
+    /// command is still validated and recorded on its own, and one that is
+    /// refused still changes nothing, but commands share one transaction,
+    /// committed every [`BULK_COMMIT_EVERY`] commands and at [`Book::finish_bulk`].
+    /// Until then they are not durable: a crash loses the uncommitted part
+    /// (never a part of one command). Not for the app's saves, which must be
+    /// durable when they return.
+    pub fn begin_bulk(&self) -> Result<()> {
+        let mut guard = self.lock();
+        if guard.conn.is_none() {
+            return Err(closed());
+        }
+        if guard.bulk.is_none() {
+            guard.bulk = Some(0);
+        }
+        Ok(())
+    }
+
+    /// Commits what bulk mode recorded and returns to one durable transaction per command.
+    pub fn finish_bulk(&self) -> Result<()> {
+        let mut guard = self.lock();
+        let Slot { conn, bulk } = &mut *guard;
+        if bulk.take().is_some() {
+            if let Some(conn) = conn.as_mut() {
+                if !conn.is_autocommit() {
+                    conn.execute_batch("COMMIT")?;
+                }
+            }
+        }
+        Ok(())
     }
 
     /// The one way anything is written. `request` is the command as asked, which
@@ -128,7 +182,7 @@ impl Book {
         date: NaiveDate,
         kind: &str,
         request: Value,
-        prepare: impl FnOnce(&Transaction<'_>, Option<&OrgContext>) -> Result<EventBody>,
+        prepare: impl FnOnce(&Connection, Option<&OrgContext>) -> Result<EventBody>,
     ) -> Result<Outcome> {
         let actor = check_name("actor", &meta.actor)?;
         let device = check_name("device", &meta.device)?;
@@ -137,15 +191,14 @@ impl Book {
             None => now_utc(),
         };
         let digest = request_digest(kind, org, date, request)?;
-        self.with_conn(|conn| {
-            let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-            if let Some(first) = earlier_outcome(&tx, meta.op_id, &digest)? {
+        let record = |tx: &Connection| -> Result<Outcome> {
+            if let Some(first) = earlier_outcome(tx, meta.op_id, &digest)? {
                 return Ok(first);
             }
-            let ctx = match load_org(&tx, org)? {
+            let ctx = match load_org(tx, org)? {
                 None => None,
                 Some(o) => {
-                    let role = role_of(&tx, org, &actor)?;
+                    let role = role_of(tx, org, &actor)?;
                     if role == ActorRole::Auditor {
                         return Err(Error::PermissionDenied {
                             reason: format!(
@@ -154,14 +207,14 @@ impl Book {
                         });
                     }
                     Some(OrgContext {
-                        policy: load_policy(&tx, org)?,
+                        policy: load_policy(tx, org)?,
                         org: o,
                         actor: actor.clone(),
                         role,
                     })
                 }
             };
-            let body = prepare(&tx, ctx.as_ref())?;
+            let body = prepare(tx, ctx.as_ref())?;
             debug_assert_eq!(body.kind(), kind);
             let event = Event {
                 org,
@@ -172,10 +225,34 @@ impl Book {
                 date,
                 body,
             };
-            let outcome = append(&tx, &event, &digest)?;
-            tx.commit()?;
-            Ok(outcome)
-        })
+            append(tx, &event, &digest)
+        };
+        let mut guard = self.lock();
+        let Slot { conn, bulk } = &mut *guard;
+        let conn = conn.as_mut().ok_or_else(closed)?;
+        match bulk {
+            None => {
+                let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+                let outcome = record(&tx)?;
+                tx.commit()?;
+                Ok(outcome)
+            }
+            Some(pending) => {
+                if conn.is_autocommit() {
+                    conn.execute_batch("BEGIN IMMEDIATE")?;
+                }
+                // A savepoint per command: a refused one rolls back alone.
+                let sp = conn.savepoint()?;
+                let outcome = record(&sp)?;
+                sp.commit()?;
+                *pending += 1;
+                if *pending >= BULK_COMMIT_EVERY {
+                    conn.execute_batch("COMMIT")?;
+                    *pending = 0;
+                }
+                Ok(outcome)
+            }
+        }
     }
 
     /// Every organisation in the book, by name.
@@ -185,11 +262,10 @@ impl Book {
             let ids: Vec<String> = st
                 .query_map([], |r| r.get(0))?
                 .collect::<rusqlite::Result<_>>()?;
-            let tx = conn.unchecked_transaction()?;
             ids.iter()
                 .map(|id| {
                     let u = parse_stored_uuid(id)?;
-                    load_org(&tx, u)?.ok_or_else(|| Error::not_found(format!("organisation {id}")))
+                    load_org(conn, u)?.ok_or_else(|| Error::not_found(format!("organisation {id}")))
                 })
                 .collect()
         })
@@ -197,8 +273,7 @@ impl Book {
 
     pub fn organisation(&self, id: Uuid) -> Result<Organisation> {
         self.with_conn(|conn| {
-            let tx = conn.unchecked_transaction()?;
-            load_org(&tx, id)?.ok_or_else(|| Error::not_found(format!("organisation {id}")))
+            load_org(conn, id)?.ok_or_else(|| Error::not_found(format!("organisation {id}")))
         })
     }
 
@@ -233,8 +308,7 @@ impl Book {
     /// The latest seq and hash of an organisation's chain.
     pub fn chain_head(&self, org: Uuid) -> Result<(u64, Hash)> {
         self.with_conn(|conn| {
-            let tx = conn.unchecked_transaction()?;
-            let head = chain_head(&tx, &org.to_string())?;
+            let head = chain_head(conn, &org.to_string())?;
             if head.0 == 0 {
                 return Err(Error::not_found(format!("organisation {org}")));
             }
@@ -245,7 +319,9 @@ impl Book {
     /// Number of events in the whole book.
     pub fn event_count(&self) -> Result<u64> {
         self.with_conn(|conn| {
-            Ok(conn.query_row("SELECT count(*) FROM events", [], |r| r.get::<_, i64>(0))? as u64)
+            Ok(conn
+                .prepare_cached("SELECT count(*) FROM events")?
+                .query_row([], |r| r.get::<_, i64>(0))? as u64)
         })
     }
 }
@@ -261,14 +337,15 @@ fn request_digest(kind: &str, org: Uuid, date: NaiveDate, request: Value) -> Res
 }
 
 /// If `op_id` was already recorded, the first outcome (same request) or a Conflict.
-fn earlier_outcome(tx: &Transaction<'_>, op_id: Uuid, digest: &Hash) -> Result<Option<Outcome>> {
+fn earlier_outcome(tx: &Connection, op_id: Uuid, digest: &Hash) -> Result<Option<Outcome>> {
     type Row = (String, i64, Vec<u8>, Vec<u8>, Vec<u8>);
     let row: Option<Row> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT org_id, seq, hash, command_digest, canonical FROM events WHERE op_id = ?1",
-            [op_id.to_string()],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
-        )
+        )?
+        .query_row([op_id.to_string()], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .optional()?;
     let Some((org, seq, hash, stored_digest, canonical)) = row else {
         return Ok(None);
@@ -289,31 +366,31 @@ fn earlier_outcome(tx: &Transaction<'_>, op_id: Uuid, digest: &Hash) -> Result<O
 }
 
 /// Appends `event` to its organisation's chain and applies it to the projections.
-fn append(tx: &Transaction<'_>, event: &Event, digest: &Hash) -> Result<Outcome> {
+fn append(tx: &Connection, event: &Event, digest: &Hash) -> Result<Outcome> {
     let org = event.org.to_string();
     let (last_seq, prev) = chain_head(tx, &org)?;
     let seq = last_seq + 1;
     let canonical = event.canonical_bytes()?;
     let hash = chain_hash(&prev, seq, &canonical);
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO events (org_id, seq, prev_hash, hash, kind, op_id, command_digest, actor,
              device, recorded_at, business_date, canonical)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            org,
-            seq as i64,
-            &prev[..],
-            &hash[..],
-            event.body.kind(),
-            event.op_id.to_string(),
-            &digest[..],
-            event.actor,
-            event.device,
-            event.recorded_at,
-            event.date.to_string(),
-            canonical,
-        ],
-    )?;
+    )?
+    .execute(params![
+        org,
+        seq as i64,
+        &prev[..],
+        &hash[..],
+        event.body.kind(),
+        event.op_id.to_string(),
+        &digest[..],
+        event.actor,
+        event.device,
+        event.recorded_at,
+        event.date.to_string(),
+        canonical,
+    ])?;
     projection::apply(tx, seq, event)?;
     Ok(Outcome {
         org_id: event.org,
@@ -338,11 +415,8 @@ fn number_of(body: &EventBody) -> Option<u32> {
 /// (0, GENESIS) for an organisation with no events yet.
 pub(crate) fn chain_head(conn: &Connection, org: &str) -> Result<(u64, Hash)> {
     let row: Option<(i64, Vec<u8>)> = conn
-        .query_row(
-            "SELECT seq, hash FROM events WHERE org_id = ?1 ORDER BY seq DESC LIMIT 1",
-            [org],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT seq, hash FROM events WHERE org_id = ?1 ORDER BY seq DESC LIMIT 1")?
+        .query_row([org], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     match row {
         Some((seq, h)) => Ok((seq as u64, to_hash(&h)?)),
@@ -364,26 +438,25 @@ pub(crate) fn load_org(conn: &Connection, id: Uuid) -> Result<Option<Organisatio
         String,
     );
     let row: Option<Row> = conn
-        .query_row(
+        .prepare_cached(
             "SELECT kind, name, currency, scale, calendar, fy_start_month, fy_start_day,
                     locale, rounding, opened_on
              FROM organisations WHERE id = ?1",
-            [id.to_string()],
-            |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                    r.get(6)?,
-                    r.get(7)?,
-                    r.get(8)?,
-                    r.get(9)?,
-                ))
-            },
-        )
+        )?
+        .query_row([id.to_string()], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+                r.get(9)?,
+            ))
+        })
         .optional()?;
     let Some((kind, name, currency, scale, calendar, fy_m, fy_d, locale, rounding, opened)) = row
     else {
@@ -430,6 +503,12 @@ fn check_timestamp(s: &str) -> Result<String> {
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
         .map_err(|_| Error::invalid("recorded_at", format!("{s:?} is not YYYY-MM-DDTHH:MM:SSZ")))?;
     Ok(s.to_string())
+}
+
+fn closed() -> Error {
+    Error::Storage {
+        reason: "the book is closed".into(),
+    }
 }
 
 fn now_utc() -> String {

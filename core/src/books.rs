@@ -233,11 +233,9 @@ impl Book {
     /// The latest business date of any event of the organisation.
     pub fn last_business_date(&self, org: Uuid) -> Result<NaiveDate> {
         let d: Option<String> = self.with_conn(|conn| {
-            Ok(conn.query_row(
-                "SELECT max(business_date) FROM events WHERE org_id = ?1",
-                [org.to_string()],
-                |r| r.get(0),
-            )?)
+            Ok(conn
+                .prepare_cached("SELECT max(business_date) FROM events WHERE org_id = ?1")?
+                .query_row([org.to_string()], |r| r.get(0))?)
         })?;
         d.as_deref()
             .map(parse_stored_date)
@@ -841,13 +839,16 @@ impl Book {
             .filter(|d| *d >= from && *d <= to)
             .collect();
         let (marked, present): (i64, i64) = self.with_conn(|conn| {
-            Ok(conn.query_row(
-                "SELECT count(*), COALESCE(SUM(a.present), 0) FROM attendance a JOIN meetings m
+            Ok(conn
+                .prepare_cached(
+                    "SELECT count(*), COALESCE(SUM(a.present), 0) FROM attendance a JOIN meetings m
                    ON m.org_id = a.org_id AND m.meeting_no = a.meeting_no
                  WHERE a.org_id = ?1 AND m.held_on BETWEEN ?2 AND ?3",
-                params![org.to_string(), from.to_string(), to.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )?)
+                )?
+                .query_row(
+                    params![org.to_string(), from.to_string(), to.to_string()],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )?)
         })?;
         // Sum the facts of the month's events by kind.
         let events: Vec<Vec<u8>> = self.with_conn(|conn| {

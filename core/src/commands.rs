@@ -1,7 +1,7 @@
 //! The commands a book keeper issues. Each is one call, one transaction, one event.
 
 use chrono::NaiveDate;
-use rusqlite::{OptionalExtension, Transaction};
+use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -131,11 +131,11 @@ impl Book {
                         no
                     }
                     None => {
-                        let max: u32 = tx.query_row(
-                            "SELECT COALESCE(MAX(member_no), 0) FROM members WHERE org_id = ?1",
-                            [org.to_string()],
-                            |r| r.get(0),
-                        )?;
+                        let max: u32 = tx
+                            .prepare_cached(
+                                "SELECT COALESCE(MAX(member_no), 0) FROM members WHERE org_id = ?1",
+                            )?
+                            .query_row([org.to_string()], |r| r.get(0))?;
                         if max >= MAX_MEMBER_NO {
                             return Err(Error::invalid("member_no", "no member numbers are left"));
                         }
@@ -181,8 +181,7 @@ impl Book {
                 if exit < joined {
                     return Err(Error::invalid("exited_on", format!("{exit} is before joining on {joined}")));
                 }
-                let open: i64 = tx.query_row(
-                    "SELECT count(*) FROM accounts WHERE org_id = ?1 AND member_no = ?2 AND balance <> 0",
+                let open: i64 = tx.prepare_cached("SELECT count(*) FROM accounts WHERE org_id = ?1 AND member_no = ?2 AND balance <> 0")?.query_row(
                     rusqlite::params![org.to_string(), member_no],
                     |r| r.get(0),
                 )?;
@@ -383,16 +382,15 @@ pub(crate) fn require_org(ctx: Option<&OrgContext>, org: Uuid) -> Result<&OrgCon
 
 /// Money may move on the open meeting's date, or between meetings after the last
 /// closed one: a closed meeting's books are never changed by a back-dated entry.
-pub(crate) fn money_date(tx: &Transaction<'_>, ctx: &OrgContext, date: NaiveDate) -> Result<()> {
+pub(crate) fn money_date(tx: &Connection, ctx: &OrgContext, date: NaiveDate) -> Result<()> {
     not_before_opening(ctx, date, "date")?;
     let org = ctx.org.id.to_string();
     let latest: Option<(u32, String, String)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT meeting_no, held_on, status FROM meetings WHERE org_id = ?1
              ORDER BY meeting_no DESC LIMIT 1",
-            [&org],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
+        )?
+        .query_row([&org], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     if let Some((no, held, status)) = latest {
         let held = crate::book::parse_stored_date(&held)?;
@@ -431,28 +429,22 @@ fn narration(raw: &str) -> Result<String> {
     person_text("narration", raw, MAX_NARRATION_CHARS)
 }
 
-fn member_exists(tx: &Transaction<'_>, org: Uuid, no: u32) -> Result<bool> {
+fn member_exists(tx: &Connection, org: Uuid, no: u32) -> Result<bool> {
     Ok(tx
-        .query_row(
-            "SELECT 1 FROM members WHERE org_id = ?1 AND member_no = ?2",
-            rusqlite::params![org.to_string(), no],
-            |_| Ok(()),
-        )
+        .prepare_cached("SELECT 1 FROM members WHERE org_id = ?1 AND member_no = ?2")?
+        .query_row(rusqlite::params![org.to_string(), no], |_| Ok(()))
         .optional()?
         .is_some())
 }
 
-fn member_dates(
-    tx: &Transaction<'_>,
-    org: Uuid,
-    no: u32,
-) -> Result<(NaiveDate, Option<NaiveDate>)> {
+fn member_dates(tx: &Connection, org: Uuid, no: u32) -> Result<(NaiveDate, Option<NaiveDate>)> {
     let row: Option<(String, Option<String>)> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT joined_on, exited_on FROM members WHERE org_id = ?1 AND member_no = ?2",
-            rusqlite::params![org.to_string(), no],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        )?
+        .query_row(rusqlite::params![org.to_string(), no], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     let (j, e) = row.ok_or_else(|| Error::not_found(format!("member {no}")))?;
     Ok((
@@ -464,12 +456,7 @@ fn member_dates(
 }
 
 /// A member who may transact on `date`: joined by then and not exited.
-pub(crate) fn active_member(
-    tx: &Transaction<'_>,
-    org: Uuid,
-    no: u32,
-    date: NaiveDate,
-) -> Result<()> {
+pub(crate) fn active_member(tx: &Connection, org: Uuid, no: u32, date: NaiveDate) -> Result<()> {
     let (joined, exited) = member_dates(tx, org, no)?;
     if let Some(e) = exited {
         return Err(Error::conflict(format!(
@@ -485,25 +472,21 @@ pub(crate) fn active_member(
     Ok(())
 }
 
-pub(crate) fn account_exists(tx: &Transaction<'_>, org: Uuid, code: &str) -> Result<()> {
-    tx.query_row(
-        "SELECT 1 FROM accounts WHERE org_id = ?1 AND code = ?2",
-        rusqlite::params![org.to_string(), code],
-        |_| Ok(()),
-    )
-    .optional()?
-    .ok_or_else(|| Error::not_found(format!("account {code} in this organisation's chart")))
+pub(crate) fn account_exists(tx: &Connection, org: Uuid, code: &str) -> Result<()> {
+    tx.prepare_cached("SELECT 1 FROM accounts WHERE org_id = ?1 AND code = ?2")?
+        .query_row(rusqlite::params![org.to_string(), code], |_| Ok(()))
+        .optional()?
+        .ok_or_else(|| Error::not_found(format!("account {code} in this organisation's chart")))
 }
 
 /// The class of an account a voucher may name: not cash, bank, a header or a
 /// member sub-ledger, which have commands of their own.
-fn counter_account_class(tx: &Transaction<'_>, org: Uuid, code: &str) -> Result<AccountClass> {
+fn counter_account_class(tx: &Connection, org: Uuid, code: &str) -> Result<AccountClass> {
     let row: Option<(String, Option<String>)> = tx
-        .query_row(
-            "SELECT class, parent FROM accounts WHERE org_id = ?1 AND code = ?2",
-            rusqlite::params![org.to_string(), code],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT class, parent FROM accounts WHERE org_id = ?1 AND code = ?2")?
+        .query_row(rusqlite::params![org.to_string(), code], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     let (class, parent) = row.ok_or_else(|| Error::not_found(format!("account {code}")))?;
     let header = MEMBER_HEADERS.contains(&code);

@@ -3,7 +3,7 @@
 //! asks for it, a maker requests the reversal and a different approver decides.
 
 use chrono::NaiveDate;
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
@@ -53,13 +53,12 @@ pub struct JournalEntry {
     pub lines: Vec<(String, rust_decimal::Decimal)>,
 }
 
-fn load_event(tx: &Transaction<'_>, org: Uuid, seq: u64) -> Result<(Event, String)> {
+fn load_event(tx: &Connection, org: Uuid, seq: u64) -> Result<(Event, String)> {
     let row: Option<(Vec<u8>, String)> = tx
-        .query_row(
-            "SELECT canonical, actor FROM events WHERE org_id = ?1 AND seq = ?2",
-            params![org.to_string(), seq as i64],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
+        .prepare_cached("SELECT canonical, actor FROM events WHERE org_id = ?1 AND seq = ?2")?
+        .query_row(params![org.to_string(), seq as i64], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
         .optional()?;
     let (bytes, actor) = row.ok_or_else(|| Error::not_found(format!("event {seq}")))?;
     Ok((Event::from_canonical_bytes(&bytes)?, actor))
@@ -68,7 +67,7 @@ fn load_event(tx: &Transaction<'_>, org: Uuid, seq: u64) -> Result<(Event, Strin
 /// Checks that event `seq` may be reversed and returns its reversal lines.
 /// `approving` is the request being approved, which is itself pending.
 fn reversible(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     org: Uuid,
     seq: u64,
     approving: Option<u64>,
@@ -94,9 +93,8 @@ fn reversible(
             return refuse("a meeting's cash difference is undone by reopening the meeting")
         }
         EventBody::LoanDisbursed { loan_no, .. } | EventBody::FacilityReceived { loan_no, .. } => {
-            let paid: i64 = tx.query_row(
-                "SELECT COALESCE(SUM(principal_paid + interest_paid + penalty_paid), 0) FROM instalments
-                 WHERE org_id = ?1 AND loan_no = ?2",
+            let paid: i64 = tx.prepare_cached("SELECT COALESCE(SUM(principal_paid + interest_paid + penalty_paid), 0) FROM instalments
+                 WHERE org_id = ?1 AND loan_no = ?2")?.query_row(
                 params![org.to_string(), loan_no],
                 |r| r.get(0),
             )?;
@@ -115,20 +113,17 @@ fn reversible(
         ));
     };
     let already: Option<i64> = tx
-        .query_row(
+        .prepare_cached(
             "SELECT reversal_seq FROM reversals WHERE org_id = ?1 AND original_seq = ?2",
-            params![org.to_string(), seq as i64],
-            |r| r.get(0),
-        )
+        )?
+        .query_row(params![org.to_string(), seq as i64], |r| r.get(0))
         .optional()?;
     if let Some(r) = already {
         return Err(Error::conflict(format!(
             "event {seq} was already reversed by event {r}"
         )));
     }
-    let pending: Option<i64> = tx
-        .query_row(
-            "SELECT request_seq FROM corrections WHERE org_id = ?1 AND original_seq = ?2 AND status = 'pending'",
+    let pending: Option<i64> = tx.prepare_cached("SELECT request_seq FROM corrections WHERE org_id = ?1 AND original_seq = ?2 AND status = 'pending'")?.query_row(
             params![org.to_string(), seq as i64],
             |r| r.get(0),
         )
@@ -148,14 +143,8 @@ fn reversible(
     Ok((kind, negated))
 }
 
-fn pending_request(
-    tx: &Transaction<'_>,
-    org: Uuid,
-    request_seq: u64,
-) -> Result<(u64, String, String)> {
-    let row: Option<(i64, String, String, String)> = tx
-        .query_row(
-            "SELECT original_seq, reason, maker, status FROM corrections WHERE org_id = ?1 AND request_seq = ?2",
+fn pending_request(tx: &Connection, org: Uuid, request_seq: u64) -> Result<(u64, String, String)> {
+    let row: Option<(i64, String, String, String)> = tx.prepare_cached("SELECT original_seq, reason, maker, status FROM corrections WHERE org_id = ?1 AND request_seq = ?2")?.query_row(
             params![org.to_string(), request_seq as i64],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
         )
@@ -350,56 +339,62 @@ impl Book {
 
 /// Applies correction events to the projections, undoing what a reversed event
 /// did to loans.
-pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
+pub(crate) fn apply(tx: &Connection, seq: u64, ev: &Event) -> Result<()> {
     let org = ev.org.to_string();
     match &ev.body {
         EventBody::CorrectionRequested {
             original_seq,
             reason,
         } => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO corrections (org_id, request_seq, original_seq, reason, maker, status)
                  VALUES (?1, ?2, ?3, ?4, ?5, 'pending')",
-                params![org, seq as i64, *original_seq as i64, reason, ev.actor],
-            )?;
+            )?
+            .execute(params![
+                org,
+                seq as i64,
+                *original_seq as i64,
+                reason,
+                ev.actor
+            ])?;
         }
         EventBody::CorrectionRejected { request_seq, .. } => {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE corrections SET status = 'rejected', checker = ?3, decided_seq = ?4
                  WHERE org_id = ?1 AND request_seq = ?2",
-                params![org, *request_seq as i64, ev.actor, seq as i64],
-            )?;
+            )?
+            .execute(params![org, *request_seq as i64, ev.actor, seq as i64])?;
         }
         EventBody::EntryReversed {
             original_seq,
             request_seq,
             ..
         } => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO reversals (org_id, original_seq, reversal_seq) VALUES (?1, ?2, ?3)",
-                params![org, *original_seq as i64, seq as i64],
-            )?;
+            )?
+            .execute(params![org, *original_seq as i64, seq as i64])?;
             if let Some(r) = request_seq {
-                tx.execute(
+                tx.prepare_cached(
                     "UPDATE corrections SET status = 'approved', checker = ?3, decided_seq = ?4
                      WHERE org_id = ?1 AND request_seq = ?2",
-                    params![org, *r as i64, ev.actor, seq as i64],
-                )?;
+                )?
+                .execute(params![org, *r as i64, ev.actor, seq as i64])?;
             }
             let (original, _) = load_event(tx, ev.org, *original_seq)?;
             undo_loan_effects(tx, &org, ev.date, &original.body)?;
+            // A reversed fee or fine no longer counts as paid from the reversal's date.
+            tx.prepare_cached(
+                "UPDATE member_charges SET reversed_on = ?3 WHERE org_id = ?1 AND seq = ?2",
+            )?
+            .execute(params![org, *original_seq as i64, ev.date.to_string()])?;
         }
         _ => {}
     }
     Ok(())
 }
 
-fn undo_loan_effects(
-    tx: &Transaction<'_>,
-    org: &str,
-    date: NaiveDate,
-    body: &EventBody,
-) -> Result<()> {
+fn undo_loan_effects(tx: &Connection, org: &str, date: NaiveDate, body: &EventBody) -> Result<()> {
     match body {
         EventBody::LoanRepaid {
             loan_no,
@@ -407,49 +402,41 @@ fn undo_loan_effects(
             ..
         } => {
             for l in &allocation.lines {
-                tx.execute(
-                    "UPDATE instalments SET penalty_paid = penalty_paid - ?4, interest_paid = interest_paid - ?5,
+                tx.prepare_cached("UPDATE instalments SET penalty_paid = penalty_paid - ?4, interest_paid = interest_paid - ?5,
                          principal_paid = principal_paid - ?6
-                     WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3",
+                     WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3")?.execute(
                     params![org, loan_no, l.instalment, l.penalty, l.interest, l.principal],
                 )?;
             }
             for c in &allocation.penalties {
-                tx.execute(
+                tx.prepare_cached(
                     "UPDATE instalments SET penalty = penalty - ?4, penalty_assessed = 0
                      WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3",
-                    params![org, loan_no, c.instalment, c.amount],
-                )?;
+                )?
+                .execute(params![org, loan_no, c.instalment, c.amount])?;
             }
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE loans SET status = 'active', closed_on = NULL
                  WHERE org_id = ?1 AND loan_no = ?2 AND status = 'closed'",
-                params![org, loan_no],
-            )?;
+            )?
+            .execute(params![org, loan_no])?;
         }
         EventBody::LoanDisbursed { loan_no, .. } => {
-            tx.execute(
-                "DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2",
-                params![org, loan_no],
-            )?;
-            tx.execute(
-                "UPDATE loans SET status = 'approved', disbursed_on = NULL, fee = 0 WHERE org_id = ?1 AND loan_no = ?2",
+            tx.prepare_cached("DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2")?
+                .execute(params![org, loan_no])?;
+            tx.prepare_cached("UPDATE loans SET status = 'approved', disbursed_on = NULL, fee = 0 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
                 params![org, loan_no],
             )?;
         }
         EventBody::FacilityReceived { loan_no, .. } => {
-            tx.execute(
-                "DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2",
-                params![org, loan_no],
-            )?;
-            tx.execute(
-                "UPDATE loans SET status = 'closed', closed_on = ?3 WHERE org_id = ?1 AND loan_no = ?2",
+            tx.prepare_cached("DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2")?
+                .execute(params![org, loan_no])?;
+            tx.prepare_cached("UPDATE loans SET status = 'closed', closed_on = ?3 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
                 params![org, loan_no, date.to_string()],
             )?;
         }
         EventBody::LoanWrittenOff { loan_no, .. } => {
-            tx.execute(
-                "UPDATE loans SET status = 'active', written_off = 0, closed_on = NULL WHERE org_id = ?1 AND loan_no = ?2",
+            tx.prepare_cached("UPDATE loans SET status = 'active', written_off = 0, closed_on = NULL WHERE org_id = ?1 AND loan_no = ?2")?.execute(
                 params![org, loan_no],
             )?;
         }

@@ -1,6 +1,10 @@
 //! A realistic sample book, the same for the same seed: two SHGs in India with a
 //! year of weekly meetings (savings, loans, repayments, some late, one exit), and
-//! a community loan fund in Iran with a year of monthly meetings.
+//! a community loan fund in Iran with a year of monthly meetings. At CLF scale
+//! ([`Scale::CLF`]), 250 such SHGs with three years of weekly meetings each.
+//!
+//! Built in bulk mode ([`Book::begin_bulk`]): every command is validated and
+//! recorded as the app would, but commits are shared.
 
 use chrono::{Datelike, Duration, NaiveDate};
 use rust_decimal::Decimal;
@@ -69,10 +73,78 @@ struct Gen<'a> {
     book: &'a Book,
     rng: fastrand::Rng,
     events: u64,
+    expected: u64,
     progress: crate::verify::Progress<'a>,
 }
 
 const EXPECTED_EVENTS: u64 = 6500;
+
+/// How big a scaled demo is: SHGs, members in each, weeks of meetings.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Scale {
+    pub shgs: u32,
+    pub members: u32,
+    pub weeks: u32,
+}
+
+impl Scale {
+    /// A cluster-level federation's books: 250 SHGs of 12 members, 3 years of weekly meetings.
+    pub const CLF: Scale = Scale {
+        shgs: 250,
+        members: 12,
+        weeks: 156,
+    };
+    /// Limits, so a typo cannot ask for a book that fills the disk.
+    const MAX_SHGS: u32 = 5_000;
+    const MAX_MEMBERS: u32 = 40;
+    const MAX_WEEKS: u32 = 520;
+
+    /// `clf`, or `SHGSxMEMBERSxWEEKS` such as `10x12x52`.
+    pub fn parse(s: &str) -> Result<Scale> {
+        if s == "clf" {
+            return Ok(Scale::CLF);
+        }
+        let bad = || {
+            Error::invalid(
+                "scale",
+                format!("{s:?} is not clf or SHGSxMEMBERSxWEEKS (e.g. 10x12x52)"),
+            )
+        };
+        let parts: Vec<u32> = s
+            .split('x')
+            .map(|p| p.parse::<u32>().map_err(|_| bad()))
+            .collect::<Result<_>>()?;
+        let [shgs, members, weeks] = parts[..] else {
+            return Err(bad());
+        };
+        // The exit happens in week 41 and needs a member besides the leaver.
+        if !(1..=Self::MAX_SHGS).contains(&shgs)
+            || !(2..=Self::MAX_MEMBERS).contains(&members)
+            || !(41..=Self::MAX_WEEKS).contains(&weeks)
+        {
+            return Err(Error::invalid(
+                "scale",
+                format!(
+                    "{s:?}: 1 to {} SHGs, 2 to {} members, 41 to {} weeks",
+                    Self::MAX_SHGS,
+                    Self::MAX_MEMBERS,
+                    Self::MAX_WEEKS
+                ),
+            ));
+        }
+        Ok(Scale {
+            shgs,
+            members,
+            weeks,
+        })
+    }
+
+    /// About how many events a build makes (for progress): some 2.7 per member and
+    /// 5 more per SHG each week.
+    fn expected_events(&self) -> u64 {
+        u64::from(self.shgs) * u64::from(self.weeks) * (u64::from(self.members) * 27 / 10 + 5)
+    }
+}
 
 impl Gen<'_> {
     fn uuid(&mut self) -> Uuid {
@@ -113,7 +185,7 @@ impl Gen<'_> {
         let o = r?;
         self.events += 1;
         if self.events.is_multiple_of(256)
-            && !(self.progress)(self.events, EXPECTED_EVENTS.max(self.events))
+            && !(self.progress)(self.events, self.expected.max(self.events))
         {
             return Err(Error::Cancelled);
         }
@@ -124,6 +196,58 @@ impl Gen<'_> {
 /// Builds the demo into `book`, which must be empty.
 /// Progress may cancel the build; what was recorded so far stays in the book.
 pub fn build(book: &Book, seed: u64, progress: crate::verify::Progress<'_>) -> Result<DemoBook> {
+    in_bulk(book, seed, EXPECTED_EVENTS, progress, |g| {
+        let mut orgs = Vec::new();
+        for (name, members, locale) in [
+            ("सरस्वती स्वयं सहायता समूह", 12usize, Locale::HiIn),
+            ("लक्ष्मी महिला स्वयं सहायता समूह", 10, Locale::EnIn),
+        ] {
+            orgs.push(shg_year(g, name, members, locale, 52, date(2024, 4, 1)?)?);
+        }
+        orgs.push(fund_year(g)?);
+        Ok(orgs)
+    })
+}
+
+/// Builds `scale.shgs` SHGs into `book`, which must be empty, each with
+/// `scale.weeks` weeks of meetings from 3 April 2023: the same life as the demo's
+/// SHGs (savings, loans, late payments, a shortage, an exit), at scale.
+pub fn build_scaled(
+    book: &Book,
+    seed: u64,
+    scale: Scale,
+    progress: crate::verify::Progress<'_>,
+) -> Result<DemoBook> {
+    in_bulk(book, seed, scale.expected_events(), progress, |g| {
+        let mut orgs = Vec::new();
+        for n in 1..=scale.shgs {
+            let village = HINDI_NAMES[(n as usize * 7) % HINDI_NAMES.len()];
+            let name = format!("{village} स्वयं सहायता समूह {n:04}");
+            let locale = if n % 2 == 0 {
+                Locale::EnIn
+            } else {
+                Locale::HiIn
+            };
+            orgs.push(shg_year(
+                g,
+                &name,
+                scale.members as usize,
+                locale,
+                i64::from(scale.weeks),
+                date(2023, 4, 3)?,
+            )?);
+        }
+        Ok(orgs)
+    })
+}
+
+fn in_bulk(
+    book: &Book,
+    seed: u64,
+    expected: u64,
+    progress: crate::verify::Progress<'_>,
+    make: impl FnOnce(&mut Gen<'_>) -> Result<Vec<Uuid>>,
+) -> Result<DemoBook> {
     if book.event_count()? > 0 {
         return Err(Error::conflict("the demo is built into an empty book only"));
     }
@@ -131,22 +255,20 @@ pub fn build(book: &Book, seed: u64, progress: crate::verify::Progress<'_>) -> R
         book,
         rng: fastrand::Rng::with_seed(seed),
         events: 0,
+        expected,
         progress,
     };
-    let mut orgs = Vec::new();
-    for (name, members, locale) in [
-        ("सरस्वती स्वयं सहायता समूह", 12usize, Locale::HiIn),
-        ("लक्ष्मी महिला स्वयं सहायता समूह", 10, Locale::EnIn),
-    ] {
-        orgs.push(shg_year(&mut g, name, members, locale)?);
-    }
-    orgs.push(fund_year(&mut g)?);
+    book.begin_bulk()?;
+    let made = make(&mut g);
+    // Commit what was recorded, even when cancelled or refused part way.
+    book.finish_bulk()?;
+    let organisations = made?;
     let events = g.events;
     if !(g.progress)(events, events) {
         return Err(Error::Cancelled);
     }
     Ok(DemoBook {
-        organisations: orgs,
+        organisations,
         events,
     })
 }
@@ -169,9 +291,9 @@ fn repayments(
     present: &[u32],
     via: Via,
 ) -> Result<()> {
-    for l in g.book.loans(org)? {
+    for l in g.book.active_loans(org)? {
         let Some(no) = l.member_no else { continue };
-        if l.status != LoanStatus::Active || !present.contains(&no) {
+        if !present.contains(&no) {
             continue;
         }
         let due = g.book.loan_standing(org, l.loan_no, day)?.due_now;
@@ -193,9 +315,15 @@ fn repayments(
     Ok(())
 }
 
-fn shg_year(g: &mut Gen<'_>, name: &str, members: usize, locale: Locale) -> Result<Uuid> {
+fn shg_year(
+    g: &mut Gen<'_>,
+    name: &str,
+    members: usize,
+    locale: Locale,
+    weeks: i64,
+    start: NaiveDate,
+) -> Result<Uuid> {
     let org = g.uuid();
-    let start = date(2024, 4, 1)?;
     let keeper = "bookkeeper-asha";
     let policy = Policy {
         compulsory_savings: 5000,
@@ -243,7 +371,7 @@ fn shg_year(g: &mut Gen<'_>, name: &str, members: usize, locale: Locale) -> Resu
     }
     let leaver = members as u32; // the last member leaves in the tenth month
     let mut exited = false;
-    for week in 0..52i64 {
+    for week in 0..weeks {
         let day = start + Duration::weeks(week);
         let m = g.meta(keeper, day);
         let meeting = g
@@ -325,16 +453,12 @@ fn shg_year(g: &mut Gen<'_>, name: &str, members: usize, locale: Locale) -> Resu
         repayments(g, org, keeper, day, &present, Via::Cash)?;
         // From the second month, a member without a loan borrows every other week.
         if week >= 4 && week % 2 == 0 {
+            // Loans are applied for, approved and paid out in one meeting, so
+            // the members with an active loan are the busy ones.
             let busy: Vec<u32> = g
                 .book
-                .loans(org)?
+                .active_loans(org)?
                 .iter()
-                .filter(|l| {
-                    matches!(
-                        l.status,
-                        LoanStatus::Active | LoanStatus::Applied | LoanStatus::Approved
-                    )
-                })
                 .filter_map(|l| l.member_no)
                 .collect();
             let free: Vec<u32> = present
@@ -389,8 +513,8 @@ fn shg_year(g: &mut Gen<'_>, name: &str, members: usize, locale: Locale) -> Resu
                 + g.book
                     .balance(org, &crate::chart::member_account("2110", leaver))?);
             let mut owed = Decimal::ZERO;
-            for l in g.book.loans(org)? {
-                if l.member_no != Some(leaver) || l.status != LoanStatus::Active {
+            for l in g.book.member_loans(org, leaver)? {
+                if l.status != LoanStatus::Active {
                     continue;
                 }
                 let st = g.book.loan_standing(org, l.loan_no, day)?;
@@ -418,6 +542,22 @@ fn shg_year(g: &mut Gen<'_>, name: &str, members: usize, locale: Locale) -> Resu
                 } else {
                     owed += st.payable_now;
                 }
+            }
+            // The savings are paid out in cash; draw from the bank what the box lacks.
+            let short = held - owed - g.book.balance(org, "1100")?;
+            if short > Decimal::ZERO && g.book.balance(org, "1200")? >= short {
+                let m = g.meta(keeper, day);
+                g.run(g.book.transfer(
+                    &m,
+                    org,
+                    CashTransfer {
+                        date: day,
+                        from: Via::Bank,
+                        to: Via::Cash,
+                        amount: short,
+                        narration: "Drawn for an exit".into(),
+                    },
+                ))?;
             }
             let m = g.meta(keeper, day);
             g.run(g.book.exit_member(&m, org, leaver, day, Via::Cash))?;

@@ -162,11 +162,9 @@ impl Book {
             }
         }
         let total = self.with_conn(|conn| {
-            Ok(conn.query_row(
-                "SELECT count(*) FROM entries WHERE org_id = ?1",
-                [org.to_string()],
-                |r| r.get::<_, i64>(0),
-            )? as u64)
+            Ok(conn
+                .prepare_cached("SELECT count(*) FROM entries WHERE org_id = ?1")?
+                .query_row([org.to_string()], |r| r.get::<_, i64>(0))? as u64)
         })?;
         let mut balances: BTreeMap<String, i64> = BTreeMap::new();
         let mut summary = ExportSummary {

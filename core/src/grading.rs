@@ -101,19 +101,22 @@ impl Book {
             owed += here * policy.compulsory_savings;
             paid += self
                 .with_conn(|conn| {
-                    Ok(conn.query_row(
-                        "SELECT COALESCE(-SUM(p.amount), 0) FROM postings p
+                    Ok(conn
+                        .prepare_cached(
+                            "SELECT COALESCE(-SUM(p.amount), 0) FROM postings p
                      JOIN events e ON e.org_id = p.org_id AND e.seq = p.seq
                      WHERE p.org_id = ?1 AND p.account = ?2 AND e.kind = 'savings.deposit'
                        AND e.business_date BETWEEN ?3 AND ?4",
-                        params![
-                            org.to_string(),
-                            member_account(MEMBER_SAVINGS, m.member_no),
-                            p.from.to_string(),
-                            p.to.to_string()
-                        ],
-                        |r| r.get::<_, i64>(0),
-                    )?)
+                        )?
+                        .query_row(
+                            params![
+                                org.to_string(),
+                                member_account(MEMBER_SAVINGS, m.member_no),
+                                p.from.to_string(),
+                                p.to.to_string()
+                            ],
+                            |r| r.get::<_, i64>(0),
+                        )?)
                 })?
                 .min(here * policy.compulsory_savings);
         }
@@ -172,8 +175,7 @@ impl Book {
         };
 
         let last_closed: Option<NaiveDate> = self.with_conn(|conn| {
-            let d: Option<String> = conn.query_row(
-                "SELECT max(held_on) FROM meetings WHERE org_id = ?1 AND status = 'closed' AND held_on <= ?2",
+            let d: Option<String> = conn.prepare_cached("SELECT max(held_on) FROM meetings WHERE org_id = ?1 AND status = 'closed' AND held_on <= ?2")?.query_row(
                 params![org.to_string(), p.to.to_string()],
                 |r| r.get(0),
             )?;

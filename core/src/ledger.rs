@@ -1,7 +1,7 @@
 //! The double-entry ledger: posting a journal entry, keeping running balances,
 //! and refusing any entry that does not balance or that overdraws an account.
 
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 
 use crate::chart::Floor;
 use crate::error::{Error, Result};
@@ -10,7 +10,7 @@ use crate::money::from_minor;
 
 /// Posts `lines` as the entry of event `seq`. Called inside the event's transaction.
 pub(crate) fn post(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     org: &str,
     scale: u32,
     seq: u64,
@@ -26,10 +26,10 @@ pub(crate) fn post(
     if total != Some(0) {
         return Err(Error::invalid("entry", "postings do not sum to zero"));
     }
-    tx.execute(
+    tx.prepare_cached(
         "INSERT INTO entries (org_id, seq, business_date, narration) VALUES (?1, ?2, ?3, ?4)",
-        params![org, seq as i64, date, narration],
-    )?;
+    )?
+    .execute(params![org, seq as i64, date, narration])?;
     let mut get = tx.prepare_cached(
         "SELECT balance, floor, name, member_no FROM accounts WHERE org_id = ?1 AND code = ?2",
     )?;
@@ -69,11 +69,11 @@ pub(crate) fn post(
             org, seq as i64, i as i64, l.account, l.amount, after
         ])?;
     }
-    let sum: i64 = tx.query_row(
-        "SELECT COALESCE(SUM(amount), 0) FROM postings WHERE org_id = ?1 AND seq = ?2",
-        params![org, seq as i64],
-        |r| r.get(0),
-    )?;
+    let sum: i64 = tx
+        .prepare_cached(
+            "SELECT COALESCE(SUM(amount), 0) FROM postings WHERE org_id = ?1 AND seq = ?2",
+        )?
+        .query_row(params![org, seq as i64], |r| r.get(0))?;
     assert_eq!(sum, 0, "entry {seq} of {org} does not balance");
     Ok(())
 }

@@ -3,7 +3,7 @@
 //! policy, write-offs, and where each loan stands on any date.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
@@ -148,10 +148,8 @@ pub(crate) fn loan_row(conn: &Connection, org: Uuid, loan_no: u32) -> Result<Loa
         Option<String>,
         Option<String>,
     );
-    let row: Option<Row> = conn
-        .query_row(
-            "SELECT source, member_no, status, terms, applied_on, approved_meeting, disbursed_on, closed_on
-             FROM loans WHERE org_id = ?1 AND loan_no = ?2",
+    let row: Option<Row> = conn.prepare_cached("SELECT source, member_no, status, terms, applied_on, approved_meeting, disbursed_on, closed_on
+             FROM loans WHERE org_id = ?1 AND loan_no = ?2")?.query_row(
             params![org.to_string(), loan_no],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
         )
@@ -215,12 +213,10 @@ pub(crate) fn instalment_states(
         .collect()
 }
 
-fn next_loan_no(tx: &Transaction<'_>, org: Uuid) -> Result<u32> {
-    let max: u32 = tx.query_row(
-        "SELECT COALESCE(MAX(loan_no), 0) FROM loans WHERE org_id = ?1",
-        [org.to_string()],
-        |r| r.get(0),
-    )?;
+fn next_loan_no(tx: &Connection, org: Uuid) -> Result<u32> {
+    let max: u32 = tx
+        .prepare_cached("SELECT COALESCE(MAX(loan_no), 0) FROM loans WHERE org_id = ?1")?
+        .query_row([org.to_string()], |r| r.get(0))?;
     Ok(max + 1)
 }
 
@@ -326,11 +322,10 @@ impl Book {
         self.execute(meta, org, date, "loan.approved", request, |tx, ctx| {
             require_org(ctx, org)?;
             let open: Option<u32> = tx
-                .query_row(
+                .prepare_cached(
                     "SELECT meeting_no FROM meetings WHERE org_id = ?1 AND status = 'open'",
-                    [org.to_string()],
-                    |r| r.get(0),
-                )
+                )?
+                .query_row([org.to_string()], |r| r.get(0))
                 .optional()?;
             if open != Some(meeting_no) {
                 return Err(Error::conflict(format!(
@@ -569,6 +564,38 @@ impl Book {
         nos.into_iter().map(|n| self.loan(org, n)).collect()
     }
 
+    /// A member's loans, oldest first (from the index, not a scan of all loans).
+    pub fn member_loans(&self, org: Uuid, member_no: u32) -> Result<Vec<Loan>> {
+        self.loans_where(
+            "SELECT loan_no FROM loans WHERE org_id = ?1 AND member_no = ?2 ORDER BY loan_no",
+            org,
+            params![org.to_string(), member_no],
+        )
+    }
+
+    /// The loans being repaid now, oldest first: what a meeting collects on.
+    pub fn active_loans(&self, org: Uuid) -> Result<Vec<Loan>> {
+        self.loans_where(
+            "SELECT loan_no FROM loans WHERE org_id = ?1 AND status = 'active' ORDER BY loan_no",
+            org,
+            params![org.to_string()],
+        )
+    }
+
+    fn loans_where(
+        &self,
+        sql: &str,
+        org: Uuid,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<Loan>> {
+        let nos: Vec<u32> = self.with_conn(|conn| {
+            let mut st = conn.prepare_cached(sql)?;
+            let rows = st.query_map(args, |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        nos.into_iter().map(|n| self.loan(org, n)).collect()
+    }
+
     /// Whether a loan was running on `as_of`: paid out by then, and not yet closed
     /// or written off.
     pub fn loan_active_on(loan: &Loan, as_of: NaiveDate) -> bool {
@@ -590,9 +617,12 @@ impl Book {
         states: &mut [InstalmentState],
     ) -> Result<()> {
         let later: Vec<Vec<u8>> = self.with_conn(|conn| {
+            // By date: usually no event is later than `as_of`, and a scan of the
+            // organisation's whole log per standing would grow with the book.
             let mut st = conn.prepare_cached(
-                "SELECT canonical FROM events WHERE org_id = ?1 AND business_date > ?2
-                 AND kind IN ('loan.repaid', 'member.exited', 'entry.reversed') ORDER BY seq",
+                "SELECT canonical FROM events INDEXED BY events_by_date
+                  WHERE org_id = ?1 AND business_date > ?2
+                    AND kind IN ('loan.repaid', 'member.exited', 'entry.reversed') ORDER BY seq",
             )?;
             let rows = st.query_map(params![org.to_string(), as_of.to_string()], |r| r.get(0))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -627,11 +657,10 @@ impl Book {
                 EventBody::EntryReversed { original_seq, .. } => {
                     let original: Option<Vec<u8>> = self.with_conn(|conn| {
                         Ok(conn
-                            .query_row(
+                            .prepare_cached(
                                 "SELECT canonical FROM events WHERE org_id = ?1 AND seq = ?2",
-                                params![org.to_string(), original_seq as i64],
-                                |r| r.get(0),
-                            )
+                            )?
+                            .query_row(params![org.to_string(), original_seq as i64], |r| r.get(0))
                             .optional()?)
                     })?;
                     if let Some(bytes) = original {
@@ -706,7 +735,7 @@ fn facility_account(source: &str) -> Result<&'static str> {
 }
 
 pub(crate) fn insert_schedule(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     org: &str,
     loan_no: u32,
     schedule: &[Instalment],
@@ -731,24 +760,23 @@ pub(crate) fn insert_schedule(
 /// principal and everything due are paid. Interest of instalments not yet due is
 /// not owed on a loan prepaid in full.
 pub(crate) fn apply_payment(
-    tx: &Transaction<'_>,
+    tx: &Connection,
     org: &str,
     loan_no: u32,
     date: NaiveDate,
     a: &Allocation,
 ) -> Result<()> {
     for c in &a.penalties {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE instalments SET penalty = penalty + ?4, penalty_assessed = 1
              WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3",
-            params![org, loan_no, c.instalment, c.amount],
-        )?;
+        )?
+        .execute(params![org, loan_no, c.instalment, c.amount])?;
     }
     for l in &a.lines {
-        let n = tx.execute(
-            "UPDATE instalments SET penalty_paid = penalty_paid + ?4, interest_paid = interest_paid + ?5,
+        let n = tx.prepare_cached("UPDATE instalments SET penalty_paid = penalty_paid + ?4, interest_paid = interest_paid + ?5,
                  principal_paid = principal_paid + ?6
-             WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3",
+             WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3")?.execute(
             params![org, loan_no, l.instalment, l.penalty, l.interest, l.principal],
         )?;
         if n != 1 {
@@ -758,29 +786,23 @@ pub(crate) fn apply_payment(
             )));
         }
     }
-    let owing: i64 = tx.query_row(
-        "SELECT COALESCE(SUM(principal - principal_paid
+    let owing: i64 = tx.prepare_cached("SELECT COALESCE(SUM(principal - principal_paid
                  + CASE WHEN due_on <= ?3 THEN interest - interest_paid + penalty - penalty_paid ELSE 0 END), 0)
-         FROM instalments WHERE org_id = ?1 AND loan_no = ?2",
+         FROM instalments WHERE org_id = ?1 AND loan_no = ?2")?.query_row(
         params![org, loan_no, date.to_string()],
         |r| r.get(0),
     )?;
     if owing == 0 {
-        tx.execute(
+        tx.prepare_cached(
             "UPDATE loans SET status = 'closed', closed_on = ?3 WHERE org_id = ?1 AND loan_no = ?2",
-            params![org, loan_no, date.to_string()],
-        )?;
+        )?
+        .execute(params![org, loan_no, date.to_string()])?;
     }
     Ok(())
 }
 
 /// Applies lending events to the projections.
-pub(crate) fn apply(
-    tx: &Transaction<'_>,
-    org: &str,
-    date: NaiveDate,
-    body: &EventBody,
-) -> Result<()> {
+pub(crate) fn apply(tx: &Connection, org: &str, date: NaiveDate, body: &EventBody) -> Result<()> {
     let terms_json = |t: &LoanTerms| crate::event::stored_json("loan terms", t);
     match body {
         EventBody::LoanApplied {
@@ -788,9 +810,8 @@ pub(crate) fn apply(
             member_no,
             terms,
         } => {
-            tx.execute(
-                "INSERT INTO loans (org_id, loan_no, source, member_no, status, terms, principal, applied_on)
-                 VALUES (?1, ?2, 'member', ?3, 'applied', ?4, ?5, ?6)",
+            tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, member_no, status, terms, principal, applied_on)
+                 VALUES (?1, ?2, 'member', ?3, 'applied', ?4, ?5, ?6)")?.execute(
                 params![org, loan_no, member_no, terms_json(terms)?, terms.principal, date.to_string()],
             )?;
         }
@@ -798,8 +819,7 @@ pub(crate) fn apply(
             loan_no,
             meeting_no,
         } => {
-            tx.execute(
-                "UPDATE loans SET status = 'approved', approved_meeting = ?3 WHERE org_id = ?1 AND loan_no = ?2",
+            tx.prepare_cached("UPDATE loans SET status = 'approved', approved_meeting = ?3 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
                 params![org, loan_no, meeting_no],
             )?;
         }
@@ -809,8 +829,7 @@ pub(crate) fn apply(
             schedule,
             ..
         } => {
-            tx.execute(
-                "UPDATE loans SET status = 'active', disbursed_on = ?3, fee = ?4 WHERE org_id = ?1 AND loan_no = ?2",
+            tx.prepare_cached("UPDATE loans SET status = 'active', disbursed_on = ?3, fee = ?4 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
                 params![org, loan_no, date.to_string(), fee],
             )?;
             insert_schedule(tx, org, *loan_no, schedule)?;
@@ -823,11 +842,11 @@ pub(crate) fn apply(
         EventBody::LoanWrittenOff {
             loan_no, amount, ..
         } => {
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE loans SET status = 'written-off', written_off = ?3, closed_on = ?4
                  WHERE org_id = ?1 AND loan_no = ?2",
-                params![org, loan_no, amount, date.to_string()],
-            )?;
+            )?
+            .execute(params![org, loan_no, amount, date.to_string()])?;
         }
         EventBody::FacilityReceived {
             loan_no,
@@ -836,9 +855,8 @@ pub(crate) fn apply(
             schedule,
             ..
         } => {
-            tx.execute(
-                "INSERT INTO loans (org_id, loan_no, source, status, terms, principal, applied_on, disbursed_on)
-                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6)",
+            tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, status, terms, principal, applied_on, disbursed_on)
+                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6)")?.execute(
                 params![org, loan_no, source.as_str(), terms_json(terms)?, terms.principal, date.to_string()],
             )?;
             insert_schedule(tx, org, *loan_no, schedule)?;

@@ -151,11 +151,8 @@ impl ActorRole {
 
 pub(crate) fn load_policy(conn: &Connection, org: Uuid) -> Result<Policy> {
     let text: Option<String> = conn
-        .query_row(
-            "SELECT policy FROM policies WHERE org_id = ?1",
-            [org.to_string()],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT policy FROM policies WHERE org_id = ?1")?
+        .query_row([org.to_string()], |r| r.get(0))
         .optional()?;
     match text {
         None => Ok(Policy::default()),
@@ -165,11 +162,8 @@ pub(crate) fn load_policy(conn: &Connection, org: Uuid) -> Result<Policy> {
 
 pub(crate) fn role_of(conn: &Connection, org: Uuid, actor: &str) -> Result<ActorRole> {
     let role: Option<String> = conn
-        .query_row(
-            "SELECT role FROM actors WHERE org_id = ?1 AND actor = ?2",
-            rusqlite::params![org.to_string(), actor],
-            |r| r.get(0),
-        )
+        .prepare_cached("SELECT role FROM actors WHERE org_id = ?1 AND actor = ?2")?
+        .query_row(rusqlite::params![org.to_string(), actor], |r| r.get(0))
         .optional()?;
     role.map_or(Ok(ActorRole::Bookkeeper), |r| ActorRole::parse(&r))
 }
@@ -219,11 +213,11 @@ impl Book {
         let request = json!({"actor": actor, "role": role});
         self.execute(meta, org, date, "actor.role", request, |tx, ctx| {
             let ctx = crate::commands::require_org(ctx, org)?;
-            let approvers: i64 = tx.query_row(
-                "SELECT count(*) FROM actors WHERE org_id = ?1 AND role = 'approver'",
-                [org.to_string()],
-                |r| r.get(0),
-            )?;
+            let approvers: i64 = tx
+                .prepare_cached(
+                    "SELECT count(*) FROM actors WHERE org_id = ?1 AND role = 'approver'",
+                )?
+                .query_row([org.to_string()], |r| r.get(0))?;
             if approvers > 0 {
                 require_approver(ctx, "giving a role")?;
             }

@@ -2,7 +2,7 @@
 //! postings). Live commands and replay both come through here, so the stored
 //! projections are exactly what the log implies.
 
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection};
 
 use crate::chart;
 use crate::error::{Error, Result};
@@ -10,28 +10,28 @@ use crate::event::{Event, EventBody};
 use crate::ledger;
 use crate::text::search_key;
 
-pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
+pub(crate) fn apply(tx: &Connection, seq: u64, ev: &Event) -> Result<()> {
     let org = ev.org.to_string();
     match &ev.body {
         EventBody::OrgCreated(o) => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO organisations (id, kind, name, currency, scale, calendar,
                      fy_start_month, fy_start_day, locale, rounding, opened_on)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                params![
-                    org,
-                    o.kind.as_str(),
-                    o.name,
-                    o.currency.code,
-                    o.currency.scale,
-                    o.calendar.as_str(),
-                    o.fiscal_year_start.month,
-                    o.fiscal_year_start.day,
-                    o.locale.as_str(),
-                    o.rounding.as_text(),
-                    o.opened_on.to_string(),
-                ],
-            )?;
+            )?
+            .execute(params![
+                org,
+                o.kind.as_str(),
+                o.name,
+                o.currency.code,
+                o.currency.scale,
+                o.calendar.as_str(),
+                o.fiscal_year_start.month,
+                o.fiscal_year_start.day,
+                o.locale.as_str(),
+                o.rounding.as_text(),
+                o.opened_on.to_string(),
+            ])?;
             insert_accounts(tx, &org, Accounts::Chart(o.kind), false)?;
         }
         EventBody::MemberAdded {
@@ -41,44 +41,44 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
             phone,
             joined_on,
         } => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO members (org_id, member_no, name, name_search, role, phone, joined_on)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                params![
-                    org,
-                    member_no,
-                    name,
-                    search_key(name),
-                    role.as_str(),
-                    phone,
-                    joined_on.to_string()
-                ],
-            )?;
+            )?
+            .execute(params![
+                org,
+                member_no,
+                name,
+                search_key(name),
+                role.as_str(),
+                phone,
+                joined_on.to_string()
+            ])?;
             insert_accounts(tx, &org, Accounts::Member(*member_no), false)?;
         }
         EventBody::PolicySet(policy) => {
             let text = crate::event::stored_json("policy", policy)?;
-            tx.execute(
-                "INSERT OR REPLACE INTO policies (org_id, policy) VALUES (?1, ?2)",
-                params![org, text],
-            )?;
+            tx.prepare_cached("INSERT OR REPLACE INTO policies (org_id, policy) VALUES (?1, ?2)")?
+                .execute(params![org, text])?;
         }
         EventBody::RoleSet { actor, role } => {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT OR REPLACE INTO actors (org_id, actor, role) VALUES (?1, ?2, ?3)",
-                params![org, actor, role.as_str()],
-            )?;
+            )?
+            .execute(params![org, actor, role.as_str()])?;
         }
         EventBody::MemberChanged { member_no, change } => {
-            let n = tx.execute(
-                "UPDATE members SET
+            let n = tx
+                .prepare_cached(
+                    "UPDATE members SET
                     name = COALESCE(?3, name),
                     name_search = COALESCE(?4, name_search),
                     role = COALESCE(?5, role),
                     phone = CASE WHEN ?6 THEN ?7 ELSE phone END,
                     exited_on = COALESCE(?8, exited_on)
                  WHERE org_id = ?1 AND member_no = ?2",
-                params![
+                )?
+                .execute(params![
                     org,
                     member_no,
                     change.name,
@@ -87,8 +87,7 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
                     change.phone.is_some(),
                     change.phone.clone().flatten(),
                     change.exited_on.map(|d| d.to_string()),
-                ],
-            )?;
+                ])?;
             if n != 1 {
                 return Err(Error::not_found(format!("member {member_no}")));
             }
@@ -96,19 +95,17 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
         body => {
             if let EventBody::MeetingReopened { meeting_no, .. } = body {
                 // Reopen first, so the reversal of the closing discrepancy belongs to it.
-                tx.execute(
+                tx.prepare_cached(
                     "UPDATE meetings SET status = 'open', counted_cash = NULL, discrepancy = 0,
                          discrepancy_reason = NULL
                      WHERE org_id = ?1 AND meeting_no = ?2",
-                    params![org, meeting_no],
-                )?;
+                )?
+                .execute(params![org, meeting_no])?;
             }
             if let Some(lines) = body.journal().filter(|l| !l.is_empty()) {
-                let scale: u32 = tx.query_row(
-                    "SELECT scale FROM organisations WHERE id = ?1",
-                    [&org],
-                    |r| r.get(0),
-                )?;
+                let scale: u32 = tx
+                    .prepare_cached("SELECT scale FROM organisations WHERE id = ?1")?
+                    .query_row([&org], |r| r.get(0))?;
                 ledger::post(
                     tx,
                     &org,
@@ -119,15 +116,15 @@ pub(crate) fn apply(tx: &Transaction<'_>, seq: u64, ev: &Event) -> Result<()> {
                     &lines,
                 )?;
                 // An entry made while a meeting is open belongs to that meeting.
-                tx.execute(
-                    "INSERT INTO meeting_entries (org_id, seq, meeting_no)
-                     SELECT org_id, ?2, meeting_no FROM meetings WHERE org_id = ?1 AND status = 'open'",
+                tx.prepare_cached("INSERT INTO meeting_entries (org_id, seq, meeting_no)
+                     SELECT org_id, ?2, meeting_no FROM meetings WHERE org_id = ?1 AND status = 'open'")?.execute(
                     params![org, seq as i64],
                 )?;
             }
             crate::lending::apply(tx, &org, ev.date, body)?;
             crate::meetings::apply(tx, &org, ev.date, body)?;
             crate::settlement::apply(tx, &org, ev.date, body)?;
+            crate::settlement::record_charge(tx, &org, seq, ev.date, body)?;
             crate::corrections::apply(tx, seq, ev)?;
         }
     }

@@ -42,6 +42,7 @@ const TABLES: &[(&str, &str, &[&str])] = &[
     ("instalments", "org_id", &["loan_no", "no"]),
     ("corrections", "org_id", &["request_seq"]),
     ("reversals", "org_id", &["original_seq"]),
+    ("member_charges", "org_id", &["seq"]),
 ];
 
 /// A scratch database that removes itself.

@@ -1,7 +1,7 @@
 //! Opening balances at cut-off, members' fees and fines, and a member's exit.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Transaction};
+use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde_json::json;
@@ -191,8 +191,7 @@ impl Book {
             let ctx = require_org(ctx, org)?;
             not_before_opening(ctx, c.date, "date")?;
             let (scale, rounding) = (ctx.org.currency.scale, ctx.org.rounding);
-            let started: i64 = tx.query_row(
-                "SELECT (SELECT count(*) FROM entries WHERE org_id = ?1) + (SELECT count(*) FROM meetings WHERE org_id = ?1)",
+            let started: i64 = tx.prepare_cached("SELECT (SELECT count(*) FROM entries WHERE org_id = ?1) + (SELECT count(*) FROM meetings WHERE org_id = ?1)")?.query_row(
                 [org.to_string()],
                 |r| r.get(0),
             )?;
@@ -288,8 +287,7 @@ impl Book {
             active_member(tx, org, member_no, date)?;
             let scale = ctx.org.currency.scale;
             let savings = |header: &str| -> Result<i64> {
-                Ok(-tx.query_row(
-                    "SELECT balance FROM accounts WHERE org_id = ?1 AND code = ?2",
+                Ok(-tx.prepare_cached("SELECT balance FROM accounts WHERE org_id = ?1 AND code = ?2")?.query_row(
                     params![org.to_string(), member_account(header, member_no)],
                     |r| r.get::<_, i64>(0),
                 )?)
@@ -353,39 +351,32 @@ impl Book {
         let policy = self.policy(org)?;
         let savings_arrears = self.savings_arrears(org, member_no, as_of)?;
         let (absences, fines_paid) = self.with_conn(|conn| {
-            let absences: i64 = conn.query_row(
-                "SELECT count(*) FROM attendance a JOIN meetings m
+            let absences: i64 = conn
+                .prepare_cached(
+                    "SELECT count(*) FROM attendance a JOIN meetings m
                    ON m.org_id = a.org_id AND m.meeting_no = a.meeting_no
                  WHERE a.org_id = ?1 AND a.member_no = ?2 AND a.present = 0 AND m.held_on <= ?3",
-                params![org.to_string(), member_no, as_of.to_string()],
-                |r| r.get(0),
-            )?;
-            // Absence fines this member paid: read from the events themselves.
-            let mut st = conn.prepare(
-                "SELECT canonical FROM events
-                 WHERE org_id = ?1 AND kind = 'charge.collected' AND business_date <= ?2",
-            )?;
-            let mut paid = 0i64;
-            let mut rows = st.query(params![org.to_string(), as_of.to_string()])?;
-            while let Some(r) = rows.next()? {
-                let bytes: Vec<u8> = r.get(0)?;
-                if let EventBody::ChargeCollected {
-                    member_no: m,
-                    charge: MemberCharge::AbsenceFine,
-                    amount,
-                    ..
-                } = crate::event::Event::from_canonical_bytes(&bytes)?.body
-                {
-                    if m == member_no {
-                        paid += amount;
-                    }
-                }
-            }
+                )?
+                .query_row(
+                    params![org.to_string(), member_no, as_of.to_string()],
+                    |r| r.get(0),
+                )?;
+            // Absence fines this member had paid by then, and not reversed by then.
+            let paid: i64 = conn
+                .prepare_cached(
+                    "SELECT COALESCE(SUM(amount), 0) FROM member_charges
+                  WHERE org_id = ?1 AND member_no = ?2 AND charge = 'absence-fine'
+                    AND business_date <= ?3 AND (reversed_on IS NULL OR reversed_on > ?3)",
+                )?
+                .query_row(
+                    params![org.to_string(), member_no, as_of.to_string()],
+                    |r| r.get(0),
+                )?;
             Ok((absences, paid))
         })?;
         let mut loans_due = Vec::new();
-        for l in self.loans(org)? {
-            if l.member_no == Some(member_no) && l.status == LoanStatus::Active {
+        for l in self.member_loans(org, member_no)? {
+            if l.status == LoanStatus::Active {
                 loans_due.push((
                     l.loan_no,
                     self.loan_standing(org, l.loan_no, as_of)?.due_now,
@@ -405,30 +396,58 @@ impl Book {
     }
 }
 
-/// Applies cut-off and exit events to the projections.
-pub(crate) fn apply(
-    tx: &Transaction<'_>,
+/// Keeps a member's fee or fine in `member_charges`, for dues as of any date.
+pub(crate) fn record_charge(
+    tx: &Connection,
     org: &str,
+    seq: u64,
     date: NaiveDate,
     body: &EventBody,
 ) -> Result<()> {
+    if let EventBody::ChargeCollected {
+        member_no,
+        charge,
+        amount,
+        ..
+    } = body
+    {
+        let charge = match charge {
+            MemberCharge::MembershipFee => "membership-fee",
+            MemberCharge::AbsenceFine => "absence-fine",
+        };
+        tx.prepare_cached(
+            "INSERT INTO member_charges (org_id, seq, member_no, charge, amount, business_date)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![
+            org,
+            seq as i64,
+            member_no,
+            charge,
+            amount,
+            date.to_string()
+        ])?;
+    }
+    Ok(())
+}
+
+/// Applies cut-off and exit events to the projections.
+pub(crate) fn apply(tx: &Connection, org: &str, date: NaiveDate, body: &EventBody) -> Result<()> {
     let terms_json = |t: &crate::loan::LoanTerms| crate::event::stored_json("loan terms", t);
     match body {
         EventBody::CutoffRecorded(c) => {
             for m in &c.members {
                 for l in &m.loans {
-                    tx.execute(
-                        "INSERT INTO loans (org_id, loan_no, source, member_no, status, terms, principal, applied_on, disbursed_on)
-                         VALUES (?1, ?2, 'member', ?3, 'active', ?4, ?5, ?6, ?6)",
+                    tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, member_no, status, terms, principal, applied_on, disbursed_on)
+                         VALUES (?1, ?2, 'member', ?3, 'active', ?4, ?5, ?6, ?6)")?.execute(
                         params![org, l.loan_no, m.member_no, terms_json(&l.terms)?, l.terms.principal, date.to_string()],
                     )?;
                     insert_schedule(tx, org, l.loan_no, &l.schedule)?;
                 }
             }
             for f in &c.facilities {
-                tx.execute(
-                    "INSERT INTO loans (org_id, loan_no, source, status, terms, principal, applied_on, disbursed_on)
-                     VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6)",
+                tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, status, terms, principal, applied_on, disbursed_on)
+                     VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6)")?.execute(
                     params![org, f.loan_no, f.source.as_str(), terms_json(&f.terms)?, f.terms.principal, date.to_string()],
                 )?;
                 insert_schedule(tx, org, f.loan_no, &f.schedule)?;
@@ -438,10 +457,10 @@ pub(crate) fn apply(
             for s in &x.settled {
                 apply_payment(tx, org, s.loan_no, date, &s.allocation)?;
             }
-            tx.execute(
+            tx.prepare_cached(
                 "UPDATE members SET exited_on = ?3 WHERE org_id = ?1 AND member_no = ?2",
-                params![org, x.member_no, date.to_string()],
-            )?;
+            )?
+            .execute(params![org, x.member_no, date.to_string()])?;
         }
         _ => {}
     }

@@ -9,7 +9,7 @@ use rusqlite::{Connection, OpenFlags};
 use crate::error::{Error, Result};
 
 /// The schema version this daftar writes. Bump it with a new migration.
-pub const SCHEMA_VERSION: i64 = 4;
+pub const SCHEMA_VERSION: i64 = 5;
 /// `PRAGMA application_id` of a daftar book: "DAFT".
 pub const APPLICATION_ID: i64 = 0x4441_4654;
 
@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/migrations/002-meetings-loans.sql"),
     include_str!("schema/migrations/003-corrections.sql"),
     include_str!("schema/migrations/004-events-by-date.sql"),
+    include_str!("schema/migrations/005-member-charges.sql"),
 ];
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -55,11 +56,20 @@ pub fn open(path: &Path) -> Result<Connection> {
         other => other,
     })?;
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // Every hot statement is prepared once per connection (a meeting runs some
+    // sixty distinct ones); parsing SQL on each save cost more than the save.
+    conn.set_prepared_statement_cache_capacity(128);
 
     // Read-only checks first; nothing is written to a file we may refuse.
-    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-    let app_id: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-    let tables: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    let version: i64 = conn
+        .prepare_cached("PRAGMA user_version")?
+        .query_row([], |r| r.get(0))?;
+    let app_id: i64 = conn
+        .prepare_cached("PRAGMA application_id")?
+        .query_row([], |r| r.get(0))?;
+    let tables: i64 = conn
+        .prepare_cached("SELECT count(*) FROM sqlite_schema")?
+        .query_row([], |r| r.get(0))?;
     if version == 0 && tables > 0 {
         return Err(not_a_book("it is another program's SQLite database"));
     }
@@ -73,14 +83,18 @@ pub fn open(path: &Path) -> Result<Connection> {
         });
     }
     if version > 0 {
-        let ok: String = conn.query_row("PRAGMA quick_check(1)", [], |r| r.get(0))?;
+        let ok: String = conn
+            .prepare_cached("PRAGMA quick_check(1)")?
+            .query_row([], |r| r.get(0))?;
         if ok != "ok" {
             return Err(Error::Corrupt { reason: ok });
         }
     }
 
     // WAL with synchronous=FULL: a committed entry is on disk before commit returns.
-    let mode: String = conn.query_row("PRAGMA journal_mode=WAL", [], |r| r.get(0))?;
+    let mode: String = conn
+        .prepare_cached("PRAGMA journal_mode=WAL")?
+        .query_row([], |r| r.get(0))?;
     if !mode.eq_ignore_ascii_case("wal") {
         return Err(Error::Storage {
             reason: format!("could not switch the book to WAL (got {mode})"),
@@ -120,9 +134,38 @@ fn migrate(conn: &Connection, from: i64) -> Result<()> {
             tx.execute_batch(step)?;
         }
         sync_charts(&tx)?;
+        if from < 5 {
+            fill_member_charges(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
+    Ok(())
+}
+
+/// v5 keeps each member's fees and fines in `member_charges`; a book from before
+/// gets them from its events, as a replay would.
+fn fill_member_charges(tx: &Connection) -> Result<()> {
+    let mut st = tx.prepare(
+        "SELECT e.seq, e.canonical, r.business_date FROM events e
+           LEFT JOIN reversals x ON x.org_id = e.org_id AND x.original_seq = e.seq
+           LEFT JOIN events r ON r.org_id = x.org_id AND r.seq = x.reversal_seq
+          WHERE e.kind = 'charge.collected' ORDER BY e.org_id, e.seq",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let bytes: Vec<u8> = r.get(1)?;
+        let reversed_on: Option<String> = r.get(2)?;
+        let ev = crate::event::Event::from_canonical_bytes(&bytes)?;
+        crate::settlement::record_charge(tx, &ev.org.to_string(), seq as u64, ev.date, &ev.body)?;
+        if let Some(on) = reversed_on {
+            tx.prepare_cached(
+                "UPDATE member_charges SET reversed_on = ?3 WHERE org_id = ?1 AND seq = ?2",
+            )?
+            .execute(rusqlite::params![ev.org.to_string(), seq, on])?;
+        }
+    }
     Ok(())
 }
 

@@ -58,7 +58,9 @@ impl Book {
     /// Recomputes every organisation's chain and checks each link.
     pub fn verify_chains(&self, progress: Progress<'_>) -> Result<Vec<ChainStatus>> {
         self.with_conn(|conn| {
-            let total: i64 = conn.query_row("SELECT count(*) FROM events", [], |r| r.get(0))?;
+            let total: i64 = conn
+                .prepare_cached("SELECT count(*) FROM events")?
+                .query_row([], |r| r.get(0))?;
             let mut orgs_st = conn.prepare(
                 "SELECT org_id, (SELECT name FROM organisations WHERE id = org_id) FROM
                    (SELECT org_id FROM events UNION SELECT id FROM organisations)
@@ -354,11 +356,8 @@ impl Book {
         }
         let stored: Option<Vec<u8>> = self.with_conn(|conn| {
             Ok(conn
-                .query_row(
-                    "SELECT hash FROM events WHERE org_id = ?1 AND seq = ?2",
-                    params![cp.org_id.to_string(), cp.seq as i64],
-                    |r| r.get(0),
-                )
+                .prepare_cached("SELECT hash FROM events WHERE org_id = ?1 AND seq = ?2")?
+                .query_row(params![cp.org_id.to_string(), cp.seq as i64], |r| r.get(0))
                 .ok())
         })?;
         let problem = match stored {
@@ -386,8 +385,11 @@ impl Book {
         let total = self.event_count()?;
         let chains = self.verify_chains(&mut |done, _| progress(done, total * 2))?;
         let mut cancelled = false;
-        let integrity: String = self
-            .with_conn(|conn| Ok(conn.query_row("PRAGMA integrity_check(1)", [], |r| r.get(0))?))?;
+        let integrity: String = self.with_conn(|conn| {
+            Ok(conn
+                .prepare_cached("PRAGMA integrity_check(1)")?
+                .query_row([], |r| r.get(0))?)
+        })?;
         let mut scratch = Scratch::beside(self.path())?;
         let mut done = total;
         let mut orgs = Vec::with_capacity(chains.len());

@@ -155,6 +155,7 @@ fn a_book_upgraded_through_every_migration_equals_a_fresh_one() {
         include_str!("../src/schema/migrations/002-meetings-loans.sql"),
         include_str!("../src/schema/migrations/003-corrections.sql"),
         include_str!("../src/schema/migrations/004-events-by-date.sql"),
+        include_str!("../src/schema/migrations/005-member-charges.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,
@@ -246,4 +247,75 @@ fn an_upgraded_v1_book_with_members_gains_the_newer_charts_accounts() {
         )
         .unwrap();
     assert_eq!(name, "Savings of member");
+}
+
+#[test]
+fn an_upgraded_v4_book_gains_its_members_fees_and_fines_as_recorded_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("v4.daftar");
+    let book = Book::open(&p).unwrap();
+    daftar_core::demo::build(&book, 1, &mut |_, _| true).unwrap();
+    // One fine reversed, so the upgrade must also carry the reversal's date.
+    let (org, seq): (String, i64) = {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.query_row(
+            "SELECT org_id, seq FROM events WHERE kind = 'charge.collected' ORDER BY org_id, seq LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let org = uuid::Uuid::parse_str(&org).unwrap();
+    let last = book.last_business_date(org).unwrap();
+    let r = book
+        .reverse_entry(&meta(), org, seq as u64, last, "fined by mistake")
+        .unwrap();
+    book.close().unwrap();
+
+    let charges = |p: &std::path::Path| -> Vec<String> {
+        let c = rusqlite::Connection::open(p).unwrap();
+        let mut st = c
+            .prepare("SELECT org_id, seq, member_no, charge, amount, business_date, reversed_on FROM member_charges ORDER BY org_id, seq")
+            .unwrap();
+        st.query_map([], |r| {
+            Ok(format!(
+                "{}|{}|{}|{}|{}|{}|{:?}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, i64>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, Option<String>>(6)?
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+    let live = charges(&p);
+    assert!(
+        live.len() > 10,
+        "the demo collects fees and fines: {live:?}"
+    );
+    assert_eq!(
+        live.iter().filter(|l| !l.ends_with("|None")).count(),
+        1,
+        "exactly the reversed fine carries a date (reversal {})",
+        r.seq
+    );
+
+    // Make it a v4 book: what v5 added is gone.
+    {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.execute_batch(
+            "DROP TABLE member_charges; DROP INDEX meetings_by_date; DROP INDEX meetings_open;
+             PRAGMA user_version = 4;",
+        )
+        .unwrap();
+    }
+    let book = Book::open(&p).unwrap();
+    assert!(book.verify(&mut |_, _| true).unwrap().is_intact());
+    book.close().unwrap();
+    assert_eq!(charges(&p), live);
 }

@@ -207,3 +207,21 @@ CREATE INDEX reversals_by_reversal ON reversals (org_id, reversal_seq);
 
 -- Events by business date (schema v4).
 CREATE INDEX events_by_date ON events (org_id, business_date);
+
+-- Each member's fees and fines (v5).
+CREATE TABLE member_charges (
+    org_id        TEXT    NOT NULL,
+    seq           INTEGER NOT NULL,
+    member_no     INTEGER NOT NULL,
+    charge        TEXT    NOT NULL CHECK (charge IN ('membership-fee', 'absence-fine')),
+    amount        INTEGER NOT NULL CHECK (amount > 0),
+    business_date TEXT    NOT NULL,
+    -- The business date of the entry's reversal, if it was reversed.
+    reversed_on   TEXT,
+    PRIMARY KEY (org_id, seq),
+    FOREIGN KEY (org_id, member_no) REFERENCES members(org_id, member_no)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX member_charges_by_member ON member_charges (org_id, member_no, charge, business_date);
+CREATE INDEX meetings_by_date ON meetings (org_id, held_on);
+-- The open meeting, found at every entry without a scan of the meetings.
+CREATE INDEX meetings_open ON meetings (org_id) WHERE status = 'open';
