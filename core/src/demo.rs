@@ -593,7 +593,8 @@ fn shg_year(
             ))?;
             let cash = g.book.balance(org, "1100")?;
             let keep = Decimal::from(3000);
-            if cash > keep {
+            // Whole rupees go to the bank; the paise stay in the box.
+            if (cash - keep).trunc() > Decimal::ZERO {
                 let m = g.meta(keeper, day);
                 g.run(g.book.transfer(
                     &m,
