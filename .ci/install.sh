@@ -27,6 +27,8 @@ done
 need java || apt_install openjdk-17-jdk-headless
 need mvn || apt_install maven
 need strip || apt_install binutils
+# The Android demo's check: Debian's aapt makes R.java from the app's resources.
+need aapt || apt_install aapt
 
 # Oracle tests: hledger from Debian; pytest, numpy-financial, beancount,
 # jdatetime (Solar Hijri dates) and babel (CLDR number formats) from PyPI.

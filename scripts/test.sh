@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test of the project: formatting, lints, and the whole workspace's tests.
+# Every test of the project: formatting, lints, the whole workspace's tests, the
+# oracles, the Kotlin library, the Android demo's check and the library's size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,5 +15,7 @@ cargo build --quiet --locked -p daftar
 DAFTAR_BIN="$PWD/target/debug/daftar" python3 -m pytest -q tests/oracles
 echo "== Kotlin library (bindings/kotlin: generates from the host cdylib, JUnit 5 on the JVM)"
 (cd bindings/kotlin && mvn -B --no-transfer-progress test)
+echo "== Android demo (android-demo: logic tests through the real core, every source compiled against the framework)"
+bash scripts/android-check.sh
 echo "== size of the release library"
 bash scripts/so-size.sh

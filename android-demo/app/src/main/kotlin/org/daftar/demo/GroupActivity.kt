@@ -1,0 +1,34 @@
+package org.daftar.demo
+
+import android.app.Activity
+import android.os.Bundle
+import android.widget.Button
+import android.widget.TextView
+import org.daftar.demo.logic.Group
+
+/** One group: its facts and the way to each screen. */
+class GroupActivity : Activity() {
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        setContentView(R.layout.activity_group)
+        val group = shown(app.group(this)) ?: return
+        title = group.name
+        findViewById<TextView>(R.id.group_name).text = group.name
+        go(R.id.open_meeting, MeetingActivity::class.java, group)
+        go(R.id.open_members, MembersActivity::class.java, group)
+        go(R.id.open_reports, ReportsActivity::class.java, group)
+        go(R.id.open_verify, VerifyActivity::class.java, group)
+    }
+
+    override fun onResume() {
+        super.onResume()
+        val group = app.group(this).valueOrNull() ?: return
+        val count = shown(app.session().then { it.activeMembers(group) })?.size ?: return
+        findViewById<TextView>(R.id.group_facts).text =
+            getString(R.string.group_facts, group.org.kind.name.lowercase(), group.org.currency.code, count)
+    }
+
+    private fun go(button: Int, target: Class<out Activity>, group: Group) {
+        findViewById<Button>(button).setOnClickListener { start(target) { putExtra(DaftarApp.EXTRA_GROUP, group.id.toString()) } }
+    }
+}

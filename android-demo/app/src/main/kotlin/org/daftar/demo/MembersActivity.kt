@@ -1,0 +1,30 @@
+package org.daftar.demo
+
+import android.app.Activity
+import android.os.Bundle
+import android.widget.LinearLayout
+import android.widget.TextView
+
+/** The group's members; a tap opens the member's passbook. */
+class MembersActivity : Activity() {
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        setContentView(R.layout.activity_list)
+        findViewById<TextView>(R.id.list_title).setText(R.string.members_title)
+        val group = shown(app.group(this)) ?: return
+        title = group.name
+        val members = shown(app.session().then { it.members(group) }) ?: return
+        findViewById<LinearLayout>(R.id.list_items).addAll(
+            members.map { m ->
+                val line = getString(R.string.member_line, group.count(m.memberNo.toLong()), m.name)
+                val text = if (m.exitedOn == null) line else getString(R.string.member_exited, line)
+                bigButton(text) {
+                    start(PassbookActivity::class.java) {
+                        putExtra(DaftarApp.EXTRA_GROUP, group.id.toString())
+                        putExtra(DaftarApp.EXTRA_MEMBER, m.memberNo.toInt())
+                    }
+                }
+            },
+        )
+    }
+}

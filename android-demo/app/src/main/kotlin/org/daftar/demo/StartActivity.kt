@@ -1,0 +1,65 @@
+package org.daftar.demo
+
+import android.app.Activity
+import android.os.Bundle
+import android.view.View
+import android.widget.Button
+import android.widget.LinearLayout
+import android.widget.ProgressBar
+import android.widget.TextView
+import org.daftar.demo.logic.BookSession
+import org.daftar.demo.logic.Outcome
+import org.daftar.demo.logic.StartChoice
+
+/** Choose a group; on a phone with no book yet, build the demo book first. */
+class StartActivity : Activity() {
+    private var building: org.daftar.demo.logic.ProgressRelay? = null
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        setContentView(R.layout.activity_start)
+        findViewById<Button>(R.id.build_demo).setOnClickListener { buildDemo() }
+    }
+
+    override fun onResume() {
+        super.onResume()
+        if (building == null) show()
+    }
+
+    override fun onDestroy() {
+        building?.cancel()
+        super.onDestroy()
+    }
+
+    private fun show() {
+        val message = findViewById<TextView>(R.id.start_message)
+        val build = findViewById<Button>(R.id.build_demo)
+        val list = findViewById<LinearLayout>(R.id.groups)
+        if (BookSession.startChoice(app.bookFile) == StartChoice.BUILD_DEMO) {
+            message.setText(R.string.start_no_book)
+            build.visibility = View.VISIBLE
+            list.removeAllViews()
+            return
+        }
+        build.visibility = View.GONE
+        val groups = shown(app.session().then { it.groups() }) ?: return
+        message.setText(if (groups.isEmpty()) R.string.start_no_groups else R.string.start_pick)
+        list.addAll(
+            groups.map { g ->
+                bigButton(g.name) { start(GroupActivity::class.java) { putExtra(DaftarApp.EXTRA_GROUP, g.id.toString()) } }
+            },
+        )
+    }
+
+    private fun buildDemo() {
+        val build = findViewById<Button>(R.id.build_demo)
+        build.isEnabled = false
+        findViewById<TextView>(R.id.start_message).setText(R.string.start_building)
+        val file = app.bookFile
+        building = runSlow(findViewById<ProgressBar>(R.id.progress), { relay -> BookSession.buildDemoBook(file, 1, relay) }) { outcome ->
+            building = null
+            build.isEnabled = true
+            if (outcome is Outcome.Refused) shown(outcome) else show()
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package org.daftar.demo
+
+import android.app.Activity
+import android.content.Context
+import android.content.Intent
+import android.graphics.Typeface
+import android.text.InputType
+import android.text.method.DigitsKeyListener
+import android.view.View
+import android.widget.Button
+import android.widget.EditText
+import android.widget.LinearLayout
+import android.widget.ProgressBar
+import android.widget.TableLayout
+import android.widget.TableRow
+import android.widget.TextView
+import org.daftar.demo.logic.Column
+import org.daftar.demo.logic.Outcome
+import org.daftar.demo.logic.Problem
+import org.daftar.demo.logic.ProblemKind
+import org.daftar.demo.logic.ProgressRelay
+import org.daftar.demo.logic.ReportTable
+import org.daftar.demo.logic.RowLabel
+
+/** Binding helpers shared by the screens: no decisions here, only views. */
+
+fun Context.problemText(p: Problem): String {
+    val id = when (p.kind) {
+        ProblemKind.EMPTY -> R.string.problem_empty
+        ProblemKind.TOO_MANY_DECIMALS -> return getString(R.string.problem_too_many_decimals, p.detail)
+        ProblemKind.NOT_POSITIVE -> R.string.problem_not_positive
+        ProblemKind.NOT_A_WHOLE_NUMBER -> R.string.problem_not_whole
+        ProblemKind.NOT_A_DATE -> R.string.problem_not_a_date
+        ProblemKind.REASON_NEEDED -> return getString(R.string.problem_reason_needed, p.detail)
+        ProblemKind.NO_OPEN_MEETING -> R.string.problem_no_open_meeting
+        ProblemKind.INVALID_INPUT -> R.string.problem_invalid_input
+        ProblemKind.NOT_FOUND -> R.string.problem_not_found
+        ProblemKind.CONFLICT -> R.string.problem_conflict
+        ProblemKind.INSUFFICIENT_FUNDS -> R.string.problem_insufficient_funds
+        ProblemKind.PERMISSION_DENIED -> R.string.problem_permission_denied
+        ProblemKind.TAMPER_DETECTED -> R.string.problem_tamper_detected
+        ProblemKind.SCHEMA_TOO_NEW -> R.string.problem_schema_too_new
+        ProblemKind.NOT_A_BOOK -> R.string.problem_not_a_book
+        ProblemKind.CORRUPT -> R.string.problem_corrupt
+        ProblemKind.STORAGE -> R.string.problem_storage
+        ProblemKind.CANCELLED -> R.string.problem_cancelled
+        ProblemKind.INTERNAL -> R.string.problem_internal
+    }
+    return if (p.detail.isEmpty()) getString(id) else getString(id) + "\n" + p.detail
+}
+
+/** Shows [outcome]'s problem in the screen's status line, or clears it; gives the value. */
+fun <T> Activity.shown(outcome: Outcome<T>): T? {
+    val status = findViewById<TextView>(R.id.status)
+    return when (outcome) {
+        is Outcome.Ok -> {
+            status.text = ""
+            outcome.value
+        }
+        is Outcome.Refused -> {
+            status.text = problemText(outcome.problem)
+            null
+        }
+    }
+}
+
+/**
+ * Every digit script the book keeper may type (Latin, Devanagari, Persian,
+ * Arabic-Indic) and both kinds of separators. The keyboard asked for is numeric;
+ * a keyboard that sends local digits is still accepted.
+ */
+private const val AMOUNT_CHARS = "0123456789.,०१२३४५६७८९۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩٫٬"
+
+fun EditText.acceptLocalDigits() {
+    keyListener = DigitsKeyListener.getInstance(AMOUNT_CHARS)
+    setRawInputType(InputType.TYPE_CLASS_NUMBER or InputType.TYPE_NUMBER_FLAG_DECIMAL)
+}
+
+fun Context.bigButton(text: String, onClick: () -> Unit): Button = Button(this).apply {
+    this.text = text
+    isAllCaps = false
+    textSize = 18f
+    minHeight = resources.getDimensionPixelSize(R.dimen.touch)
+    textAlignment = View.TEXT_ALIGNMENT_VIEW_START
+    setOnClickListener { onClick() }
+}
+
+fun Context.bodyText(text: String): TextView = TextView(this).apply {
+    this.text = text
+    textSize = 18f
+    textAlignment = View.TEXT_ALIGNMENT_VIEW_START
+    setPadding(0, resources.getDimensionPixelSize(R.dimen.gap), 0, 0)
+}
+
+fun LinearLayout.addAll(views: List<View>) {
+    removeAllViews()
+    views.forEach(::addView)
+}
+
+fun Activity.start(target: Class<out Activity>, extras: Intent.() -> Unit) {
+    startActivity(Intent(this, target).apply(extras))
+}
+
+private fun Context.columnName(c: Column): String = getString(
+    when (c) {
+        Column.DATE -> R.string.col_date
+        Column.NARRATION -> R.string.col_narration
+        Column.RECEIPT -> R.string.col_receipt
+        Column.PAYMENT -> R.string.col_payment
+        Column.BALANCE -> R.string.col_balance
+        Column.ACCOUNT -> R.string.col_account
+        Column.DEBIT -> R.string.col_debit
+        Column.CREDIT -> R.string.col_credit
+        Column.LOAN -> R.string.col_loan
+        Column.MEMBER -> R.string.col_member
+        Column.OUTSTANDING -> R.string.col_outstanding
+        Column.ARREARS -> R.string.col_arrears
+        Column.DAYS_LATE -> R.string.col_days_late
+        Column.BUCKET -> R.string.col_bucket
+        Column.COMPULSORY -> R.string.col_compulsory
+        Column.VOLUNTARY -> R.string.col_voluntary
+        Column.LOAN_BALANCE -> R.string.col_loan_balance
+    },
+)
+
+private fun Context.labelName(l: RowLabel): String = getString(
+    when (l) {
+        RowLabel.OPENING -> R.string.label_opening
+        RowLabel.CLOSING -> R.string.label_closing
+        RowLabel.TOTAL -> R.string.label_total
+        RowLabel.PAR30 -> R.string.label_par30
+    },
+)
+
+/** Lays a report out as a table; summary rows are bold and named in the phone's language. */
+fun TableLayout.show(table: ReportTable) {
+    removeAllViews()
+    val pad = resources.getDimensionPixelSize(R.dimen.gap)
+    fun cell(text: String, bold: Boolean) = TextView(context).apply {
+        this.text = text
+        textSize = 16f
+        setPadding(pad / 2, pad / 2, pad / 2, pad / 2)
+        if (bold) setTypeface(typeface, Typeface.BOLD)
+    }
+    addView(TableRow(context).apply { table.columns.forEach { addView(cell(context.columnName(it), true)) } })
+    for (row in table.rows) {
+        val cells = row.label?.let { listOf(context.labelName(it)) + row.cells.drop(1) } ?: row.cells
+        addView(TableRow(context).apply { cells.forEach { addView(cell(it, row.label != null)) } })
+    }
+}
+
+/**
+ * Runs slow work on the app's background thread with a progress bar fed by the
+ * core, then hands the outcome back on the main thread unless the screen is gone.
+ */
+fun <T> Activity.runSlow(bar: ProgressBar, work: (ProgressRelay) -> Outcome<T>, done: (Outcome<T>) -> Unit): ProgressRelay {
+    bar.progress = 0
+    bar.visibility = View.VISIBLE
+    val relay = ProgressRelay { percent -> app.mainThread.post { bar.progress = percent } }
+    app.slowWork.execute {
+        val outcome = work(relay)
+        app.mainThread.post {
+            if (!isDestroyed) {
+                bar.visibility = View.GONE
+                done(outcome)
+            }
+        }
+    }
+    return relay
+}

@@ -1,0 +1,140 @@
+package org.daftar.demo.logic
+
+import java.io.File
+import java.math.BigDecimal
+import java.time.LocalDate
+import java.util.UUID
+import org.daftar.CommandMeta
+import org.daftar.DaftarBook
+import org.daftar.Member
+import org.daftar.Organisation
+import org.daftar.ProgressListener
+import org.daftar.buildDemo
+import org.daftar.commandMeta
+
+/** Who records, on which phone: every command carries both. */
+data class Keeper(val actor: String, val device: String) {
+    fun meta(): CommandMeta = commandMeta(actor, device)
+}
+
+/**
+ * Keeps one op_id per pending action, so that pressing Save again after a
+ * failure (a full disk, a killed call) sends the same command and the book
+ * records it at most once. Different content gets a fresh op_id.
+ */
+class PendingCommands(private val keeper: Keeper) {
+    private val pending = HashMap<String, Pair<Any, CommandMeta>>()
+
+    @Synchronized
+    fun metaFor(slot: String, content: Any): CommandMeta {
+        val held = pending[slot]
+        if (held != null && held.first == content) return held.second
+        return keeper.meta().also { pending[slot] = content to it }
+    }
+
+    @Synchronized
+    fun done(slot: String) {
+        pending.remove(slot)
+    }
+
+    /** Sends a command; its op_id is kept until it succeeds. */
+    fun <T> send(slot: String, content: Any, call: (CommandMeta) -> T): Outcome<T> {
+        val meta = metaFor(slot, content)
+        val outcome = attempt { call(meta) }
+        if (outcome is Outcome.Ok) done(slot)
+        return outcome
+    }
+}
+
+/**
+ * Forwards the core's progress as a whole percentage, at most once per change,
+ * and cancels when [cancel] is called (the screen went away).
+ */
+class ProgressRelay(private val onPercent: (Int) -> Unit) : ProgressListener {
+    @Volatile private var cancelled = false
+    private var last = -1
+
+    fun cancel() {
+        cancelled = true
+    }
+
+    override fun onProgress(done: ULong, total: ULong): Boolean {
+        val percent = if (total == 0uL) 0 else (done.coerceAtMost(total) * 100uL / total).toInt()
+        if (percent != last) {
+            last = percent
+            onPercent(percent)
+        }
+        return !cancelled
+    }
+}
+
+/** An organisation as a screen shows it, with what is needed to read and write its amounts and dates. */
+data class Group(val org: Organisation) {
+    val id: UUID get() = org.id
+    val name: String get() = org.name
+    val scale: Int get() = org.currency.scale.toInt()
+
+    fun show(amount: BigDecimal): String = NumberOutput.amount(amount, scale, org.locale)
+    /** A field's starting text: what [show] writes reads back as exactly [amount]. */
+    fun field(amount: BigDecimal): String = show(amount)
+    fun parse(text: String, allowZero: Boolean = false): Outcome<BigDecimal> = NumberInput.amount(text, scale, allowZero)
+    fun count(n: Long): String = NumberOutput.count(n, org.locale)
+    fun percent(fraction: BigDecimal): String = NumberOutput.percent(fraction, org.locale)
+    fun date(d: LocalDate): String = NumberOutput.date(d, org.locale)
+    fun parseDate(text: String): Outcome<LocalDate> = NumberInput.date(text, org.calendar)
+}
+
+/** What the first screen does with the book file it finds. */
+enum class StartChoice { BUILD_DEMO, OPEN }
+
+/** The open book on this phone, and the book keeper using it. */
+class BookSession private constructor(val book: DaftarBook, val keeper: Keeper) : AutoCloseable {
+    val pending = PendingCommands(keeper)
+
+    fun groups(): Outcome<List<Group>> = attempt { book.organisations().map(::Group) }
+
+    fun group(id: UUID): Outcome<Group> = groups().then { all ->
+        all.firstOrNull { it.id == id }?.let { Outcome.Ok(it) } ?: refused(ProblemKind.NOT_FOUND, id.toString())
+    }
+
+    /** Members in number order, those who left included (their passbooks still matter). */
+    fun members(group: Group): Outcome<List<Member>> = attempt { book.members(group.id).sortedBy { it.memberNo } }
+
+    fun activeMembers(group: Group): Outcome<List<Member>> = members(group).map { all -> all.filter { it.exitedOn == null } }
+
+    override fun close() = book.close()
+
+    companion object {
+        /** A missing book is offered as the demo, so a first launch has something to show. */
+        fun startChoice(file: File): StartChoice = if (file.exists()) StartChoice.OPEN else StartChoice.BUILD_DEMO
+
+        fun open(file: File, keeper: Keeper): Outcome<BookSession> =
+            attempt { BookSession(DaftarBook.open(file.path), keeper) }
+
+        /**
+         * Builds the demo book into [file]. It is built beside it and renamed at the
+         * end, so a build killed half-way never leaves a half book under the real name.
+         */
+        fun buildDemoBook(file: File, seed: Long, progress: ProgressListener?): Outcome<Int> {
+            if (file.exists()) return refused(ProblemKind.CONFLICT, file.name)
+            val part = File(file.path + ".part")
+            companions(part).forEach { it.delete() }
+            val made = attempt { buildDemo(part.path, seed.toULong(), progress) }
+            if (made is Outcome.Refused) {
+                companions(part).forEach { it.delete() }
+                return made
+            }
+            // SQLite may leave its -wal/-shm beside a closed book; they move with it.
+            for (suffix in listOf("-wal", "-shm")) {
+                val side = File(part.path + suffix)
+                if (side.exists() && !side.renameTo(File(file.path + suffix))) {
+                    return refused(ProblemKind.STORAGE, side.name)
+                }
+            }
+            if (!part.renameTo(file)) return refused(ProblemKind.STORAGE, file.name)
+            return made.map { it.organisations.size }
+        }
+
+        private fun companions(f: File) = listOf(f, File(f.path + "-wal"), File(f.path + "-shm"), File(f.path + "-journal"))
+    }
+}

@@ -1,0 +1,163 @@
+package org.daftar.demo.logic
+
+import java.math.BigDecimal
+import java.nio.file.Path
+import java.time.LocalDate
+import org.daftar.Method
+import org.daftar.RatePeriod
+import org.daftar.SavingsFund
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertFalse
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.io.TempDir
+
+class MeetingDayTest {
+    @TempDir lateinit var dir: Path
+
+    private val day1 = LocalDate.of(2025, 4, 7)
+    private val day2 = LocalDate.of(2025, 5, 7)
+
+    @Test
+    fun `a meeting day runs through the logic layer - roll, savings, loan, close with a shortage, repayment pre-filled`() {
+        openSession(dir).use { session ->
+            val group = monthlyShg(session)
+            val day = MeetingDay(session, group)
+            val (sita, gita) = session.members(group).ok().map { it.memberNo }
+
+            val before = day.state(day1).ok()
+            assertTrue(before is MeetingState.NoneOpen && before.last == null && before.suggestedDate == day1, "$before")
+            // Saving before any meeting is open is refused by the screen, not the book.
+            assertEquals(ProblemKind.NO_OPEN_MEETING, day.depositSavings(sita, "50", SavingsFund.COMPULSORY).problemOrNull()?.kind)
+
+            // The date typed in Devanagari digits.
+            val meeting = day.open("२०२५-०४-०७").ok()
+            assertEquals(day1, meeting.heldOn)
+            assertTrue(day.state(day1).ok() is MeetingState.Open)
+            assertEquals(listOf(Presence.UNMARKED, Presence.UNMARKED), day.roll().ok().map { it.presence })
+
+            day.markAttendance(sita, true).ok()
+            day.markAttendance(gita, false).ok()
+            assertEquals(listOf(Presence.PRESENT, Presence.ABSENT), day.roll().ok().map { it.presence })
+
+            // The compulsory savings due is shown and pre-filled; saving it clears the due.
+            val sheet = day.sheet(sita).ok()
+            assertEquals(Presence.PRESENT, sheet.presence)
+            assertAmount("50", sheet.savingsDue)
+            assertEquals("50.00", sheet.savingsPrefill)
+            assertAmount("50", day.depositSavings(sita, sheet.savingsPrefill, SavingsFund.COMPULSORY).ok())
+            assertAmount("0", day.sheet(sita).ok().savingsDue)
+            assertEquals("", day.sheet(sita).ok().savingsPrefill)
+            assertAmount("1000", day.depositSavings(sita, "१,०००", SavingsFund.VOLUNTARY).ok())
+
+            // The absent member owes this meeting's savings and a fine.
+            val gitaSheet = day.sheet(gita).ok()
+            assertAmount("50", gitaSheet.savingsDue)
+            assertAmount("10", gitaSheet.finesDue)
+            assertEquals("10.00", gitaSheet.finesPrefill)
+            day.collectFine(gita, gitaSheet.finesPrefill).ok()
+            assertAmount("0", day.sheet(gita).ok().finesDue)
+
+            // A new loan: 600 at 24% a year, three monthly instalments on the reducing balance.
+            val form = LoanForm("६००", "24", RatePeriod.YEAR, "३", Method.REDUCING)
+            val loan = day.newLoan(sita, form).ok()
+            assertAmount("600", loan.principal)
+            assertEquals(emptyList<UInt>(), day.unfinishedLoans(sita).ok())
+            val line = day.sheet(sita).ok().loans.single()
+            assertEquals(loan.loanNo, line.loanNo)
+            assertAmount("600", line.outstanding)
+            assertAmount("0", line.dueNow)
+            assertEquals("", line.prefill)
+
+            // Cash: 50 + 1000 + 10 - 600 = 460. Counted 450: a shortage of 10 that needs a reason.
+            assertAmount("460", day.cashInBook().ok())
+            val count = day.count("450").ok()
+            assertAmount("-10", count.discrepancy)
+            assertFalse(count.balanced)
+            val refused = day.close("450", "  ").problemOrNull()
+            assertEquals(ProblemKind.REASON_NEEDED, refused?.kind)
+            assertEquals("-10.00", refused?.detail)
+            assertTrue(day.state(day1).ok() is MeetingState.Open, "a refused close leaves the meeting open")
+            val closed = day.close("450", "a note torn").ok()
+            assertAmount("-10", closed.discrepancy)
+            val after = day.state(day1).ok() as MeetingState.NoneOpen
+            assertEquals(meeting.meetingNo, after.last?.meetingNo)
+            assertAmount("-10", after.last?.discrepancy)
+            assertEquals("a note torn", after.last?.discrepancyReason)
+            assertAmount("450", day.cashInBook().ok())
+            // The clock says today; the next meeting cannot precede the last one.
+            assertEquals(day1.plusDays(1), (day.state(day1.minusDays(3)).ok() as MeetingState.NoneOpen).suggestedDate)
+
+            // A month later the first instalment, 200 principal + 12 interest, is shown and pre-filled.
+            day.open(day2.toString()).ok()
+            val due = day.sheet(sita).ok().loans.single()
+            assertAmount("212", due.dueNow)
+            assertEquals("212.00", due.prefill)
+            assertAmount("212", day.repay(loan.loanNo, due.prefill).ok())
+            val paid = day.sheet(sita).ok().loans.single()
+            assertAmount("400", paid.outstanding)
+            assertAmount("0", paid.dueNow)
+            val cash = day.cashInBook().ok()
+            assertAmount("662", cash)
+            val balanced = day.close(group.field(cash), "").ok()
+            assertTrue(balanced.balanced)
+        }
+    }
+
+    @Test
+    fun `bad loan forms are refused before the book is touched`() {
+        openSession(dir).use { session ->
+            val group = monthlyShg(session)
+            val day = MeetingDay(session, group)
+            val sita = session.members(group).ok().first().memberNo
+            day.open(day1.toString()).ok()
+            fun problem(form: LoanForm) = day.newLoan(sita, form).problemOrNull()?.kind
+            assertEquals(ProblemKind.EMPTY, problem(LoanForm("", "2", RatePeriod.MONTH, "10", Method.FLAT)))
+            assertEquals(ProblemKind.TOO_MANY_DECIMALS, problem(LoanForm("500.125", "2", RatePeriod.MONTH, "10", Method.FLAT)))
+            assertEquals(ProblemKind.NOT_POSITIVE, problem(LoanForm("500", "-2", RatePeriod.MONTH, "10", Method.FLAT)))
+            assertEquals(ProblemKind.NOT_A_WHOLE_NUMBER, problem(LoanForm("500", "2", RatePeriod.MONTH, "2.5", Method.FLAT)))
+            assertEquals(ProblemKind.INVALID_INPUT, problem(LoanForm("5,00", "2", RatePeriod.MONTH, "10", Method.FLAT)))
+            assertTrue(session.book.loans(group.id).isEmpty(), "no loan was applied for")
+            // A loan the cash box cannot pay is refused by the core, and named so.
+            assertEquals(ProblemKind.INSUFFICIENT_FUNDS, problem(LoanForm("500", "2", RatePeriod.MONTH, "10", Method.FLAT)))
+            // The application and approval went through; the sheet says the loan awaits payment.
+            assertEquals(1, day.unfinishedLoans(sita).ok().size)
+        }
+    }
+
+    @Test
+    fun `pressing save again after a save sends the same command once per content`() {
+        openSession(dir).use { session ->
+            val group = monthlyShg(session)
+            val sita = session.members(group).ok().first().memberNo
+            val pending = PendingCommands(keeper)
+            val first = pending.metaFor("savings", "50")
+            assertEquals(first, pending.metaFor("savings", "50"), "same content, same op_id")
+            assertTrue(first.opId != pending.metaFor("savings", "60").opId, "changed content, new op_id")
+            val retry = pending.metaFor("savings", "60")
+            val day = MeetingDay(session, group)
+            day.open(day1.toString()).ok()
+            val entry = org.daftar.SavingsEntry(day1, sita, org.daftar.Via.CASH, BigDecimal("60"), SavingsFund.VOLUNTARY)
+            assertFalse(session.book.depositSavings(retry, group.id, entry).replayed)
+            // As if the first answer was lost: the same op_id records nothing twice.
+            assertTrue(pending.send("savings", "60") { session.book.depositSavings(it, group.id, entry) }.ok().replayed)
+            assertAmount("60", day.cashInBook().ok())
+            // After success the slot is free: the next deposit is a new command.
+            assertTrue(pending.metaFor("savings", "60").opId != retry.opId)
+        }
+    }
+
+    @Test
+    fun `the core's refusals arrive as problems with its detail, not exceptions`() {
+        openSession(dir).use { session ->
+            val group = monthlyShg(session)
+            val day = MeetingDay(session, group)
+            day.open(day1.toString()).ok()
+            assertEquals(ProblemKind.NOT_FOUND, day.sheet(99u).problemOrNull()?.kind)
+            val withdrawn = day.repay(42u, "100").problemOrNull()
+            assertEquals(ProblemKind.NOT_FOUND, withdrawn?.kind)
+            assertTrue(withdrawn?.detail?.contains("42") == true, "$withdrawn")
+            assertEquals(ProblemKind.NOT_A_DATE, day.open("tomorrow").problemOrNull()?.kind)
+        }
+    }
+}
