@@ -134,11 +134,21 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Benchmarks against lower bounds measured in the same run (build with --release).
+    /// Benchmarks against lower bounds and peers measured in the same run, one
+    /// table (build with --release; the full run builds a CLF-sized book).
     Bench {
-        /// A few rounds only, to check that it runs.
+        /// A few rounds on a small scaled book, to check that it runs.
         #[arg(long)]
         quick: bool,
+        /// The scaled book's size: clf (the default) or SHGSxMEMBERSxWEEKS.
+        #[arg(long)]
+        scale: Option<String>,
+        /// Run one workload and print its rows (what each child process does).
+        #[arg(long, hide = true)]
+        workload: Option<String>,
+        /// The scratch folder that a workload shares with the others.
+        #[arg(long, hide = true)]
+        dir: Option<PathBuf>,
     },
     /// List an organisation's meetings.
     Meetings {
@@ -558,8 +568,25 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench { quick } => {
-            print!("{}", bench::run(quick)?);
+        Command::Bench {
+            quick,
+            scale,
+            workload,
+            dir,
+        } => {
+            let scale = scale
+                .as_deref()
+                .map(daftar_core::demo::Scale::parse)
+                .transpose()?;
+            match workload {
+                Some(name) => bench::run_workload(
+                    &name,
+                    &bench::workload_dir(dir)?,
+                    quick,
+                    scale.unwrap_or(daftar_core::demo::Scale::CLF),
+                )?,
+                None => print!("{}", bench::run(quick, scale)?),
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Meetings { db, org } => {

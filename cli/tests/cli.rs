@@ -395,13 +395,31 @@ fn the_benchmark_runs_and_prints_its_table() {
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     for needle in [
-        "meeting, 15 members x 4 entries, p50",
-        "verify chains",
+        "meeting 15x4 entries, one transaction, p50",
+        "meeting 15x4 entries, every save durable, p99",
+        "bulk load of",
+        "verify chains, demo book",
+        "verify all, scaled book",
+        "trial balance, one SHG",
+        "passbook of one member",
+        "loan portfolio",
         "cold open",
-        "peak memory",
+        "call from Rust: policy",
+        "peak RSS",
     ] {
         assert!(out.contains(needle), "{needle}: {out}");
     }
+    // Every workload's process reported its own peak memory.
+    assert_eq!(out.matches(" kB\n").count(), 7, "{out}");
+}
+
+#[test]
+fn a_bench_workload_that_does_not_exist_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_string_lossy().to_string();
+    let o = daftar(&["bench", "--workload", "nonsense", "--dir", &d]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not one of meeting"), "{}", stderr(&o));
 }
 
 #[test]

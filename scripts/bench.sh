@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The benchmark, one table: `daftar bench` (each workload in its own process,
+# beside a lower bound or a peer measured in the same run), then the Kotlin
+# rows: the same calls through JNA and UniFFI, against the Rust figures of this run.
+# Usage: scripts/bench.sh [--quick] [--scale clf|SHGSxMEMBERSxWEEKS]
+# The full run builds a CLF-sized book (about 1.2 million events, 1.4 GB of
+# scratch disk) and takes some minutes; --quick checks that everything runs.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+quick=()
+for a in "$@"; do [ "$a" = --quick ] && quick=(--quick); done
+
+cargo build --quiet --locked --release -p daftar -p daftar-ffi
+daftar=$root/target/release/daftar
+"$daftar" bench "$@"
+
+# The Rust figures the Kotlin rows are compared with, from this run and machine.
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+rust=$("$daftar" bench --workload calls --dir "$scratch" "${quick[@]}")
+figure() { awk -F'\t' -v w="$1" '$1 == "row" && index($2, w) { split($3, a, " "); print a[1] }' <<<"$rust"; }
+(cd bindings/kotlin && mvn -B -q --no-transfer-progress -Dstyle.color=never test-compile exec:java \
+    -Dexec.mainClass=org.daftar.CallBenchmark -Dexec.classpathScope=test \
+    -Dbench.quick="${#quick[@]}" \
+    -Djna.library.path="$root/target/release" \
+    -Drust.policy.us="$(figure 'policy')" \
+    -Drust.deposit.us="$(figure 'deposit savings')" \
+    -Drust.meeting.us="$(figure 'a meeting')")
