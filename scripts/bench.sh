@@ -26,4 +26,5 @@ figure() { awk -F'\t' -v w="$1" '$1 == "row" && index($2, w) { split($3, a, " ")
     -Djna.library.path="$root/target/release" \
     -Drust.policy.us="$(figure 'policy')" \
     -Drust.deposit.us="$(figure 'deposit savings')" \
-    -Drust.meeting.us="$(figure 'a meeting')")
+    -Drust.meeting.us="$(figure 'a meeting')") | sed 's/\x1b\[[0-9;]*m//g'
+echo "Kotlin rows: the JVM that runs them is Maven's (exec:java), so its peak RSS is Maven's too."
