@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 demo=$root/android-demo
-mvn=(mvn -B -q --no-transfer-progress)
+mvn=(mvn -B -q --no-transfer-progress -Dstyle.color=never)
 started=$SECONDS
 
 section() { printf '\n=== %s ===\n' "$*"; }

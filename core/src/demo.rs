@@ -153,6 +153,27 @@ impl Gen<'_> {
         uuid::Builder::from_random_bytes(b).into_uuid()
     }
 
+    /// Moves money between the cash box and the bank.
+    fn transfer(
+        &mut self,
+        org: Uuid,
+        keeper: &str,
+        day: NaiveDate,
+        (from, to): (Via, Via),
+        amount: Decimal,
+        narration: &str,
+    ) -> Result<Outcome> {
+        let m = self.meta(keeper, day);
+        let t = CashTransfer {
+            date: day,
+            from,
+            to,
+            amount,
+            narration: narration.into(),
+        };
+        self.run(self.book.transfer(&m, org, t))
+    }
+
     fn meta(&mut self, actor: &str, date: NaiveDate) -> CommandMeta {
         let minutes = self.rng.u32(0..240);
         let at = date
@@ -546,18 +567,14 @@ fn shg_year(
             // The savings are paid out in cash; draw from the bank what the box lacks.
             let short = held - owed - g.book.balance(org, "1100")?;
             if short > Decimal::ZERO && g.book.balance(org, "1200")? >= short {
-                let m = g.meta(keeper, day);
-                g.run(g.book.transfer(
-                    &m,
+                g.transfer(
                     org,
-                    CashTransfer {
-                        date: day,
-                        from: Via::Bank,
-                        to: Via::Cash,
-                        amount: short,
-                        narration: "Drawn for an exit".into(),
-                    },
-                ))?;
+                    keeper,
+                    day,
+                    (Via::Bank, Via::Cash),
+                    short,
+                    "Drawn for an exit",
+                )?;
             }
             let m = g.meta(keeper, day);
             g.run(g.book.exit_member(&m, org, leaver, day, Via::Cash))?;
@@ -595,31 +612,24 @@ fn shg_year(
             let keep = Decimal::from(3000);
             // Whole rupees go to the bank; the paise stay in the box.
             if (cash - keep).trunc() > Decimal::ZERO {
-                let m = g.meta(keeper, day);
-                g.run(g.book.transfer(
-                    &m,
+                let whole = (cash - keep).trunc();
+                g.transfer(
                     org,
-                    CashTransfer {
-                        date: day,
-                        from: Via::Cash,
-                        to: Via::Bank,
-                        amount: (cash - keep).trunc(),
-                        narration: "Deposited in the bank".into(),
-                    },
-                ))?;
+                    keeper,
+                    day,
+                    (Via::Cash, Via::Bank),
+                    whole,
+                    "Deposited in the bank",
+                )?;
             } else if g.book.balance(org, "1200")? > keep {
-                let m = g.meta(keeper, day);
-                g.run(g.book.transfer(
-                    &m,
+                g.transfer(
                     org,
-                    CashTransfer {
-                        date: day,
-                        from: Via::Bank,
-                        to: Via::Cash,
-                        amount: keep,
-                        narration: "Drawn for lending".into(),
-                    },
-                ))?;
+                    keeper,
+                    day,
+                    (Via::Bank, Via::Cash),
+                    keep,
+                    "Drawn for lending",
+                )?;
             }
         }
         if week == 12 {
