@@ -145,7 +145,8 @@ impl Book {
     /// refused still changes nothing, but commands share one transaction,
     /// committed every [`BULK_COMMIT_EVERY`] commands and at [`Book::finish_bulk`].
     /// Until then they are not durable: a crash loses the uncommitted part
-    /// (never a part of one command). Not for the app's saves, which must be
+    /// (never a part of one command), and so does a commit that fails, which
+    /// rolls back to the previous commit and returns its error. Not for the app's saves, which must be
     /// durable when they return.
     pub fn begin_bulk(&self) -> Result<()> {
         let mut guard = self.lock();
@@ -164,9 +165,7 @@ impl Book {
         let Slot { conn, bulk } = &mut *guard;
         if bulk.take().is_some() {
             if let Some(conn) = conn.as_mut() {
-                if !conn.is_autocommit() {
-                    conn.execute_batch("COMMIT")?;
-                }
+                commit_bulk(conn)?;
             }
         }
         Ok(())
@@ -247,8 +246,8 @@ impl Book {
                 sp.commit()?;
                 *pending += 1;
                 if *pending >= BULK_COMMIT_EVERY {
-                    conn.execute_batch("COMMIT")?;
                     *pending = 0;
+                    commit_bulk(conn)?;
                 }
                 Ok(outcome)
             }
@@ -503,6 +502,23 @@ fn check_timestamp(s: &str) -> Result<String> {
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
         .map_err(|_| Error::invalid("recorded_at", format!("{s:?} is not YYYY-MM-DDTHH:MM:SSZ")))?;
     Ok(s.to_string())
+}
+
+/// Commits bulk mode's open transaction. If the commit fails (a full disk), the
+/// transaction is rolled back, so the book returns to a clean state and the
+/// caller learns which commands were lost: all since the last commit.
+fn commit_bulk(conn: &Connection) -> Result<()> {
+    if conn.is_autocommit() {
+        return Ok(());
+    }
+    if let Err(e) = conn.execute_batch("COMMIT") {
+        if !conn.is_autocommit() {
+            // The commit's error is the one to report; a failed rollback adds nothing.
+            let _ = conn.execute_batch("ROLLBACK");
+        }
+        return Err(e.into());
+    }
+    Ok(())
 }
 
 fn closed() -> Error {
