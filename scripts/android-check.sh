@@ -37,6 +37,7 @@ if ! ls "$reports"/*.txt >/dev/null 2>&1; then
     echo "android-check: the logic module ran no test" >&2
     exit 1
 fi
+echo  # Maven leaves a colour reset without a newline; the summary gets its own line.
 awk '/^Tests run:/ { run += $3; failed += $5; errors += $7; skipped += $9 }
      END { gsub(",", "", run); printf "logic: %d passed, %d failed\n", run - failed - errors - skipped, failed + errors }' \
     "$reports"/*.txt
