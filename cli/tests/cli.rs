@@ -69,6 +69,32 @@ fn demo_builds_two_shgs_and_a_fund_and_prints_a_summary() {
 }
 
 #[test]
+fn demo_at_a_scale_builds_that_many_groups_and_a_bad_scale_writes_no_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("scaled.daftar").display().to_string();
+    let o = daftar(&["demo", "--db", &p, "--scale", "2x4x41"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stdout(&o).contains("2 SHGs of 4 members, 41 weeks"),
+        "{}",
+        stdout(&o)
+    );
+    let o = daftar(&["orgs", "--db", &p]);
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+    let o = daftar(&["verify", "--db", &p]);
+    assert!(o.status.success(), "{}", stdout(&o));
+
+    let bad = dir.path().join("bad.daftar");
+    let b = bad.display().to_string();
+    for scale in ["CLF", "2x4", "2x1x41", "2x4x40"] {
+        let o = daftar(&["demo", "--db", &b, "--scale", scale]);
+        assert_eq!(o.status.code(), Some(1), "{scale}");
+        assert!(stderr(&o).contains("[invalid_input]"), "{}", stderr(&o));
+        assert!(!bad.exists(), "{scale} left a file");
+    }
+}
+
+#[test]
 fn demo_is_deterministic_for_a_seed() {
     let dir = tempfile::tempdir().unwrap();
     let heads = |db: &str| {
