@@ -4,6 +4,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# A fresh machine lacks the oracles' tools, Maven and aapt: install what is missing.
+echo "== installing what this machine lacks (.ci/install.sh)"
+bash ./.ci/install.sh
+
 echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"

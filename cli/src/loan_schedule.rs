@@ -1,6 +1,6 @@
 //! `daftar loan schedule`: a repayment schedule from terms alone.
 
-use daftar_core::loan::schedule::{exact_schedule, schedule, LoanTerms};
+use daftar_core::loan::schedule::{schedule, LoanTerms};
 use daftar_core::loan::{Frequency, Method, RatePeriod};
 use daftar_core::money::{from_minor, parse_decimal, positive_minor};
 use daftar_core::{Currency, Error, RoundingRule};
@@ -62,7 +62,6 @@ pub fn compute(a: &Args) -> Result<Schedule, Error> {
     };
     let start = crate::parse_date("start", &a.start)?;
     let instalments = schedule(&terms, start, scale, rounding)?;
-    debug_assert_eq!(instalments.len(), exact_schedule(&terms).len());
     let mut left = terms.principal;
     let d = |m: i64| from_minor(m, scale);
     let rows = instalments
@@ -83,7 +82,7 @@ pub fn compute(a: &Args) -> Result<Schedule, Error> {
         currency: currency.code,
         principal: d(terms.principal),
         period_rate: terms.period_rate(),
-        fee_at_disbursement: d(terms.fee_at_disbursement(scale, rounding)),
+        fee_at_disbursement: d(terms.fee_at_disbursement(scale, rounding)?),
         rows,
         total_principal: d(instalments.iter().map(|i| i.principal).sum()),
         total_interest: d(instalments.iter().map(|i| i.interest).sum()),

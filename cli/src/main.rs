@@ -1,6 +1,18 @@
 //! `daftar`: the command-line tool over daftar-core, for developers, support staff and CI.
 
+/// `print!` and friends through `output::terminal_safe`.
+macro_rules! say {
+    ($($t:tt)*) => { print!("{}", $crate::output::terminal_safe(&format!($($t)*))) };
+}
+macro_rules! sayln {
+    ($($t:tt)*) => { println!("{}", $crate::output::terminal_safe(&format!($($t)*))) };
+}
+macro_rules! esayln {
+    ($($t:tt)*) => { eprintln!("{}", $crate::output::terminal_safe(&format!($($t)*))) };
+}
+
 mod bench;
+mod files;
 mod loan_schedule;
 mod output;
 mod reports;
@@ -354,7 +366,7 @@ fn main() -> ExitCode {
     match run(cli.command) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("daftar: {e} [{}]", e.code());
+            esayln!("daftar: {e} [{}]", e.code());
             ExitCode::FAILURE
         }
     }
@@ -376,16 +388,16 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
         Command::Checkpoint { db, org } => {
             let book = Book::open_existing(&db)?;
             let org = book.resolve_org(&org)?;
-            println!("{}", book.checkpoint(org)?);
+            sayln!("{}", book.checkpoint(org)?);
             Ok(ExitCode::SUCCESS)
         }
         Command::Reverse { who, seq, reason } => {
             let (book, org, meta, date) = who.open()?;
             let o = book.reverse_entry(&meta, org, seq, date, &reason)?;
             if book.policy(org)?.reversal_needs_approval {
-                println!("correction request {} recorded; it moves no money until an approver decides it", o.seq);
+                sayln!("correction request {} recorded; it moves no money until an approver decides it", o.seq);
             } else {
-                println!("event {seq} reversed by event {}", o.seq);
+                sayln!("event {seq} reversed by event {}", o.seq);
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -393,7 +405,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             CorrectionAction::Approve { who, request } => {
                 let (book, org, meta, date) = who.open()?;
                 let o = book.approve_correction(&meta, org, request, date)?;
-                println!(
+                sayln!(
                     "request {request} approved: reversal recorded as event {}",
                     o.seq
                 );
@@ -406,13 +418,13 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             } => {
                 let (book, org, meta, date) = who.open()?;
                 book.reject_correction(&meta, org, request, date, &reason)?;
-                println!("request {request} rejected");
+                sayln!("request {request} rejected");
                 Ok(ExitCode::SUCCESS)
             }
             CorrectionAction::List { db, org } => {
                 let book = Book::open_existing(&db)?;
                 let org = book.resolve_org(&org)?;
-                print!("{}", output::corrections(&book.corrections(org)?));
+                say!("{}", output::corrections(&book.corrections(org)?));
                 Ok(ExitCode::SUCCESS)
             }
         },
@@ -420,7 +432,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             let (book, org, meta, date) = who.open()?;
             let role = daftar_core::policy::ActorRole::parse(&role)?;
             book.set_role(&meta, org, date, &person, role)?;
-            println!("{person} is now {} of this organisation", role.as_str());
+            sayln!("{person} is now {} of this organisation", role.as_str());
             Ok(ExitCode::SUCCESS)
         }
         Command::Policy {
@@ -443,7 +455,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                 ..book.policy(org)?
             };
             book.set_policy(&meta, org, date, policy)?;
-            println!(
+            sayln!(
                 "reversals {} a second person's approval",
                 if yes { "now need" } else { "no longer need" }
             );
@@ -451,13 +463,13 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
         }
         Command::Orgs { db } => {
             let book = Book::open_existing(&db)?;
-            print!("{}", output::orgs(&book.organisations()?));
+            say!("{}", output::orgs(&book.organisations()?));
             Ok(ExitCode::SUCCESS)
         }
         Command::Members { db, org } => {
             let book = Book::open_existing(&db)?;
             let org = book.resolve_org(&org)?;
-            print!("{}", output::members(&book.members(org)?));
+            say!("{}", output::members(&book.members(org)?));
             Ok(ExitCode::SUCCESS)
         }
         Command::Loan { loan } => match loan {
@@ -487,9 +499,9 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                     rounding,
                 })?;
                 match format {
-                    Format::Table => print!("{}", loan_schedule::table(&s)),
-                    Format::Csv => print!("{}", loan_schedule::csv(&s)),
-                    Format::Json => println!("{}", to_json(&s)?),
+                    Format::Table => say!("{}", loan_schedule::table(&s)),
+                    Format::Csv => say!("{}", loan_schedule::csv(&s)),
+                    Format::Json => sayln!("{}", to_json(&s)?),
                 }
                 Ok(ExitCode::SUCCESS)
             }
@@ -500,7 +512,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                     Some(d) => org_date(&book, org, "as_of", &d)?,
                     None => today(),
                 };
-                print!("{}", output::loans(&book, org, as_of)?);
+                say!("{}", output::loans(&book, org, as_of)?);
                 Ok(ExitCode::SUCCESS)
             }
         },
@@ -515,9 +527,10 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             let org = book.resolve_org(&org)?;
             let summary = match &out {
                 Some(path) => {
-                    let file = std::fs::File::create(path)?;
-                    let mut w = std::io::BufWriter::new(file);
-                    book.export(org, format, &mut w, &mut |_, _| true)?
+                    files::refuse_book_paths(&db, path)?;
+                    files::write_atomically(path, |w| {
+                        book.export(org, format, w, &mut |_, _| true)
+                    })?
                 }
                 None => {
                     let stdout = std::io::stdout();
@@ -525,9 +538,10 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                     book.export(org, format, &mut w, &mut |_, _| true)?
                 }
             };
-            eprintln!(
+            esayln!(
                 "exported {} entries with {} balance assertions",
-                summary.entries, summary.assertions
+                summary.entries,
+                summary.assertions
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -545,10 +559,10 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             for d in dates {
                 let day = parse_date("date", &d, from)?;
                 match &shown {
-                    Some(f) => println!("{}", f.date(day)?),
+                    Some(f) => sayln!("{}", f.date(day)?),
                     None => {
                         let c = to_calendar(day, to)?;
-                        println!("{:04}-{:02}-{:02}", c.year, c.month, c.day);
+                        sayln!("{:04}-{:02}-{:02}", c.year, c.month, c.day);
                     }
                 }
             }
@@ -562,8 +576,8 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             for a in amounts {
                 let v = daftar_core::locale::parse_amount("amount", &a)?;
                 match &shown {
-                    Some(f) => println!("{}", f.amount(v)),
-                    None => println!("{v}"),
+                    Some(f) => sayln!("{}", f.amount(v)),
+                    None => sayln!("{v}"),
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -585,14 +599,14 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
                     quick,
                     scale.unwrap_or(daftar_core::demo::Scale::CLF),
                 )?,
-                None => print!("{}", bench::run(quick, scale)?),
+                None => say!("{}", bench::run(quick, scale)?),
             }
             Ok(ExitCode::SUCCESS)
         }
         Command::Meetings { db, org } => {
             let book = Book::open_existing(&db)?;
             let org = book.resolve_org(&org)?;
-            print!("{}", output::meetings(&book.meetings(org)?));
+            say!("{}", output::meetings(&book.meetings(org)?));
             Ok(ExitCode::SUCCESS)
         }
         Command::Report { report } => {
@@ -623,20 +637,33 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             };
             let asked = a.locale.as_deref().map(Locale::parse).transpose()?;
             let view = reports::View::new(a.format, book.organisation(org)?.locale, asked)?;
-            print!("{}", reports::run(&book, org, args, &view)?);
+            say!("{}", reports::run(&book, org, args, &view)?);
             Ok(ExitCode::SUCCESS)
         }
     }
 }
 
 fn demo(db: &Path, seed: u64, force: bool, scale: Option<&str>) -> Result<ExitCode, Error> {
+    if db.exists() && !force {
+        return Err(Error::Conflict {
+            reason: format!("{} exists; pass --force to replace it", db.display()),
+        });
+    }
+    let scale = scale.map(daftar_core::demo::Scale::parse).transpose()?;
+    // The new book is built beside the old one and renamed into place only once
+    // it is complete, so a failed or killed run leaves the old book as it was.
+    let dir = match db.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    let building = tempfile::Builder::new()
+        .prefix(".daftar-demo-")
+        .tempdir_in(&dir)?;
+    let new_book = building.path().join("book.daftar");
+    let code = build_demo(&new_book, db, seed, scale)?;
     if db.exists() {
-        if !force {
-            return Err(Error::Conflict {
-                reason: format!("{} exists; pass --force to replace it", db.display()),
-            });
-        }
-        for suffix in ["", "-wal", "-shm"] {
+        // The old book's log must go first: SQLite would replay it into the new file.
+        for suffix in ["-wal", "-shm"] {
             let mut p = db.as_os_str().to_owned();
             p.push(suffix);
             match std::fs::remove_file(&p) {
@@ -646,8 +673,19 @@ fn demo(db: &Path, seed: u64, force: bool, scale: Option<&str>) -> Result<ExitCo
             }
         }
     }
-    let scale = scale.map(daftar_core::demo::Scale::parse).transpose()?;
-    let book = Book::open(db)?;
+    std::fs::rename(&new_book, db)?;
+    Ok(code)
+}
+
+/// Builds the demo (or a scaled book) at `path`, closed and complete on return;
+/// `shown` is the name the user gave.
+fn build_demo(
+    path: &Path,
+    shown: &Path,
+    seed: u64,
+    scale: Option<daftar_core::demo::Scale>,
+) -> Result<ExitCode, Error> {
+    let book = Book::open(path)?;
     let made = match scale {
         None => daftar_core::demo::build(&book, seed, &mut |_, _| true)?,
         Some(scale) => {
@@ -656,9 +694,10 @@ fn demo(db: &Path, seed: u64, force: bool, scale: Option<&str>) -> Result<ExitCo
                 true
             })?;
             eprintln!();
-            println!(
+            book.close()?;
+            sayln!(
                 "Book {} (seed {seed}): {} SHGs of {} members, {} weeks, {} events.",
-                db.display(),
+                shown.display(),
                 scale.shgs,
                 scale.members,
                 scale.weeks,
@@ -667,9 +706,9 @@ fn demo(db: &Path, seed: u64, force: bool, scale: Option<&str>) -> Result<ExitCo
             return Ok(ExitCode::SUCCESS);
         }
     };
-    println!(
+    sayln!(
         "Demo book {} (seed {seed}): {} organisations, {} events.\n",
-        db.display(),
+        shown.display(),
         made.organisations.len(),
         made.events
     );
@@ -677,11 +716,12 @@ fn demo(db: &Path, seed: u64, force: bool, scale: Option<&str>) -> Result<ExitCo
         let o = book.organisation(org)?;
         let members = book.members(org)?;
         let (seq, hash) = book.chain_head(org)?;
-        println!(
+        sayln!(
             "{}",
             output::org_summary(&o, members.len(), &book.accounts(org)?, seq, &hex(&hash))
         );
     }
+    book.close()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -691,7 +731,7 @@ fn verify(db: &Path, format: Format, against: Option<&str>) -> Result<ExitCode, 
     let mut last = std::time::Instant::now();
     let report = book.verify(&mut |done, total| {
         if last.elapsed().as_millis() >= 500 {
-            eprintln!("verifying: {done} of {total} steps");
+            esayln!("verifying: {done} of {total} steps");
             last = std::time::Instant::now();
         }
         true
@@ -704,28 +744,32 @@ fn verify(db: &Path, format: Format, against: Option<&str>) -> Result<ExitCode, 
         // A verification is a list of findings; CSV shows the same lines as the table.
         Format::Table | Format::Csv => {
             if report.integrity != "ok" {
-                println!("TAMPERED  SQLite integrity check: {}", report.integrity);
+                sayln!("TAMPERED  SQLite integrity check: {}", report.integrity);
             }
             for o in &report.orgs {
-                println!("{}", output::chain_line(&o.chain));
+                sayln!("{}", output::chain_line(&o.chain));
                 for d in &o.differences {
-                    println!(
+                    sayln!(
                         "TAMPERED  {}  table {} row {}: {}",
-                        o.chain.org_id, d.table, d.key, d.detail
+                        o.chain.org_id,
+                        d.table,
+                        d.key,
+                        d.detail
                     );
                 }
             }
             if let Some(c) = &check {
                 match &c.problem {
-                    None => println!(
+                    None => sayln!(
                         "ok        checkpoint {} holds (book now at seq {})",
-                        c.checkpoint, c.head_seq
+                        c.checkpoint,
+                        c.head_seq
                     ),
-                    Some(p) => println!("TAMPERED  checkpoint {}: {p}", c.checkpoint),
+                    Some(p) => sayln!("TAMPERED  checkpoint {}: {p}", c.checkpoint),
                 }
             }
         }
-        Format::Json => println!(
+        Format::Json => sayln!(
             "{}",
             to_json(&serde_json::json!({"report": report, "checkpoint": check}))?
         ),
@@ -739,10 +783,11 @@ fn verify(db: &Path, format: Format, against: Option<&str>) -> Result<ExitCode, 
 }
 
 pub(crate) fn parse_date(field: &str, s: &str) -> Result<chrono::NaiveDate, Error> {
-    s.trim().parse().map_err(|_| Error::InvalidInput {
+    let date = s.trim().parse().map_err(|_| Error::InvalidInput {
         field: field.into(),
         reason: format!("{s:?} is not a date (YYYY-MM-DD)"),
-    })
+    })?;
+    daftar_core::locale::check_supported_date(field, date)
 }
 
 /// A date typed for an organisation, in its calendar (Solar Hijri for an Iranian fund).

@@ -6,6 +6,38 @@ use daftar_core::verify::ChainStatus;
 use daftar_core::{event::hex, Book, Error, Member, Organisation};
 use rust_decimal::Decimal;
 
+/// Text for a terminal, with every control character but newline and tab escaped
+/// as `\u00XX`, so that names read from a forged book cannot send escape
+/// sequences to a support person's terminal. JSON stays valid: the escape is JSON's.
+pub fn terminal_safe(s: &str) -> std::borrow::Cow<'_, str> {
+    let unsafe_char = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !s.chars().any(unsafe_char) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if unsafe_char(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// One value shown inside a message: every control character escaped, newlines too.
+pub fn shown(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if c.is_control() {
+                format!("\\u{:04x}", c as u32)
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
 /// Pads to a width in characters (not bytes), so Devanagari and Persian line up roughly.
 fn pad(s: &str, width: usize) -> String {
     let n = s.chars().count();

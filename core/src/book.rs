@@ -90,10 +90,20 @@ struct Slot {
 pub const BULK_COMMIT_EVERY: u64 = 20_000;
 
 impl Book {
-    /// Opens the book at `path`, creating it if the file does not exist.
+    /// Opens the book at `path`, creating it if no file exists there. An
+    /// existing file that is not a book (an empty one included) is refused.
     pub fn open(path: impl AsRef<Path>) -> Result<Book> {
-        let path = path.as_ref().to_path_buf();
-        let conn = store::open(&path)?;
+        Book::open_with(path.as_ref(), store::OpenMode::CreateIfMissing)
+    }
+
+    /// Opens an existing book; a missing file is NotFound rather than a new book.
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<Book> {
+        Book::open_with(path.as_ref(), store::OpenMode::Existing)
+    }
+
+    fn open_with(path: &Path, mode: store::OpenMode) -> Result<Book> {
+        let path = path.to_path_buf();
+        let conn = store::open(&path, mode)?;
         Ok(Book {
             slot: Mutex::new(Slot {
                 conn: Some(conn),
@@ -101,15 +111,6 @@ impl Book {
             }),
             path,
         })
-    }
-
-    /// Opens an existing book; a missing file is NotFound rather than a new book.
-    pub fn open_existing(path: impl AsRef<Path>) -> Result<Book> {
-        let p = path.as_ref();
-        if !p.exists() {
-            return Err(Error::not_found(format!("book {}", p.display())));
-        }
-        Book::open(p)
     }
 
     pub fn path(&self) -> &Path {
@@ -189,6 +190,7 @@ impl Book {
             Some(t) => check_timestamp(t)?,
             None => now_utc(),
         };
+        crate::locale::check_supported_date("date", date)?;
         let digest = request_digest(kind, org, date, request)?;
         let record = |tx: &Connection| -> Result<Outcome> {
             if let Some(first) = earlier_outcome(tx, meta.op_id, &digest)? {

@@ -238,7 +238,7 @@ pub(crate) fn plan_payment(
             &p.late_penalty,
             ctx.org.currency.scale,
             ctx.org.rounding,
-        )
+        )?
     } else {
         Vec::new()
     };
@@ -263,7 +263,7 @@ pub(crate) fn payable_on(
     states: &[InstalmentState],
     date: NaiveDate,
     member_loan: bool,
-) -> i64 {
+) -> Result<i64> {
     let mut states = states.to_vec();
     if member_loan {
         let p = &ctx.policy;
@@ -274,10 +274,10 @@ pub(crate) fn payable_on(
             &p.late_penalty,
             ctx.org.currency.scale,
             ctx.org.rounding,
-        );
+        )?;
         allocation::charge_penalties(&mut states, &charges);
     }
-    allocation::collectable(&states, date)
+    Ok(allocation::collectable(&states, date))
 }
 
 impl Book {
@@ -378,7 +378,7 @@ impl Book {
                 member_no,
                 via: via.account().into(),
                 principal: l.terms.principal,
-                fee: l.terms.fee_at_disbursement(scale, rounding),
+                fee: l.terms.fee_at_disbursement(scale, rounding)?,
                 schedule,
             })
         })
@@ -700,7 +700,7 @@ impl Book {
                     &policy.late_penalty,
                     o.currency.scale,
                     o.rounding,
-                );
+                )?;
                 allocation::charge_penalties(&mut states, &charges);
             }
         } else {

@@ -266,7 +266,7 @@ pub fn parse_amount(field: &str, text: &str) -> Result<Decimal> {
         plain.push_str(&f);
     }
     let d = crate::money::parse_decimal(field, &plain)?;
-    Ok(if negative { -d } else { d })
+    Ok(if negative && !d.is_zero() { -d } else { d })
 }
 
 /// A Gregorian date in `calendar`.
@@ -366,7 +366,7 @@ pub fn parse_date(field: &str, text: &str, calendar: Calendar) -> Result<NaiveDa
             format!("{text:?}: this organisation's dates are Solar Hijri (e.g. 1405/09/04)"),
         ));
     }
-    from_calendar(
+    let date = from_calendar(
         calendar,
         CalendarDate {
             year,
@@ -377,7 +377,30 @@ pub fn parse_date(field: &str, text: &str, calendar: Calendar) -> Result<NaiveDa
     .map_err(|e| match e {
         Error::InvalidInput { reason, .. } => Error::invalid(field, reason),
         e => e,
-    })
+    })?;
+    check_supported_date(field, date)
+}
+
+/// The first and last business dates a book accepts. Reports and schedules are
+/// computed for dates in this range only; beyond it, input is refused at the edge.
+pub const FIRST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(1900, 1, 1) {
+    Some(d) => d,
+    None => NaiveDate::MIN,
+};
+pub const LAST_DATE: NaiveDate = match NaiveDate::from_ymd_opt(2199, 12, 31) {
+    Some(d) => d,
+    None => NaiveDate::MAX,
+};
+
+/// Refuses a date outside [`FIRST_DATE`]..=[`LAST_DATE`].
+pub fn check_supported_date(field: &str, date: NaiveDate) -> Result<NaiveDate> {
+    if date < FIRST_DATE || date > LAST_DATE {
+        return Err(Error::invalid(
+            field,
+            format!("{date} is outside the dates a book supports ({FIRST_DATE} to {LAST_DATE})"),
+        ));
+    }
+    Ok(date)
 }
 
 /// The first day of the `calendar` year that starts at `month`/`day` and contains

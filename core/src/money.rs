@@ -70,9 +70,22 @@ pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
     if !well_formed {
         return Err(Error::invalid(field, format!("{t:?} is not a number")));
     }
-    Decimal::from_str(t)
-        .map_err(|_| Error::invalid(field, format!("{t:?} is too long or too precise a number")))
+    // Decimal holds 28 places and would round a longer fraction silently.
+    let significant = frac.trim_end_matches('0');
+    if significant.len() > MAX_FRACTION_DIGITS as usize {
+        return Err(Error::invalid(
+            field,
+            format!("{t:?} has more than {MAX_FRACTION_DIGITS} decimal places"),
+        ));
+    }
+    let d = Decimal::from_str(t)
+        .map_err(|_| Error::invalid(field, format!("{t:?} is too long or too precise a number")))?;
+    // "-0" is zero: it is never stored or shown with a sign.
+    Ok(if d.is_zero() { Decimal::ZERO } else { d })
 }
+
+/// The most decimal places a typed number may have; more is refused, never rounded.
+pub const MAX_FRACTION_DIGITS: u32 = 28;
 
 /// Converts a decimal to minor units of a currency with `scale`, refusing any
 /// amount that would need rounding or that does not fit in an i64.

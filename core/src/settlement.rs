@@ -303,7 +303,7 @@ impl Book {
                 let states = instalment_states(tx, org, loan_no)?;
                 let mut charged = states.clone();
                 let p = &ctx.policy;
-                let charges = crate::loan::allocation::assess_penalties(&charged, date, p.grace_days, &p.late_penalty, scale, ctx.org.rounding);
+                let charges = crate::loan::allocation::assess_penalties(&charged, date, p.grace_days, &p.late_penalty, scale, ctx.org.rounding)?;
                 crate::loan::allocation::charge_penalties(&mut charged, &charges);
                 let f = crate::loan::allocation::standing(&charged, date);
                 if f.arrears > 0 {
@@ -313,7 +313,7 @@ impl Book {
                         f.days_past_due
                     )));
                 }
-                let payable = payable_on(ctx, &states, date, true);
+                let payable = payable_on(ctx, &states, date, true)?;
                 if payable > 0 {
                     settled.push(ExitSettlement { loan_no, allocation: plan_payment(ctx, &states, date, payable, true)? });
                     owed += payable;

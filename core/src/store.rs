@@ -25,8 +25,18 @@ const MIGRATIONS: &[&str] = &[
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
-/// Opens (or creates) the book at `path` and brings its schema up to date.
-pub fn open(path: &Path) -> Result<Connection> {
+/// Whether opening may create a new book where no file exists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpenMode {
+    /// A missing file becomes a new, empty book.
+    CreateIfMissing,
+    /// A missing file is `NotFound`; nothing is created.
+    Existing,
+}
+
+/// Opens the book at `path` and brings its schema up to date. Everything is
+/// checked before anything is written: a file that is refused is left as it was.
+pub fn open(path: &Path, mode: OpenMode) -> Result<Connection> {
     let shown = path.display().to_string();
     let not_a_book = |reason: &str| Error::NotABook {
         path: shown.clone(),
@@ -34,24 +44,33 @@ pub fn open(path: &Path) -> Result<Connection> {
     };
     // Look at the file before SQLite does: SQLite would happily write a WAL header
     // into a file that turns out to be something else.
-    match std::fs::metadata(path) {
+    // An existing empty file is refused too: a wiped book must never pass for a new one.
+    let creating = match std::fs::metadata(path) {
         Ok(m) if m.is_dir() => return Err(not_a_book("it is a directory")),
-        Ok(m) if m.len() > 0 => {
+        Ok(m) if m.len() == 0 => {
+            return Err(not_a_book(
+                "it is an empty file (0 bytes); a new book is only made where no file exists",
+            ))
+        }
+        Ok(m) => {
             let mut head = [0u8; 16];
             let mut f = File::open(path)?;
             if m.len() < 100 || f.read_exact(&mut head).is_err() || &head != SQLITE_MAGIC {
                 return Err(not_a_book("it is not an SQLite database"));
             }
+            false
         }
-        _ => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => match mode {
+            OpenMode::CreateIfMissing => true,
+            OpenMode::Existing => return Err(Error::not_found(format!("book {shown}"))),
+        },
+        Err(e) => return Err(e.into()),
+    };
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if creating {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
     }
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(|e| match Error::from(e) {
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| match Error::from(e) {
         Error::Corrupt { reason } => not_a_book(&reason),
         other => other,
     })?;
@@ -70,6 +89,12 @@ pub fn open(path: &Path) -> Result<Connection> {
     let tables: i64 = conn
         .prepare_cached("SELECT count(*) FROM sqlite_schema")?
         .query_row([], |r| r.get(0))?;
+    if version < 0 {
+        return Err(not_a_book("its schema version is negative"));
+    }
+    if version == 0 && !creating {
+        return Err(not_a_book("it holds no daftar schema"));
+    }
     if version == 0 && tables > 0 {
         return Err(not_a_book("it is another program's SQLite database"));
     }
@@ -234,7 +259,7 @@ mod tests {
     #[test]
     fn a_new_book_uses_wal_full_sync_foreign_keys_and_memory_temp_store() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = open(&dir.path().join("b.daftar")).unwrap();
+        let conn = open(&dir.path().join("b.daftar"), OpenMode::CreateIfMissing).unwrap();
         let get = |p: &str| -> String {
             conn.query_row(&format!("PRAGMA {p}"), [], |r| {
                 r.get::<_, rusqlite::types::Value>(0)
@@ -253,7 +278,7 @@ mod tests {
     fn scribbled_book(dir: &Path) -> std::path::PathBuf {
         let p = dir.join("b.daftar");
         {
-            let conn = open(&p).unwrap();
+            let conn = open(&p, OpenMode::CreateIfMissing).unwrap();
             conn.execute_batch(
                 "INSERT INTO organisations VALUES ('o1', 'shg', 'x', 'INR', 2, 'gregorian', 4, 1,
                      'en-IN', 'half-up/minor', '2025-04-01');",
@@ -284,7 +309,7 @@ mod tests {
     fn an_intact_book_passes_both_checks() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("b.daftar");
-        drop(open(&p).unwrap());
+        drop(open(&p, OpenMode::CreateIfMissing).unwrap());
         let conn = Connection::open(&p).unwrap();
         check_readable(&conn, 0).unwrap();
         check_readable(&conn, i64::MAX).unwrap();

@@ -96,6 +96,46 @@ fn a_corrupt_book_is_refused_and_left_untouched() {
 }
 
 #[test]
+fn an_empty_file_is_not_a_book_for_either_open() {
+    let (_d, p) = book_path();
+    std::fs::write(&p, b"").unwrap();
+    assert_refused_untouched(&p, ErrorCode::NotABook);
+    let e = Book::open_existing(&p).err().unwrap();
+    assert_eq!(e.code(), ErrorCode::NotABook, "{e}");
+    assert_eq!(std::fs::metadata(&p).unwrap().len(), 0);
+}
+
+#[test]
+fn an_sqlite_file_with_no_schema_is_not_taken_for_a_book() {
+    let (_d, p) = book_path();
+    {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        // A header and nothing else: version 0, no tables.
+        c.execute_batch("PRAGMA page_size = 4096; VACUUM;").unwrap();
+    }
+    if std::fs::metadata(&p).unwrap().len() >= 100 {
+        assert_refused_untouched(&p, ErrorCode::NotABook);
+    }
+}
+
+#[test]
+fn a_negative_schema_version_is_refused_before_anything_is_written() {
+    let (_d, p) = book_path();
+    Book::open(&p).unwrap().close().unwrap();
+    {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.pragma_update(None, "journal_mode", "DELETE").unwrap();
+        c.pragma_update(None, "user_version", -1).unwrap();
+    }
+    assert_refused_untouched(&p, ErrorCode::NotABook);
+    let c = rusqlite::Connection::open(&p).unwrap();
+    let mode: String = c
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "delete", "the refused file was switched to WAL");
+}
+
+#[test]
 fn a_book_from_a_newer_daftar_is_refused() {
     let (_d, p) = book_path();
     Book::open(&p).unwrap().close().unwrap();

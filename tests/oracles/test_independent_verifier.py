@@ -53,3 +53,28 @@ def test_a_tampered_book_fails_independent_verification(tmp_path):
     out = run_verifier("book", bad)
     assert out.returncode == 3
     assert "TAMPERED %s seq 25: hash does not match the bytes" % org in out.stdout
+
+
+def _vectors_with_first_event(tmp_path, data):
+    """A one-event vectors file whose hash is right for `data`, so only the
+    bytes themselves can be faulted."""
+    import hashlib
+    import json
+    tag = b"daftar.event.v1\x00"
+    h = hashlib.sha256(tag + bytes(32) + (1).to_bytes(8, "big") + data).digest()
+    doc = {
+        "domain_tag_hex": tag.hex(),
+        "org": "01930000-0000-7000-8000-000000000001",
+        "events": [{"seq": 1, "prev_hash": bytes(32).hex(), "hash": h.hex(), "canonical_hex": data.hex()}],
+    }
+    p = tmp_path / "v.json"
+    p.write_text(json.dumps(doc))
+    return p
+
+
+def test_a_float_or_invalid_json_in_an_event_is_reported_as_tampered_not_a_traceback(tmp_path):
+    for data in [b'{"v":1.5}', b'{"v":', b'\xff\xfe', b'[1,2]', b'{"v":NaN}']:
+        out = run_verifier("vectors", _vectors_with_first_event(tmp_path, data))
+        assert out.returncode == 3, (data, out.stdout, out.stderr)
+        assert "Traceback" not in out.stderr, out.stderr
+        assert "TAMPERED 01930000-0000-7000-8000-000000000001 seq 1" in out.stdout, out.stdout

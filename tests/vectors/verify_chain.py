@@ -53,6 +53,10 @@ def canonical(value):
     raise ValueError("unexpected JSON value %r" % (value,))
 
 
+def _refuse_constant(name):
+    raise ValueError("%s is not JSON" % name)
+
+
 def event_hash(prev, seq, data):
     return hashlib.sha256(TAG + prev + seq.to_bytes(8, "big") + data).digest()
 
@@ -68,9 +72,16 @@ def check_chain(org, rows):
             return expected - 1, prev, "seq %d: prev_hash does not link" % seq
         if event_hash(prev, seq, data) != stored:
             return expected - 1, prev, "seq %d: hash does not match the bytes" % seq
-        doc = json.loads(data.decode("utf-8"))
-        if canonical(doc).encode("utf-8") != data:
+        try:
+            doc = json.loads(data.decode("utf-8"), parse_constant=_refuse_constant)
+            encoded = canonical(doc).encode("utf-8")
+        except (UnicodeDecodeError, ValueError) as e:
+            # Invalid UTF-8 or JSON, a float, NaN: the event is not canonical.
+            return expected - 1, prev, "seq %d: bytes are not canonical JSON (%s)" % (seq, e)
+        if encoded != data:
             return expected - 1, prev, "seq %d: bytes are not canonical" % seq
+        if not isinstance(doc, dict):
+            return expected - 1, prev, "seq %d: the event is not a JSON object" % seq
         if set(doc) != ENVELOPE or doc["v"] != 1 or doc["org"] != org:
             return expected - 1, prev, "seq %d: bad envelope" % seq
         if (seq == 1) != (doc["kind"] == "org.created"):

@@ -129,27 +129,33 @@ pub fn assess_penalties(
     policy: &LatePenalty,
     scale: u32,
     rounding: RoundingRule,
-) -> Vec<PenaltyCharge> {
-    states
+) -> crate::error::Result<Vec<PenaltyCharge>> {
+    let mut charges = Vec::new();
+    for s in states
         .iter()
         .filter(|s| !s.penalty_assessed && s.overdue_amount() > 0)
         .filter(|s| s.due_on + Duration::days(grace_days as i64) < as_of)
-        .filter_map(|s| {
-            let amount = match policy {
-                LatePenalty::None => 0,
-                LatePenalty::Fixed { amount } => *amount,
-                LatePenalty::Percent { percent } => round_minor(
-                    Decimal::from(s.overdue_amount()) * percent / Decimal::ONE_HUNDRED,
-                    scale,
-                    rounding,
-                ),
-            };
-            (amount > 0).then_some(PenaltyCharge {
+    {
+        let amount = match policy {
+            LatePenalty::None => 0,
+            LatePenalty::Fixed { amount } => *amount,
+            LatePenalty::Percent { percent } => round_minor(
+                Decimal::from(s.overdue_amount())
+                    .checked_mul(*percent)
+                    .ok_or_else(|| crate::error::Error::invalid("penalty", "is too large"))?
+                    / Decimal::ONE_HUNDRED,
+                scale,
+                rounding,
+            )?,
+        };
+        if amount > 0 {
+            charges.push(PenaltyCharge {
                 instalment: s.no,
                 amount,
-            })
-        })
-        .collect()
+            });
+        }
+    }
+    Ok(charges)
 }
 
 /// Applies charged penalties to the states (used before allocating, and on replay).
@@ -382,8 +388,10 @@ mod tests {
         let s = states();
         let fixed = LatePenalty::Fixed { amount: 25 };
         let rule = RoundingRule::default();
-        assert!(assess_penalties(&s, day("2025-02-03"), 3, &fixed, 2, rule).is_empty());
-        let c = assess_penalties(&s, day("2025-02-04"), 3, &fixed, 2, rule);
+        assert!(assess_penalties(&s, day("2025-02-03"), 3, &fixed, 2, rule)
+            .unwrap()
+            .is_empty());
+        let c = assess_penalties(&s, day("2025-02-04"), 3, &fixed, 2, rule).unwrap();
         assert_eq!(
             c,
             vec![PenaltyCharge {
@@ -393,11 +401,15 @@ mod tests {
         );
         let mut charged = s.clone();
         charge_penalties(&mut charged, &c);
-        assert!(assess_penalties(&charged, day("2025-02-10"), 3, &fixed, 2, rule).is_empty());
+        assert!(
+            assess_penalties(&charged, day("2025-02-10"), 3, &fixed, 2, rule)
+                .unwrap()
+                .is_empty()
+        );
         let pct = LatePenalty::Percent {
             percent: "2.5".parse().unwrap(),
         };
-        let c = assess_penalties(&s, day("2025-04-15"), 0, &pct, 2, rule);
+        let c = assess_penalties(&s, day("2025-04-15"), 0, &pct, 2, rule).unwrap();
         assert_eq!(
             c.iter().map(|c| c.amount).collect::<Vec<_>>(),
             vec![28, 28, 28]

@@ -18,6 +18,16 @@ use crate::money::{RoundingRule, RoundingUnit};
 pub const MAX_TERM: u32 = 520;
 /// The highest rate accepted, as percent per year (or its monthly equivalent).
 pub const MAX_ANNUAL_RATE_PERCENT: u32 = 120;
+/// The largest principal, in minor units: ten lakh crore paise, or a thousand
+/// trillion rials. With the limits above, every figure of a schedule fits an i64.
+pub const MAX_PRINCIPAL_MINOR: i64 = 1_000_000_000_000_000;
+
+fn too_large() -> Error {
+    Error::invalid(
+        "terms",
+        "the schedule's figures are too large to compute exactly; lend less, or over fewer instalments",
+    )
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -61,7 +71,15 @@ impl Frequency {
             Frequency::Fortnightly => from.checked_add_signed(Duration::weeks(2 * k as i64)),
             Frequency::Monthly => from.checked_add_months(Months::new(k)),
         };
-        d.ok_or_else(|| Error::invalid("date", "the schedule runs past the calendar"))
+        d.filter(|d| *d <= crate::locale::LAST_DATE).ok_or_else(|| {
+            Error::invalid(
+                "date",
+                format!(
+                    "the schedule runs past {}, the last date a book supports",
+                    crate::locale::LAST_DATE
+                ),
+            )
+        })
     }
 }
 
@@ -136,6 +154,15 @@ impl LoanTerms {
         if self.principal <= 0 {
             return Err(Error::invalid("principal", "must be more than zero"));
         }
+        if self.principal > MAX_PRINCIPAL_MINOR {
+            return Err(Error::invalid(
+                "principal",
+                format!(
+                    "{} minor units is above the limit of {MAX_PRINCIPAL_MINOR}",
+                    self.principal
+                ),
+            ));
+        }
         if self.term == 0 || self.term > MAX_TERM {
             return Err(Error::invalid(
                 "term",
@@ -161,6 +188,12 @@ impl LoanTerms {
         if self.rate.scale() > 6 {
             return Err(Error::invalid("rate", "has more than 6 decimal places"));
         }
+        if matches!(self.method, Method::FeeDeducted) && self.rate >= Decimal::ONE_HUNDRED {
+            return Err(Error::invalid(
+                "rate",
+                "a fee deducted at payout must be less than the loan itself",
+            ));
+        }
         Ok(())
     }
 
@@ -175,10 +208,10 @@ impl LoanTerms {
     }
 
     /// The fee taken at disbursement (fee-deducted loans only).
-    pub fn fee_at_disbursement(&self, scale: u32, rounding: RoundingRule) -> i64 {
+    pub fn fee_at_disbursement(&self, scale: u32, rounding: RoundingRule) -> Result<i64> {
         match self.method {
             Method::FeeDeducted => round_minor(self.fee_exact(), scale, rounding),
-            _ => 0,
+            _ => Ok(0),
         }
     }
 
@@ -203,82 +236,71 @@ pub struct ExactPeriod {
     pub interest: Decimal,
 }
 
-/// The exact schedule, before any rounding.
-pub fn exact_schedule(t: &LoanTerms) -> Vec<ExactPeriod> {
+/// The exact schedule, before any rounding. Every operation is checked: a figure
+/// beyond what `Decimal` holds is refused, never wrapped or rounded away.
+pub fn exact_schedule(t: &LoanTerms) -> Result<Vec<ExactPeriod>> {
     let p = Decimal::from(t.principal);
     let n = Decimal::from(t.term);
     let r = t.period_rate();
-    let even = p / n;
-    match t.method {
-        Method::Flat => (0..t.term)
+    let even = p.checked_div(n).ok_or_else(too_large)?;
+    let mul = |a: Decimal, b: Decimal| a.checked_mul(b).ok_or_else(too_large);
+    let same = |principal: Decimal, interest: Decimal| {
+        (0..t.term)
             .map(|_| ExactPeriod {
-                principal: even,
-                interest: p * r,
+                principal,
+                interest,
             })
-            .collect(),
+            .collect()
+    };
+    Ok(match t.method {
+        Method::Flat => same(even, mul(p, r)?),
         Method::Reducing => (0..t.term)
-            .map(|k| ExactPeriod {
-                principal: even,
-                interest: (p - even * Decimal::from(k)) * r,
+            .map(|k| {
+                let before = p - mul(even, Decimal::from(k))?;
+                Ok(ExactPeriod {
+                    principal: even,
+                    interest: mul(before, r)?,
+                })
             })
-            .collect(),
-        Method::Emi if r.is_zero() => (0..t.term)
-            .map(|_| ExactPeriod {
-                principal: even,
-                interest: Decimal::ZERO,
-            })
-            .collect(),
+            .collect::<Result<_>>()?,
+        Method::Emi if r.is_zero() => same(even, Decimal::ZERO),
         Method::Emi => {
             let mut growth = Decimal::ONE;
             for _ in 0..t.term {
-                growth *= Decimal::ONE + r;
+                growth = mul(growth, Decimal::ONE + r)?;
             }
-            let emi = p * r * growth / (growth - Decimal::ONE);
+            let emi = mul(mul(p, r)?, growth)?
+                .checked_div(growth - Decimal::ONE)
+                .ok_or_else(too_large)?;
             let mut outstanding = p;
             (0..t.term)
                 .map(|_| {
-                    let interest = outstanding * r;
+                    let interest = mul(outstanding, r)?;
                     let principal = emi - interest;
                     outstanding -= principal;
-                    ExactPeriod {
+                    Ok(ExactPeriod {
                         principal,
                         interest,
-                    }
+                    })
                 })
-                .collect()
+                .collect::<Result<_>>()?
         }
-        Method::FeeDeducted => (0..t.term)
-            .map(|_| ExactPeriod {
-                principal: even,
-                interest: Decimal::ZERO,
-            })
-            .collect(),
-        Method::FeeAdded => {
-            let fee = t.fee_exact() / n;
-            (0..t.term)
-                .map(|_| ExactPeriod {
-                    principal: even,
-                    interest: fee,
-                })
-                .collect()
-        }
-    }
+        Method::FeeDeducted => same(even, Decimal::ZERO),
+        Method::FeeAdded => same(even, t.fee_exact().checked_div(n).ok_or_else(too_large)?),
+    })
 }
 
 /// Rounds a minor-unit amount by the rule: to the minor unit, or to whole units.
-pub fn round_minor(x: Decimal, scale: u32, rule: RoundingRule) -> i64 {
+/// An amount beyond an i64 is refused, never clamped.
+pub fn round_minor(x: Decimal, scale: u32, rule: RoundingRule) -> Result<i64> {
     let unit = match rule.unit {
         RoundingUnit::Minor => Decimal::ONE,
-        RoundingUnit::Whole => Decimal::from(10i64.pow(scale)),
+        RoundingUnit::Whole => Decimal::from(10i64.checked_pow(scale).ok_or_else(too_large)?),
     };
     // `round` on major units with 0 places is the same as on minor units with the unit.
-    let as_units = rule.round(x / unit, 0);
-    let v = as_units * unit;
-    i64::try_from(v).unwrap_or(if v.is_sign_negative() {
-        i64::MIN
-    } else {
-        i64::MAX
-    })
+    let as_units = rule.round(x.checked_div(unit).ok_or_else(too_large)?, 0);
+    let v = as_units.checked_mul(unit).ok_or_else(too_large)?;
+    i64::try_from(v).map_err(|_| too_large())
 }
 
 /// The schedule of a loan paid out on `disbursed_on`: the first instalment falls
@@ -290,26 +312,40 @@ pub fn schedule(
     rounding: RoundingRule,
 ) -> Result<Vec<Instalment>> {
     t.validate()?;
-    let exact = exact_schedule(t);
+    let exact = exact_schedule(t)?;
     let n = exact.len();
     let fixed_charge = matches!(t.method, Method::Flat | Method::FeeAdded);
-    let total_interest = round_minor(exact.iter().map(|e| e.interest).sum(), scale, rounding);
+    let total_exact = exact
+        .iter()
+        .try_fold(Decimal::ZERO, |sum, e| sum.checked_add(e.interest))
+        .ok_or_else(too_large)?;
+    let total_interest = round_minor(total_exact, scale, rounding)?;
     let mut out = Vec::with_capacity(n);
     let (mut principal_so_far, mut interest_so_far) = (0i64, 0i64);
     for (i, e) in exact.iter().enumerate() {
         let last = i + 1 == n;
         let principal = if last {
-            t.principal - principal_so_far
+            t.principal
+                .checked_sub(principal_so_far)
+                .ok_or_else(too_large)?
         } else {
-            round_minor(e.principal, scale, rounding)
+            round_minor(e.principal, scale, rounding)?
         };
         let interest = if last && fixed_charge {
-            total_interest - interest_so_far
+            total_interest
+                .checked_sub(interest_so_far)
+                .ok_or_else(too_large)?
         } else {
-            round_minor(e.interest, scale, rounding)
+            round_minor(e.interest, scale, rounding)?
         };
-        principal_so_far += principal;
-        interest_so_far += interest;
+        principal_so_far = principal_so_far
+            .checked_add(principal)
+            .ok_or_else(too_large)?;
+        interest_so_far = interest_so_far
+            .checked_add(interest)
+            .ok_or_else(too_large)?;
+        // The instalment as a whole must fit too: it is what a member pays.
+        principal.checked_add(interest).ok_or_else(too_large)?;
         out.push(Instalment {
             no: i as u32 + 1,
             due_on: t.frequency.nth_after(disbursed_on, i as u32 + 1)?,
@@ -421,7 +457,7 @@ mod tests {
             Method::FeeDeducted,
         );
         let whole = RoundingRule::parse("half-up/whole").unwrap();
-        assert_eq!(t.fee_at_disbursement(0, whole), 300_000);
+        assert_eq!(t.fee_at_disbursement(0, whole).unwrap(), 300_000);
         let s = schedule(&t, day("2024-03-20"), 0, whole).unwrap();
         assert!(s
             .iter()
@@ -434,7 +470,7 @@ mod tests {
         let s = schedule(&added, day("2024-03-20"), 0, whole).unwrap();
         assert_eq!(s.iter().map(|i| i.interest).sum::<i64>(), 300_000);
         assert_eq!(s.iter().map(|i| i.principal).sum::<i64>(), 10_000_000);
-        assert_eq!(added.fee_at_disbursement(0, whole), 0);
+        assert_eq!(added.fee_at_disbursement(0, whole).unwrap(), 0);
     }
 
     #[test]
