@@ -11,6 +11,7 @@ macro_rules! esayln {
     ($($t:tt)*) => { eprintln!("{}", $crate::output::terminal_safe(&format!($($t)*))) };
 }
 
+mod apply;
 mod bench;
 mod files;
 mod loan_schedule;
@@ -69,6 +70,19 @@ enum Command {
         /// (`daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`, as `checkpoint` prints it).
         #[arg(long)]
         against: Option<String>,
+    },
+    /// Record commands read as JSON lines (docs/commands.md), one outcome printed
+    /// as a JSON line each. Re-running the same file writes nothing new.
+    Apply {
+        /// The book; created if no file exists there.
+        #[arg(long)]
+        db: PathBuf,
+        /// The file of commands, or `-` for standard input.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        /// Carry on past refused lines (the exit code is still 1).
+        #[arg(long)]
+        keep_going: bool,
     },
     /// Print an organisation's chain head as a short checkpoint, for a passbook or an SMS.
     Checkpoint {
@@ -385,6 +399,19 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             format,
             against,
         } => verify(&db, format, against.as_deref()),
+        Command::Apply {
+            db,
+            file,
+            keep_going,
+        } => {
+            let mut input: Box<dyn std::io::BufRead> = if file.as_os_str() == "-" {
+                Box::new(std::io::stdin().lock())
+            } else {
+                Box::new(std::io::BufReader::new(std::fs::File::open(&file)?))
+            };
+            let book = Book::open(&db)?;
+            apply::run(&book, &mut *input, keep_going)
+        }
         Command::Checkpoint { db, org } => {
             let book = Book::open_existing(&db)?;
             let org = book.resolve_org(&org)?;

@@ -6,12 +6,12 @@ use std::sync::{Mutex, MutexGuard};
 
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use serde_json::Value;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::command::Command;
 use crate::error::{Error, Result};
-use crate::event::{canonical_json, chain_hash, Event, EventBody, Hash, GENESIS};
+use crate::event::{chain_hash, Event, EventBody, Hash, GENESIS};
 use crate::money::{Currency, RoundingRule};
 use crate::org::{Calendar, FiscalYearStart, Locale, OrgKind, Organisation};
 use crate::policy::{load_policy, role_of, ActorRole, Policy};
@@ -172,61 +172,74 @@ impl Book {
         Ok(())
     }
 
-    /// The one way anything is written. `request` is the command as asked, which
-    /// decides whether a reused op_id is a retry or a conflict; `prepare` validates
-    /// it against the book and returns the event to record.
-    pub(crate) fn execute(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        date: NaiveDate,
-        kind: &str,
-        request: Value,
-        prepare: impl FnOnce(&Connection, Option<&OrgContext>) -> Result<EventBody>,
-    ) -> Result<Outcome> {
+    /// The one way anything is written: one command, one transaction, one
+    /// chained event (three for `SanctionLoan`, all or nothing). A retry with the
+    /// same op_id, actor and command returns the first outcome and writes nothing.
+    pub fn execute(&self, meta: &CommandMeta, command: Command) -> Result<Outcome> {
         let actor = check_name("actor", &meta.actor)?;
         let device = check_name("device", &meta.device)?;
         let recorded_at = match &meta.recorded_at {
             Some(t) => check_timestamp(t)?,
             None => now_utc(),
         };
-        crate::locale::check_supported_date("date", date)?;
-        let digest = request_digest(kind, org, date, request)?;
+        let digest = command.digest(&actor)?;
+        let writer = Writer {
+            op_id: meta.op_id,
+            actor: &actor,
+            device: &device,
+            recorded_at: &recorded_at,
+            digest: &digest,
+        };
         let record = |tx: &Connection| -> Result<Outcome> {
             if let Some(first) = earlier_outcome(tx, meta.op_id, &digest)? {
                 return Ok(first);
             }
-            let ctx = match load_org(tx, org)? {
-                None => None,
-                Some(o) => {
-                    let role = role_of(tx, org, &actor)?;
-                    if role == ActorRole::Auditor {
-                        return Err(Error::PermissionDenied {
-                            reason: format!(
-                                "{actor} is an auditor of this organisation and may only read"
-                            ),
-                        });
-                    }
-                    Some(OrgContext {
-                        policy: load_policy(tx, org)?,
-                        org: o,
-                        actor: actor.clone(),
-                        role,
-                    })
+            match command {
+                Command::SanctionLoan {
+                    org,
+                    member_no,
+                    date,
+                    terms,
+                    via,
+                } => {
+                    // Three events under one op_id family: the last carries the
+                    // caller's op_id, so a retry finds the finished loan.
+                    let applied = writer.record(
+                        tx,
+                        0,
+                        Command::ApplyForLoan {
+                            org,
+                            member_no,
+                            date,
+                            terms,
+                        },
+                    )?;
+                    let loan_no = applied.number.ok_or_else(|| Error::Storage {
+                        reason: "an application gave no loan number".into(),
+                    })?;
+                    let meeting_no = crate::meetings::open_meeting_on(tx, org, date)?;
+                    writer.record(
+                        tx,
+                        1,
+                        Command::ApproveLoan {
+                            org,
+                            loan_no,
+                            meeting_no,
+                        },
+                    )?;
+                    writer.record(
+                        tx,
+                        LAST_STEP,
+                        Command::DisburseLoan {
+                            org,
+                            loan_no,
+                            date,
+                            via,
+                        },
+                    )
                 }
-            };
-            let body = prepare(tx, ctx.as_ref())?;
-            debug_assert_eq!(body.kind(), kind);
-            let event = Event {
-                org,
-                op_id: meta.op_id,
-                actor,
-                device,
-                recorded_at,
-                date,
-                body,
-            };
-            append(tx, &event, &digest)
+                command => writer.record(tx, LAST_STEP, command),
+            }
         };
         let mut guard = self.lock();
         let Slot { conn, bulk } = &mut *guard;
@@ -327,16 +340,6 @@ impl Book {
     }
 }
 
-fn request_digest(kind: &str, org: Uuid, date: NaiveDate, request: Value) -> Result<Hash> {
-    let v = serde_json::json!({
-        "kind": kind,
-        "org": org.to_string(),
-        "date": date.to_string(),
-        "request": request,
-    });
-    Ok(Sha256::digest(canonical_json(&v)?).into())
-}
-
 /// If `op_id` was already recorded, the first outcome (same request) or a Conflict.
 fn earlier_outcome(tx: &Connection, op_id: Uuid, digest: &Hash) -> Result<Option<Outcome>> {
     type Row = (String, i64, Vec<u8>, Vec<u8>, Vec<u8>);
@@ -363,6 +366,90 @@ fn earlier_outcome(tx: &Connection, op_id: Uuid, digest: &Hash) -> Result<Option
         hash: to_hash(&hash)?,
         number: number_of(&event.body),
         replayed: true,
+    }))
+}
+
+/// The step of a command that carries the caller's own op_id: its last.
+const LAST_STEP: u8 = u8::MAX;
+
+/// Who records a command's events, and the digest they all carry.
+struct Writer<'a> {
+    op_id: Uuid,
+    actor: &'a str,
+    device: &'a str,
+    recorded_at: &'a str,
+    digest: &'a Hash,
+}
+
+impl Writer<'_> {
+    /// Decides one step of a command against a read-only view of the book, then
+    /// appends its event and applies it to the projections.
+    fn record(&self, tx: &Connection, step: u8, command: Command) -> Result<Outcome> {
+        let org = command.org();
+        let (date, body) = read_only(tx, |view| {
+            let ctx = load_context(view, org, self.actor)?;
+            let date = command.date(view)?;
+            crate::locale::check_supported_date("date", date)?;
+            let body = command.decide(view, ctx.as_ref(), date)?;
+            Ok((date, body))
+        })?;
+        let op_id = if step == LAST_STEP {
+            self.op_id
+        } else {
+            step_op_id(self.op_id, step)
+        };
+        let event = Event {
+            org,
+            op_id,
+            actor: self.actor.to_string(),
+            device: self.device.to_string(),
+            recorded_at: self.recorded_at.to_string(),
+            date,
+            body,
+        };
+        append(tx, &event, self.digest)
+    }
+}
+
+/// The op_id of an earlier step of a many-step command: derived from the
+/// caller's, so a retry derives the same ids.
+fn step_op_id(op_id: Uuid, step: u8) -> Uuid {
+    let mut h = Sha256::new();
+    h.update(b"daftar.step\0");
+    h.update(op_id.as_bytes());
+    h.update([step]);
+    let d = h.finalize();
+    let mut b = [0u8; 16];
+    b.copy_from_slice(&d[..16]);
+    uuid::Builder::from_custom_bytes(b).into_uuid()
+}
+
+/// Runs `decide` with the connection in `query_only` mode: SQLite itself then
+/// refuses any write, so a decision can only read the book.
+fn read_only<T>(tx: &Connection, decide: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+    tx.prepare_cached("PRAGMA query_only = 1")?.execute([])?;
+    let result = decide(tx);
+    tx.prepare_cached("PRAGMA query_only = 0")?.execute([])?;
+    result
+}
+
+/// The organisation a command names, with its policy and the actor's role;
+/// `None` if it does not exist yet. An auditor may never write.
+fn load_context(view: &Connection, org: Uuid, actor: &str) -> Result<Option<OrgContext>> {
+    let Some(o) = load_org(view, org)? else {
+        return Ok(None);
+    };
+    let role = role_of(view, org, actor)?;
+    if role == ActorRole::Auditor {
+        return Err(Error::PermissionDenied {
+            reason: format!("{actor} is an auditor of this organisation and may only read"),
+        });
+    }
+    Ok(Some(OrgContext {
+        policy: load_policy(view, org)?,
+        org: o,
+        actor: actor.to_string(),
+        role,
     }))
 }
 
@@ -406,9 +493,9 @@ fn number_of(body: &EventBody) -> Option<u32> {
     match body {
         EventBody::MemberAdded { member_no, .. } => Some(*member_no),
         EventBody::MeetingOpened { meeting_no } => Some(*meeting_no),
-        EventBody::LoanApplied { loan_no, .. } | EventBody::FacilityReceived { loan_no, .. } => {
-            Some(*loan_no)
-        }
+        EventBody::LoanApplied { loan_no, .. }
+        | EventBody::LoanDisbursed { loan_no, .. }
+        | EventBody::FacilityReceived { loan_no, .. } => Some(*loan_no),
         _ => None,
     }
 }
@@ -538,4 +625,30 @@ fn now_utc() -> String {
         .unwrap_or_default()
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_decision_cannot_write_to_the_book() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch("CREATE TABLE t (x INTEGER)").unwrap();
+        let e = read_only(&conn, |v| {
+            v.execute("INSERT INTO t VALUES (1)", [])?;
+            Ok(())
+        })
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("readonly") || e.to_string().contains("read"),
+            "{e}"
+        );
+        // Afterwards the connection writes again.
+        conn.execute("INSERT INTO t VALUES (2)", []).unwrap();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM t", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 1);
+    }
 }

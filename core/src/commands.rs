@@ -4,10 +4,9 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
 
-use crate::book::{Book, CommandMeta, OrgContext, Outcome};
+use crate::book::OrgContext;
 use crate::chart::{AccountClass, BANK, CASH, MEMBER_HEADERS};
 use crate::error::{Error, Result};
 use crate::event::{EventBody, SavingsFund};
@@ -47,333 +46,40 @@ impl Via {
 }
 
 /// A receipt into, or a payment out of, cash or bank against another account.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Voucher {
     pub date: NaiveDate,
     pub via: Via,
     /// The other account's code, e.g. `4400` bank interest or `5200` stationery.
     pub account: String,
+    #[serde(with = "crate::money::amount")]
     pub amount: Decimal,
     pub narration: String,
 }
 
 /// Cash taken to the bank, or drawn from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CashTransfer {
     pub date: NaiveDate,
     pub from: Via,
     pub to: Via,
+    #[serde(with = "crate::money::amount")]
     pub amount: Decimal,
     pub narration: String,
 }
 
 /// A member's savings deposit or withdrawal.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SavingsEntry {
     pub date: NaiveDate,
     pub member_no: u32,
     pub via: Via,
+    #[serde(with = "crate::money::amount")]
     pub amount: Decimal,
     pub fund: SavingsFund,
-}
-
-impl Book {
-    /// Creates an organisation with its default chart of accounts.
-    pub fn create_organisation(&self, meta: &CommandMeta, new: NewOrganisation) -> Result<Outcome> {
-        let new = new.validated()?;
-        let request = serde_json::to_value(&new)
-            .map_err(|e| Error::invalid("organisation", e.to_string()))?;
-        self.execute(
-            meta,
-            new.id,
-            new.opened_on,
-            "org.created",
-            request,
-            |_, ctx| {
-                if ctx.is_some() {
-                    return Err(Error::conflict(format!(
-                        "organisation {} already exists",
-                        new.id
-                    )));
-                }
-                Ok(EventBody::OrgCreated(new))
-            },
-        )
-    }
-
-    /// Adds a member with savings and loan sub-ledgers.
-    pub fn add_member(&self, meta: &CommandMeta, org: Uuid, new: NewMember) -> Result<Outcome> {
-        let name = normalise_name(&new.name)?;
-        let phone = new.phone.as_deref().map(normalise_phone).transpose()?;
-        if let Some(no) = new.member_no {
-            check_member_no(no)?;
-        }
-        let request = json!({
-            "member_no": new.member_no, "name": name, "role": new.role,
-            "phone": phone, "joined_on": new.joined_on.to_string(),
-        });
-        self.execute(
-            meta,
-            org,
-            new.joined_on,
-            "member.added",
-            request,
-            |tx, ctx| {
-                let ctx = require_org(ctx, org)?;
-                not_before_opening(ctx, new.joined_on, "joined_on")?;
-                let member_no = match new.member_no {
-                    Some(no) => {
-                        if member_exists(tx, org, no)? {
-                            return Err(Error::conflict(format!(
-                                "member number {no} is already taken in this organisation"
-                            )));
-                        }
-                        no
-                    }
-                    None => {
-                        let max: u32 = tx
-                            .prepare_cached(
-                                "SELECT COALESCE(MAX(member_no), 0) FROM members WHERE org_id = ?1",
-                            )?
-                            .query_row([org.to_string()], |r| r.get(0))?;
-                        if max >= MAX_MEMBER_NO {
-                            return Err(Error::invalid("member_no", "no member numbers are left"));
-                        }
-                        max + 1
-                    }
-                };
-                Ok(EventBody::MemberAdded {
-                    member_no,
-                    name,
-                    role: new.role,
-                    phone,
-                    joined_on: new.joined_on,
-                })
-            },
-        )
-    }
-
-    /// Changes a member's name, role, phone or exit date.
-    pub fn change_member(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        member_no: u32,
-        date: NaiveDate,
-        mut change: MemberChange,
-    ) -> Result<Outcome> {
-        if change.is_empty() {
-            return Err(Error::invalid("change", "names nothing to change"));
-        }
-        change.name = change.name.as_deref().map(normalise_name).transpose()?;
-        change.phone = change
-            .phone
-            .map(|p| p.as_deref().map(normalise_phone).transpose())
-            .transpose()?;
-        let request = json!({"member_no": member_no, "change": change});
-        self.execute(meta, org, date, "member.changed", request, |tx, ctx| {
-            require_org(ctx, org)?;
-            let (joined, exited) = member_dates(tx, org, member_no)?;
-            if let Some(exit) = change.exited_on {
-                if exited.is_some() {
-                    return Err(Error::conflict(format!("member {member_no} has already exited")));
-                }
-                if exit < joined {
-                    return Err(Error::invalid("exited_on", format!("{exit} is before joining on {joined}")));
-                }
-                let open: i64 = tx.prepare_cached("SELECT count(*) FROM accounts WHERE org_id = ?1 AND member_no = ?2 AND balance <> 0")?.query_row(
-                    rusqlite::params![org.to_string(), member_no],
-                    |r| r.get(0),
-                )?;
-                if open > 0 {
-                    return Err(Error::conflict(format!(
-                        "member {member_no} still has savings or a loan; settle them before the exit"
-                    )));
-                }
-            }
-            Ok(EventBody::MemberChanged { member_no, change })
-        })
-    }
-
-    /// Money received into cash or bank, credited to an income, liability or equity account.
-    pub fn record_receipt(&self, meta: &CommandMeta, org: Uuid, v: Voucher) -> Result<Outcome> {
-        self.voucher(meta, org, v, true)
-    }
-
-    /// Money paid from cash or bank, debited to an expense, asset or liability account.
-    pub fn record_payment(&self, meta: &CommandMeta, org: Uuid, v: Voucher) -> Result<Outcome> {
-        self.voucher(meta, org, v, false)
-    }
-
-    fn voucher(&self, meta: &CommandMeta, org: Uuid, v: Voucher, receipt: bool) -> Result<Outcome> {
-        let narration = narration(&v.narration)?;
-        let kind = if receipt {
-            "money.receipt"
-        } else {
-            "money.payment"
-        };
-        let request = json!({
-            "via": v.via, "account": v.account, "amount": v.amount.normalize().to_string(),
-            "narration": narration,
-        });
-        self.execute(meta, org, v.date, kind, request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            not_before_opening(ctx, v.date, "date")?;
-            let amount = positive_minor("amount", v.amount, ctx.org.currency.scale)?;
-            money_date(tx, ctx, v.date)?;
-            let class = counter_account_class(tx, org, &v.account)?;
-            let allowed: &[AccountClass] = if receipt {
-                &[
-                    AccountClass::Income,
-                    AccountClass::Liability,
-                    AccountClass::Equity,
-                ]
-            } else {
-                &[
-                    AccountClass::Expense,
-                    AccountClass::Asset,
-                    AccountClass::Liability,
-                ]
-            };
-            if !allowed.contains(&class) {
-                return Err(Error::invalid(
-                    "account",
-                    format!(
-                        "{} is an {} account; a {} goes to {}",
-                        v.account,
-                        class.as_str(),
-                        if receipt { "receipt" } else { "payment" },
-                        allowed
-                            .iter()
-                            .map(|c| c.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
-            }
-            let (via, account) = (v.via.account().to_string(), v.account.clone());
-            Ok(if receipt {
-                EventBody::Receipt {
-                    via,
-                    account,
-                    amount,
-                    narration,
-                }
-            } else {
-                EventBody::Payment {
-                    via,
-                    account,
-                    amount,
-                    narration,
-                }
-            })
-        })
-    }
-
-    /// Moves money between cash in hand and the bank.
-    pub fn transfer(&self, meta: &CommandMeta, org: Uuid, t: CashTransfer) -> Result<Outcome> {
-        let narration = narration(&t.narration)?;
-        if t.from == t.to {
-            return Err(Error::invalid(
-                "to",
-                "a transfer needs two different accounts",
-            ));
-        }
-        let request = json!({
-            "from": t.from, "to": t.to, "amount": t.amount.normalize().to_string(),
-            "narration": narration,
-        });
-        self.execute(meta, org, t.date, "money.transfer", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            not_before_opening(ctx, t.date, "date")?;
-            money_date(tx, ctx, t.date)?;
-            Ok(EventBody::Transfer {
-                from: t.from.account().into(),
-                to: t.to.account().into(),
-                amount: positive_minor("amount", t.amount, ctx.org.currency.scale)?,
-                narration,
-            })
-        })
-    }
-
-    /// A member's savings deposit.
-    pub fn deposit_savings(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        s: SavingsEntry,
-    ) -> Result<Outcome> {
-        self.savings(meta, org, s, true)
-    }
-
-    /// A member's savings withdrawal; never beyond the member's balance.
-    pub fn withdraw_savings(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        s: SavingsEntry,
-    ) -> Result<Outcome> {
-        self.savings(meta, org, s, false)
-    }
-
-    fn savings(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        s: SavingsEntry,
-        deposit: bool,
-    ) -> Result<Outcome> {
-        let kind = if deposit {
-            "savings.deposit"
-        } else {
-            "savings.withdrawal"
-        };
-        let request = json!({
-            "member_no": s.member_no, "via": s.via, "amount": s.amount.normalize().to_string(),
-            "fund": s.fund,
-        });
-        self.execute(meta, org, s.date, kind, request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            let amount = positive_minor("amount", s.amount, ctx.org.currency.scale)?;
-            money_date(tx, ctx, s.date)?;
-            active_member(tx, org, s.member_no, s.date)?;
-            if !deposit {
-                let allowed = match ctx.policy.withdrawals {
-                    Withdrawals::None => false,
-                    Withdrawals::VoluntaryOnly => s.fund == SavingsFund::Voluntary,
-                    Withdrawals::All => true,
-                };
-                if !allowed {
-                    return Err(Error::PermissionDenied {
-                        reason: format!(
-                            "this organisation's policy does not allow withdrawing {} savings",
-                            if s.fund == SavingsFund::Voluntary {
-                                "voluntary"
-                            } else {
-                                "compulsory"
-                            }
-                        ),
-                    });
-                }
-            }
-            let (member_no, via, fund) = (s.member_no, s.via.account().to_string(), s.fund);
-            Ok(if deposit {
-                EventBody::SavingsDeposit {
-                    member_no,
-                    via,
-                    amount,
-                    fund,
-                }
-            } else {
-                EventBody::SavingsWithdrawal {
-                    member_no,
-                    via,
-                    amount,
-                    fund,
-                }
-            })
-        })
-    }
 }
 
 pub(crate) fn require_org(ctx: Option<&OrgContext>, org: Uuid) -> Result<&OrgContext> {
@@ -384,25 +90,20 @@ pub(crate) fn require_org(ctx: Option<&OrgContext>, org: Uuid) -> Result<&OrgCon
 /// closed one: a closed meeting's books are never changed by a back-dated entry.
 pub(crate) fn money_date(tx: &Connection, ctx: &OrgContext, date: NaiveDate) -> Result<()> {
     not_before_opening(ctx, date, "date")?;
-    let org = ctx.org.id.to_string();
-    let latest: Option<(u32, String, String)> = tx
-        .prepare_cached(
-            "SELECT meeting_no, held_on, status FROM meetings WHERE org_id = ?1
-             ORDER BY meeting_no DESC LIMIT 1",
-        )?
-        .query_row([&org], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    if let Some((no, held, status)) = latest {
-        let held = crate::book::parse_stored_date(&held)?;
-        if status == "open" && date != held {
+    if let Some(l) = crate::meetings::latest(tx, ctx.org.id)? {
+        if l.open && date != l.held_on {
             return Err(Error::invalid(
                 "date",
-                format!("meeting {no} is open on {held}; entries made during it carry its date"),
+                format!(
+                    "meeting {} is open on {}; entries made during it carry its date",
+                    l.no, l.held_on
+                ),
             ));
         }
-        if status == "closed" && date < held {
+        if !l.open && date < l.held_on {
             return Err(Error::conflict(format!(
-                "meeting {no} on {held} is closed; an entry dated {date} would change it"
+                "meeting {} on {} is closed; an entry dated {date} would change it",
+                l.no, l.held_on
             )));
         }
     }
@@ -500,5 +201,249 @@ fn counter_account_class(tx: &Connection, org: Uuid, code: &str) -> Result<Accou
     }
     AccountClass::parse(&class).ok_or_else(|| Error::Storage {
         reason: format!("account {code} has an unknown class {class}"),
+    })
+}
+
+// Decisions: each validates a command against the book, read-only, and
+// returns the event to record.
+
+/// Creates an organisation with its default chart of accounts.
+pub(crate) fn decide_create_organisation(
+    _view: &Connection,
+    ctx: Option<&OrgContext>,
+    new: NewOrganisation,
+) -> Result<EventBody> {
+    let new = new.validated()?;
+
+    if ctx.is_some() {
+        return Err(Error::conflict(format!(
+            "organisation {} already exists",
+            new.id
+        )));
+    }
+    Ok(EventBody::OrgCreated(new))
+}
+
+/// Adds a member with savings and loan sub-ledgers.
+pub(crate) fn decide_add_member(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    new: NewMember,
+) -> Result<EventBody> {
+    let name = normalise_name(&new.name)?;
+    let phone = new.phone.as_deref().map(normalise_phone).transpose()?;
+    if let Some(no) = new.member_no {
+        check_member_no(no)?;
+    }
+
+    let ctx = require_org(ctx, org)?;
+    not_before_opening(ctx, new.joined_on, "joined_on")?;
+    let member_no = match new.member_no {
+        Some(no) => {
+            if member_exists(tx, org, no)? {
+                return Err(Error::conflict(format!(
+                    "member number {no} is already taken in this organisation"
+                )));
+            }
+            no
+        }
+        None => {
+            let max: u32 = tx
+                .prepare_cached(
+                    "SELECT COALESCE(MAX(member_no), 0) FROM members WHERE org_id = ?1",
+                )?
+                .query_row([org.to_string()], |r| r.get(0))?;
+            if max >= MAX_MEMBER_NO {
+                return Err(Error::invalid("member_no", "no member numbers are left"));
+            }
+            max + 1
+        }
+    };
+    Ok(EventBody::MemberAdded {
+        member_no,
+        name,
+        role: new.role,
+        phone,
+        joined_on: new.joined_on,
+    })
+}
+
+/// Changes a member's name, role, phone or exit date.
+pub(crate) fn decide_change_member(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    member_no: u32,
+    mut change: MemberChange,
+) -> Result<EventBody> {
+    if change.is_empty() {
+        return Err(Error::invalid("change", "names nothing to change"));
+    }
+    change.name = change.name.as_deref().map(normalise_name).transpose()?;
+    change.phone = change
+        .phone
+        .map(|p| p.as_deref().map(normalise_phone).transpose())
+        .transpose()?;
+
+    require_org(ctx, org)?;
+    let (joined, exited) = member_dates(tx, org, member_no)?;
+    if let Some(exit) = change.exited_on {
+        if exited.is_some() {
+            return Err(Error::conflict(format!(
+                "member {member_no} has already exited"
+            )));
+        }
+        if exit < joined {
+            return Err(Error::invalid(
+                "exited_on",
+                format!("{exit} is before joining on {joined}"),
+            ));
+        }
+        let open: i64 = tx.prepare_cached("SELECT count(*) FROM accounts WHERE org_id = ?1 AND member_no = ?2 AND balance <> 0")?.query_row(
+                    rusqlite::params![org.to_string(), member_no],
+                    |r| r.get(0),
+                )?;
+        if open > 0 {
+            return Err(Error::conflict(format!(
+                "member {member_no} still has savings or a loan; settle them before the exit"
+            )));
+        }
+    }
+    Ok(EventBody::MemberChanged { member_no, change })
+}
+
+pub(crate) fn decide_voucher(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    v: Voucher,
+    receipt: bool,
+) -> Result<EventBody> {
+    let narration = narration(&v.narration)?;
+
+    let ctx = require_org(ctx, org)?;
+    not_before_opening(ctx, v.date, "date")?;
+    let amount = positive_minor("amount", v.amount, ctx.org.currency.scale)?;
+    money_date(tx, ctx, v.date)?;
+    let class = counter_account_class(tx, org, &v.account)?;
+    let allowed: &[AccountClass] = if receipt {
+        &[
+            AccountClass::Income,
+            AccountClass::Liability,
+            AccountClass::Equity,
+        ]
+    } else {
+        &[
+            AccountClass::Expense,
+            AccountClass::Asset,
+            AccountClass::Liability,
+        ]
+    };
+    if !allowed.contains(&class) {
+        return Err(Error::invalid(
+            "account",
+            format!(
+                "{} is an {} account; a {} goes to {}",
+                v.account,
+                class.as_str(),
+                if receipt { "receipt" } else { "payment" },
+                allowed
+                    .iter()
+                    .map(|c| c.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ));
+    }
+    let (via, account) = (v.via.account().to_string(), v.account.clone());
+    Ok(if receipt {
+        EventBody::Receipt {
+            via,
+            account,
+            amount,
+            narration,
+        }
+    } else {
+        EventBody::Payment {
+            via,
+            account,
+            amount,
+            narration,
+        }
+    })
+}
+
+/// Moves money between cash in hand and the bank.
+pub(crate) fn decide_transfer(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    t: CashTransfer,
+) -> Result<EventBody> {
+    let narration = narration(&t.narration)?;
+    if t.from == t.to {
+        return Err(Error::invalid(
+            "to",
+            "a transfer needs two different accounts",
+        ));
+    }
+
+    let ctx = require_org(ctx, org)?;
+    not_before_opening(ctx, t.date, "date")?;
+    money_date(tx, ctx, t.date)?;
+    Ok(EventBody::Transfer {
+        from: t.from.account().into(),
+        to: t.to.account().into(),
+        amount: positive_minor("amount", t.amount, ctx.org.currency.scale)?,
+        narration,
+    })
+}
+
+pub(crate) fn decide_savings(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    s: SavingsEntry,
+    deposit: bool,
+) -> Result<EventBody> {
+    let ctx = require_org(ctx, org)?;
+    let amount = positive_minor("amount", s.amount, ctx.org.currency.scale)?;
+    money_date(tx, ctx, s.date)?;
+    active_member(tx, org, s.member_no, s.date)?;
+    if !deposit {
+        let allowed = match ctx.policy.withdrawals {
+            Withdrawals::None => false,
+            Withdrawals::VoluntaryOnly => s.fund == SavingsFund::Voluntary,
+            Withdrawals::All => true,
+        };
+        if !allowed {
+            return Err(Error::PermissionDenied {
+                reason: format!(
+                    "this organisation's policy does not allow withdrawing {} savings",
+                    if s.fund == SavingsFund::Voluntary {
+                        "voluntary"
+                    } else {
+                        "compulsory"
+                    }
+                ),
+            });
+        }
+    }
+    let (member_no, via, fund) = (s.member_no, s.via.account().to_string(), s.fund);
+    Ok(if deposit {
+        EventBody::SavingsDeposit {
+            member_no,
+            via,
+            amount,
+            fund,
+        }
+    } else {
+        EventBody::SavingsWithdrawal {
+            member_no,
+            via,
+            amount,
+            fund,
+        }
     })
 }

@@ -5,10 +5,9 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use serde_json::json;
 use uuid::Uuid;
 
-use crate::book::{parse_stored_date, Book, CommandMeta, OrgContext, Outcome};
+use crate::book::{parse_stored_date, Book, OrgContext};
 use crate::commands::{money_date, require_org};
 use crate::error::{Error, Result};
 use crate::event::{Event, EventBody, Line};
@@ -170,100 +169,6 @@ fn checker(ctx: &OrgContext, maker: &str) -> Result<()> {
 }
 
 impl Book {
-    /// Reverses money event `seq` in full, or, when the policy asks for a second
-    /// person, records a pending request that moves no money.
-    pub fn reverse_entry(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        seq: u64,
-        date: NaiveDate,
-        reason: &str,
-    ) -> Result<Outcome> {
-        let reason = person_text("reason", reason, MAX_REASON_CHARS)?;
-        let request = json!({"seq": seq, "reason": reason});
-        // The kind depends on the policy; the request digest names the command.
-        let needs_approval = self.policy(org)?.reversal_needs_approval;
-        let kind = if needs_approval {
-            "correction.requested"
-        } else {
-            "entry.reversed"
-        };
-        self.execute(meta, org, date, kind, request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            money_date(tx, ctx, date)?;
-            let (original_kind, lines) = reversible(tx, org, seq, None)?;
-            if ctx.policy.reversal_needs_approval {
-                Ok(EventBody::CorrectionRequested {
-                    original_seq: seq,
-                    reason,
-                })
-            } else {
-                Ok(EventBody::EntryReversed {
-                    original_seq: seq,
-                    original_kind,
-                    reason,
-                    lines,
-                    request_seq: None,
-                })
-            }
-        })
-    }
-
-    /// A second person approves a pending correction: the reversal is recorded now.
-    pub fn approve_correction(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        request_seq: u64,
-        date: NaiveDate,
-    ) -> Result<Outcome> {
-        let request = json!({"request_seq": request_seq});
-        self.execute(meta, org, date, "entry.reversed", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            let (original, reason, maker) = pending_request(tx, org, request_seq)?;
-            checker(ctx, &maker)?;
-            money_date(tx, ctx, date)?;
-            let (original_kind, lines) = reversible(tx, org, original, Some(request_seq))?;
-            Ok(EventBody::EntryReversed {
-                original_seq: original,
-                original_kind,
-                reason,
-                lines,
-                request_seq: Some(request_seq),
-            })
-        })
-    }
-
-    /// A second person rejects a pending correction; nothing moves.
-    pub fn reject_correction(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        request_seq: u64,
-        date: NaiveDate,
-        reason: &str,
-    ) -> Result<Outcome> {
-        let reason = person_text("reason", reason, MAX_REASON_CHARS)?;
-        let request = json!({"request_seq": request_seq, "reason": reason});
-        self.execute(
-            meta,
-            org,
-            date,
-            "correction.rejected",
-            request,
-            |tx, ctx| {
-                let ctx = require_org(ctx, org)?;
-                let (_, _, maker) = pending_request(tx, org, request_seq)?;
-                checker(ctx, &maker)?;
-                Ok(EventBody::CorrectionRejected {
-                    request_seq,
-                    reason,
-                })
-            },
-        )
-    }
-
     /// Every correction request of an organisation, oldest first.
     pub fn corrections(&self, org: Uuid) -> Result<Vec<Correction>> {
         self.organisation(org)?;
@@ -443,4 +348,78 @@ fn undo_loan_effects(tx: &Connection, org: &str, date: NaiveDate, body: &EventBo
         _ => {}
     }
     Ok(())
+}
+
+// Decisions: each validates a command against the book, read-only, and
+// returns the event to record.
+
+/// Reverses money event `seq` in full, or, when the policy asks for a second
+/// person, records a pending request that moves no money.
+pub(crate) fn decide_reverse_entry(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    seq: u64,
+    date: NaiveDate,
+    reason: &str,
+) -> Result<EventBody> {
+    let reason = person_text("reason", reason, MAX_REASON_CHARS)?;
+    let ctx = require_org(ctx, org)?;
+    money_date(tx, ctx, date)?;
+    let (original_kind, lines) = reversible(tx, org, seq, None)?;
+    if ctx.policy.reversal_needs_approval {
+        Ok(EventBody::CorrectionRequested {
+            original_seq: seq,
+            reason,
+        })
+    } else {
+        Ok(EventBody::EntryReversed {
+            original_seq: seq,
+            original_kind,
+            reason,
+            lines,
+            request_seq: None,
+        })
+    }
+}
+
+/// A second person approves a pending correction: the reversal is recorded now.
+pub(crate) fn decide_approve_correction(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    request_seq: u64,
+    date: NaiveDate,
+) -> Result<EventBody> {
+    let ctx = require_org(ctx, org)?;
+    let (original, reason, maker) = pending_request(tx, org, request_seq)?;
+    checker(ctx, &maker)?;
+    money_date(tx, ctx, date)?;
+    let (original_kind, lines) = reversible(tx, org, original, Some(request_seq))?;
+    Ok(EventBody::EntryReversed {
+        original_seq: original,
+        original_kind,
+        reason,
+        lines,
+        request_seq: Some(request_seq),
+    })
+}
+
+/// A second person rejects a pending correction; nothing moves.
+pub(crate) fn decide_reject_correction(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    request_seq: u64,
+    reason: &str,
+) -> Result<EventBody> {
+    let reason = person_text("reason", reason, MAX_REASON_CHARS)?;
+
+    let ctx = require_org(ctx, org)?;
+    let (_, _, maker) = pending_request(tx, org, request_seq)?;
+    checker(ctx, &maker)?;
+    Ok(EventBody::CorrectionRejected {
+        request_seq,
+        reason,
+    })
 }

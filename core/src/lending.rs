@@ -5,11 +5,10 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
-use serde::Serialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::book::{parse_stored_date, Book, CommandMeta, OrgContext, Outcome};
+use crate::book::{parse_stored_date, Book, OrgContext};
 use crate::chart::{member_account, MEMBER_LOANS};
 use crate::commands::{active_member, money_date, require_org, Via};
 use crate::error::{Error, Result};
@@ -22,10 +21,13 @@ use crate::policy::require_approver;
 use crate::text::person_text;
 
 /// Terms as a person gives them, in major units.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LoanRequest {
+    #[serde(with = "crate::money::amount")]
     pub principal: Decimal,
     /// Percent per `rate_period`; for fee methods, percent of the principal, once.
+    #[serde(with = "crate::money::amount")]
     pub rate: Decimal,
     pub rate_period: RatePeriod,
     pub term: u32,
@@ -47,20 +49,15 @@ impl LoanRequest {
         t.validate()?;
         Ok(t)
     }
-    fn request(&self) -> serde_json::Value {
-        json!({
-            "principal": self.principal.normalize().to_string(), "rate": self.rate.normalize().to_string(),
-            "rate_period": self.rate_period, "term": self.term, "frequency": self.frequency,
-            "method": self.method,
-        })
-    }
 }
 
 /// A payment on a loan.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Repayment {
     pub date: NaiveDate,
     pub via: Via,
+    #[serde(with = "crate::money::amount")]
     pub amount: Decimal,
 }
 
@@ -116,8 +113,10 @@ pub struct LoanStanding {
     pub as_of: NaiveDate,
     pub outstanding_principal: Decimal,
     pub overdue_principal: Decimal,
+    #[serde(with = "crate::money::amount")]
     pub overdue_interest: Decimal,
     pub penalty_due: Decimal,
+    #[serde(with = "crate::money::amount")]
     pub arrears: Decimal,
     pub days_past_due: i64,
     /// The amount to pre-fill at a meeting on `as_of`.
@@ -281,256 +280,6 @@ pub(crate) fn payable_on(
 }
 
 impl Book {
-    /// A member applies for a loan. Returns the loan number in `Outcome::number`.
-    pub fn apply_for_loan(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        member_no: u32,
-        date: NaiveDate,
-        req: LoanRequest,
-    ) -> Result<Outcome> {
-        let request = json!({"member_no": member_no, "terms": req.request()});
-        self.execute(meta, org, date, "loan.applied", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            crate::commands::not_before_opening(ctx, date, "date")?;
-            active_member(tx, org, member_no, date)?;
-            let terms = req.terms(ctx.org.currency.scale)?;
-            Ok(EventBody::LoanApplied {
-                loan_no: next_loan_no(tx, org)?,
-                member_no,
-                terms,
-            })
-        })
-    }
-
-    /// The group approves an application at an open meeting.
-    pub fn approve_loan(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        loan_no: u32,
-        meeting_no: u32,
-    ) -> Result<Outcome> {
-        let date = self
-            .meetings(org)?
-            .into_iter()
-            .find(|m| m.meeting_no == meeting_no)
-            .map(|m| m.held_on)
-            .ok_or_else(|| Error::not_found(format!("meeting {meeting_no}")))?;
-        let request = json!({"loan_no": loan_no, "meeting_no": meeting_no});
-        self.execute(meta, org, date, "loan.approved", request, |tx, ctx| {
-            require_org(ctx, org)?;
-            let open: Option<u32> = tx
-                .prepare_cached(
-                    "SELECT meeting_no FROM meetings WHERE org_id = ?1 AND status = 'open'",
-                )?
-                .query_row([org.to_string()], |r| r.get(0))
-                .optional()?;
-            if open != Some(meeting_no) {
-                return Err(Error::conflict(format!(
-                    "a loan is approved in an open meeting; meeting {meeting_no} is not open"
-                )));
-            }
-            let l = loan_row(tx, org, loan_no)?;
-            if l.status != LoanStatus::Applied {
-                return Err(Error::conflict(format!(
-                    "loan {loan_no} is {:?}, not awaiting approval",
-                    l.status
-                )));
-            }
-            Ok(EventBody::LoanApproved {
-                loan_no,
-                meeting_no,
-            })
-        })
-    }
-
-    /// Pays out an approved loan from cash or bank, storing its schedule. A
-    /// disbursement beyond the money available is refused.
-    pub fn disburse_loan(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        loan_no: u32,
-        date: NaiveDate,
-        via: Via,
-    ) -> Result<Outcome> {
-        let request = json!({"loan_no": loan_no, "via": via});
-        self.execute(meta, org, date, "loan.disbursed", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            money_date(tx, ctx, date)?;
-            let l = loan_row(tx, org, loan_no)?;
-            if l.status != LoanStatus::Approved {
-                return Err(Error::conflict(format!(
-                    "loan {loan_no} is {:?}; only an approved loan is paid out",
-                    l.status
-                )));
-            }
-            let member_no = l
-                .member_no
-                .ok_or_else(|| Error::conflict(format!("loan {loan_no} is not a member loan")))?;
-            active_member(tx, org, member_no, date)?;
-            let (scale, rounding) = (ctx.org.currency.scale, ctx.org.rounding);
-            let schedule = schedule(&l.terms, date, scale, rounding)?;
-            Ok(EventBody::LoanDisbursed {
-                loan_no,
-                member_no,
-                via: via.account().into(),
-                principal: l.terms.principal,
-                fee: l.terms.fee_at_disbursement(scale, rounding)?,
-                schedule,
-            })
-        })
-    }
-
-    /// A member's repayment, split by the organisation's allocation order after
-    /// charging any late penalties due. A payment beyond what is payable is refused.
-    pub fn repay_loan(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        loan_no: u32,
-        r: Repayment,
-    ) -> Result<Outcome> {
-        self.repay(meta, org, loan_no, r, true)
-    }
-
-    /// A repayment of the organisation's own borrowing (CIF or bank loan).
-    pub fn repay_borrowing(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        loan_no: u32,
-        r: Repayment,
-    ) -> Result<Outcome> {
-        self.repay(meta, org, loan_no, r, false)
-    }
-
-    fn repay(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        loan_no: u32,
-        r: Repayment,
-        member_loan: bool,
-    ) -> Result<Outcome> {
-        let request =
-            json!({"loan_no": loan_no, "via": r.via, "amount": r.amount.normalize().to_string()});
-        self.execute(meta, org, r.date, "loan.repaid", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            let amount = positive_minor("amount", r.amount, ctx.org.currency.scale)?;
-            money_date(tx, ctx, r.date)?;
-            let l = loan_row(tx, org, loan_no)?;
-            if (l.source == "member") != member_loan {
-                return Err(Error::invalid(
-                    "loan_no",
-                    format!(
-                        "loan {loan_no} is {}",
-                        if member_loan {
-                            "the organisation's borrowing"
-                        } else {
-                            "a member loan"
-                        }
-                    ),
-                ));
-            }
-            if l.status != LoanStatus::Active {
-                return Err(Error::conflict(format!(
-                    "loan {loan_no} is {:?}; only an active loan is repaid",
-                    l.status
-                )));
-            }
-            let loan_account = match l.member_no {
-                Some(m) => {
-                    active_member(tx, org, m, r.date)?;
-                    member_account(MEMBER_LOANS, m)
-                }
-                None => facility_account(&l.source)?.to_string(),
-            };
-            let states = instalment_states(tx, org, loan_no)?;
-            let allocation = plan_payment(ctx, &states, r.date, amount, member_loan)?;
-            Ok(EventBody::LoanRepaid {
-                loan_no,
-                loan_account,
-                payable: !member_loan,
-                via: r.via.account().into(),
-                amount,
-                allocation,
-            })
-        })
-    }
-
-    /// Writes off what is left of a member loan's principal. Needs an approver.
-    pub fn write_off_loan(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        loan_no: u32,
-        date: NaiveDate,
-        reason: &str,
-    ) -> Result<Outcome> {
-        let reason = person_text("reason", reason, crate::meetings::MAX_REASON_CHARS)?;
-        let request = json!({"loan_no": loan_no, "reason": reason});
-        self.execute(meta, org, date, "loan.written_off", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            require_approver(ctx, "writing a loan off")?;
-            money_date(tx, ctx, date)?;
-            let l = loan_row(tx, org, loan_no)?;
-            let member_no = l.member_no.ok_or_else(|| {
-                Error::invalid("loan_no", format!("loan {loan_no} is not a member loan"))
-            })?;
-            if l.status != LoanStatus::Active {
-                return Err(Error::conflict(format!(
-                    "loan {loan_no} is {:?}; only an active loan is written off",
-                    l.status
-                )));
-            }
-            let states = instalment_states(tx, org, loan_no)?;
-            let amount: i64 = states.iter().map(|s| s.unpaid(Component::Principal)).sum();
-            Ok(EventBody::LoanWrittenOff {
-                loan_no,
-                loan_account: member_account(MEMBER_LOANS, member_no),
-                amount,
-                reason,
-            })
-        })
-    }
-
-    /// Money the organisation borrows: CIF from its VO, or a bank term loan, with
-    /// its own repayment schedule. Returns the loan number in `Outcome::number`.
-    pub fn receive_borrowing(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        source: FacilitySource,
-        date: NaiveDate,
-        via: Via,
-        req: LoanRequest,
-    ) -> Result<Outcome> {
-        let request = json!({"source": source, "via": via, "terms": req.request()});
-        self.execute(meta, org, date, "facility.received", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            money_date(tx, ctx, date)?;
-            let terms = req.terms(ctx.org.currency.scale)?;
-            if matches!(terms.method, Method::FeeDeducted) {
-                return Err(Error::invalid(
-                    "method",
-                    "a borrowing's fee is recorded as a payment, not deducted",
-                ));
-            }
-            crate::commands::account_exists(tx, org, source.account())?;
-            let schedule = schedule(&terms, date, ctx.org.currency.scale, ctx.org.rounding)?;
-            Ok(EventBody::FacilityReceived {
-                loan_no: next_loan_no(tx, org)?,
-                source,
-                via: via.account().into(),
-                terms,
-                schedule,
-            })
-        })
-    }
-
     /// A loan with its schedule and payments.
     pub fn loan(&self, org: Uuid, loan_no: u32) -> Result<Loan> {
         self.organisation(org)?;
@@ -864,4 +613,208 @@ pub(crate) fn apply(tx: &Connection, org: &str, date: NaiveDate, body: &EventBod
         _ => {}
     }
     Ok(())
+}
+
+// Decisions: each validates a command against the book, read-only, and
+// returns the event to record.
+
+/// A member applies for a loan. Returns the loan number in `Outcome::number`.
+pub(crate) fn decide_apply_for_loan(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    member_no: u32,
+    date: NaiveDate,
+    req: LoanRequest,
+) -> Result<EventBody> {
+    let ctx = require_org(ctx, org)?;
+    crate::commands::not_before_opening(ctx, date, "date")?;
+    active_member(tx, org, member_no, date)?;
+    let terms = req.terms(ctx.org.currency.scale)?;
+    Ok(EventBody::LoanApplied {
+        loan_no: next_loan_no(tx, org)?,
+        member_no,
+        terms,
+    })
+}
+
+/// The group approves an application at an open meeting.
+pub(crate) fn decide_approve_loan(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    loan_no: u32,
+    meeting_no: u32,
+) -> Result<EventBody> {
+    require_org(ctx, org)?;
+    let open: Option<u32> = tx
+        .prepare_cached("SELECT meeting_no FROM meetings WHERE org_id = ?1 AND status = 'open'")?
+        .query_row([org.to_string()], |r| r.get(0))
+        .optional()?;
+    if open != Some(meeting_no) {
+        return Err(Error::conflict(format!(
+            "a loan is approved in an open meeting; meeting {meeting_no} is not open"
+        )));
+    }
+    let l = loan_row(tx, org, loan_no)?;
+    if l.status != LoanStatus::Applied {
+        return Err(Error::conflict(format!(
+            "loan {loan_no} is {:?}, not awaiting approval",
+            l.status
+        )));
+    }
+    Ok(EventBody::LoanApproved {
+        loan_no,
+        meeting_no,
+    })
+}
+
+/// Pays out an approved loan from cash or bank, storing its schedule. A
+/// disbursement beyond the money available is refused.
+pub(crate) fn decide_disburse_loan(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    loan_no: u32,
+    date: NaiveDate,
+    via: Via,
+) -> Result<EventBody> {
+    let ctx = require_org(ctx, org)?;
+    money_date(tx, ctx, date)?;
+    let l = loan_row(tx, org, loan_no)?;
+    if l.status != LoanStatus::Approved {
+        return Err(Error::conflict(format!(
+            "loan {loan_no} is {:?}; only an approved loan is paid out",
+            l.status
+        )));
+    }
+    let member_no = l
+        .member_no
+        .ok_or_else(|| Error::conflict(format!("loan {loan_no} is not a member loan")))?;
+    active_member(tx, org, member_no, date)?;
+    let (scale, rounding) = (ctx.org.currency.scale, ctx.org.rounding);
+    let schedule = schedule(&l.terms, date, scale, rounding)?;
+    Ok(EventBody::LoanDisbursed {
+        loan_no,
+        member_no,
+        via: via.account().into(),
+        principal: l.terms.principal,
+        fee: l.terms.fee_at_disbursement(scale, rounding)?,
+        schedule,
+    })
+}
+
+pub(crate) fn decide_repay(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    loan_no: u32,
+    r: Repayment,
+    member_loan: bool,
+) -> Result<EventBody> {
+    let ctx = require_org(ctx, org)?;
+    let amount = positive_minor("amount", r.amount, ctx.org.currency.scale)?;
+    money_date(tx, ctx, r.date)?;
+    let l = loan_row(tx, org, loan_no)?;
+    if (l.source == "member") != member_loan {
+        return Err(Error::invalid(
+            "loan_no",
+            format!(
+                "loan {loan_no} is {}",
+                if member_loan {
+                    "the organisation's borrowing"
+                } else {
+                    "a member loan"
+                }
+            ),
+        ));
+    }
+    if l.status != LoanStatus::Active {
+        return Err(Error::conflict(format!(
+            "loan {loan_no} is {:?}; only an active loan is repaid",
+            l.status
+        )));
+    }
+    let loan_account = match l.member_no {
+        Some(m) => {
+            active_member(tx, org, m, r.date)?;
+            member_account(MEMBER_LOANS, m)
+        }
+        None => facility_account(&l.source)?.to_string(),
+    };
+    let states = instalment_states(tx, org, loan_no)?;
+    let allocation = plan_payment(ctx, &states, r.date, amount, member_loan)?;
+    Ok(EventBody::LoanRepaid {
+        loan_no,
+        loan_account,
+        payable: !member_loan,
+        via: r.via.account().into(),
+        amount,
+        allocation,
+    })
+}
+
+/// Writes off what is left of a member loan's principal. Needs an approver.
+pub(crate) fn decide_write_off_loan(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    loan_no: u32,
+    date: NaiveDate,
+    reason: &str,
+) -> Result<EventBody> {
+    let reason = person_text("reason", reason, crate::meetings::MAX_REASON_CHARS)?;
+
+    let ctx = require_org(ctx, org)?;
+    require_approver(ctx, "writing a loan off")?;
+    money_date(tx, ctx, date)?;
+    let l = loan_row(tx, org, loan_no)?;
+    let member_no = l
+        .member_no
+        .ok_or_else(|| Error::invalid("loan_no", format!("loan {loan_no} is not a member loan")))?;
+    if l.status != LoanStatus::Active {
+        return Err(Error::conflict(format!(
+            "loan {loan_no} is {:?}; only an active loan is written off",
+            l.status
+        )));
+    }
+    let states = instalment_states(tx, org, loan_no)?;
+    let amount: i64 = states.iter().map(|s| s.unpaid(Component::Principal)).sum();
+    Ok(EventBody::LoanWrittenOff {
+        loan_no,
+        loan_account: member_account(MEMBER_LOANS, member_no),
+        amount,
+        reason,
+    })
+}
+
+/// Money the organisation borrows: CIF from its VO, or a bank term loan, with
+/// its own repayment schedule. Returns the loan number in `Outcome::number`.
+pub(crate) fn decide_receive_borrowing(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    source: FacilitySource,
+    date: NaiveDate,
+    via: Via,
+    req: LoanRequest,
+) -> Result<EventBody> {
+    let ctx = require_org(ctx, org)?;
+    money_date(tx, ctx, date)?;
+    let terms = req.terms(ctx.org.currency.scale)?;
+    if matches!(terms.method, Method::FeeDeducted) {
+        return Err(Error::invalid(
+            "method",
+            "a borrowing's fee is recorded as a payment, not deducted",
+        ));
+    }
+    crate::commands::account_exists(tx, org, source.account())?;
+    let schedule = schedule(&terms, date, ctx.org.currency.scale, ctx.org.rounding)?;
+    Ok(EventBody::FacilityReceived {
+        loan_no: next_loan_no(tx, org)?,
+        source,
+        via: via.account().into(),
+        terms,
+        schedule,
+    })
 }

@@ -3,9 +3,11 @@
 //! A `Book` is one SQLite file. Every change is a command that appends one
 //! hash-chained event and updates the projections in the same transaction.
 
+mod actions;
 pub mod book;
 pub mod books;
 pub mod chart;
+pub mod command;
 pub mod commands;
 pub mod corrections;
 pub mod demo;
@@ -32,6 +34,7 @@ pub mod text;
 pub mod verify;
 
 pub use book::{Book, CommandMeta, Outcome};
+pub use command::Command;
 pub use commands::{CashTransfer, SavingsEntry, Via, Voucher};
 pub use error::{Error, ErrorCode, Result};
 pub use member::{Member, MemberChange, MemberRole, NewMember};

@@ -6,10 +6,9 @@ use chrono::NaiveDate;
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use serde_json::json;
 use uuid::Uuid;
 
-use crate::book::{parse_stored_date, Book, CommandMeta, Outcome};
+use crate::book::{parse_stored_date, Book, OrgContext};
 use crate::chart::{member_account, CASH, MEMBER_SAVINGS};
 use crate::commands::{active_member, not_before_opening, require_org};
 use crate::error::{Error, Result};
@@ -41,13 +40,15 @@ pub struct Meeting {
     pub entries: Vec<u64>,
 }
 
-struct Latest {
-    no: u32,
-    held_on: NaiveDate,
-    open: bool,
+/// The latest meeting of an organisation: the one money entries are checked against.
+pub(crate) struct Latest {
+    pub no: u32,
+    pub held_on: NaiveDate,
+    pub open: bool,
 }
 
-fn latest(tx: &Connection, org: Uuid) -> Result<Option<Latest>> {
+/// The latest meeting, open or closed. The one home of this query.
+pub(crate) fn latest(tx: &Connection, org: Uuid) -> Result<Option<Latest>> {
     let row: Option<(u32, String, String)> = tx
         .prepare_cached(
             "SELECT meeting_no, held_on, status FROM meetings WHERE org_id = ?1
@@ -80,6 +81,23 @@ fn open_meeting_no(tx: &Connection, org: Uuid, meeting_no: u32) -> Result<Latest
     }
 }
 
+/// The number of the meeting open on `date`, where a loan is approved.
+pub(crate) fn open_meeting_on(tx: &Connection, org: Uuid, date: NaiveDate) -> Result<u32> {
+    match latest(tx, org)? {
+        Some(l) if l.open && l.held_on == date => Ok(l.no),
+        Some(l) if l.open => Err(Error::invalid(
+            "date",
+            format!(
+                "meeting {} is open on {}; a loan is sanctioned on the meeting's date",
+                l.no, l.held_on
+            ),
+        )),
+        _ => Err(Error::conflict(
+            "a loan is sanctioned in an open meeting; open one first",
+        )),
+    }
+}
+
 /// Cash in hand by the book, in minor units.
 pub(crate) fn book_cash(tx: &Connection, org: Uuid) -> Result<i64> {
     Ok(tx
@@ -91,156 +109,6 @@ pub(crate) fn book_cash(tx: &Connection, org: Uuid) -> Result<i64> {
 pub const MAX_REASON_CHARS: usize = 200;
 
 impl Book {
-    /// Opens the next meeting on `date`. Returns its number in `Outcome::number`.
-    pub fn open_meeting(&self, meta: &CommandMeta, org: Uuid, date: NaiveDate) -> Result<Outcome> {
-        self.execute(meta, org, date, "meeting.opened", json!({}), |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            not_before_opening(ctx, date, "date")?;
-            let next = match latest(tx, org)? {
-                Some(l) if l.open => {
-                    return Err(Error::conflict(format!(
-                        "meeting {} of {} is still open; close it first",
-                        l.no, l.held_on
-                    )))
-                }
-                Some(l) if date < l.held_on => {
-                    return Err(Error::invalid(
-                        "date",
-                        format!("{date} is before meeting {} on {}", l.no, l.held_on),
-                    ))
-                }
-                Some(l) => l.no + 1,
-                None => 1,
-            };
-            Ok(EventBody::MeetingOpened { meeting_no: next })
-        })
-    }
-
-    /// Marks a member present or absent at an open meeting; a later mark replaces an earlier one.
-    pub fn mark_attendance(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        meeting_no: u32,
-        member_no: u32,
-        present: bool,
-    ) -> Result<Outcome> {
-        let request = json!({"meeting_no": meeting_no, "member_no": member_no, "present": present});
-        let date = self.meeting_date(org, meeting_no)?;
-        self.execute(meta, org, date, "meeting.attendance", request, |tx, ctx| {
-            require_org(ctx, org)?;
-            open_meeting_no(tx, org, meeting_no)?;
-            active_member(tx, org, member_no, date)?;
-            Ok(EventBody::Attendance {
-                meeting_no,
-                member_no,
-                present,
-            })
-        })
-    }
-
-    /// Closes an open meeting with the cash counted in hand. A difference from the
-    /// book is refused unless a reason is given; then it is posted to cash
-    /// excess or shortage.
-    pub fn close_meeting(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        meeting_no: u32,
-        counted_cash: Decimal,
-        discrepancy_reason: Option<String>,
-    ) -> Result<Outcome> {
-        let reason = discrepancy_reason
-            .filter(|r| !r.trim().is_empty())
-            .map(|r| person_text("discrepancy_reason", &r, MAX_REASON_CHARS))
-            .transpose()?;
-        let request = json!({
-            "meeting_no": meeting_no, "counted_cash": counted_cash.normalize().to_string(),
-            "reason": reason,
-        });
-        let date = self.meeting_date(org, meeting_no)?;
-        self.execute(meta, org, date, "meeting.closed", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            open_meeting_no(tx, org, meeting_no)?;
-            let scale = ctx.org.currency.scale;
-            let counted = to_minor("counted_cash", counted_cash, scale)?;
-            if counted < 0 {
-                return Err(Error::invalid("counted_cash", "must not be negative"));
-            }
-            let book = book_cash(tx, org)?;
-            if counted != book && reason.is_none() {
-                return Err(Error::conflict(format!(
-                    "counted cash {} differs from the book's {} by {}; record a reason for the difference",
-                    from_minor(counted, scale),
-                    from_minor(book, scale),
-                    from_minor(counted - book, scale)
-                )));
-            }
-            Ok(EventBody::MeetingClosed {
-                meeting_no,
-                counted_cash: counted,
-                book_cash: book,
-                discrepancy_reason: if counted == book { None } else { reason },
-            })
-        })
-    }
-
-    /// Reopens the latest meeting. Needs an approver; the reopening is an event,
-    /// and any cash difference posted at its closing is reversed.
-    pub fn reopen_meeting(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        meeting_no: u32,
-        reason: &str,
-    ) -> Result<Outcome> {
-        let reason = person_text("reason", reason, MAX_REASON_CHARS)?;
-        let request = json!({"meeting_no": meeting_no, "reason": reason});
-        let date = self.meeting_date(org, meeting_no)?;
-        self.execute(meta, org, date, "meeting.reopened", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            require_approver(ctx, "reopening a meeting")?;
-            let l = latest(tx, org)?
-                .ok_or_else(|| Error::not_found(format!("meeting {meeting_no}")))?;
-            if l.no != meeting_no {
-                return Err(Error::conflict(format!(
-                    "only the latest meeting ({}) can be reopened, not {meeting_no}",
-                    l.no
-                )));
-            }
-            if l.open {
-                return Err(Error::conflict(format!(
-                    "meeting {meeting_no} is already open"
-                )));
-            }
-            let discrepancy: i64 = tx
-                .prepare_cached(
-                    "SELECT discrepancy FROM meetings WHERE org_id = ?1 AND meeting_no = ?2",
-                )?
-                .query_row(params![org.to_string(), meeting_no], |r| r.get(0))?;
-            Ok(EventBody::MeetingReopened {
-                meeting_no,
-                reason,
-                reversed_discrepancy: discrepancy,
-            })
-        })
-    }
-
-    fn meeting_date(&self, org: Uuid, meeting_no: u32) -> Result<NaiveDate> {
-        self.with_conn(|conn| {
-            let d: Option<String> = conn
-                .prepare_cached(
-                    "SELECT held_on FROM meetings WHERE org_id = ?1 AND meeting_no = ?2",
-                )?
-                .query_row(params![org.to_string(), meeting_no], |r| r.get(0))
-                .optional()?;
-            d.as_deref()
-                .map(parse_stored_date)
-                .transpose()?
-                .ok_or_else(|| Error::not_found(format!("meeting {meeting_no}")))
-        })
-    }
-
     /// The organisation's meetings, oldest first, with attendance and entries.
     pub fn meetings(&self, org: Uuid) -> Result<Vec<Meeting>> {
         let scale = self.organisation(org)?.currency.scale;
@@ -354,4 +222,142 @@ pub(crate) fn apply(tx: &Connection, org: &str, date: NaiveDate, body: &EventBod
         _ => {}
     }
     Ok(())
+}
+
+// Decisions: each validates a command against the book, read-only, and
+// returns the event to record.
+
+/// Opens the next meeting on `date`. Returns its number in `Outcome::number`.
+pub(crate) fn decide_open_meeting(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    date: NaiveDate,
+) -> Result<EventBody> {
+    let ctx = require_org(ctx, org)?;
+    not_before_opening(ctx, date, "date")?;
+    let next = match latest(tx, org)? {
+        Some(l) if l.open => {
+            return Err(Error::conflict(format!(
+                "meeting {} of {} is still open; close it first",
+                l.no, l.held_on
+            )))
+        }
+        Some(l) if date < l.held_on => {
+            return Err(Error::invalid(
+                "date",
+                format!("{date} is before meeting {} on {}", l.no, l.held_on),
+            ))
+        }
+        Some(l) => l.no + 1,
+        None => 1,
+    };
+    Ok(EventBody::MeetingOpened { meeting_no: next })
+}
+
+/// Marks a member present or absent at an open meeting; a later mark replaces an earlier one.
+pub(crate) fn decide_mark_attendance(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    meeting_no: u32,
+    member_no: u32,
+    present: bool,
+    date: NaiveDate,
+) -> Result<EventBody> {
+    require_org(ctx, org)?;
+    open_meeting_no(tx, org, meeting_no)?;
+    active_member(tx, org, member_no, date)?;
+    Ok(EventBody::Attendance {
+        meeting_no,
+        member_no,
+        present,
+    })
+}
+
+/// Closes an open meeting with the cash counted in hand. A difference from the
+/// book is refused unless a reason is given; then it is posted to cash
+/// excess or shortage.
+pub(crate) fn decide_close_meeting(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    meeting_no: u32,
+    counted_cash: Decimal,
+    discrepancy_reason: Option<String>,
+) -> Result<EventBody> {
+    let reason = discrepancy_reason
+        .filter(|r| !r.trim().is_empty())
+        .map(|r| person_text("discrepancy_reason", &r, MAX_REASON_CHARS))
+        .transpose()?;
+
+    let ctx = require_org(ctx, org)?;
+    open_meeting_no(tx, org, meeting_no)?;
+    let scale = ctx.org.currency.scale;
+    let counted = to_minor("counted_cash", counted_cash, scale)?;
+    if counted < 0 {
+        return Err(Error::invalid("counted_cash", "must not be negative"));
+    }
+    let book = book_cash(tx, org)?;
+    if counted != book && reason.is_none() {
+        return Err(Error::conflict(format!(
+            "counted cash {} differs from the book's {} by {}; record a reason for the difference",
+            from_minor(counted, scale),
+            from_minor(book, scale),
+            from_minor(counted - book, scale)
+        )));
+    }
+    Ok(EventBody::MeetingClosed {
+        meeting_no,
+        counted_cash: counted,
+        book_cash: book,
+        discrepancy_reason: if counted == book { None } else { reason },
+    })
+}
+
+/// Reopens the latest meeting. Needs an approver; the reopening is an event,
+/// and any cash difference posted at its closing is reversed.
+pub(crate) fn decide_reopen_meeting(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    meeting_no: u32,
+    reason: &str,
+) -> Result<EventBody> {
+    let reason = person_text("reason", reason, MAX_REASON_CHARS)?;
+
+    let ctx = require_org(ctx, org)?;
+    require_approver(ctx, "reopening a meeting")?;
+    let l = latest(tx, org)?.ok_or_else(|| Error::not_found(format!("meeting {meeting_no}")))?;
+    if l.no != meeting_no {
+        return Err(Error::conflict(format!(
+            "only the latest meeting ({}) can be reopened, not {meeting_no}",
+            l.no
+        )));
+    }
+    if l.open {
+        return Err(Error::conflict(format!(
+            "meeting {meeting_no} is already open"
+        )));
+    }
+    let discrepancy: i64 = tx
+        .prepare_cached("SELECT discrepancy FROM meetings WHERE org_id = ?1 AND meeting_no = ?2")?
+        .query_row(params![org.to_string(), meeting_no], |r| r.get(0))?;
+    Ok(EventBody::MeetingReopened {
+        meeting_no,
+        reason,
+        reversed_discrepancy: discrepancy,
+    })
+}
+
+/// The date a meeting was held: the business date of everything recorded in it.
+pub(crate) fn meeting_date(tx: &Connection, org: Uuid, meeting_no: u32) -> Result<NaiveDate> {
+    let d: Option<String> = tx
+        .prepare_cached("SELECT held_on FROM meetings WHERE org_id = ?1 AND meeting_no = ?2")?
+        .query_row(params![org.to_string(), meeting_no], |r| r.get(0))
+        .optional()?;
+    d.as_deref()
+        .map(parse_stored_date)
+        .transpose()?
+        .ok_or_else(|| Error::not_found(format!("meeting {meeting_no}")))
 }

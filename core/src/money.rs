@@ -310,3 +310,42 @@ mod tests {
         }
     }
 }
+
+/// Serde for an amount in a command: written as a plain decimal string
+/// (normalised, so `"100.00"` and `"100"` are the same command), read from a
+/// string by the strict grammar of [`parse_decimal`], or from a JSON integer.
+/// A JSON number with a fraction is refused: it would have passed through a float.
+pub mod amount {
+    use rust_decimal::Decimal;
+    use serde::de::{self, Visitor};
+    use serde::{Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Decimal, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&d.normalize().to_string())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Decimal, D::Error> {
+        struct Amount;
+        impl Visitor<'_> for Amount {
+            type Value = Decimal;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an amount as a string, such as \"1250.50\"")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Decimal, E> {
+                super::parse_decimal("amount", v).map_err(E::custom)
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Decimal, E> {
+                Ok(Decimal::from(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Decimal, E> {
+                Ok(Decimal::from(v))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Decimal, E> {
+                Err(E::custom(
+                    "an amount with a fraction must be a string, such as \"1250.50\", never a JSON number",
+                ))
+            }
+        }
+        d.deserialize_any(Amount)
+    }
+}

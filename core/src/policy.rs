@@ -1,14 +1,12 @@
 //! An organisation's rules (meetings, savings, lending, penalties) and the roles
 //! of the people who keep its books.
 
-use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use uuid::Uuid;
 
-use crate::book::{Book, CommandMeta, OrgContext, Outcome};
+use crate::book::{Book, OrgContext};
 use crate::error::{Error, Result};
 use crate::event::EventBody;
 use crate::loan::allocation::{check_order, Component, LatePenalty, DEFAULT_ORDER};
@@ -182,49 +180,6 @@ pub(crate) fn require_approver(ctx: &OrgContext, what: &str) -> Result<()> {
 }
 
 impl Book {
-    /// Sets the organisation's rules from `date` on.
-    pub fn set_policy(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        date: NaiveDate,
-        policy: Policy,
-    ) -> Result<Outcome> {
-        policy.validate()?;
-        let request =
-            serde_json::to_value(&policy).map_err(|e| Error::invalid("policy", e.to_string()))?;
-        self.execute(meta, org, date, "org.policy", request, |_, ctx| {
-            crate::commands::require_org(ctx, org)?;
-            Ok(EventBody::PolicySet(policy))
-        })
-    }
-
-    /// Gives `actor` a role. Only an approver may, except for the organisation's
-    /// first approver, whom any book keeper may name.
-    pub fn set_role(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        date: NaiveDate,
-        actor: &str,
-        role: ActorRole,
-    ) -> Result<Outcome> {
-        let actor = crate::text::person_text("actor", actor, crate::book::MAX_ACTOR_CHARS)?;
-        let request = json!({"actor": actor, "role": role});
-        self.execute(meta, org, date, "actor.role", request, |tx, ctx| {
-            let ctx = crate::commands::require_org(ctx, org)?;
-            let approvers: i64 = tx
-                .prepare_cached(
-                    "SELECT count(*) FROM actors WHERE org_id = ?1 AND role = 'approver'",
-                )?
-                .query_row([org.to_string()], |r| r.get(0))?;
-            if approvers > 0 {
-                require_approver(ctx, "giving a role")?;
-            }
-            Ok(EventBody::RoleSet { actor, role })
-        })
-    }
-
     pub fn policy(&self, org: Uuid) -> Result<Policy> {
         self.organisation(org)?;
         self.with_conn(|conn| load_policy(conn, org))
@@ -233,4 +188,41 @@ impl Book {
     pub fn role(&self, org: Uuid, actor: &str) -> Result<ActorRole> {
         self.with_conn(|conn| role_of(conn, org, actor))
     }
+}
+
+// Decisions: each validates a command against the book, read-only, and
+// returns the event to record.
+
+/// Sets the organisation's rules from `date` on.
+pub(crate) fn decide_set_policy(
+    _view: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    policy: Policy,
+) -> Result<EventBody> {
+    policy.validate()?;
+
+    crate::commands::require_org(ctx, org)?;
+    Ok(EventBody::PolicySet(policy))
+}
+
+/// Gives `actor` a role. Only an approver may, except for the organisation's
+/// first approver, whom any book keeper may name.
+pub(crate) fn decide_set_role(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    actor: &str,
+    role: ActorRole,
+) -> Result<EventBody> {
+    let actor = crate::text::person_text("actor", actor, crate::book::MAX_ACTOR_CHARS)?;
+
+    let ctx = crate::commands::require_org(ctx, org)?;
+    let approvers: i64 = tx
+        .prepare_cached("SELECT count(*) FROM actors WHERE org_id = ?1 AND role = 'approver'")?
+        .query_row([org.to_string()], |r| r.get(0))?;
+    if approvers > 0 {
+        require_approver(ctx, "giving a role")?;
+    }
+    Ok(EventBody::RoleSet { actor, role })
 }

@@ -3,11 +3,10 @@
 use chrono::NaiveDate;
 use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
-use serde::Serialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::book::{Book, CommandMeta, Outcome};
+use crate::book::{Book, OrgContext};
 use crate::chart::{member_account, MEMBER_SAVINGS, MEMBER_VOLUNTARY};
 use crate::commands::{
     account_exists, active_member, money_date, not_before_opening, require_org, Via,
@@ -25,24 +24,30 @@ use crate::loan::{Frequency, Method, RatePeriod};
 use crate::money::{from_minor, positive_minor, to_minor};
 
 /// A fee or fine paid by a member.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ChargeEntry {
     pub date: NaiveDate,
     pub member_no: u32,
     pub charge: MemberCharge,
     pub via: Via,
+    #[serde(with = "crate::money::amount")]
     pub amount: Decimal,
 }
 
 /// A member loan carried over from the paper books.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OpeningLoan {
     /// Principal outstanding at cut-off, arrears included.
+    #[serde(with = "crate::money::amount")]
     pub outstanding: Decimal,
     /// Principal already overdue at cut-off (part of `outstanding`).
+    #[serde(with = "crate::money::amount")]
     pub arrears: Decimal,
     /// When the oldest unpaid instalment fell due; needed when there are arrears.
     pub overdue_since: Option<NaiveDate>,
+    #[serde(with = "crate::money::amount")]
     pub rate: Decimal,
     pub rate_period: RatePeriod,
     /// Instalments left for the part not yet due.
@@ -51,19 +56,25 @@ pub struct OpeningLoan {
     pub method: Method,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OpeningMember {
     pub member_no: u32,
+    #[serde(with = "crate::money::amount")]
     pub compulsory: Decimal,
+    #[serde(with = "crate::money::amount")]
     pub voluntary: Decimal,
     pub loans: Vec<OpeningLoan>,
 }
 
 /// The organisation's own borrowing carried over.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OpeningBorrowing {
     pub source: FacilitySource,
+    #[serde(with = "crate::money::amount")]
     pub outstanding: Decimal,
+    #[serde(with = "crate::money::amount")]
     pub rate: Decimal,
     pub rate_period: RatePeriod,
     pub remaining_term: u32,
@@ -73,13 +84,18 @@ pub struct OpeningBorrowing {
 
 /// A group's books at cut-off. Assets (cash, bank, loans to members) must equal
 /// liabilities (savings, borrowings) plus equity (Revolving Fund, surplus).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Cutoff {
     pub date: NaiveDate,
+    #[serde(with = "crate::money::amount")]
     pub cash: Decimal,
+    #[serde(with = "crate::money::amount")]
     pub bank: Decimal,
+    #[serde(with = "crate::money::amount")]
     pub revolving_fund: Decimal,
     /// Accumulated surplus; negative for a deficit.
+    #[serde(with = "crate::money::amount")]
     pub surplus: Decimal,
     pub members: Vec<OpeningMember>,
     pub borrowings: Vec<OpeningBorrowing>,
@@ -161,190 +177,6 @@ fn opening_schedule(
 }
 
 impl Book {
-    /// A membership fee or an absence fine, each to its own income account.
-    pub fn collect_charge(&self, meta: &CommandMeta, org: Uuid, c: ChargeEntry) -> Result<Outcome> {
-        let request = json!({
-            "member_no": c.member_no, "charge": c.charge, "via": c.via,
-            "amount": c.amount.normalize().to_string(),
-        });
-        self.execute(meta, org, c.date, "charge.collected", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            let amount = positive_minor("amount", c.amount, ctx.org.currency.scale)?;
-            money_date(tx, ctx, c.date)?;
-            active_member(tx, org, c.member_no, c.date)?;
-            account_exists(tx, org, c.charge.account())?;
-            Ok(EventBody::ChargeCollected {
-                member_no: c.member_no,
-                charge: c.charge,
-                via: c.via.account().into(),
-                amount,
-            })
-        })
-    }
-
-    /// Opens a group's books from its paper records. Only a book with no entries
-    /// and no meetings yet may take a cut-off; it must balance.
-    pub fn record_cutoff(&self, meta: &CommandMeta, org: Uuid, c: Cutoff) -> Result<Outcome> {
-        // The request's Debug form is a complete, deterministic rendering of every field.
-        let request = json!({"cutoff": format!("{c:?}")});
-        self.execute(meta, org, c.date, "cutoff.recorded", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            not_before_opening(ctx, c.date, "date")?;
-            let (scale, rounding) = (ctx.org.currency.scale, ctx.org.rounding);
-            let started: i64 = tx.prepare_cached("SELECT (SELECT count(*) FROM entries WHERE org_id = ?1) + (SELECT count(*) FROM meetings WHERE org_id = ?1)")?.query_row(
-                [org.to_string()],
-                |r| r.get(0),
-            )?;
-            if started > 0 {
-                return Err(Error::conflict("a cut-off opens a new book; this one already has entries or meetings"));
-            }
-            let mut next_loan = 1u32;
-            let mut members = Vec::new();
-            for m in &c.members {
-                active_member(tx, org, m.member_no, c.date)?;
-                let mut loans = Vec::new();
-                for l in &m.loans {
-                    let field = format!("member {} loan", m.member_no);
-                    let (terms, schedule) = opening_schedule(
-                        &field,
-                        c.date,
-                        to_minor("outstanding", l.outstanding, scale)?,
-                        non_negative("arrears", l.arrears, scale)?,
-                        l.overdue_since,
-                        |p| crate::loan::LoanTerms {
-                            principal: p, rate: l.rate.normalize(), rate_period: l.rate_period,
-                            term: l.remaining_term.max(1), frequency: l.frequency, method: l.method,
-                        },
-                        scale,
-                        rounding,
-                    )?;
-                    loans.push(CutoffLoan { loan_no: next_loan, terms, schedule });
-                    next_loan += 1;
-                }
-                members.push(CutoffMember {
-                    member_no: m.member_no,
-                    compulsory: non_negative("compulsory", m.compulsory, scale)?,
-                    voluntary: non_negative("voluntary", m.voluntary, scale)?,
-                    loans,
-                });
-            }
-            let mut facilities = Vec::new();
-            for b in &c.borrowings {
-                account_exists(tx, org, b.source.account())?;
-                let (terms, schedule) = opening_schedule(
-                    "borrowing",
-                    c.date,
-                    to_minor("outstanding", b.outstanding, scale)?,
-                    0,
-                    None,
-                    |p| crate::loan::LoanTerms {
-                        principal: p, rate: b.rate.normalize(), rate_period: b.rate_period,
-                        term: b.remaining_term, frequency: b.frequency, method: b.method,
-                    },
-                    scale,
-                    rounding,
-                )?;
-                facilities.push(CutoffFacility { loan_no: next_loan, source: b.source, terms, schedule });
-                next_loan += 1;
-            }
-            let body = CutoffBody {
-                cash: non_negative("cash", c.cash, scale)?,
-                bank: non_negative("bank", c.bank, scale)?,
-                revolving_fund: non_negative("revolving_fund", c.revolving_fund, scale)?,
-                surplus: to_minor("surplus", c.surplus, scale)?,
-                members,
-                facilities,
-            };
-            let event = EventBody::CutoffRecorded(body);
-            let lines = event.journal().unwrap_or_default();
-            let diff: i64 = lines.iter().map(|l| l.amount).sum();
-            if diff != 0 {
-                let side = if diff > 0 { "assets exceed liabilities and equity" } else { "liabilities and equity exceed assets" };
-                return Err(Error::invalid(
-                    "cutoff",
-                    format!("the opening balances do not balance: {side} by {}", from_minor(diff.abs(), scale)),
-                ));
-            }
-            Ok(event)
-        })
-    }
-
-    /// Settles and records a member's exit: loans are paid from savings (when
-    /// the policy nets them) and the rest of the savings paid back. Refused while
-    /// a loan is in arrears, unless an approver has written it off.
-    pub fn exit_member(
-        &self,
-        meta: &CommandMeta,
-        org: Uuid,
-        member_no: u32,
-        date: NaiveDate,
-        via: Via,
-    ) -> Result<Outcome> {
-        let request = json!({"member_no": member_no, "via": via});
-        self.execute(meta, org, date, "member.exited", request, |tx, ctx| {
-            let ctx = require_org(ctx, org)?;
-            money_date(tx, ctx, date)?;
-            active_member(tx, org, member_no, date)?;
-            let scale = ctx.org.currency.scale;
-            let savings = |header: &str| -> Result<i64> {
-                Ok(-tx.prepare_cached("SELECT balance FROM accounts WHERE org_id = ?1 AND code = ?2")?.query_row(
-                    params![org.to_string(), member_account(header, member_no)],
-                    |r| r.get::<_, i64>(0),
-                )?)
-            };
-            let (compulsory, voluntary) = (savings(MEMBER_SAVINGS)?, savings(MEMBER_VOLUNTARY)?);
-            let loans: Vec<u32> = tx
-                .prepare("SELECT loan_no FROM loans WHERE org_id = ?1 AND member_no = ?2 AND status = 'active' ORDER BY loan_no")?
-                .query_map(params![org.to_string(), member_no], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut settled = Vec::new();
-            let mut owed = 0i64;
-            for loan_no in loans {
-                let states = instalment_states(tx, org, loan_no)?;
-                let mut charged = states.clone();
-                let p = &ctx.policy;
-                let charges = crate::loan::allocation::assess_penalties(&charged, date, p.grace_days, &p.late_penalty, scale, ctx.org.rounding)?;
-                crate::loan::allocation::charge_penalties(&mut charged, &charges);
-                let f = crate::loan::allocation::standing(&charged, date);
-                if f.arrears > 0 {
-                    return Err(Error::conflict(format!(
-                        "loan {loan_no} is in arrears by {} ({} days past due); it must be repaid, or written off by an approver, before the exit",
-                        from_minor(f.arrears, scale),
-                        f.days_past_due
-                    )));
-                }
-                let payable = payable_on(ctx, &states, date, true)?;
-                if payable > 0 {
-                    settled.push(ExitSettlement { loan_no, allocation: plan_payment(ctx, &states, date, payable, true)? });
-                    owed += payable;
-                }
-            }
-            if owed > 0 && !ctx.policy.exit_nets_loans {
-                return Err(Error::conflict(format!(
-                    "member {member_no} owes {} on loans; this organisation's policy wants loans repaid before an exit",
-                    from_minor(owed, scale)
-                )));
-            }
-            let held = compulsory + voluntary;
-            if owed > held {
-                return Err(Error::conflict(format!(
-                    "member {member_no} owes {} on loans but has {} in savings; {} must be repaid first",
-                    from_minor(owed, scale),
-                    from_minor(held, scale),
-                    from_minor(owed - held, scale)
-                )));
-            }
-            Ok(EventBody::MemberExited(ExitBody {
-                member_no,
-                via: via.account().into(),
-                compulsory,
-                voluntary,
-                settled,
-                refund: held - owed,
-            }))
-        })
-    }
-
     /// What a member owes at a meeting on `as_of`: savings arrears, absence fines, loan dues.
     pub fn member_dues(&self, org: Uuid, member_no: u32, as_of: NaiveDate) -> Result<MemberDues> {
         let o = self.organisation(org)?;
@@ -465,4 +297,228 @@ pub(crate) fn apply(tx: &Connection, org: &str, date: NaiveDate, body: &EventBod
         _ => {}
     }
     Ok(())
+}
+
+// Decisions: each validates a command against the book, read-only, and
+// returns the event to record.
+
+/// A membership fee or an absence fine, each to its own income account.
+pub(crate) fn decide_collect_charge(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    c: ChargeEntry,
+) -> Result<EventBody> {
+    let ctx = require_org(ctx, org)?;
+    let amount = positive_minor("amount", c.amount, ctx.org.currency.scale)?;
+    money_date(tx, ctx, c.date)?;
+    active_member(tx, org, c.member_no, c.date)?;
+    account_exists(tx, org, c.charge.account())?;
+    Ok(EventBody::ChargeCollected {
+        member_no: c.member_no,
+        charge: c.charge,
+        via: c.via.account().into(),
+        amount,
+    })
+}
+
+/// Opens a group's books from its paper records. Only a book with no entries
+/// and no meetings yet may take a cut-off; it must balance.
+pub(crate) fn decide_record_cutoff(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    c: Cutoff,
+) -> Result<EventBody> {
+    // The request's Debug form is a complete, deterministic rendering of every field.
+
+    let ctx = require_org(ctx, org)?;
+    not_before_opening(ctx, c.date, "date")?;
+    let (scale, rounding) = (ctx.org.currency.scale, ctx.org.rounding);
+    let started: i64 = tx.prepare_cached("SELECT (SELECT count(*) FROM entries WHERE org_id = ?1) + (SELECT count(*) FROM meetings WHERE org_id = ?1)")?.query_row(
+                [org.to_string()],
+                |r| r.get(0),
+            )?;
+    if started > 0 {
+        return Err(Error::conflict(
+            "a cut-off opens a new book; this one already has entries or meetings",
+        ));
+    }
+    let mut next_loan = 1u32;
+    let mut members = Vec::new();
+    for m in &c.members {
+        active_member(tx, org, m.member_no, c.date)?;
+        let mut loans = Vec::new();
+        for l in &m.loans {
+            let field = format!("member {} loan", m.member_no);
+            let (terms, schedule) = opening_schedule(
+                &field,
+                c.date,
+                to_minor("outstanding", l.outstanding, scale)?,
+                non_negative("arrears", l.arrears, scale)?,
+                l.overdue_since,
+                |p| crate::loan::LoanTerms {
+                    principal: p,
+                    rate: l.rate.normalize(),
+                    rate_period: l.rate_period,
+                    term: l.remaining_term.max(1),
+                    frequency: l.frequency,
+                    method: l.method,
+                },
+                scale,
+                rounding,
+            )?;
+            loans.push(CutoffLoan {
+                loan_no: next_loan,
+                terms,
+                schedule,
+            });
+            next_loan += 1;
+        }
+        members.push(CutoffMember {
+            member_no: m.member_no,
+            compulsory: non_negative("compulsory", m.compulsory, scale)?,
+            voluntary: non_negative("voluntary", m.voluntary, scale)?,
+            loans,
+        });
+    }
+    let mut facilities = Vec::new();
+    for b in &c.borrowings {
+        account_exists(tx, org, b.source.account())?;
+        let (terms, schedule) = opening_schedule(
+            "borrowing",
+            c.date,
+            to_minor("outstanding", b.outstanding, scale)?,
+            0,
+            None,
+            |p| crate::loan::LoanTerms {
+                principal: p,
+                rate: b.rate.normalize(),
+                rate_period: b.rate_period,
+                term: b.remaining_term,
+                frequency: b.frequency,
+                method: b.method,
+            },
+            scale,
+            rounding,
+        )?;
+        facilities.push(CutoffFacility {
+            loan_no: next_loan,
+            source: b.source,
+            terms,
+            schedule,
+        });
+        next_loan += 1;
+    }
+    let body = CutoffBody {
+        cash: non_negative("cash", c.cash, scale)?,
+        bank: non_negative("bank", c.bank, scale)?,
+        revolving_fund: non_negative("revolving_fund", c.revolving_fund, scale)?,
+        surplus: to_minor("surplus", c.surplus, scale)?,
+        members,
+        facilities,
+    };
+    let event = EventBody::CutoffRecorded(body);
+    let lines = event.journal().unwrap_or_default();
+    let diff: i64 = lines.iter().map(|l| l.amount).sum();
+    if diff != 0 {
+        let side = if diff > 0 {
+            "assets exceed liabilities and equity"
+        } else {
+            "liabilities and equity exceed assets"
+        };
+        return Err(Error::invalid(
+            "cutoff",
+            format!(
+                "the opening balances do not balance: {side} by {}",
+                from_minor(diff.abs(), scale)
+            ),
+        ));
+    }
+    Ok(event)
+}
+
+/// Settles and records a member's exit: loans are paid from savings (when
+/// the policy nets them) and the rest of the savings paid back. Refused while
+/// a loan is in arrears, unless an approver has written it off.
+pub(crate) fn decide_exit_member(
+    tx: &Connection,
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    member_no: u32,
+    date: NaiveDate,
+    via: Via,
+) -> Result<EventBody> {
+    let ctx = require_org(ctx, org)?;
+    money_date(tx, ctx, date)?;
+    active_member(tx, org, member_no, date)?;
+    let scale = ctx.org.currency.scale;
+    let savings = |header: &str| -> Result<i64> {
+        Ok(-tx
+            .prepare_cached("SELECT balance FROM accounts WHERE org_id = ?1 AND code = ?2")?
+            .query_row(
+                params![org.to_string(), member_account(header, member_no)],
+                |r| r.get::<_, i64>(0),
+            )?)
+    };
+    let (compulsory, voluntary) = (savings(MEMBER_SAVINGS)?, savings(MEMBER_VOLUNTARY)?);
+    let loans: Vec<u32> = tx
+                .prepare("SELECT loan_no FROM loans WHERE org_id = ?1 AND member_no = ?2 AND status = 'active' ORDER BY loan_no")?
+                .query_map(params![org.to_string(), member_no], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+    let mut settled = Vec::new();
+    let mut owed = 0i64;
+    for loan_no in loans {
+        let states = instalment_states(tx, org, loan_no)?;
+        let mut charged = states.clone();
+        let p = &ctx.policy;
+        let charges = crate::loan::allocation::assess_penalties(
+            &charged,
+            date,
+            p.grace_days,
+            &p.late_penalty,
+            scale,
+            ctx.org.rounding,
+        )?;
+        crate::loan::allocation::charge_penalties(&mut charged, &charges);
+        let f = crate::loan::allocation::standing(&charged, date);
+        if f.arrears > 0 {
+            return Err(Error::conflict(format!(
+                        "loan {loan_no} is in arrears by {} ({} days past due); it must be repaid, or written off by an approver, before the exit",
+                        from_minor(f.arrears, scale),
+                        f.days_past_due
+                    )));
+        }
+        let payable = payable_on(ctx, &states, date, true)?;
+        if payable > 0 {
+            settled.push(ExitSettlement {
+                loan_no,
+                allocation: plan_payment(ctx, &states, date, payable, true)?,
+            });
+            owed += payable;
+        }
+    }
+    if owed > 0 && !ctx.policy.exit_nets_loans {
+        return Err(Error::conflict(format!(
+                    "member {member_no} owes {} on loans; this organisation's policy wants loans repaid before an exit",
+                    from_minor(owed, scale)
+                )));
+    }
+    let held = compulsory + voluntary;
+    if owed > held {
+        return Err(Error::conflict(format!(
+            "member {member_no} owes {} on loans but has {} in savings; {} must be repaid first",
+            from_minor(owed, scale),
+            from_minor(held, scale),
+            from_minor(owed - held, scale)
+        )));
+    }
+    Ok(EventBody::MemberExited(ExitBody {
+        member_no,
+        via: via.account().into(),
+        compulsory,
+        voluntary,
+        settled,
+        refund: held - owed,
+    }))
 }
