@@ -277,7 +277,7 @@ fn an_amount_with_more_places_than_a_decimal_holds_is_refused_and_minus_zero_is_
     );
     let o = daftar(&["amount", "-0", "-0.00", "۰"]);
     assert!(o.status.success(), "{}", text(&o.stderr));
-    assert_eq!(text(&o.stdout), "0\n0\n0\n");
+    assert_eq!(text(&o.stdout), "0\n0.00\n0\n");
 }
 
 #[test]

@@ -80,8 +80,12 @@ pub fn parse_decimal(field: &str, text: &str) -> Result<Decimal> {
     }
     let d = Decimal::from_str(t)
         .map_err(|_| Error::invalid(field, format!("{t:?} is too long or too precise a number")))?;
-    // "-0" is zero: it is never stored or shown with a sign.
-    Ok(if d.is_zero() { Decimal::ZERO } else { d })
+    // "-0" is zero: it is never stored or shown with a sign ("-0.00" reads as "0.00").
+    let mut d = d;
+    if d.is_zero() {
+        d.set_sign_positive(true);
+    }
+    Ok(d)
 }
 
 /// The most decimal places a typed number may have; more is refused, never rounded.
