@@ -366,7 +366,9 @@ fn bulk(dir: &Path, scaled: &Path, scale: Scale) -> Result<Vec<Row>, Error> {
     let ours = t.elapsed();
     book.close()?;
 
-    let src = rusqlite::Connection::open(scaled)?;
+    // Read-only: the baseline copies the book's event rows into its own file.
+    let src =
+        rusqlite::Connection::open_with_flags(scaled, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
     let raw = rusqlite::Connection::open(dir.join("raw-bulk.db"))?;
     raw.execute_batch(
         "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA temp_store = 2;",

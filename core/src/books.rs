@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::book::{parse_stored_date, Book};
+use crate::book::Book;
 use crate::chart::{
     member_account, AccountClass, BANK, CASH, MEMBER_LOANS, MEMBER_SAVINGS, MEMBER_VOLUNTARY,
 };
@@ -20,6 +20,7 @@ use crate::event::{Event, EventBody};
 use crate::loan::allocation::Component;
 use crate::money::from_minor;
 use crate::org::Organisation;
+use crate::store::parse_stored_date;
 
 /// An inclusive range of business dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

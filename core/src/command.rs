@@ -14,7 +14,8 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
-use crate::book::OrgContext;
+use crate::admin::OrgContext;
+use crate::admin::{decide_set_policy, decide_set_role};
 use crate::commands::{
     decide_add_member, decide_change_member, decide_create_organisation, decide_savings,
     decide_transfer, decide_voucher, CashTransfer, SavingsEntry, Via, Voucher,
@@ -34,7 +35,7 @@ use crate::meetings::{
 };
 use crate::member::{MemberChange, NewMember};
 use crate::org::NewOrganisation;
-use crate::policy::{decide_set_policy, decide_set_role, ActorRole, Policy};
+use crate::policy::{ActorRole, Policy};
 use crate::settlement::{
     decide_collect_charge, decide_exit_member, decide_record_cutoff, ChargeEntry, Cutoff,
 };

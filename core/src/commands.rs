@@ -6,8 +6,10 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::book::OrgContext;
+use crate::admin::require_org;
+use crate::admin::OrgContext;
 use crate::chart::{AccountClass, BANK, CASH, MEMBER_HEADERS};
+use crate::checks::{active_member, member_dates, money_date, not_before_opening};
 use crate::error::{Error, Result};
 use crate::event::{EventBody, SavingsFund};
 use crate::member::{
@@ -82,47 +84,6 @@ pub struct SavingsEntry {
     pub fund: SavingsFund,
 }
 
-pub(crate) fn require_org(ctx: Option<&OrgContext>, org: Uuid) -> Result<&OrgContext> {
-    ctx.ok_or_else(|| Error::not_found(format!("organisation {org}")))
-}
-
-/// Money may move on the open meeting's date, or between meetings after the last
-/// closed one: a closed meeting's books are never changed by a back-dated entry.
-pub(crate) fn money_date(tx: &Connection, ctx: &OrgContext, date: NaiveDate) -> Result<()> {
-    not_before_opening(ctx, date, "date")?;
-    if let Some(l) = crate::meetings::latest(tx, ctx.org.id)? {
-        if l.open && date != l.held_on {
-            return Err(Error::invalid(
-                "date",
-                format!(
-                    "meeting {} is open on {}; entries made during it carry its date",
-                    l.no, l.held_on
-                ),
-            ));
-        }
-        if !l.open && date < l.held_on {
-            return Err(Error::conflict(format!(
-                "meeting {} on {} is closed; an entry dated {date} would change it",
-                l.no, l.held_on
-            )));
-        }
-    }
-    Ok(())
-}
-
-pub(crate) fn not_before_opening(ctx: &OrgContext, date: NaiveDate, field: &str) -> Result<()> {
-    if date < ctx.org.opened_on {
-        return Err(Error::invalid(
-            field,
-            format!(
-                "{date} is before the organisation's books open on {}",
-                ctx.org.opened_on
-            ),
-        ));
-    }
-    Ok(())
-}
-
 fn narration(raw: &str) -> Result<String> {
     if raw.trim().is_empty() {
         return Ok(String::new());
@@ -136,48 +97,6 @@ fn member_exists(tx: &Connection, org: Uuid, no: u32) -> Result<bool> {
         .query_row(rusqlite::params![org.to_string(), no], |_| Ok(()))
         .optional()?
         .is_some())
-}
-
-fn member_dates(tx: &Connection, org: Uuid, no: u32) -> Result<(NaiveDate, Option<NaiveDate>)> {
-    let row: Option<(String, Option<String>)> = tx
-        .prepare_cached(
-            "SELECT joined_on, exited_on FROM members WHERE org_id = ?1 AND member_no = ?2",
-        )?
-        .query_row(rusqlite::params![org.to_string(), no], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .optional()?;
-    let (j, e) = row.ok_or_else(|| Error::not_found(format!("member {no}")))?;
-    Ok((
-        crate::book::parse_stored_date(&j)?,
-        e.as_deref()
-            .map(crate::book::parse_stored_date)
-            .transpose()?,
-    ))
-}
-
-/// A member who may transact on `date`: joined by then and not exited.
-pub(crate) fn active_member(tx: &Connection, org: Uuid, no: u32, date: NaiveDate) -> Result<()> {
-    let (joined, exited) = member_dates(tx, org, no)?;
-    if let Some(e) = exited {
-        return Err(Error::conflict(format!(
-            "member {no} exited on {e} and cannot transact"
-        )));
-    }
-    if date < joined {
-        return Err(Error::invalid(
-            "date",
-            format!("{date} is before member {no} joined on {joined}"),
-        ));
-    }
-    Ok(())
-}
-
-pub(crate) fn account_exists(tx: &Connection, org: Uuid, code: &str) -> Result<()> {
-    tx.prepare_cached("SELECT 1 FROM accounts WHERE org_id = ?1 AND code = ?2")?
-        .query_row(rusqlite::params![org.to_string(), code], |_| Ok(()))
-        .optional()?
-        .ok_or_else(|| Error::not_found(format!("account {code} in this organisation's chart")))
 }
 
 /// The class of an account a voucher may name: not cash, bank, a header or a

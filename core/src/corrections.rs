@@ -7,13 +7,16 @@ use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::book::{parse_stored_date, Book, OrgContext};
-use crate::commands::{money_date, require_org};
+use crate::admin::require_approver;
+use crate::admin::require_org;
+use crate::admin::OrgContext;
+use crate::book::Book;
+use crate::checks::money_date;
 use crate::error::{Error, Result};
 use crate::event::{Event, EventBody, Line};
 use crate::meetings::MAX_REASON_CHARS;
 use crate::money::from_minor;
-use crate::policy::require_approver;
+use crate::store::parse_stored_date;
 use crate::text::person_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -287,63 +290,8 @@ pub(crate) fn apply(tx: &Connection, seq: u64, ev: &Event) -> Result<()> {
                 .execute(params![org, *r as i64, ev.actor, seq as i64])?;
             }
             let (original, _) = load_event(tx, ev.org, *original_seq)?;
-            undo_loan_effects(tx, &org, ev.date, &original.body)?;
-            // A reversed fee or fine no longer counts as paid from the reversal's date.
-            tx.prepare_cached(
-                "UPDATE member_charges SET reversed_on = ?3 WHERE org_id = ?1 AND seq = ?2",
-            )?
-            .execute(params![org, *original_seq as i64, ev.date.to_string()])?;
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
-fn undo_loan_effects(tx: &Connection, org: &str, date: NaiveDate, body: &EventBody) -> Result<()> {
-    match body {
-        EventBody::LoanRepaid {
-            loan_no,
-            allocation,
-            ..
-        } => {
-            for l in &allocation.lines {
-                tx.prepare_cached("UPDATE instalments SET penalty_paid = penalty_paid - ?4, interest_paid = interest_paid - ?5,
-                         principal_paid = principal_paid - ?6
-                     WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3")?.execute(
-                    params![org, loan_no, l.instalment, l.penalty, l.interest, l.principal],
-                )?;
-            }
-            for c in &allocation.penalties {
-                tx.prepare_cached(
-                    "UPDATE instalments SET penalty = penalty - ?4, penalty_assessed = 0
-                     WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3",
-                )?
-                .execute(params![org, loan_no, c.instalment, c.amount])?;
-            }
-            tx.prepare_cached(
-                "UPDATE loans SET status = 'active', closed_on = NULL
-                 WHERE org_id = ?1 AND loan_no = ?2 AND status = 'closed'",
-            )?
-            .execute(params![org, loan_no])?;
-        }
-        EventBody::LoanDisbursed { loan_no, .. } => {
-            tx.prepare_cached("DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2")?
-                .execute(params![org, loan_no])?;
-            tx.prepare_cached("UPDATE loans SET status = 'approved', disbursed_on = NULL, fee = 0 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
-                params![org, loan_no],
-            )?;
-        }
-        EventBody::FacilityReceived { loan_no, .. } => {
-            tx.prepare_cached("DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2")?
-                .execute(params![org, loan_no])?;
-            tx.prepare_cached("UPDATE loans SET status = 'closed', closed_on = ?3 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
-                params![org, loan_no, date.to_string()],
-            )?;
-        }
-        EventBody::LoanWrittenOff { loan_no, .. } => {
-            tx.prepare_cached("UPDATE loans SET status = 'active', written_off = 0, closed_on = NULL WHERE org_id = ?1 AND loan_no = ?2")?.execute(
-                params![org, loan_no],
-            )?;
+            crate::lending::undo(tx, &org, ev.date, &original.body)?;
+            crate::charges::mark_reversed(tx, &org, *original_seq, ev.date)?;
         }
         _ => {}
     }

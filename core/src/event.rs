@@ -332,34 +332,8 @@ pub struct Line {
 
 impl EventBody {
     pub fn kind(&self) -> &'static str {
-        match self {
-            EventBody::OrgCreated(_) => "org.created",
-            EventBody::MemberAdded { .. } => "member.added",
-            EventBody::MemberChanged { .. } => "member.changed",
-            EventBody::Receipt { .. } => "money.receipt",
-            EventBody::Payment { .. } => "money.payment",
-            EventBody::Transfer { .. } => "money.transfer",
-            EventBody::SavingsDeposit { .. } => "savings.deposit",
-            EventBody::SavingsWithdrawal { .. } => "savings.withdrawal",
-            EventBody::PolicySet(_) => "org.policy",
-            EventBody::RoleSet { .. } => "actor.role",
-            EventBody::MeetingOpened { .. } => "meeting.opened",
-            EventBody::Attendance { .. } => "meeting.attendance",
-            EventBody::MeetingClosed { .. } => "meeting.closed",
-            EventBody::MeetingReopened { .. } => "meeting.reopened",
-            EventBody::LoanApplied { .. } => "loan.applied",
-            EventBody::LoanApproved { .. } => "loan.approved",
-            EventBody::LoanDisbursed { .. } => "loan.disbursed",
-            EventBody::LoanRepaid { .. } => "loan.repaid",
-            EventBody::LoanWrittenOff { .. } => "loan.written_off",
-            EventBody::FacilityReceived { .. } => "facility.received",
-            EventBody::ChargeCollected { .. } => "charge.collected",
-            EventBody::CutoffRecorded(_) => "cutoff.recorded",
-            EventBody::MemberExited(_) => "member.exited",
-            EventBody::CorrectionRequested { .. } => "correction.requested",
-            EventBody::CorrectionRejected { .. } => "correction.rejected",
-            EventBody::EntryReversed { .. } => "entry.reversed",
-        }
+        // The name is the variant's serde rename above: written once, there.
+        crate::variant_name::variant_name(self).unwrap_or("unknown")
     }
 
     /// The journal entry this event posts, if it moves money. The lines depend on

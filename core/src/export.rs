@@ -10,10 +10,11 @@ use chrono::{Datelike, NaiveDate};
 use rusqlite::params;
 use uuid::Uuid;
 
-use crate::book::{parse_stored_date, Book};
+use crate::book::Book;
 use crate::chart::AccountClass;
 use crate::error::{Error, Result};
 use crate::money::from_minor;
+use crate::store::parse_stored_date;
 use crate::verify::Progress;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

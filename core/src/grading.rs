@@ -14,11 +14,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::book::{parse_stored_date, Book};
+use crate::book::Book;
 use crate::books::Period;
 use crate::chart::{member_account, MEMBER_SAVINGS};
 use crate::error::Result;
 use crate::loan::Frequency;
+use crate::store::parse_stored_date;
 
 /// The most each norm can score.
 pub const NORM_MAX: u32 = 20;

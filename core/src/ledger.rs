@@ -3,6 +3,7 @@
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use crate::chart;
 use crate::chart::Floor;
 use crate::error::{Error, Result};
 use crate::event::Line;
@@ -75,5 +76,51 @@ pub(crate) fn post(
         )?
         .query_row(params![org, seq as i64], |r| r.get(0))?;
     assert_eq!(sum, 0, "entry {seq} of {org} does not balance");
+    Ok(())
+}
+
+/// Which accounts `insert_accounts` adds.
+pub(crate) enum Accounts {
+    /// The default chart of an organisation of this kind.
+    Chart(crate::org::OrgKind),
+    /// A member's sub-ledgers.
+    Member(u32),
+}
+
+/// Adds accounts to an organisation. With `keep_existing` (an upgrade adding a
+/// newer chart's accounts), accounts already there are left as they are.
+pub(crate) fn insert_accounts(
+    conn: &rusqlite::Connection,
+    org: &str,
+    which: Accounts,
+    keep_existing: bool,
+) -> Result<()> {
+    let or_ignore = if keep_existing { "OR IGNORE" } else { "" };
+    let mut ins = conn.prepare_cached(&format!(
+        "INSERT {or_ignore} INTO accounts (org_id, code, name, class, floor, parent, member_no)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"
+    ))?;
+    let rows: Vec<(chart::AccountSpec, Option<&str>, Option<u32>)> = match which {
+        Accounts::Chart(kind) => chart::default_chart(kind)
+            .into_iter()
+            .map(|a| (a, None, None))
+            .collect(),
+        Accounts::Member(no) => chart::member_accounts(no)
+            .into_iter()
+            .zip(chart::MEMBER_HEADERS)
+            .map(|(a, parent)| (a, Some(parent), Some(no)))
+            .collect(),
+    };
+    for (a, parent, member_no) in rows {
+        ins.execute(params![
+            org,
+            a.code,
+            a.name,
+            a.class.as_str(),
+            a.floor.as_str(),
+            parent,
+            member_no
+        ])?;
+    }
     Ok(())
 }

@@ -8,16 +8,20 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::book::{parse_stored_date, Book, OrgContext};
+use crate::admin::require_approver;
+use crate::admin::require_org;
+use crate::admin::OrgContext;
+use crate::book::Book;
 use crate::chart::{member_account, MEMBER_LOANS};
-use crate::commands::{active_member, money_date, require_org, Via};
+use crate::checks::{active_member, money_date};
+use crate::commands::Via;
 use crate::error::{Error, Result};
 use crate::event::{EventBody, FacilitySource};
 use crate::loan::allocation::{self, Allocation, Component, InstalmentState, StandingFigures};
 use crate::loan::schedule::{schedule, Instalment, LoanTerms};
 use crate::loan::{Frequency, Method, RatePeriod};
 use crate::money::{from_minor, positive_minor};
-use crate::policy::require_approver;
+use crate::store::parse_stored_date;
 use crate::text::person_text;
 
 /// Terms as a person gives them, in major units.
@@ -227,21 +231,11 @@ pub(crate) fn plan_payment(
     amount: i64,
     member_loan: bool,
 ) -> Result<Allocation> {
-    let mut states = states.to_vec();
-    let penalties = if member_loan {
-        let p = &ctx.policy;
-        allocation::assess_penalties(
-            &states,
-            date,
-            p.grace_days,
-            &p.late_penalty,
-            ctx.org.currency.scale,
-            ctx.org.rounding,
-        )?
+    let (states, penalties) = if member_loan {
+        with_penalties_due(states, date, &ctx.policy, &ctx.org)?
     } else {
-        Vec::new()
+        (states.to_vec(), Vec::new())
     };
-    allocation::charge_penalties(&mut states, &penalties);
     // A bank or a VO takes interest before principal; a group follows its own policy.
     let order = if member_loan {
         ctx.policy.allocation_order
@@ -256,6 +250,28 @@ pub(crate) fn plan_payment(
     Ok(Allocation { penalties, lines })
 }
 
+/// A member loan's instalments with the late penalties due on `date` charged,
+/// and those charges: the one place a book assesses penalties, for a payment,
+/// for what is payable, for a loan's standing and for an exit.
+pub(crate) fn with_penalties_due(
+    states: &[InstalmentState],
+    date: NaiveDate,
+    policy: &crate::policy::Policy,
+    org: &crate::org::Organisation,
+) -> Result<(Vec<InstalmentState>, Vec<allocation::PenaltyCharge>)> {
+    let mut states = states.to_vec();
+    let charges = allocation::assess_penalties(
+        &states,
+        date,
+        policy.grace_days,
+        &policy.late_penalty,
+        org.currency.scale,
+        org.rounding,
+    )?;
+    allocation::charge_penalties(&mut states, &charges);
+    Ok((states, charges))
+}
+
 /// Everything payable on `date`, including penalties a payment would trigger.
 pub(crate) fn payable_on(
     ctx: &OrgContext,
@@ -263,19 +279,11 @@ pub(crate) fn payable_on(
     date: NaiveDate,
     member_loan: bool,
 ) -> Result<i64> {
-    let mut states = states.to_vec();
-    if member_loan {
-        let p = &ctx.policy;
-        let charges = allocation::assess_penalties(
-            &states,
-            date,
-            p.grace_days,
-            &p.late_penalty,
-            ctx.org.currency.scale,
-            ctx.org.rounding,
-        )?;
-        allocation::charge_penalties(&mut states, &charges);
-    }
+    let states = if member_loan {
+        with_penalties_due(states, date, &ctx.policy, &ctx.org)?.0
+    } else {
+        states.to_vec()
+    };
     Ok(allocation::collectable(&states, date))
 }
 
@@ -442,15 +450,7 @@ impl Book {
         if running {
             self.instalments_on(org, loan_no, as_of, &mut states)?;
             if member_loan {
-                let charges = allocation::assess_penalties(
-                    &states,
-                    as_of,
-                    policy.grace_days,
-                    &policy.late_penalty,
-                    o.currency.scale,
-                    o.rounding,
-                )?;
-                allocation::charge_penalties(&mut states, &charges);
+                states = with_penalties_due(&states, as_of, &policy, &o)?.0;
             }
         } else {
             states.clear();
@@ -554,6 +554,31 @@ pub(crate) fn apply_payment(
 pub(crate) fn apply(tx: &Connection, org: &str, date: NaiveDate, body: &EventBody) -> Result<()> {
     let terms_json = |t: &LoanTerms| crate::event::stored_json("loan terms", t);
     match body {
+        EventBody::CutoffRecorded(c) => {
+            // Loans carried over from the paper books, active from the cut-off.
+            for m in &c.members {
+                for l in &m.loans {
+                    tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, member_no, status, terms, principal, applied_on, disbursed_on)
+                         VALUES (?1, ?2, 'member', ?3, 'active', ?4, ?5, ?6, ?6)")?.execute(
+                        params![org, l.loan_no, m.member_no, terms_json(&l.terms)?, l.terms.principal, date.to_string()],
+                    )?;
+                    insert_schedule(tx, org, l.loan_no, &l.schedule)?;
+                }
+            }
+            for f in &c.facilities {
+                tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, status, terms, principal, applied_on, disbursed_on)
+                     VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6)")?.execute(
+                    params![org, f.loan_no, f.source.as_str(), terms_json(&f.terms)?, f.terms.principal, date.to_string()],
+                )?;
+                insert_schedule(tx, org, f.loan_no, &f.schedule)?;
+            }
+        }
+        EventBody::MemberExited(x) => {
+            // Loans settled from the member's savings at her exit.
+            for s in &x.settled {
+                apply_payment(tx, org, s.loan_no, date, &s.allocation)?;
+            }
+        }
         EventBody::LoanApplied {
             loan_no,
             member_no,
@@ -628,7 +653,7 @@ pub(crate) fn decide_apply_for_loan(
     req: LoanRequest,
 ) -> Result<EventBody> {
     let ctx = require_org(ctx, org)?;
-    crate::commands::not_before_opening(ctx, date, "date")?;
+    crate::checks::not_before_opening(ctx, date, "date")?;
     active_member(tx, org, member_no, date)?;
     let terms = req.terms(ctx.org.currency.scale)?;
     Ok(EventBody::LoanApplied {
@@ -808,7 +833,7 @@ pub(crate) fn decide_receive_borrowing(
             "a borrowing's fee is recorded as a payment, not deducted",
         ));
     }
-    crate::commands::account_exists(tx, org, source.account())?;
+    crate::checks::account_exists(tx, org, source.account())?;
     let schedule = schedule(&terms, date, ctx.org.currency.scale, ctx.org.rounding)?;
     Ok(EventBody::FacilityReceived {
         loan_no: next_loan_no(tx, org)?,
@@ -817,4 +842,57 @@ pub(crate) fn decide_receive_borrowing(
         terms,
         schedule,
     })
+}
+
+/// Undoes what a reversed event did to loans and instalments: a repayment's
+/// split, a payout, a borrowing received, a write-off.
+pub(crate) fn undo(tx: &Connection, org: &str, date: NaiveDate, body: &EventBody) -> Result<()> {
+    match body {
+        EventBody::LoanRepaid {
+            loan_no,
+            allocation,
+            ..
+        } => {
+            for l in &allocation.lines {
+                tx.prepare_cached("UPDATE instalments SET penalty_paid = penalty_paid - ?4, interest_paid = interest_paid - ?5,
+                         principal_paid = principal_paid - ?6
+                     WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3")?.execute(
+                    params![org, loan_no, l.instalment, l.penalty, l.interest, l.principal],
+                )?;
+            }
+            for c in &allocation.penalties {
+                tx.prepare_cached(
+                    "UPDATE instalments SET penalty = penalty - ?4, penalty_assessed = 0
+                     WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3",
+                )?
+                .execute(params![org, loan_no, c.instalment, c.amount])?;
+            }
+            tx.prepare_cached(
+                "UPDATE loans SET status = 'active', closed_on = NULL
+                 WHERE org_id = ?1 AND loan_no = ?2 AND status = 'closed'",
+            )?
+            .execute(params![org, loan_no])?;
+        }
+        EventBody::LoanDisbursed { loan_no, .. } => {
+            tx.prepare_cached("DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2")?
+                .execute(params![org, loan_no])?;
+            tx.prepare_cached("UPDATE loans SET status = 'approved', disbursed_on = NULL, fee = 0 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
+                params![org, loan_no],
+            )?;
+        }
+        EventBody::FacilityReceived { loan_no, .. } => {
+            tx.prepare_cached("DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2")?
+                .execute(params![org, loan_no])?;
+            tx.prepare_cached("UPDATE loans SET status = 'closed', closed_on = ?3 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
+                params![org, loan_no, date.to_string()],
+            )?;
+        }
+        EventBody::LoanWrittenOff { loan_no, .. } => {
+            tx.prepare_cached("UPDATE loans SET status = 'active', written_off = 0, closed_on = NULL WHERE org_id = ?1 AND loan_no = ?2")?.execute(
+                params![org, loan_no],
+            )?;
+        }
+        _ => {}
+    }
+    Ok(())
 }

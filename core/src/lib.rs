@@ -4,9 +4,12 @@
 //! hash-chained event and updates the projections in the same transaction.
 
 mod actions;
+mod admin;
 pub mod book;
 pub mod books;
+pub mod charges;
 pub mod chart;
+mod checks;
 pub mod command;
 pub mod commands;
 pub mod corrections;
@@ -26,12 +29,15 @@ pub mod org;
 pub mod policy;
 mod projection;
 pub mod queries;
+pub mod registry;
 pub mod replay;
 pub mod report;
 pub mod settlement;
 mod store;
 pub mod text;
+mod variant_name;
 pub mod verify;
+mod write;
 
 pub use book::{Book, CommandMeta, Outcome};
 pub use command::Command;

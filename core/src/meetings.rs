@@ -8,13 +8,17 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::book::{parse_stored_date, Book, OrgContext};
+use crate::admin::require_approver;
+use crate::admin::require_org;
+use crate::admin::OrgContext;
+use crate::book::Book;
 use crate::chart::{member_account, CASH, MEMBER_SAVINGS};
-use crate::commands::{active_member, not_before_opening, require_org};
+use crate::checks::{active_member, not_before_opening};
+use crate::checks::{latest, Latest};
 use crate::error::{Error, Result};
 use crate::event::EventBody;
 use crate::money::{from_minor, to_minor};
-use crate::policy::require_approver;
+use crate::store::parse_stored_date;
 use crate::text::person_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -38,32 +42,6 @@ pub struct Meeting {
     pub absent: Vec<u32>,
     /// Seqs of the entries made while the meeting was open.
     pub entries: Vec<u64>,
-}
-
-/// The latest meeting of an organisation: the one money entries are checked against.
-pub(crate) struct Latest {
-    pub no: u32,
-    pub held_on: NaiveDate,
-    pub open: bool,
-}
-
-/// The latest meeting, open or closed. The one home of this query.
-pub(crate) fn latest(tx: &Connection, org: Uuid) -> Result<Option<Latest>> {
-    let row: Option<(u32, String, String)> = tx
-        .prepare_cached(
-            "SELECT meeting_no, held_on, status FROM meetings WHERE org_id = ?1
-             ORDER BY meeting_no DESC LIMIT 1",
-        )?
-        .query_row([org.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    row.map(|(no, held, status)| {
-        Ok(Latest {
-            no,
-            held_on: parse_stored_date(&held)?,
-            open: status == "open",
-        })
-    })
-    .transpose()
 }
 
 /// The open meeting with this number, or a clear refusal.
@@ -182,6 +160,27 @@ impl Book {
 }
 
 /// Applies meeting events to the projections.
+/// Reopens a closed meeting: its counted cash and difference are cleared.
+pub(crate) fn reopen(tx: &Connection, org: &str, meeting_no: u32) -> Result<()> {
+    tx.prepare_cached(
+        "UPDATE meetings SET status = 'open', counted_cash = NULL, discrepancy = 0,
+             discrepancy_reason = NULL
+         WHERE org_id = ?1 AND meeting_no = ?2",
+    )?
+    .execute(params![org, meeting_no])?;
+    Ok(())
+}
+
+/// An entry made while a meeting is open belongs to that meeting.
+pub(crate) fn attach_entry(tx: &Connection, org: &str, seq: u64) -> Result<()> {
+    tx.prepare_cached(
+        "INSERT INTO meeting_entries (org_id, seq, meeting_no)
+         SELECT org_id, ?2, meeting_no FROM meetings WHERE org_id = ?1 AND status = 'open'",
+    )?
+    .execute(params![org, seq as i64])?;
+    Ok(())
+}
+
 pub(crate) fn apply(tx: &Connection, org: &str, date: NaiveDate, body: &EventBody) -> Result<()> {
     match body {
         EventBody::MeetingOpened { meeting_no } => {

@@ -1,14 +1,10 @@
 //! An organisation's rules (meetings, savings, lending, penalties) and the roles
 //! of the people who keep its books.
 
-use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use uuid::Uuid;
 
-use crate::book::{Book, OrgContext};
 use crate::error::{Error, Result};
-use crate::event::EventBody;
 use crate::loan::allocation::{check_order, Component, LatePenalty, DEFAULT_ORDER};
 use crate::loan::Frequency;
 use crate::money::{from_minor, to_minor};
@@ -66,7 +62,7 @@ impl Default for Policy {
 }
 
 impl Policy {
-    fn validate(&self) -> Result<()> {
+    pub(crate) fn validate(&self) -> Result<()> {
         check_order(&self.allocation_order)?;
         if self.compulsory_savings < 0 {
             return Err(Error::invalid("compulsory_savings", "must not be negative"));
@@ -147,82 +143,5 @@ impl ActorRole {
     }
 }
 
-pub(crate) fn load_policy(conn: &Connection, org: Uuid) -> Result<Policy> {
-    let text: Option<String> = conn
-        .prepare_cached("SELECT policy FROM policies WHERE org_id = ?1")?
-        .query_row([org.to_string()], |r| r.get(0))
-        .optional()?;
-    match text {
-        None => Ok(Policy::default()),
-        Some(t) => crate::event::parse_stored_json(&format!("stored policy of {org}"), &t),
-    }
-}
-
-pub(crate) fn role_of(conn: &Connection, org: Uuid, actor: &str) -> Result<ActorRole> {
-    let role: Option<String> = conn
-        .prepare_cached("SELECT role FROM actors WHERE org_id = ?1 AND actor = ?2")?
-        .query_row(rusqlite::params![org.to_string(), actor], |r| r.get(0))
-        .optional()?;
-    role.map_or(Ok(ActorRole::Bookkeeper), |r| ActorRole::parse(&r))
-}
-
-pub(crate) fn require_approver(ctx: &OrgContext, what: &str) -> Result<()> {
-    if ctx.role != ActorRole::Approver {
-        return Err(Error::PermissionDenied {
-            reason: format!(
-                "{what} needs an approver; {} is a {}",
-                ctx.actor,
-                ctx.role.as_str()
-            ),
-        });
-    }
-    Ok(())
-}
-
-impl Book {
-    pub fn policy(&self, org: Uuid) -> Result<Policy> {
-        self.organisation(org)?;
-        self.with_conn(|conn| load_policy(conn, org))
-    }
-
-    pub fn role(&self, org: Uuid, actor: &str) -> Result<ActorRole> {
-        self.with_conn(|conn| role_of(conn, org, actor))
-    }
-}
-
 // Decisions: each validates a command against the book, read-only, and
 // returns the event to record.
-
-/// Sets the organisation's rules from `date` on.
-pub(crate) fn decide_set_policy(
-    _view: &Connection,
-    ctx: Option<&OrgContext>,
-    org: Uuid,
-    policy: Policy,
-) -> Result<EventBody> {
-    policy.validate()?;
-
-    crate::commands::require_org(ctx, org)?;
-    Ok(EventBody::PolicySet(policy))
-}
-
-/// Gives `actor` a role. Only an approver may, except for the organisation's
-/// first approver, whom any book keeper may name.
-pub(crate) fn decide_set_role(
-    tx: &Connection,
-    ctx: Option<&OrgContext>,
-    org: Uuid,
-    actor: &str,
-    role: ActorRole,
-) -> Result<EventBody> {
-    let actor = crate::text::person_text("actor", actor, crate::book::MAX_ACTOR_CHARS)?;
-
-    let ctx = crate::commands::require_org(ctx, org)?;
-    let approvers: i64 = tx
-        .prepare_cached("SELECT count(*) FROM actors WHERE org_id = ?1 AND role = 'approver'")?
-        .query_row([org.to_string()], |r| r.get(0))?;
-    if approvers > 0 {
-        require_approver(ctx, "giving a role")?;
-    }
-    Ok(EventBody::RoleSet { actor, role })
-}

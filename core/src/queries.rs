@@ -5,11 +5,12 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::book::{parse_stored_date, Book};
+use crate::book::Book;
 use crate::chart::AccountClass;
 use crate::error::{Error, Result};
 use crate::member::{Member, MemberRole};
 use crate::money::from_minor;
+use crate::store::parse_stored_date;
 use crate::text::search_key;
 
 /// An account with its maintained balance.

@@ -6,19 +6,18 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
-use crate::book::{Book, OrgContext};
+use crate::admin::require_org;
+use crate::admin::OrgContext;
+use crate::book::Book;
 use crate::chart::{member_account, MEMBER_SAVINGS, MEMBER_VOLUNTARY};
-use crate::commands::{
-    account_exists, active_member, money_date, not_before_opening, require_org, Via,
-};
+use crate::checks::{account_exists, active_member, money_date, not_before_opening};
+use crate::commands::Via;
 use crate::error::{Error, Result};
 use crate::event::{
     CutoffBody, CutoffFacility, CutoffLoan, CutoffMember, EventBody, ExitBody, ExitSettlement,
     FacilitySource, MemberCharge,
 };
-use crate::lending::{
-    apply_payment, insert_schedule, instalment_states, payable_on, plan_payment, LoanStatus,
-};
+use crate::lending::{instalment_states, payable_on, plan_payment, LoanStatus};
 use crate::loan::schedule::{schedule, Instalment};
 use crate::loan::{Frequency, Method, RatePeriod};
 use crate::money::{from_minor, positive_minor, to_minor};
@@ -228,77 +227,6 @@ impl Book {
     }
 }
 
-/// Keeps a member's fee or fine in `member_charges`, for dues as of any date.
-pub(crate) fn record_charge(
-    tx: &Connection,
-    org: &str,
-    seq: u64,
-    date: NaiveDate,
-    body: &EventBody,
-) -> Result<()> {
-    if let EventBody::ChargeCollected {
-        member_no,
-        charge,
-        amount,
-        ..
-    } = body
-    {
-        let charge = match charge {
-            MemberCharge::MembershipFee => "membership-fee",
-            MemberCharge::AbsenceFine => "absence-fine",
-        };
-        tx.prepare_cached(
-            "INSERT INTO member_charges (org_id, seq, member_no, charge, amount, business_date)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?
-        .execute(params![
-            org,
-            seq as i64,
-            member_no,
-            charge,
-            amount,
-            date.to_string()
-        ])?;
-    }
-    Ok(())
-}
-
-/// Applies cut-off and exit events to the projections.
-pub(crate) fn apply(tx: &Connection, org: &str, date: NaiveDate, body: &EventBody) -> Result<()> {
-    let terms_json = |t: &crate::loan::LoanTerms| crate::event::stored_json("loan terms", t);
-    match body {
-        EventBody::CutoffRecorded(c) => {
-            for m in &c.members {
-                for l in &m.loans {
-                    tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, member_no, status, terms, principal, applied_on, disbursed_on)
-                         VALUES (?1, ?2, 'member', ?3, 'active', ?4, ?5, ?6, ?6)")?.execute(
-                        params![org, l.loan_no, m.member_no, terms_json(&l.terms)?, l.terms.principal, date.to_string()],
-                    )?;
-                    insert_schedule(tx, org, l.loan_no, &l.schedule)?;
-                }
-            }
-            for f in &c.facilities {
-                tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, status, terms, principal, applied_on, disbursed_on)
-                     VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6)")?.execute(
-                    params![org, f.loan_no, f.source.as_str(), terms_json(&f.terms)?, f.terms.principal, date.to_string()],
-                )?;
-                insert_schedule(tx, org, f.loan_no, &f.schedule)?;
-            }
-        }
-        EventBody::MemberExited(x) => {
-            for s in &x.settled {
-                apply_payment(tx, org, s.loan_no, date, &s.allocation)?;
-            }
-            tx.prepare_cached(
-                "UPDATE members SET exited_on = ?3 WHERE org_id = ?1 AND member_no = ?2",
-            )?
-            .execute(params![org, x.member_no, date.to_string()])?;
-        }
-        _ => {}
-    }
-    Ok(())
-}
-
 // Decisions: each validates a command against the book, read-only, and
 // returns the event to record.
 
@@ -470,17 +398,8 @@ pub(crate) fn decide_exit_member(
     let mut owed = 0i64;
     for loan_no in loans {
         let states = instalment_states(tx, org, loan_no)?;
-        let mut charged = states.clone();
-        let p = &ctx.policy;
-        let charges = crate::loan::allocation::assess_penalties(
-            &charged,
-            date,
-            p.grace_days,
-            &p.late_penalty,
-            scale,
-            ctx.org.rounding,
-        )?;
-        crate::loan::allocation::charge_penalties(&mut charged, &charges);
+        let (charged, _) =
+            crate::lending::with_penalties_due(&states, date, &ctx.policy, &ctx.org)?;
         let f = crate::loan::allocation::standing(&charged, date);
         if f.arrears > 0 {
             return Err(Error::conflict(format!(

@@ -4,9 +4,12 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
+use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
+use crate::event::Hash;
+use uuid::Uuid;
 
 /// The schema version this daftar writes. Bump it with a new migration.
 pub const SCHEMA_VERSION: i64 = 5;
@@ -214,12 +217,10 @@ fn fill_member_charges(tx: &Connection) -> Result<()> {
         let bytes: Vec<u8> = r.get(1)?;
         let reversed_on: Option<String> = r.get(2)?;
         let ev = crate::event::Event::from_canonical_bytes(&bytes)?;
-        crate::settlement::record_charge(tx, &ev.org.to_string(), seq as u64, ev.date, &ev.body)?;
+        let org = ev.org.to_string();
+        crate::charges::record_charge(tx, &org, seq as u64, ev.date, &ev.body)?;
         if let Some(on) = reversed_on {
-            tx.prepare_cached(
-                "UPDATE member_charges SET reversed_on = ?3 WHERE org_id = ?1 AND seq = ?2",
-            )?
-            .execute(rusqlite::params![ev.org.to_string(), seq, on])?;
+            crate::charges::mark_reversed(tx, &org, seq as u64, parse_stored_date(&on)?)?;
         }
     }
     Ok(())
@@ -228,8 +229,8 @@ fn fill_member_charges(tx: &Connection) -> Result<()> {
 /// Gives every organisation and member the accounts the current chart has, so a
 /// book upgraded from an older chart matches what replaying its events would build.
 fn sync_charts(tx: &rusqlite::Transaction<'_>) -> Result<()> {
+    use crate::ledger::{insert_accounts, Accounts};
     use crate::org::OrgKind;
-    use crate::projection::{insert_accounts, Accounts};
     let orgs: Vec<(String, String)> = tx
         .prepare("SELECT id, kind FROM organisations")?
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -245,6 +246,24 @@ fn sync_charts(tx: &rusqlite::Transaction<'_>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+pub(crate) fn parse_stored_uuid(s: &str) -> Result<Uuid> {
+    Uuid::parse_str(s).map_err(|e| Error::Storage {
+        reason: format!("stored id {s:?} is not a UUID: {e}"),
+    })
+}
+
+pub(crate) fn parse_stored_date(s: &str) -> Result<NaiveDate> {
+    s.parse().map_err(|e| Error::Storage {
+        reason: format!("stored date {s:?}: {e}"),
+    })
+}
+
+pub(crate) fn to_hash(b: &[u8]) -> Result<Hash> {
+    b.try_into().map_err(|_| Error::Storage {
+        reason: format!("stored hash has {} bytes, not 32", b.len()),
+    })
 }
 
 #[cfg(test)]

@@ -5,10 +5,11 @@ use rusqlite::params;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::book::{parse_stored_uuid, Book};
+use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::event::{chain_hash, hex, Event, Hash, GENESIS};
 use crate::replay::{compare_org, replay_org, Difference, Scratch};
+use crate::store::parse_stored_uuid;
 
 /// The first thing wrong with a chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
