@@ -436,101 +436,75 @@ impl Book {
     }
 
     /// A loan's history: payout, repayments split by component, write-off, reversals.
+    /// Read from `loan_movements`, never from the event log.
     pub fn loan_ledger(&self, org: Uuid, loan_no: u32) -> Result<LoanLedger> {
         let (_, scale) = self.scale_of(org)?;
         let loan = self.loan(org, loan_no)?;
-        let events: Vec<(i64, Vec<u8>)> = self.with_conn(|conn| {
-            let mut st = conn.prepare(
-                "SELECT seq, canonical FROM events WHERE org_id = ?1 AND kind IN
-                 ('loan.disbursed', 'loan.repaid', 'loan.written_off', 'facility.received',
-                  'entry.reversed', 'member.exited', 'cutoff.recorded') ORDER BY seq",
-            )?;
-            let rows = st.query_map([org.to_string()], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let o = org.to_string();
+        // What each event did to this loan, and the seq of each one's reversal.
+        let (movements, reversals) = self.with_conn(|conn| {
+            let reversals: BTreeMap<u64, u64> = conn
+                .prepare_cached(
+                    "SELECT original_seq, reversal_seq FROM reversals WHERE org_id = ?1",
+                )?
+                .query_map([&o], |r| {
+                    Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64))
+                })?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok((crate::movements::of_loan(conn, &o, loan_no)?, reversals))
         })?;
         let d = |m: i64| from_minor(m, scale);
-        let mut outstanding = 0i64;
         let mut lines = Vec::new();
-        // Seqs of this loan's events, so a reversal of one can be shown against it.
-        let mut ours: BTreeMap<u64, LoanLedgerLine> = BTreeMap::new();
-        for (seq, bytes) in events {
-            let ev = Event::from_canonical_bytes(&bytes)?;
-            let seq = seq as u64;
-            let mut line = LoanLedgerLine {
+        for m in movements {
+            let (paid_p, paid_i, paid_pen) = m.allocation.as_ref().map_or((0, 0, 0), |a| {
+                (
+                    a.total(Component::Principal),
+                    a.total(Component::Interest),
+                    a.total(Component::Penalty),
+                )
+            });
+            let written_off = if m.kind == "loan.written_off" {
+                m.amount
+            } else {
+                0
+            };
+            let disbursed = if m.allocation.is_none() && written_off == 0 {
+                m.amount
+            } else {
+                0
+            };
+            let line = |seq: u64, date: NaiveDate, kind: &str, sign: i64| LoanLedgerLine {
                 seq,
-                date: ev.date,
-                kind: ev.body.kind().into(),
-                disbursed: d(0),
-                principal: d(0),
-                interest: d(0),
-                penalty: d(0),
-                written_off: d(0),
+                date,
+                kind: kind.into(),
+                disbursed: d(sign * disbursed),
+                principal: d(sign * paid_p),
+                interest: d(sign * paid_i),
+                penalty: d(sign * paid_pen),
+                written_off: d(sign * written_off),
                 outstanding: d(0),
             };
-            let alloc = |line: &mut LoanLedgerLine, a: &crate::loan::Allocation| {
-                line.principal = d(a.total(Component::Principal));
-                line.interest = d(a.total(Component::Interest));
-                line.penalty = d(a.total(Component::Penalty));
-            };
-            match &ev.body {
-                EventBody::LoanDisbursed {
-                    loan_no: n,
-                    principal,
-                    ..
-                } if *n == loan_no => line.disbursed = d(*principal),
-                EventBody::FacilityReceived {
-                    loan_no: n, terms, ..
-                } if *n == loan_no => line.disbursed = d(terms.principal),
-                EventBody::LoanRepaid {
-                    loan_no: n,
-                    allocation,
-                    ..
-                } if *n == loan_no => alloc(&mut line, allocation),
-                EventBody::LoanWrittenOff {
-                    loan_no: n, amount, ..
-                } if *n == loan_no => line.written_off = d(*amount),
-                EventBody::MemberExited(x) => match x.settled.iter().find(|s| s.loan_no == loan_no)
-                {
-                    Some(s) => alloc(&mut line, &s.allocation),
-                    None => continue,
-                },
-                EventBody::CutoffRecorded(c) => {
-                    let opening = c
-                        .members
-                        .iter()
-                        .flat_map(|m| &m.loans)
-                        .find(|l| l.loan_no == loan_no)
-                        .map(|l| l.terms.principal)
-                        .or_else(|| {
-                            c.facilities
-                                .iter()
-                                .find(|f| f.loan_no == loan_no)
-                                .map(|f| f.terms.principal)
-                        });
-                    match opening {
-                        Some(p) => line.disbursed = d(p),
-                        None => continue,
-                    }
-                }
-                EventBody::EntryReversed { original_seq, .. } => match ours.get(original_seq) {
-                    Some(o) => {
-                        line.disbursed = -o.disbursed;
-                        line.principal = -o.principal;
-                        line.interest = -o.interest;
-                        line.penalty = -o.penalty;
-                        line.written_off = -o.written_off;
-                    }
-                    None => continue,
-                },
-                _ => continue,
+            lines.push((
+                sign_change(disbursed, paid_p, written_off),
+                line(m.seq, m.date, &m.kind, 1),
+            ));
+            if let (Some(on), Some(r)) = (m.reversed_on, reversals.get(&m.seq)) {
+                lines.push((
+                    -sign_change(disbursed, paid_p, written_off),
+                    line(*r, on, "entry.reversed", -1),
+                ));
             }
-            let change = line.disbursed - line.principal - line.written_off;
-            outstanding +=
-                i64::try_from((change * Decimal::from(10i64.pow(scale))).trunc()).unwrap_or(0);
-            line.outstanding = d(outstanding);
-            ours.insert(seq, line.clone());
-            lines.push(line);
         }
+        lines.sort_by_key(|(_, l)| l.seq);
+        let mut outstanding = 0i64;
+        let lines: Vec<LoanLedgerLine> = lines
+            .into_iter()
+            .map(|(change, mut l)| {
+                outstanding += change;
+                l.outstanding = d(outstanding);
+                l
+            })
+            .collect();
         Ok(LoanLedger {
             loan_no,
             member_no: loan.member_no,
@@ -914,4 +888,9 @@ impl Book {
             portfolio: self.portfolio(org, to)?,
         })
     }
+}
+
+/// How a movement changes a loan's outstanding principal, in minor units.
+fn sign_change(disbursed: i64, principal_paid: i64, written_off: i64) -> i64 {
+    disbursed - principal_paid - written_off
 }

@@ -289,8 +289,8 @@ pub(crate) fn apply(tx: &Connection, seq: u64, ev: &Event) -> Result<()> {
                 )?
                 .execute(params![org, *r as i64, ev.actor, seq as i64])?;
             }
-            let (original, _) = load_event(tx, ev.org, *original_seq)?;
-            crate::lending::undo(tx, &org, ev.date, &original.body)?;
+            crate::lending::undo(tx, &org, *original_seq, ev.date)?;
+            crate::movements::mark_reversed(tx, &org, *original_seq, ev.date)?;
             crate::charges::mark_reversed(tx, &org, *original_seq, ev.date)?;
         }
         _ => {}

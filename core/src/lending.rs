@@ -373,16 +373,8 @@ impl Book {
         as_of: NaiveDate,
         states: &mut [InstalmentState],
     ) -> Result<()> {
-        let later: Vec<Vec<u8>> = self.with_conn(|conn| {
-            // By date: usually no event is later than `as_of`, and a scan of the
-            // organisation's whole log per standing would grow with the book.
-            let mut st = conn.prepare_cached(
-                "SELECT canonical FROM events INDEXED BY events_by_date
-                  WHERE org_id = ?1 AND business_date > ?2
-                    AND kind IN ('loan.repaid', 'member.exited', 'entry.reversed') ORDER BY seq",
-            )?;
-            let rows = st.query_map(params![org.to_string(), as_of.to_string()], |r| r.get(0))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let changed = self.with_conn(|conn| {
+            crate::movements::payments_changed_after(conn, &org.to_string(), loan_no, as_of)
         })?;
         let apply = |states: &mut [InstalmentState], a: &Allocation, sign: i64| {
             for l in &a.lines {
@@ -399,40 +391,15 @@ impl Book {
                 }
             }
         };
-        for bytes in later {
-            match crate::event::Event::from_canonical_bytes(&bytes)?.body {
-                EventBody::LoanRepaid {
-                    loan_no: n,
-                    allocation,
-                    ..
-                } if n == loan_no => apply(states, &allocation, -1),
-                EventBody::MemberExited(x) => {
-                    for s in x.settled.iter().filter(|s| s.loan_no == loan_no) {
-                        apply(states, &s.allocation, -1);
-                    }
-                }
-                EventBody::EntryReversed { original_seq, .. } => {
-                    let original: Option<Vec<u8>> = self.with_conn(|conn| {
-                        Ok(conn
-                            .prepare_cached(
-                                "SELECT canonical FROM events WHERE org_id = ?1 AND seq = ?2",
-                            )?
-                            .query_row(params![org.to_string(), original_seq as i64], |r| r.get(0))
-                            .optional()?)
-                    })?;
-                    if let Some(bytes) = original {
-                        if let EventBody::LoanRepaid {
-                            loan_no: n,
-                            allocation,
-                            ..
-                        } = crate::event::Event::from_canonical_bytes(&bytes)?.body
-                        {
-                            if n == loan_no {
-                                apply(states, &allocation, 1);
-                            }
-                        }
-                    }
-                }
+        for m in changed {
+            let Some(a) = &m.allocation else { continue };
+            // Today's instalments count a payment if it stands unreversed; take
+            // back what did not count on `as_of`, restore what did.
+            let now = m.reversed_on.is_none();
+            let then = m.counted_on(as_of);
+            match (now, then) {
+                (true, false) => apply(states, a, -1),
+                (false, true) => apply(states, a, 1),
                 _ => {}
             }
         }
@@ -844,55 +811,55 @@ pub(crate) fn decide_receive_borrowing(
     })
 }
 
-/// Undoes what a reversed event did to loans and instalments: a repayment's
-/// split, a payout, a borrowing received, a write-off.
-pub(crate) fn undo(tx: &Connection, org: &str, date: NaiveDate, body: &EventBody) -> Result<()> {
-    match body {
-        EventBody::LoanRepaid {
-            loan_no,
-            allocation,
-            ..
-        } => {
-            for l in &allocation.lines {
-                tx.prepare_cached("UPDATE instalments SET penalty_paid = penalty_paid - ?4, interest_paid = interest_paid - ?5,
-                         principal_paid = principal_paid - ?6
-                     WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3")?.execute(
-                    params![org, loan_no, l.instalment, l.penalty, l.interest, l.principal],
+/// Undoes what reversed event `seq` did to loans and instalments (a payment's
+/// split, a payout, a borrowing received, a write-off), as `loan_movements`
+/// recorded it: the event log is not read.
+pub(crate) fn undo(tx: &Connection, org: &str, seq: u64, date: NaiveDate) -> Result<()> {
+    for m in crate::movements::of_event(tx, org, seq)? {
+        let loan_no = m.loan_no;
+        match (m.kind.as_str(), &m.allocation) {
+            ("loan.repaid", Some(allocation)) => {
+                for l in &allocation.lines {
+                    tx.prepare_cached("UPDATE instalments SET penalty_paid = penalty_paid - ?4, interest_paid = interest_paid - ?5,
+                             principal_paid = principal_paid - ?6
+                         WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3")?.execute(
+                        params![org, loan_no, l.instalment, l.penalty, l.interest, l.principal],
+                    )?;
+                }
+                for c in &allocation.penalties {
+                    tx.prepare_cached(
+                        "UPDATE instalments SET penalty = penalty - ?4, penalty_assessed = 0
+                         WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3",
+                    )?
+                    .execute(params![org, loan_no, c.instalment, c.amount])?;
+                }
+                tx.prepare_cached(
+                    "UPDATE loans SET status = 'active', closed_on = NULL
+                     WHERE org_id = ?1 AND loan_no = ?2 AND status = 'closed'",
+                )?
+                .execute(params![org, loan_no])?;
+            }
+            ("loan.disbursed", _) => {
+                tx.prepare_cached("DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2")?
+                    .execute(params![org, loan_no])?;
+                tx.prepare_cached("UPDATE loans SET status = 'approved', disbursed_on = NULL, fee = 0 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
+                    params![org, loan_no],
                 )?;
             }
-            for c in &allocation.penalties {
-                tx.prepare_cached(
-                    "UPDATE instalments SET penalty = penalty - ?4, penalty_assessed = 0
-                     WHERE org_id = ?1 AND loan_no = ?2 AND no = ?3",
-                )?
-                .execute(params![org, loan_no, c.instalment, c.amount])?;
+            ("facility.received", _) => {
+                tx.prepare_cached("DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2")?
+                    .execute(params![org, loan_no])?;
+                tx.prepare_cached("UPDATE loans SET status = 'closed', closed_on = ?3 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
+                    params![org, loan_no, date.to_string()],
+                )?;
             }
-            tx.prepare_cached(
-                "UPDATE loans SET status = 'active', closed_on = NULL
-                 WHERE org_id = ?1 AND loan_no = ?2 AND status = 'closed'",
-            )?
-            .execute(params![org, loan_no])?;
+            ("loan.written_off", _) => {
+                tx.prepare_cached("UPDATE loans SET status = 'active', written_off = 0, closed_on = NULL WHERE org_id = ?1 AND loan_no = ?2")?.execute(
+                    params![org, loan_no],
+                )?;
+            }
+            _ => {}
         }
-        EventBody::LoanDisbursed { loan_no, .. } => {
-            tx.prepare_cached("DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2")?
-                .execute(params![org, loan_no])?;
-            tx.prepare_cached("UPDATE loans SET status = 'approved', disbursed_on = NULL, fee = 0 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
-                params![org, loan_no],
-            )?;
-        }
-        EventBody::FacilityReceived { loan_no, .. } => {
-            tx.prepare_cached("DELETE FROM instalments WHERE org_id = ?1 AND loan_no = ?2")?
-                .execute(params![org, loan_no])?;
-            tx.prepare_cached("UPDATE loans SET status = 'closed', closed_on = ?3 WHERE org_id = ?1 AND loan_no = ?2")?.execute(
-                params![org, loan_no, date.to_string()],
-            )?;
-        }
-        EventBody::LoanWrittenOff { loan_no, .. } => {
-            tx.prepare_cached("UPDATE loans SET status = 'active', written_off = 0, closed_on = NULL WHERE org_id = ?1 AND loan_no = ?2")?.execute(
-                params![org, loan_no],
-            )?;
-        }
-        _ => {}
     }
     Ok(())
 }

@@ -25,6 +25,7 @@ pub mod locale;
 pub mod meetings;
 pub mod member;
 pub mod money;
+pub mod movements;
 pub mod org;
 pub mod policy;
 mod projection;

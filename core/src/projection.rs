@@ -38,6 +38,7 @@ pub(crate) fn apply(tx: &Connection, seq: u64, ev: &Event) -> Result<()> {
                 crate::meetings::attach_entry(tx, &org, seq)?;
             }
             crate::lending::apply(tx, &org, ev.date, body)?;
+            crate::movements::record(tx, &org, seq, ev.date, body)?;
             crate::meetings::apply(tx, &org, ev.date, body)?;
             crate::registry::apply(tx, &org, ev.date, body)?;
             crate::charges::record_charge(tx, &org, seq, ev.date, body)?;

@@ -40,6 +40,7 @@ const TABLES: &[(&str, &str, &[&str])] = &[
     ("meeting_entries", "org_id", &["seq"]),
     ("loans", "org_id", &["loan_no"]),
     ("instalments", "org_id", &["loan_no", "no"]),
+    ("loan_movements", "org_id", &["seq", "loan_no"]),
     ("corrections", "org_id", &["request_seq"]),
     ("reversals", "org_id", &["original_seq"]),
     ("member_charges", "org_id", &["seq"]),

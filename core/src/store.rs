@@ -12,7 +12,7 @@ use crate::event::Hash;
 use uuid::Uuid;
 
 /// The schema version this daftar writes. Bump it with a new migration.
-pub const SCHEMA_VERSION: i64 = 5;
+pub const SCHEMA_VERSION: i64 = 6;
 /// `PRAGMA application_id` of a daftar book: "DAFT".
 pub const APPLICATION_ID: i64 = 0x4441_4654;
 
@@ -24,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/migrations/003-corrections.sql"),
     include_str!("schema/migrations/004-events-by-date.sql"),
     include_str!("schema/migrations/005-member-charges.sql"),
+    include_str!("schema/migrations/006-loan-movements.sql"),
 ];
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -196,6 +197,9 @@ fn migrate(conn: &Connection, from: i64) -> Result<()> {
         if from < 5 {
             fill_member_charges(&tx)?;
         }
+        if from < 6 {
+            fill_loan_movements(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -221,6 +225,32 @@ fn fill_member_charges(tx: &Connection) -> Result<()> {
         crate::charges::record_charge(tx, &org, seq as u64, ev.date, &ev.body)?;
         if let Some(on) = reversed_on {
             crate::charges::mark_reversed(tx, &org, seq as u64, parse_stored_date(&on)?)?;
+        }
+    }
+    Ok(())
+}
+
+/// v6 keeps what each event did to each loan in `loan_movements`; a book from
+/// before gets it from its events, as a replay would.
+fn fill_loan_movements(tx: &Connection) -> Result<()> {
+    let mut st = tx.prepare(
+        "SELECT e.seq, e.canonical, r.business_date FROM events e
+           LEFT JOIN reversals x ON x.org_id = e.org_id AND x.original_seq = e.seq
+           LEFT JOIN events r ON r.org_id = x.org_id AND r.seq = x.reversal_seq
+          WHERE e.kind IN ('loan.disbursed', 'facility.received', 'cutoff.recorded',
+                           'loan.repaid', 'member.exited', 'loan.written_off')
+          ORDER BY e.org_id, e.seq",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let seq: i64 = r.get(0)?;
+        let bytes: Vec<u8> = r.get(1)?;
+        let reversed_on: Option<String> = r.get(2)?;
+        let ev = crate::event::Event::from_canonical_bytes(&bytes)?;
+        let org = ev.org.to_string();
+        crate::movements::record(tx, &org, seq as u64, ev.date, &ev.body)?;
+        if let Some(on) = reversed_on {
+            crate::movements::mark_reversed(tx, &org, seq as u64, parse_stored_date(&on)?)?;
         }
     }
     Ok(())

@@ -196,6 +196,7 @@ fn a_book_upgraded_through_every_migration_equals_a_fresh_one() {
         include_str!("../src/schema/migrations/003-corrections.sql"),
         include_str!("../src/schema/migrations/004-events-by-date.sql"),
         include_str!("../src/schema/migrations/005-member-charges.sql"),
+        include_str!("../src/schema/migrations/006-loan-movements.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,
@@ -349,7 +350,8 @@ fn an_upgraded_v4_book_gains_its_members_fees_and_fines_as_recorded_live() {
     {
         let c = rusqlite::Connection::open(&p).unwrap();
         c.execute_batch(
-            "DROP TABLE member_charges; DROP INDEX meetings_by_date; DROP INDEX meetings_open;
+            "DROP TABLE loan_movements; DROP TABLE member_charges;
+             DROP INDEX meetings_by_date; DROP INDEX meetings_open;
              PRAGMA user_version = 4;",
         )
         .unwrap();
@@ -358,4 +360,69 @@ fn an_upgraded_v4_book_gains_its_members_fees_and_fines_as_recorded_live() {
     assert!(book.verify(&mut |_, _| true).unwrap().is_intact());
     book.close().unwrap();
     assert_eq!(charges(&p), live);
+}
+
+#[test]
+fn an_upgraded_v5_book_gains_its_loan_movements_as_recorded_live() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("v5.daftar");
+    let book = Book::open(&p).unwrap();
+    daftar_core::demo::build(&book, 1, &mut |_, _| true).unwrap();
+    // One repayment reversed, so the upgrade must also carry the reversal's date.
+    let (org, seq): (String, i64) = {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.query_row(
+            "SELECT org_id, seq FROM events WHERE kind = 'loan.repaid' ORDER BY org_id, seq DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let org = uuid::Uuid::parse_str(&org).unwrap();
+    let last = book.last_business_date(org).unwrap();
+    book.reverse_entry(&meta(), org, seq as u64, last, "entered twice")
+        .unwrap();
+    book.close().unwrap();
+    let movements = |p: &std::path::Path| -> Vec<String> {
+        let c = rusqlite::Connection::open(p).unwrap();
+        let mut st = c
+            .prepare("SELECT org_id, seq, loan_no, kind, business_date, amount, allocation, reversed_on FROM loan_movements ORDER BY org_id, seq, loan_no")
+            .unwrap();
+        st.query_map([], |r| {
+            Ok(format!(
+                "{}|{}|{}|{}|{}|{}|{:?}|{:?}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, String>(4)?,
+                r.get::<_, i64>(5)?,
+                r.get::<_, Option<String>>(6)?,
+                r.get::<_, Option<String>>(7)?
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+    };
+    let live = movements(&p);
+    assert!(live.iter().any(|m| m.contains("|loan.repaid|")), "{live:?}");
+    assert!(
+        live.iter().any(|m| m.contains("|loan.disbursed|")),
+        "{live:?}"
+    );
+    assert_eq!(
+        live.iter().filter(|l| !l.ends_with("|None")).count(),
+        1,
+        "exactly the reversed repayment carries a date"
+    );
+    {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.execute_batch("DROP TABLE loan_movements; PRAGMA user_version = 5;")
+            .unwrap();
+    }
+    let book = Book::open(&p).unwrap();
+    assert!(book.verify(&mut |_, _| true).unwrap().is_intact());
+    book.close().unwrap();
+    assert_eq!(movements(&p), live);
 }
