@@ -1,0 +1,333 @@
+//! The command line as clap reads it: every subcommand and its options.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Parser)]
+#[command(
+    name = "daftar",
+    version,
+    about = "Offline-first bookkeeping for self-help groups and community funds"
+)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    pub(crate) command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub(crate) enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Create a sample book: two SHGs in India and a community fund in Iran, with a year of entries.
+    Demo {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Replace the file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// Instead of the demo, SHGs at scale: `clf` (250 SHGs x 12 members x 156
+        /// weekly meetings, about 1.2 million events) or SHGSxMEMBERSxWEEKS.
+        #[arg(long)]
+        scale: Option<String>,
+    },
+    /// Verify the book: SQLite integrity, every hash chain, and every projection
+    /// against a replay of the events. Exit 0 intact, 3 tampered.
+    Verify {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Also prove the book still holds the history of this checkpoint
+        /// (`daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`, as `checkpoint` prints it).
+        #[arg(long)]
+        against: Option<String>,
+    },
+    /// Record commands read as JSON lines (docs/commands.md), one outcome printed
+    /// as a JSON line each. Re-running the same file writes nothing new.
+    Apply {
+        /// The book; created if no file exists there.
+        #[arg(long)]
+        db: PathBuf,
+        /// The file of commands, or `-` for standard input.
+        #[arg(default_value = "-")]
+        file: PathBuf,
+        /// Carry on past refused lines (the exit code is still 1).
+        #[arg(long)]
+        keep_going: bool,
+    },
+    /// Print an organisation's chain head as a short checkpoint, for a passbook or an SMS.
+    Checkpoint {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+    },
+    /// Reverse a money event in full (or request it, where a second person must approve).
+    Reverse {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        seq: u64,
+        #[arg(long)]
+        reason: String,
+    },
+    /// Decide or list corrections that wait for a second person.
+    Correction {
+        #[command(subcommand)]
+        action: CorrectionAction,
+    },
+    /// Give a person a role in an organisation: bookkeeper, approver or auditor.
+    Role {
+        #[command(flatten)]
+        who: Who,
+        /// The person given the role.
+        #[arg(long)]
+        person: String,
+        #[arg(long)]
+        role: String,
+    },
+    /// Change an organisation's policy on reversals.
+    Policy {
+        #[command(flatten)]
+        who: Who,
+        /// Whether a reversal needs a second person's approval: yes or no.
+        #[arg(long)]
+        reversal_needs_approval: String,
+    },
+    /// List the organisations in a book with their ids.
+    Orgs {
+        #[arg(long)]
+        db: PathBuf,
+    },
+    /// List an organisation's members.
+    Members {
+        #[arg(long)]
+        db: PathBuf,
+        /// Organisation id, or a unique prefix of at least 4 characters.
+        #[arg(long)]
+        org: String,
+    },
+    /// Print a report.
+    Report {
+        #[command(subcommand)]
+        report: Report,
+    },
+    /// Loan calculations and an organisation's loans.
+    Loan {
+        #[command(subcommand)]
+        loan: LoanCommand,
+    },
+    /// Export an organisation's ledger as an hledger journal, a beancount file or
+    /// CSV postings. The journals assert every account's balance at each month end.
+    Export {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+        /// hledger, beancount or csv.
+        #[arg(long)]
+        format: String,
+        /// Write here instead of standard output.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Benchmarks against lower bounds and peers measured in the same run, one
+    /// table (build with --release; the full run builds a CLF-sized book).
+    Bench {
+        /// A few rounds on a small scaled book, to check that it runs.
+        #[arg(long)]
+        quick: bool,
+        /// The scaled book's size: clf (the default) or SHGSxMEMBERSxWEEKS.
+        #[arg(long)]
+        scale: Option<String>,
+        /// Run one workload and print its rows (what each child process does).
+        #[arg(long, hide = true)]
+        workload: Option<String>,
+        /// The scratch folder that a workload shares with the others.
+        #[arg(long, hide = true)]
+        dir: Option<PathBuf>,
+    },
+    /// List an organisation's meetings.
+    Meetings {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+    },
+    /// Convert dates between the Gregorian and Solar Hijri calendars, one line each:
+    /// `daftar date --to persian 2026-11-25` prints 1405-09-04.
+    Date {
+        /// The calendar the dates are typed in (any digits): gregorian or persian.
+        #[arg(long, default_value = "gregorian")]
+        from: String,
+        /// The calendar to print them in, as YYYY-MM-DD.
+        #[arg(long, default_value = "gregorian")]
+        to: String,
+        /// Print as this locale shows dates instead (fa-IR: Solar Hijri, Persian digits).
+        #[arg(long, conflicts_with = "to")]
+        locale: Option<String>,
+        #[arg(required = true)]
+        dates: Vec<String>,
+    },
+    /// Read amounts typed in any digits and print them plain, or as a locale shows them.
+    Amount {
+        #[arg(long)]
+        locale: Option<String>,
+        #[arg(required = true, allow_hyphen_values = true)]
+        amounts: Vec<String>,
+    },
+}
+
+/// Who records a command, in which book and organisation, on which date.
+#[derive(clap::Args)]
+pub(crate) struct Who {
+    #[arg(long)]
+    pub(crate) db: PathBuf,
+    #[arg(long)]
+    pub(crate) org: String,
+    /// The person recording this (also from DAFTAR_ACTOR).
+    #[arg(long, env = "DAFTAR_ACTOR")]
+    pub(crate) actor: String,
+    /// The business date (default today).
+    #[arg(long)]
+    pub(crate) date: Option<String>,
+    /// A client-chosen id (UUID) to make a retry safe; a new one by default.
+    #[arg(long)]
+    pub(crate) op_id: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum CorrectionAction {
+    Approve {
+        #[command(flatten)]
+        who: Who,
+        /// The seq of the correction request.
+        #[arg(long)]
+        request: u64,
+    },
+    Reject {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        request: u64,
+        #[arg(long)]
+        reason: String,
+    },
+    List {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum LoanCommand {
+    /// Print a repayment schedule. Pure calculation: no book is needed.
+    Schedule {
+        #[arg(long)]
+        principal: String,
+        /// Percent per --rate-period; for fee methods, the fee as percent of the principal.
+        #[arg(long)]
+        rate: String,
+        #[arg(long, default_value = "year")]
+        rate_period: String,
+        /// Number of instalments.
+        #[arg(long)]
+        term: u32,
+        #[arg(long, default_value = "monthly")]
+        frequency: String,
+        /// flat, reducing, emi, fee (fee deducted at payout) or fee-added.
+        #[arg(long)]
+        method: String,
+        /// The date the loan is paid out; the first instalment falls one period later.
+        #[arg(long)]
+        start: String,
+        /// ISO currency code; decides the minor unit (INR 2, IRR 0).
+        #[arg(long, default_value = "INR")]
+        currency: String,
+        /// Minor-unit scale, for a currency daftar does not know.
+        #[arg(long)]
+        scale: Option<u32>,
+        /// MODE/UNIT, e.g. half-up/minor or half-up/whole.
+        #[arg(long, default_value = "half-up/minor")]
+        rounding: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// List an organisation's loans with where each stands today (or --as-of).
+    List {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        as_of: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Report {
+    /// Every entry between two dates, with reversals beside what they reverse.
+    Journal(ReportArgs),
+    /// Each account's debit or credit balance and the totals (today, or --as-of).
+    TrialBalance(ReportArgs),
+    /// A member's savings and loans with running balances (--member N).
+    Passbook(ReportArgs),
+    /// Cash in hand: opening, receipts, payments and closing, day by day.
+    CashBook(ReportArgs),
+    /// The bank account, day by day.
+    BankBook(ReportArgs),
+    /// One loan's payout, repayments and outstanding (--loan N).
+    LoanLedger(ReportArgs),
+    /// Member loans: outstanding, arrears, days-past-due buckets, PAR30 (--as-of).
+    Portfolio(ReportArgs),
+    /// Cash and bank receipts and payments by account.
+    ReceiptsPayments(ReportArgs),
+    /// Income, expenditure and the surplus.
+    IncomeExpenditure(ReportArgs),
+    /// Assets, liabilities and equity (--as-of).
+    BalanceSheet(ReportArgs),
+    /// The month's meetings, savings, lending and cash (--month YYYY-MM).
+    Monthly(ReportArgs),
+    /// Panchasutra grading over a period: the five norms, each out of 20, and how.
+    Grading(ReportArgs),
+}
+
+/// The book, organisation, period and format of a report. Without --from and
+/// --to a report covers the fiscal year of the book's latest entry; without
+/// --as-of, that entry's date.
+#[derive(clap::Args)]
+pub(crate) struct ReportArgs {
+    #[arg(long)]
+    pub(crate) db: PathBuf,
+    #[arg(long)]
+    pub(crate) org: String,
+    #[arg(long)]
+    pub(crate) from: Option<String>,
+    #[arg(long)]
+    pub(crate) to: Option<String>,
+    #[arg(long)]
+    pub(crate) as_of: Option<String>,
+    #[arg(long)]
+    pub(crate) member: Option<u32>,
+    #[arg(long)]
+    pub(crate) loan: Option<u32>,
+    /// YYYY-MM, for the monthly report, in the organisation's calendar (1405-09 is Azar).
+    #[arg(long)]
+    pub(crate) month: Option<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub(crate) format: Format,
+    /// Show amounts and dates as in en-IN, hi-IN or fa-IR (Solar Hijri) instead of
+    /// the organisation's own locale; also localises CSV. JSON stays plain.
+    #[arg(long)]
+    pub(crate) locale: Option<String>,
+}
