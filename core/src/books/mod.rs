@@ -1,0 +1,128 @@
+//! The books groups, federations and auditors read: passbook, cash and bank
+//! book, loan ledger and portfolio, trial balance, receipts and payments, income
+//! and expenditure, balance sheet, and the monthly meeting report. Each takes a
+//! date range or an as-of date and returns structured data; callers render it.
+
+mod day_books;
+mod loans;
+mod monthly;
+mod statements;
+
+pub use day_books::{CashBook, CashBookDay, CashBookLine, Passbook, PassbookLine};
+pub use loans::{Bucket, LoanLedger, LoanLedgerLine, Portfolio, PortfolioLoan};
+pub use monthly::MonthlyReport;
+pub use statements::{BalanceSheet, IncomeAndExpenditure, ReceiptsAndPayments};
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use rusqlite::params;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::book::Book;
+use crate::chart::AccountClass;
+use crate::error::{Error, Result};
+use crate::org::Organisation;
+use crate::store::parse_stored_date;
+
+/// An inclusive range of business dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Period {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl Period {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<Period> {
+        if to < from {
+            return Err(Error::invalid("to", format!("{to} is before {from}")));
+        }
+        Ok(Period { from, to })
+    }
+}
+
+/// The fiscal year of `org` that contains `day`, counted in the organisation's
+/// calendar: 1 April to 31 March in India, 1 Farvardin to the end of Esfand in Iran.
+pub fn fiscal_year(org: &Organisation, day: NaiveDate) -> Result<Period> {
+    let fy = org.fiscal_year_start;
+    let (from, next) = crate::locale::year_starting(org.calendar, fy.month, fy.day, day)?;
+    let to = next
+        .pred_opt()
+        .ok_or_else(|| Error::invalid("period", "out of range"))?;
+    Ok(Period { from, to })
+}
+
+/// A line of an account summary: code, name and an amount in major units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AccountLine {
+    pub code: String,
+    pub name: String,
+    pub amount: Decimal,
+}
+
+/// The account summaries group member sub-ledgers under their header.
+fn group_code(code: &str) -> &str {
+    code.split_once('-').map_or(code, |(h, _)| h)
+}
+
+impl Book {
+    /// The latest business date of any event of the organisation.
+    pub fn last_business_date(&self, org: Uuid) -> Result<NaiveDate> {
+        let d: Option<String> = self.with_conn(|conn| {
+            Ok(conn
+                .prepare_cached("SELECT max(business_date) FROM events WHERE org_id = ?1")?
+                .query_row([org.to_string()], |r| r.get(0))?)
+        })?;
+        d.as_deref()
+            .map(parse_stored_date)
+            .transpose()?
+            .ok_or_else(|| Error::not_found(format!("organisation {org}")))
+    }
+
+    fn scale_of(&self, org: Uuid) -> Result<(Organisation, u32)> {
+        let o = self.organisation(org)?;
+        let s = o.currency.scale;
+        Ok((o, s))
+    }
+
+    /// Each account's balance from its postings dated on or before `as_of`, in minor units.
+    fn balances_as_of(&self, org: Uuid, as_of: NaiveDate) -> Result<BTreeMap<String, i64>> {
+        self.posting_sums(org, NaiveDate::MIN, as_of)
+    }
+
+    /// Movement of each account over a period, in minor units.
+    fn movements(&self, org: Uuid, p: Period) -> Result<BTreeMap<String, i64>> {
+        self.posting_sums(org, p.from, p.to)
+    }
+
+    /// The sum of each account's postings dated from `from` to `to`, inclusive.
+    fn posting_sums(
+        &self,
+        org: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<BTreeMap<String, i64>> {
+        self.with_conn(|conn| {
+            let mut st = conn.prepare_cached(
+                "SELECT p.account, SUM(p.amount) FROM postings p
+                 JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq
+                 WHERE p.org_id = ?1 AND e.business_date BETWEEN ?2 AND ?3 GROUP BY p.account",
+            )?;
+            let rows = st.query_map(
+                params![org.to_string(), from.to_string(), to.to_string()],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })
+    }
+
+    fn account_names(&self, org: Uuid) -> Result<BTreeMap<String, (String, AccountClass)>> {
+        Ok(self
+            .accounts(org)?
+            .into_iter()
+            .map(|a| (a.code, (a.name, a.class)))
+            .collect())
+    }
+}
