@@ -119,7 +119,11 @@ fn every_table_is_written_only_by_its_owner() {
             continue; // a benchmark's or a test's own table
         }
         seen.insert(table.clone());
-        if !owners[&table].contains(&file) {
+        // An owner may be a folder (`core/src/lending/`): any file under it.
+        let owned = owners[&table]
+            .iter()
+            .any(|o| *o == file || (o.ends_with('/') && file.starts_with(o.as_str())));
+        if !owned {
             wrong.push(format!(
                 "{file} writes {table}, owned by {:?}",
                 owners[&table]
@@ -143,7 +147,7 @@ fn the_scanner_sees_a_write_in_each_form() {
     let w = writes();
     for (file, table) in [
         ("core/src/ledger.rs", "accounts"),
-        ("core/src/lending.rs", "instalments"),
+        ("core/src/lending/apply.rs", "instalments"),
         ("core/src/admin.rs", "policies"),
         ("core/src/write.rs", "events"),
     ] {

@@ -3,6 +3,13 @@
 //! The canonical encoding is documented in `docs/chain-format.md`; any change to
 //! this file that alters bytes must bump `ENCODING_VERSION` and the document.
 
+mod canonical;
+mod journal;
+
+pub use canonical::canonical_json;
+use canonical::{internal, parse_uuid};
+pub(crate) use canonical::{parse_stored_json, stored_json};
+
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -10,12 +17,10 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::chart::{
-    member_account, ABSENCE_FINES, BANK, BANK_LOANS, BORROWING_INTEREST, CASH, CASH_EXCESS,
-    CASH_SHORTAGE, CIF_PAYABLE, LOAN_INTEREST, LOAN_PENALTIES, MEMBERSHIP_FEES, MEMBER_LOANS,
-    MEMBER_SAVINGS, MEMBER_VOLUNTARY, OPENING_EQUITY, REVOLVING_FUND, WRITE_OFFS,
+    ABSENCE_FINES, BANK_LOANS, CIF_PAYABLE, MEMBERSHIP_FEES, MEMBER_SAVINGS, MEMBER_VOLUNTARY,
 };
 use crate::error::{Error, Result};
-use crate::loan::allocation::{Allocation, Component};
+use crate::loan::allocation::Allocation;
 use crate::loan::{Instalment, LoanTerms};
 use crate::member::{MemberChange, MemberRole};
 use crate::org::NewOrganisation;
@@ -335,200 +340,6 @@ impl EventBody {
         // The name is the variant's serde rename above: written once, there.
         crate::variant_name::variant_name(self).unwrap_or("unknown")
     }
-
-    /// The journal entry this event posts, if it moves money. The lines depend on
-    /// the event alone, so replaying the log gives the same postings.
-    pub fn journal(&self) -> Option<Vec<Line>> {
-        let l = |account: &str, amount: i64| Line {
-            account: account.to_string(),
-            amount,
-        };
-        let mut lines = match self {
-            EventBody::OrgCreated(_)
-            | EventBody::MemberAdded { .. }
-            | EventBody::MemberChanged { .. }
-            | EventBody::PolicySet(_)
-            | EventBody::RoleSet { .. }
-            | EventBody::MeetingOpened { .. }
-            | EventBody::Attendance { .. }
-            | EventBody::LoanApplied { .. }
-            | EventBody::LoanApproved { .. }
-            | EventBody::CorrectionRequested { .. }
-            | EventBody::CorrectionRejected { .. } => return None,
-            EventBody::EntryReversed { lines, .. } => lines.clone(),
-            EventBody::Receipt {
-                via,
-                account,
-                amount,
-                ..
-            } => vec![l(via, *amount), l(account, -amount)],
-            EventBody::Payment {
-                via,
-                account,
-                amount,
-                ..
-            } => vec![l(account, *amount), l(via, -amount)],
-            EventBody::Transfer {
-                from, to, amount, ..
-            } => vec![l(to, *amount), l(from, -amount)],
-            EventBody::SavingsDeposit {
-                member_no,
-                via,
-                amount,
-                fund,
-            } => vec![
-                l(via, *amount),
-                l(&member_account(fund.header(), *member_no), -amount),
-            ],
-            EventBody::SavingsWithdrawal {
-                member_no,
-                via,
-                amount,
-                fund,
-            } => vec![
-                l(&member_account(fund.header(), *member_no), *amount),
-                l(via, -amount),
-            ],
-            EventBody::MeetingClosed {
-                counted_cash,
-                book_cash,
-                ..
-            } => discrepancy(counted_cash - book_cash),
-            EventBody::MeetingReopened {
-                reversed_discrepancy,
-                ..
-            } => {
-                let mut v = discrepancy(*reversed_discrepancy);
-                v.iter_mut().for_each(|x| x.amount = -x.amount);
-                v
-            }
-            EventBody::LoanDisbursed {
-                member_no,
-                via,
-                principal,
-                fee,
-                ..
-            } => vec![
-                l(&member_account(MEMBER_LOANS, *member_no), *principal),
-                l(via, -(principal - fee)),
-                l(LOAN_INTEREST, -fee),
-            ],
-            EventBody::LoanRepaid {
-                loan_account,
-                payable,
-                via,
-                amount,
-                allocation,
-                ..
-            } => {
-                let (pen, int, pri) = (
-                    allocation.total(Component::Penalty),
-                    allocation.total(Component::Interest),
-                    allocation.total(Component::Principal),
-                );
-                if *payable {
-                    vec![
-                        l(loan_account, pri),
-                        l(BORROWING_INTEREST, int + pen),
-                        l(via, -amount),
-                    ]
-                } else {
-                    vec![
-                        l(via, *amount),
-                        l(LOAN_PENALTIES, -pen),
-                        l(LOAN_INTEREST, -int),
-                        l(loan_account, -pri),
-                    ]
-                }
-            }
-            EventBody::LoanWrittenOff {
-                loan_account,
-                amount,
-                ..
-            } => vec![l(WRITE_OFFS, *amount), l(loan_account, -amount)],
-            EventBody::FacilityReceived {
-                source, via, terms, ..
-            } => vec![
-                l(via, terms.principal),
-                l(source.account(), -terms.principal),
-            ],
-            EventBody::ChargeCollected {
-                charge,
-                via,
-                amount,
-                ..
-            } => vec![l(via, *amount), l(charge.account(), -amount)],
-            EventBody::CutoffRecorded(c) => {
-                let mut v = vec![
-                    l(CASH, c.cash),
-                    l(BANK, c.bank),
-                    l(REVOLVING_FUND, -c.revolving_fund),
-                    l(OPENING_EQUITY, -c.surplus),
-                ];
-                for m in &c.members {
-                    v.push(l(
-                        &member_account(MEMBER_SAVINGS, m.member_no),
-                        -m.compulsory,
-                    ));
-                    v.push(l(
-                        &member_account(MEMBER_VOLUNTARY, m.member_no),
-                        -m.voluntary,
-                    ));
-                    let lent: i64 = m.loans.iter().map(|x| x.terms.principal).sum();
-                    v.push(l(&member_account(MEMBER_LOANS, m.member_no), lent));
-                }
-                for f in &c.facilities {
-                    v.push(l(f.source.account(), -f.terms.principal));
-                }
-                v
-            }
-            EventBody::MemberExited(x) => {
-                let n = x.member_no;
-                let mut v = vec![
-                    l(&member_account(MEMBER_SAVINGS, n), x.compulsory),
-                    l(&member_account(MEMBER_VOLUNTARY, n), x.voluntary),
-                    l(&x.via, -x.refund),
-                ];
-                for s in &x.settled {
-                    v.push(l(LOAN_PENALTIES, -s.allocation.total(Component::Penalty)));
-                    v.push(l(LOAN_INTEREST, -s.allocation.total(Component::Interest)));
-                    v.push(l(
-                        &member_account(MEMBER_LOANS, n),
-                        -s.allocation.total(Component::Principal),
-                    ));
-                }
-                v
-            }
-        };
-        lines.retain(|x| x.amount != 0);
-        Some(merge_lines(lines))
-    }
-}
-
-/// Cash counted above the book is an excess (income); below it, a shortage (expense).
-fn discrepancy(diff: i64) -> Vec<Line> {
-    let line = |account: &str, amount: i64| Line {
-        account: account.to_string(),
-        amount,
-    };
-    match diff {
-        0 => vec![],
-        d if d > 0 => vec![line(CASH, d), line(CASH_EXCESS, -d)],
-        d => vec![line(CASH_SHORTAGE, -d), line(CASH, d)],
-    }
-}
-
-/// Merges lines on the same account, keeping first-seen order, and drops zeros.
-fn merge_lines(lines: Vec<Line>) -> Vec<Line> {
-    let mut out: Vec<Line> = Vec::with_capacity(lines.len());
-    for x in lines {
-        match out.iter_mut().find(|o| o.account == x.account) {
-            Some(o) => o.amount += x.amount,
-            None => out.push(x),
-        }
-    }
-    out.retain(|x| x.amount != 0);
-    out
 }
 
 /// An event with everything the chain covers except its seq and hashes.
@@ -626,114 +437,6 @@ pub fn chain_hash(prev: &Hash, seq: u64, canonical: &[u8]) -> Hash {
     h.update(seq.to_be_bytes());
     h.update(canonical);
     h.finalize().into()
-}
-
-/// Canonical JSON: object keys sorted by their UTF-8 bytes, no whitespace, integers
-/// only, strings escaped minimally (`"` `\` and U+0000–U+001F as `\u00xx`).
-pub fn canonical_json(v: &Value) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(256);
-    write_canonical(v, &mut out)?;
-    Ok(out)
-}
-
-fn write_canonical(v: &Value, out: &mut Vec<u8>) -> Result<()> {
-    match v {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                out.extend_from_slice(i.to_string().as_bytes());
-            } else if let Some(u) = n.as_u64() {
-                out.extend_from_slice(u.to_string().as_bytes());
-            } else {
-                return Err(internal("a non-integer number cannot be canonical"));
-            }
-        }
-        Value::String(s) => write_string(s, out),
-        Value::Array(a) => {
-            out.push(b'[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_canonical(x, out)?;
-            }
-            out.push(b']');
-        }
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-            out.push(b'{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_string(k, out);
-                out.push(b':');
-                write_canonical(&m[k.as_str()], out)?;
-            }
-            out.push(b'}');
-        }
-    }
-    Ok(())
-}
-
-fn write_string(s: &str, out: &mut Vec<u8>) {
-    out.push(b'"');
-    for c in s.chars() {
-        match c {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            c if (c as u32) < 0x20 => {
-                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
-            }
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
-        }
-    }
-    out.push(b'"');
-}
-
-/// A value stored as JSON text beside the log (loan terms, policies), written
-/// canonically. Going through `Value` both ways keeps one serde_json code path
-/// in the library instead of one per stored type, which the Android `.so` feels.
-pub(crate) fn stored_json<T: serde::Serialize>(what: &str, v: &T) -> Result<String> {
-    let value = serde_json::to_value(v).map_err(|e| Error::Storage {
-        reason: format!("{what}: {e}"),
-    })?;
-    String::from_utf8(canonical_json(&value)?).map_err(internal)
-}
-
-/// Reads back what [`stored_json`] wrote.
-pub(crate) fn parse_stored_json<T: serde::de::DeserializeOwned>(
-    what: &str,
-    text: &str,
-) -> Result<T> {
-    let value: Value = serde_json::from_str(text).map_err(|e| Error::Storage {
-        reason: format!("{what}: {e}"),
-    })?;
-    serde_json::from_value(value).map_err(|e| Error::Storage {
-        reason: format!("{what}: {e}"),
-    })
-}
-
-fn parse_uuid(s: &str) -> Result<Uuid> {
-    let u = Uuid::parse_str(s).map_err(|e| Error::invalid("event", format!("uuid {s:?}: {e}")))?;
-    if u.hyphenated().to_string() != s {
-        return Err(Error::invalid(
-            "event",
-            format!("uuid {s:?} is not lower-case hyphenated"),
-        ));
-    }
-    Ok(u)
-}
-
-fn internal(e: impl std::fmt::Display) -> Error {
-    Error::Storage {
-        reason: format!("internal encoding error: {e}"),
-    }
 }
 
 /// Lower-case hex of a hash.

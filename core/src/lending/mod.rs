@@ -1,0 +1,375 @@
+//! Internal lending and the organisation's own borrowing: applications, approval
+//! in a meeting, disbursement with a stored schedule, repayments allocated by
+//! policy, write-offs, and where each loan stands on any date.
+
+mod apply;
+mod decide;
+
+pub(crate) use apply::{apply, undo};
+pub(crate) use decide::{
+    decide_apply_for_loan, decide_approve_loan, decide_disburse_loan, decide_receive_borrowing,
+    decide_repay, decide_write_off_loan, payable_on, plan_payment, with_penalties_due,
+};
+
+use chrono::NaiveDate;
+use rusqlite::{params, Connection, OptionalExtension};
+use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::book::Book;
+use crate::commands::Via;
+use crate::error::{Error, Result};
+use crate::loan::allocation::{self, Allocation, InstalmentState, StandingFigures};
+use crate::loan::schedule::LoanTerms;
+use crate::loan::{Frequency, Method, RatePeriod};
+use crate::money::{from_minor, positive_minor};
+use crate::store::parse_stored_date;
+
+/// Terms as a person gives them, in major units.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoanRequest {
+    #[serde(with = "crate::money::amount")]
+    pub principal: Decimal,
+    /// Percent per `rate_period`; for fee methods, percent of the principal, once.
+    #[serde(with = "crate::money::amount")]
+    pub rate: Decimal,
+    pub rate_period: RatePeriod,
+    pub term: u32,
+    pub frequency: Frequency,
+    pub method: Method,
+}
+
+impl LoanRequest {
+    /// The terms in minor units of a currency of `scale`, validated.
+    pub fn terms(&self, scale: u32) -> Result<LoanTerms> {
+        let t = LoanTerms {
+            principal: positive_minor("principal", self.principal, scale)?,
+            rate: self.rate.normalize(),
+            rate_period: self.rate_period,
+            term: self.term,
+            frequency: self.frequency,
+            method: self.method,
+        };
+        t.validate()?;
+        Ok(t)
+    }
+}
+
+/// A payment on a loan.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Repayment {
+    pub date: NaiveDate,
+    pub via: Via,
+    #[serde(with = "crate::money::amount")]
+    pub amount: Decimal,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum LoanStatus {
+    Applied,
+    Approved,
+    Active,
+    Closed,
+    WrittenOff,
+}
+
+impl LoanStatus {
+    fn parse(s: &str) -> Result<Self> {
+        Ok(match s {
+            "applied" => LoanStatus::Applied,
+            "approved" => LoanStatus::Approved,
+            "active" => LoanStatus::Active,
+            "closed" => LoanStatus::Closed,
+            "written-off" => LoanStatus::WrittenOff,
+            _ => {
+                return Err(Error::Storage {
+                    reason: format!("unknown loan status {s}"),
+                })
+            }
+        })
+    }
+}
+
+/// A loan as the book holds it, with its schedule and what was paid on it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Loan {
+    pub loan_no: u32,
+    /// `None` for the organisation's own borrowing.
+    pub member_no: Option<u32>,
+    /// `member`, `cif` or `bank-loan`.
+    pub source: String,
+    pub status: LoanStatus,
+    pub terms: LoanTerms,
+    pub applied_on: NaiveDate,
+    pub approved_meeting: Option<u32>,
+    pub disbursed_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub instalments: Vec<InstalmentState>,
+}
+
+/// Where a loan stands on a date, in major units, including penalties that
+/// would be charged on a payment that day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LoanStanding {
+    pub loan_no: u32,
+    pub as_of: NaiveDate,
+    pub outstanding_principal: Decimal,
+    pub overdue_principal: Decimal,
+    #[serde(with = "crate::money::amount")]
+    pub overdue_interest: Decimal,
+    pub penalty_due: Decimal,
+    #[serde(with = "crate::money::amount")]
+    pub arrears: Decimal,
+    pub days_past_due: i64,
+    /// The amount to pre-fill at a meeting on `as_of`.
+    pub due_now: Decimal,
+    /// The most a payment on `as_of` may be (everything due, plus prepaying principal).
+    pub payable_now: Decimal,
+}
+
+pub(crate) struct LoanRow {
+    pub source: String,
+    pub member_no: Option<u32>,
+    pub status: LoanStatus,
+    pub terms: LoanTerms,
+    pub applied_on: NaiveDate,
+    pub approved_meeting: Option<u32>,
+    pub disbursed_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+pub(crate) fn loan_row(conn: &Connection, org: Uuid, loan_no: u32) -> Result<LoanRow> {
+    type Row = (
+        String,
+        Option<u32>,
+        String,
+        String,
+        String,
+        Option<u32>,
+        Option<String>,
+        Option<String>,
+    );
+    let row: Option<Row> = conn.prepare_cached("SELECT source, member_no, status, terms, applied_on, approved_meeting, disbursed_on, closed_on
+             FROM loans WHERE org_id = ?1 AND loan_no = ?2")?.query_row(
+            params![org.to_string(), loan_no],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
+        )
+        .optional()?;
+    let (source, member_no, status, terms, applied, approved, disbursed, closed) =
+        row.ok_or_else(|| Error::not_found(format!("loan {loan_no}")))?;
+    Ok(LoanRow {
+        source,
+        member_no,
+        status: LoanStatus::parse(&status)?,
+        terms: crate::event::parse_stored_json(&format!("loan {loan_no} terms"), &terms)?,
+        applied_on: parse_stored_date(&applied)?,
+        approved_meeting: approved,
+        disbursed_on: disbursed.as_deref().map(parse_stored_date).transpose()?,
+        closed_on: closed.as_deref().map(parse_stored_date).transpose()?,
+    })
+}
+
+pub(crate) fn instalment_states(
+    conn: &Connection,
+    org: Uuid,
+    loan_no: u32,
+) -> Result<Vec<InstalmentState>> {
+    let mut st = conn.prepare_cached(
+        "SELECT no, due_on, principal, interest, penalty, principal_paid, interest_paid,
+                penalty_paid, penalty_assessed
+         FROM instalments WHERE org_id = ?1 AND loan_no = ?2 ORDER BY no",
+    )?;
+    type Row = (u32, String, i64, i64, i64, i64, i64, i64, bool);
+    let rows: Vec<Row> = st
+        .query_map(params![org.to_string(), loan_no], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(7)?,
+                r.get(8)?,
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    rows.into_iter()
+        .map(
+            |(no, due, principal, interest, penalty, pp, ip, pep, assessed)| {
+                Ok(InstalmentState {
+                    no,
+                    due_on: parse_stored_date(&due)?,
+                    principal,
+                    interest,
+                    penalty,
+                    principal_paid: pp,
+                    interest_paid: ip,
+                    penalty_paid: pep,
+                    penalty_assessed: assessed,
+                })
+            },
+        )
+        .collect()
+}
+
+impl Book {
+    /// A loan with its schedule and payments.
+    pub fn loan(&self, org: Uuid, loan_no: u32) -> Result<Loan> {
+        self.organisation(org)?;
+        self.with_conn(|conn| {
+            let l = loan_row(conn, org, loan_no)?;
+            Ok(Loan {
+                loan_no,
+                member_no: l.member_no,
+                source: l.source,
+                status: l.status,
+                terms: l.terms,
+                applied_on: l.applied_on,
+                approved_meeting: l.approved_meeting,
+                disbursed_on: l.disbursed_on,
+                closed_on: l.closed_on,
+                instalments: instalment_states(conn, org, loan_no)?,
+            })
+        })
+    }
+
+    /// Every loan of the organisation (member loans and its own borrowing), by number.
+    pub fn loans(&self, org: Uuid) -> Result<Vec<Loan>> {
+        let nos: Vec<u32> = self.with_conn(|conn| {
+            let mut st =
+                conn.prepare("SELECT loan_no FROM loans WHERE org_id = ?1 ORDER BY loan_no")?;
+            let v = st
+                .query_map([org.to_string()], |r| r.get(0))?
+                .collect::<rusqlite::Result<_>>()?;
+            Ok(v)
+        })?;
+        nos.into_iter().map(|n| self.loan(org, n)).collect()
+    }
+
+    /// A member's loans, oldest first (from the index, not a scan of all loans).
+    pub fn member_loans(&self, org: Uuid, member_no: u32) -> Result<Vec<Loan>> {
+        self.loans_where(
+            "SELECT loan_no FROM loans WHERE org_id = ?1 AND member_no = ?2 ORDER BY loan_no",
+            org,
+            params![org.to_string(), member_no],
+        )
+    }
+
+    /// The loans being repaid now, oldest first: what a meeting collects on.
+    pub fn active_loans(&self, org: Uuid) -> Result<Vec<Loan>> {
+        self.loans_where(
+            "SELECT loan_no FROM loans WHERE org_id = ?1 AND status = 'active' ORDER BY loan_no",
+            org,
+            params![org.to_string()],
+        )
+    }
+
+    fn loans_where(
+        &self,
+        sql: &str,
+        org: Uuid,
+        args: &[&dyn rusqlite::ToSql],
+    ) -> Result<Vec<Loan>> {
+        let nos: Vec<u32> = self.with_conn(|conn| {
+            let mut st = conn.prepare_cached(sql)?;
+            let rows = st.query_map(args, |r| r.get(0))?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        nos.into_iter().map(|n| self.loan(org, n)).collect()
+    }
+
+    /// Whether a loan was running on `as_of`: paid out by then, and not yet closed
+    /// or written off.
+    pub fn loan_active_on(loan: &Loan, as_of: NaiveDate) -> bool {
+        loan.disbursed_on.is_some_and(|d| d <= as_of)
+            && matches!(
+                loan.status,
+                LoanStatus::Active | LoanStatus::Closed | LoanStatus::WrittenOff
+            )
+            && loan.closed_on.is_none_or(|c| c > as_of)
+    }
+
+    /// The instalments as they stood at the end of `as_of`: payments dated later
+    /// are taken back, and payments whose reversal is dated later are restored.
+    fn instalments_on(
+        &self,
+        org: Uuid,
+        loan_no: u32,
+        as_of: NaiveDate,
+        states: &mut [InstalmentState],
+    ) -> Result<()> {
+        let changed = self.with_conn(|conn| {
+            crate::movements::payments_changed_after(conn, &org.to_string(), loan_no, as_of)
+        })?;
+        let apply = |states: &mut [InstalmentState], a: &Allocation, sign: i64| {
+            for l in &a.lines {
+                if let Some(s) = states.iter_mut().find(|s| s.no == l.instalment) {
+                    s.penalty_paid += sign * l.penalty;
+                    s.interest_paid += sign * l.interest;
+                    s.principal_paid += sign * l.principal;
+                }
+            }
+            for c in &a.penalties {
+                if let Some(s) = states.iter_mut().find(|s| s.no == c.instalment) {
+                    s.penalty += sign * c.amount;
+                    s.penalty_assessed = sign > 0 || s.penalty > 0;
+                }
+            }
+        };
+        for m in changed {
+            let Some(a) = &m.allocation else { continue };
+            // Today's instalments count a payment if it stands unreversed; take
+            // back what did not count on `as_of`, restore what did.
+            let now = m.reversed_on.is_none();
+            let then = m.counted_on(as_of);
+            match (now, then) {
+                (true, false) => apply(states, a, -1),
+                (false, true) => apply(states, a, 1),
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Arrears, days past due and the amount due on `as_of`, as things stood that day.
+    pub fn loan_standing(&self, org: Uuid, loan_no: u32, as_of: NaiveDate) -> Result<LoanStanding> {
+        let o = self.organisation(org)?;
+        let policy = self.policy(org)?;
+        let loan = self.loan(org, loan_no)?;
+        let member_loan = loan.member_no.is_some();
+        let running = Self::loan_active_on(&loan, as_of);
+        let mut states = loan.instalments.clone();
+        if running {
+            self.instalments_on(org, loan_no, as_of, &mut states)?;
+            if member_loan {
+                states = with_penalties_due(&states, as_of, &policy, &o)?.0;
+            }
+        } else {
+            states.clear();
+        }
+        let f: StandingFigures = allocation::standing(&states, as_of);
+        let payable = allocation::collectable(&states, as_of);
+        let d = |m: i64| from_minor(m, o.currency.scale);
+        Ok(LoanStanding {
+            loan_no,
+            as_of,
+            outstanding_principal: d(f.outstanding_principal),
+            overdue_principal: d(f.overdue_principal),
+            overdue_interest: d(f.overdue_interest),
+            penalty_due: d(f.penalty_due),
+            arrears: d(f.arrears),
+            days_past_due: f.days_past_due,
+            due_now: d(f.due_now),
+            payable_now: d(payable),
+        })
+    }
+}
+
+// Decisions: each validates a command against the book, read-only, and
+// returns the event to record.
