@@ -5,8 +5,10 @@ uniffi::setup_scaffolding!();
 
 mod book;
 mod error;
+mod functions;
 mod types;
 
-pub use book::{build_demo, loan_schedule, new_op_id, DaftarBook, ProgressListener};
+pub use book::{DaftarBook, ProgressListener};
 pub use error::DaftarError;
+pub use functions::{build_demo, loan_schedule, new_op_id};
 pub use types::*;

@@ -104,6 +104,199 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// One posting of an entry, as the export reads them in date order.
+struct PostingRow {
+    seq: i64,
+    day: NaiveDate,
+    kind: String,
+    narration: String,
+    account: String,
+    amount: i64,
+}
+
+impl PostingRow {
+    const SQL: &'static str =
+        "SELECT n.seq, n.business_date, v.kind, n.narration, p.account, p.amount
+         FROM entries n
+         JOIN events v ON v.org_id = n.org_id AND v.seq = n.seq
+         JOIN postings p ON p.org_id = n.org_id AND p.seq = n.seq
+         WHERE n.org_id = ?1 ORDER BY n.business_date, n.seq, p.line";
+
+    fn from_row(r: &rusqlite::Row<'_>) -> Result<PostingRow> {
+        Ok(PostingRow {
+            seq: r.get("seq")?,
+            day: parse_stored_date(&r.get::<_, String>("business_date")?)?,
+            kind: r.get("kind")?,
+            narration: r.get("narration")?,
+            account: r.get("account")?,
+            amount: r.get("amount")?,
+        })
+    }
+}
+
+/// Writes one export: the header, the entries, and every account's balance
+/// asserted at each month end.
+struct Journal<'w> {
+    out: &'w mut dyn Write,
+    format: ExportFormat,
+    ccy: String,
+    scale: u32,
+    /// Export name and title of every account, by code.
+    accounts: BTreeMap<String, (String, String)>,
+    balances: BTreeMap<String, i64>,
+    summary: ExportSummary,
+}
+
+impl Journal<'_> {
+    fn amount(&self, m: i64) -> String {
+        format!("{} {}", from_minor(m, self.scale), self.ccy)
+    }
+
+    fn name(&self, code: &str) -> Result<&str> {
+        self.accounts
+            .get(code)
+            .map(|n| n.0.as_str())
+            .ok_or_else(|| Error::not_found(format!("account {code}")))
+    }
+
+    /// The commodity, and every account declared (opened) before the entries.
+    fn header(&mut self, o: &crate::org::Organisation) -> Result<()> {
+        let (out, ccy) = (&mut *self.out, &self.ccy);
+        match self.format {
+            ExportFormat::Hledger => {
+                writeln!(out, "; {} ({}), exported by daftar\n", o.name, o.id).map_err(io)?;
+                // hledger wants a decimal mark in the directive, even for a currency without decimals.
+                let sample = from_minor(100_000, self.scale).to_string();
+                let sample = if self.scale == 0 {
+                    format!("{sample}.")
+                } else {
+                    sample
+                };
+                writeln!(out, "commodity {sample} {ccy}\n").map_err(io)?;
+                for (n, title) in self.accounts.values() {
+                    writeln!(out, "account {n}  ; {title}").map_err(io)?;
+                }
+                writeln!(out).map_err(io)?;
+            }
+            ExportFormat::Beancount => {
+                writeln!(out, "; {} ({}), exported by daftar", o.name, o.id).map_err(io)?;
+                writeln!(
+                    out,
+                    "option \"title\" \"{}\"",
+                    description(self.format, &o.name)
+                )
+                .map_err(io)?;
+                writeln!(out, "option \"operating_currency\" \"{ccy}\"\n").map_err(io)?;
+                for (n, title) in self.accounts.values() {
+                    writeln!(out, "{} open {n} {ccy} ; {title}", o.opened_on).map_err(io)?;
+                }
+                writeln!(out).map_err(io)?;
+            }
+            ExportFormat::Csv => {
+                writeln!(out, "seq,date,kind,narration,account,amount,currency").map_err(io)?
+            }
+        }
+        Ok(())
+    }
+
+    /// Every account's balance, asserted at the end of a month.
+    fn assert_month(&mut self, end: NaiveDate) -> Result<()> {
+        let lines: Vec<String> = match self.format {
+            ExportFormat::Hledger => self
+                .balances
+                .iter()
+                .map(|(code, b)| {
+                    Ok(format!(
+                        "    {}  0 {} = {}",
+                        self.name(code)?,
+                        self.ccy,
+                        self.amount(*b)
+                    ))
+                })
+                .collect::<Result<_>>()?,
+            ExportFormat::Beancount => {
+                let next = end.succ_opt().unwrap_or(end);
+                self.balances
+                    .iter()
+                    .map(|(code, b)| {
+                        Ok(format!(
+                            "{next} balance {} {}",
+                            self.name(code)?,
+                            self.amount(*b)
+                        ))
+                    })
+                    .collect::<Result<_>>()?
+            }
+            ExportFormat::Csv => return Ok(()),
+        };
+        if self.format == ExportFormat::Hledger {
+            writeln!(self.out, "{end} balance assertions at the month end").map_err(io)?;
+        }
+        for l in &lines {
+            writeln!(self.out, "{l}").map_err(io)?;
+        }
+        self.summary.assertions += lines.len() as u64;
+        writeln!(self.out).map_err(io)?;
+        Ok(())
+    }
+
+    /// The first line of an entry: its date, seq, kind and narration.
+    fn entry(&mut self, first: bool, r: &PostingRow) -> Result<()> {
+        if !first && self.format != ExportFormat::Csv {
+            writeln!(self.out).map_err(io)?;
+        }
+        let (day, seq, kind) = (r.day, r.seq, &r.kind);
+        match self.format {
+            ExportFormat::Hledger => writeln!(
+                self.out,
+                "{day} ({seq}) {}  ; kind:{kind}",
+                description(self.format, &r.narration)
+            )
+            .map_err(io)?,
+            ExportFormat::Beancount => writeln!(
+                self.out,
+                "{day} * \"{}\" ; seq {seq}, {kind}",
+                description(self.format, &r.narration)
+            )
+            .map_err(io)?,
+            ExportFormat::Csv => {}
+        }
+        self.summary.entries += 1;
+        Ok(())
+    }
+
+    fn posting(&mut self, r: &PostingRow) -> Result<()> {
+        *self.balances.entry(r.account.clone()).or_default() += r.amount;
+        match self.format {
+            ExportFormat::Csv => writeln!(
+                self.out,
+                "{},{},{},{},{},{},{}",
+                r.seq,
+                r.day,
+                r.kind,
+                csv_field(&r.narration),
+                r.account,
+                from_minor(r.amount, self.scale),
+                self.ccy
+            )
+            .map_err(io)?,
+            _ => {
+                let line = format!("    {}  {}", self.name(&r.account)?, self.amount(r.amount));
+                writeln!(self.out, "{line}").map_err(io)?
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The last day of the month `day` falls in.
+fn month_end(day: NaiveDate) -> NaiveDate {
+    NaiveDate::from_ymd_opt(day.year(), day.month(), 1)
+        .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
+        .and_then(|d| d.pred_opt())
+        .unwrap_or(day)
+}
+
 impl Book {
     /// Writes the organisation's ledger to `out`. Progress counts entries.
     pub fn export(
@@ -114,10 +307,7 @@ impl Book {
         progress: Progress<'_>,
     ) -> Result<ExportSummary> {
         let o = self.organisation(org)?;
-        let scale = o.currency.scale;
-        let ccy = o.currency.code.clone();
-        // Export name and title of every account, by code.
-        let accounts: BTreeMap<String, (String, String)> = self
+        let accounts = self
             .accounts(org)?
             .into_iter()
             .map(|a| {
@@ -125,166 +315,59 @@ impl Book {
                 (a.code, (n, a.name))
             })
             .collect();
-        let amt = |m: i64| format!("{} {ccy}", from_minor(m, scale));
-        let name = |code: &str| -> Result<&str> {
-            accounts
-                .get(code)
-                .map(|n| n.0.as_str())
-                .ok_or_else(|| Error::not_found(format!("account {code}")))
+        let mut j = Journal {
+            out,
+            format,
+            ccy: o.currency.code.clone(),
+            scale: o.currency.scale,
+            accounts,
+            balances: BTreeMap::new(),
+            summary: ExportSummary {
+                entries: 0,
+                assertions: 0,
+            },
         };
-        match format {
-            ExportFormat::Hledger => {
-                writeln!(out, "; {} ({}), exported by daftar\n", o.name, o.id).map_err(io)?;
-                // hledger wants a decimal mark in the directive, even for a currency without decimals.
-                let sample = from_minor(100_000, scale).to_string();
-                let sample = if scale == 0 {
-                    format!("{sample}.")
-                } else {
-                    sample
-                };
-                writeln!(out, "commodity {sample} {ccy}\n").map_err(io)?;
-                for (n, title) in accounts.values() {
-                    writeln!(out, "account {n}  ; {title}").map_err(io)?;
-                }
-                writeln!(out).map_err(io)?;
-            }
-            ExportFormat::Beancount => {
-                writeln!(out, "; {} ({}), exported by daftar", o.name, o.id).map_err(io)?;
-                writeln!(out, "option \"title\" \"{}\"", description(format, &o.name))
-                    .map_err(io)?;
-                writeln!(out, "option \"operating_currency\" \"{ccy}\"\n").map_err(io)?;
-                for (n, title) in accounts.values() {
-                    writeln!(out, "{} open {n} {ccy} ; {title}", o.opened_on).map_err(io)?;
-                }
-                writeln!(out).map_err(io)?;
-            }
-            ExportFormat::Csv => {
-                writeln!(out, "seq,date,kind,narration,account,amount,currency").map_err(io)?
-            }
-        }
+        j.header(&o)?;
         let total = self.with_conn(|conn| {
             Ok(conn
                 .prepare_cached("SELECT count(*) FROM entries WHERE org_id = ?1")?
                 .query_row([org.to_string()], |r| r.get::<_, i64>(0))? as u64)
         })?;
-        let mut balances: BTreeMap<String, i64> = BTreeMap::new();
-        let mut summary = ExportSummary {
-            entries: 0,
-            assertions: 0,
-        };
-        let mut month: Option<(i32, u32, NaiveDate)> = None;
-        let assert_month = |out: &mut dyn Write,
-                            end: NaiveDate,
-                            balances: &BTreeMap<String, i64>,
-                            summary: &mut ExportSummary|
-         -> Result<()> {
-            match format {
-                ExportFormat::Hledger => {
-                    writeln!(out, "{end} balance assertions at the month end").map_err(io)?;
-                    for (code, b) in balances {
-                        writeln!(out, "    {}  0 {ccy} = {}", name(code)?, amt(*b)).map_err(io)?;
-                        summary.assertions += 1;
-                    }
-                    writeln!(out).map_err(io)?;
-                }
-                ExportFormat::Beancount => {
-                    let next = end.succ_opt().unwrap_or(end);
-                    for (code, b) in balances {
-                        writeln!(out, "{next} balance {} {}", name(code)?, amt(*b)).map_err(io)?;
-                        summary.assertions += 1;
-                    }
-                    writeln!(out).map_err(io)?;
-                }
-                ExportFormat::Csv => {}
-            }
-            Ok(())
-        };
+        let mut month: Option<NaiveDate> = None;
         self.with_conn(|conn| {
-            let mut st = conn.prepare(
-                "SELECT n.seq, n.business_date, v.kind, n.narration, p.account, p.amount
-                 FROM entries n
-                 JOIN events v ON v.org_id = n.org_id AND v.seq = n.seq
-                 JOIN postings p ON p.org_id = n.org_id AND p.seq = n.seq
-                 WHERE n.org_id = ?1 ORDER BY n.business_date, n.seq, p.line",
-            )?;
+            let mut st = conn.prepare(PostingRow::SQL)?;
             let mut rows = st.query(params![org.to_string()])?;
             let mut current: Option<i64> = None;
             while let Some(r) = rows.next()? {
-                let (seq, date, kind, narration, account, amount): (
-                    i64,
-                    String,
-                    String,
-                    String,
-                    String,
-                    i64,
-                ) = (
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                );
-                let day = parse_stored_date(&date)?;
-                if current != Some(seq) {
-                    if let Some((y, m, end)) = month {
-                        if (day.year(), day.month()) != (y, m) {
-                            assert_month(out, end, &balances, &mut summary)?;
+                let r = PostingRow::from_row(r)?;
+                if current != Some(r.seq) {
+                    if let Some(end) = month {
+                        if r.day > end {
+                            j.assert_month(end)?;
                         }
                     }
-                    let end = NaiveDate::from_ymd_opt(day.year(), day.month(), 1)
-                        .and_then(|d| d.checked_add_months(chrono::Months::new(1)))
-                        .and_then(|d| d.pred_opt())
-                        .unwrap_or(day);
-                    month = Some((day.year(), day.month(), end));
-                    if current.is_some() && format != ExportFormat::Csv {
-                        writeln!(out).map_err(io)?;
-                    }
-                    match format {
-                        ExportFormat::Hledger => writeln!(
-                            out,
-                            "{day} ({seq}) {}  ; kind:{kind}",
-                            description(format, &narration)
-                        )
-                        .map_err(io)?,
-                        ExportFormat::Beancount => writeln!(
-                            out,
-                            "{day} * \"{}\" ; seq {seq}, {kind}",
-                            description(format, &narration)
-                        )
-                        .map_err(io)?,
-                        ExportFormat::Csv => {}
-                    }
-                    current = Some(seq);
-                    summary.entries += 1;
-                    if summary.entries.is_multiple_of(1024) && !progress(summary.entries, total) {
+                    month = Some(month_end(r.day));
+                    j.entry(current.is_none(), &r)?;
+                    current = Some(r.seq);
+                    if j.summary.entries.is_multiple_of(1024) && !progress(j.summary.entries, total)
+                    {
                         return Err(Error::Cancelled);
                     }
                 }
-                *balances.entry(account.clone()).or_default() += amount;
-                match format {
-                    ExportFormat::Csv => writeln!(
-                        out,
-                        "{seq},{day},{kind},{},{account},{},{ccy}",
-                        csv_field(&narration),
-                        from_minor(amount, scale)
-                    )
-                    .map_err(io)?,
-                    _ => writeln!(out, "    {}  {}", name(&account)?, amt(amount)).map_err(io)?,
-                }
+                j.posting(&r)?;
             }
             if format != ExportFormat::Csv {
-                writeln!(out).map_err(io)?;
+                writeln!(j.out).map_err(io)?;
             }
             Ok(())
         })?;
-        if let Some((_, _, end)) = month {
-            assert_month(out, end, &balances, &mut summary)?;
+        if let Some(end) = month {
+            j.assert_month(end)?;
         }
-        out.flush().map_err(io)?;
-        if !progress(summary.entries, total) {
+        j.out.flush().map_err(io)?;
+        if !progress(j.summary.entries, total) {
             return Err(Error::Cancelled);
         }
-        Ok(summary)
+        Ok(j.summary)
     }
 }

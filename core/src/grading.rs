@@ -19,6 +19,7 @@ use crate::books::Period;
 use crate::chart::{member_account, MEMBER_SAVINGS};
 use crate::error::Result;
 use crate::loan::Frequency;
+use crate::member::Member;
 use crate::store::parse_stored_date;
 
 /// The most each norm can score.
@@ -68,33 +69,54 @@ impl Book {
     pub fn grade(&self, org: Uuid, p: Period) -> Result<Grading> {
         let o = self.organisation(org)?;
         let policy = self.policy(org)?;
-        let every = interval_days(policy.meeting_frequency);
-        let days = (p.to - p.from).num_days() + 1;
         let meetings: Vec<NaiveDate> = self
             .meetings(org)?
             .into_iter()
             .map(|m| m.held_on)
             .filter(|d| *d >= p.from && *d <= p.to)
             .collect();
-        let due_meetings = (days / every).max(1);
-        let held = meetings.len() as i64;
-        let m1 = Norm {
-            name: "meeting regularity",
-            score: score(ratio(held, due_meetings)),
-            basis: format!(
-                "{held} meetings held of {due_meetings} due ({}, over {days} days)",
-                policy.meeting_frequency.as_str()
-            ),
-        };
-
-        let members: Vec<_> = self
+        let members: Vec<Member> = self
             .members(org)?
             .into_iter()
             .filter(|m| m.joined_on <= p.to && m.exited_on.is_none_or(|e| e >= p.from))
             .collect();
-        let (mut owed, mut paid) = (0i64, 0i64);
+        let loans = self.loans(org)?;
         let scale = o.currency.scale;
-        for m in &members {
+        let norms = vec![
+            meeting_norm(p, &policy, &meetings),
+            self.savings_norm(org, p, &policy, &members, &meetings, scale)?,
+            lending_norm(p, &loans, &members),
+            repayment_norm(p, &loans, scale),
+            self.books_norm(org, p, interval_days(policy.meeting_frequency))?,
+        ];
+        let total: Decimal = norms.iter().map(|n| n.score).sum();
+        let grade = if total >= Decimal::from(80) {
+            "A"
+        } else if total >= Decimal::from(60) {
+            "B"
+        } else {
+            "C"
+        };
+        Ok(Grading {
+            period: p,
+            norms,
+            total,
+            grade,
+        })
+    }
+
+    /// Compulsory savings paid in the period against what the members present owed.
+    fn savings_norm(
+        &self,
+        org: Uuid,
+        p: Period,
+        policy: &crate::policy::Policy,
+        members: &[Member],
+        meetings: &[NaiveDate],
+        scale: u32,
+    ) -> Result<Norm> {
+        let (mut owed, mut paid) = (0i64, 0i64);
+        for m in members {
             let here = meetings
                 .iter()
                 .filter(|d| **d >= m.joined_on && m.exited_on.is_none_or(|e| **d <= e))
@@ -122,7 +144,7 @@ impl Book {
                 .min(here * policy.compulsory_savings);
         }
         let show = |m: i64| crate::money::from_minor(m, scale);
-        let m2 = Norm {
+        Ok(Norm {
             name: "savings regularity",
             score: score(ratio(paid, owed)),
             basis: if owed == 0 {
@@ -130,51 +152,11 @@ impl Book {
             } else {
                 format!("{} of {} compulsory savings paid", show(paid), show(owed))
             },
-        };
+        })
+    }
 
-        let loans = self.loans(org)?;
-        let borrowers: std::collections::BTreeSet<u32> = loans
-            .iter()
-            .filter(|l| l.disbursed_on.is_some_and(|d| d >= p.from && d <= p.to))
-            .filter_map(|l| l.member_no)
-            .collect();
-        let active = members.len() as i64;
-        let m3 = Norm {
-            name: "internal lending",
-            score: score(ratio(borrowers.len() as i64, active)),
-            basis: format!(
-                "{} of {active} members borrowed in the period",
-                borrowers.len()
-            ),
-        };
-
-        let (mut due, mut met) = (0i64, 0i64);
-        for l in loans.iter().filter(|l| l.member_no.is_some()) {
-            if !Book::loan_active_on(l, p.to) && l.closed_on.is_none_or(|c| c < p.from) {
-                continue;
-            }
-            let standing_paid =
-                |s: &crate::loan::InstalmentState| s.principal_paid + s.interest_paid;
-            for s in l
-                .instalments
-                .iter()
-                .filter(|s| s.due_on >= p.from && s.due_on <= p.to)
-            {
-                let amount = s.principal + s.interest;
-                due += amount;
-                met += standing_paid(s).min(amount);
-            }
-        }
-        let m4 = Norm {
-            name: "repayment",
-            score: score(ratio(met, due)),
-            basis: if due == 0 {
-                "no instalments fell due in the period; full marks".into()
-            } else {
-                format!("{} of {} due in the period repaid", show(met), show(due))
-            },
-        };
-
+    /// How recent the latest closed meeting is, in meeting intervals.
+    fn books_norm(&self, org: Uuid, p: Period, every: i64) -> Result<Norm> {
         let last_closed: Option<NaiveDate> = self.with_conn(|conn| {
             let d: Option<String> = conn.prepare_cached("SELECT max(held_on) FROM meetings WHERE org_id = ?1 AND status = 'closed' AND held_on <= ?2")?.query_row(
                 params![org.to_string(), p.to.to_string()],
@@ -182,7 +164,7 @@ impl Book {
             )?;
             d.as_deref().map(parse_stored_date).transpose()
         })?;
-        let m5 = match last_closed {
+        Ok(match last_closed {
             None => Norm {
                 name: "books up to date",
                 score: Decimal::ZERO,
@@ -201,21 +183,69 @@ impl Book {
                     ),
                 }
             }
-        };
-        let norms = vec![m1, m2, m3, m4, m5];
-        let total: Decimal = norms.iter().map(|n| n.score).sum();
-        let grade = if total >= Decimal::from(80) {
-            "A"
-        } else if total >= Decimal::from(60) {
-            "B"
-        } else {
-            "C"
-        };
-        Ok(Grading {
-            period: p,
-            norms,
-            total,
-            grade,
         })
+    }
+}
+
+/// Meetings held in the period against those the frequency asks for.
+fn meeting_norm(p: Period, policy: &crate::policy::Policy, meetings: &[NaiveDate]) -> Norm {
+    let every = interval_days(policy.meeting_frequency);
+    let days = (p.to - p.from).num_days() + 1;
+    let due_meetings = (days / every).max(1);
+    let held = meetings.len() as i64;
+    Norm {
+        name: "meeting regularity",
+        score: score(ratio(held, due_meetings)),
+        basis: format!(
+            "{held} meetings held of {due_meetings} due ({}, over {days} days)",
+            policy.meeting_frequency.as_str()
+        ),
+    }
+}
+
+/// Members who borrowed in the period, of the members then active.
+fn lending_norm(p: Period, loans: &[crate::lending::Loan], members: &[Member]) -> Norm {
+    let borrowers: std::collections::BTreeSet<u32> = loans
+        .iter()
+        .filter(|l| l.disbursed_on.is_some_and(|d| d >= p.from && d <= p.to))
+        .filter_map(|l| l.member_no)
+        .collect();
+    let active = members.len() as i64;
+    Norm {
+        name: "internal lending",
+        score: score(ratio(borrowers.len() as i64, active)),
+        basis: format!(
+            "{} of {active} members borrowed in the period",
+            borrowers.len()
+        ),
+    }
+}
+
+/// Instalments that fell due in the period, and how much of them is repaid.
+fn repayment_norm(p: Period, loans: &[crate::lending::Loan], scale: u32) -> Norm {
+    let (mut due, mut met) = (0i64, 0i64);
+    for l in loans.iter().filter(|l| l.member_no.is_some()) {
+        if !Book::loan_active_on(l, p.to) && l.closed_on.is_none_or(|c| c < p.from) {
+            continue;
+        }
+        for s in l
+            .instalments
+            .iter()
+            .filter(|s| s.due_on >= p.from && s.due_on <= p.to)
+        {
+            let amount = s.principal + s.interest;
+            due += amount;
+            met += (s.principal_paid + s.interest_paid).min(amount);
+        }
+    }
+    let show = |m: i64| crate::money::from_minor(m, scale);
+    Norm {
+        name: "repayment",
+        score: score(ratio(met, due)),
+        basis: if due == 0 {
+            "no instalments fell due in the period; full marks".into()
+        } else {
+            format!("{} of {} due in the period repaid", show(met), show(due))
+        },
     }
 }

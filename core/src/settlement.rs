@@ -258,8 +258,6 @@ pub(crate) fn decide_record_cutoff(
     org: Uuid,
     c: Cutoff,
 ) -> Result<EventBody> {
-    // The request's Debug form is a complete, deterministic rendering of every field.
-
     let ctx = require_org(ctx, org)?;
     not_before_opening(ctx, c.date, "date")?;
     let (scale, rounding) = (ctx.org.currency.scale, ctx.org.rounding);
@@ -272,81 +270,32 @@ pub(crate) fn decide_record_cutoff(
             "a cut-off opens a new book; this one already has entries or meetings",
         ));
     }
+    // Loans carried over are numbered in order: members' first, then borrowings.
     let mut next_loan = 1u32;
     let mut members = Vec::new();
     for m in &c.members {
         active_member(tx, org, m.member_no, c.date)?;
-        let mut loans = Vec::new();
-        for l in &m.loans {
-            let field = format!("member {} loan", m.member_no);
-            let (terms, schedule) = opening_schedule(
-                &field,
-                c.date,
-                to_minor("outstanding", l.outstanding, scale)?,
-                non_negative("arrears", l.arrears, scale)?,
-                l.overdue_since,
-                |p| crate::loan::LoanTerms {
-                    principal: p,
-                    rate: l.rate.normalize(),
-                    rate_period: l.rate_period,
-                    term: l.remaining_term.max(1),
-                    frequency: l.frequency,
-                    method: l.method,
-                },
-                scale,
-                rounding,
-            )?;
-            loans.push(CutoffLoan {
-                loan_no: next_loan,
-                terms,
-                schedule,
-            });
-            next_loan += 1;
-        }
-        members.push(CutoffMember {
-            member_no: m.member_no,
-            compulsory: non_negative("compulsory", m.compulsory, scale)?,
-            voluntary: non_negative("voluntary", m.voluntary, scale)?,
-            loans,
-        });
+        members.push(opening_member(m, c.date, &mut next_loan, scale, rounding)?);
     }
     let mut facilities = Vec::new();
     for b in &c.borrowings {
         account_exists(tx, org, b.source.account())?;
-        let (terms, schedule) = opening_schedule(
-            "borrowing",
+        facilities.push(opening_borrowing(
+            b,
             c.date,
-            to_minor("outstanding", b.outstanding, scale)?,
-            0,
-            None,
-            |p| crate::loan::LoanTerms {
-                principal: p,
-                rate: b.rate.normalize(),
-                rate_period: b.rate_period,
-                term: b.remaining_term,
-                frequency: b.frequency,
-                method: b.method,
-            },
+            &mut next_loan,
             scale,
             rounding,
-        )?;
-        facilities.push(CutoffFacility {
-            loan_no: next_loan,
-            source: b.source,
-            terms,
-            schedule,
-        });
-        next_loan += 1;
+        )?);
     }
-    let body = CutoffBody {
+    let event = EventBody::CutoffRecorded(CutoffBody {
         cash: non_negative("cash", c.cash, scale)?,
         bank: non_negative("bank", c.bank, scale)?,
         revolving_fund: non_negative("revolving_fund", c.revolving_fund, scale)?,
         surplus: to_minor("surplus", c.surplus, scale)?,
         members,
         facilities,
-    };
-    let event = EventBody::CutoffRecorded(body);
+    });
     let lines = event.journal().unwrap_or_default();
     let diff: i64 = lines.iter().map(|l| l.amount).sum();
     if diff != 0 {
@@ -364,6 +313,85 @@ pub(crate) fn decide_record_cutoff(
         ));
     }
     Ok(event)
+}
+
+/// A member's savings and loans at the cut-off, each loan with a schedule for
+/// what is left of it.
+fn opening_member(
+    m: &OpeningMember,
+    date: NaiveDate,
+    next_loan: &mut u32,
+    scale: u32,
+    rounding: crate::money::RoundingRule,
+) -> Result<CutoffMember> {
+    let mut loans = Vec::new();
+    for l in &m.loans {
+        let field = format!("member {} loan", m.member_no);
+        let (terms, schedule) = opening_schedule(
+            &field,
+            date,
+            to_minor("outstanding", l.outstanding, scale)?,
+            non_negative("arrears", l.arrears, scale)?,
+            l.overdue_since,
+            |p| crate::loan::LoanTerms {
+                principal: p,
+                rate: l.rate.normalize(),
+                rate_period: l.rate_period,
+                term: l.remaining_term.max(1),
+                frequency: l.frequency,
+                method: l.method,
+            },
+            scale,
+            rounding,
+        )?;
+        loans.push(CutoffLoan {
+            loan_no: *next_loan,
+            terms,
+            schedule,
+        });
+        *next_loan += 1;
+    }
+    Ok(CutoffMember {
+        member_no: m.member_no,
+        compulsory: non_negative("compulsory", m.compulsory, scale)?,
+        voluntary: non_negative("voluntary", m.voluntary, scale)?,
+        loans,
+    })
+}
+
+/// The organisation's own borrowing at the cut-off, with a schedule for the rest.
+fn opening_borrowing(
+    b: &OpeningBorrowing,
+    date: NaiveDate,
+    next_loan: &mut u32,
+    scale: u32,
+    rounding: crate::money::RoundingRule,
+) -> Result<CutoffFacility> {
+    let (terms, schedule) = opening_schedule(
+        "borrowing",
+        date,
+        to_minor("outstanding", b.outstanding, scale)?,
+        0,
+        None,
+        |p| crate::loan::LoanTerms {
+            principal: p,
+            rate: b.rate.normalize(),
+            rate_period: b.rate_period,
+            term: b.remaining_term,
+            frequency: b.frequency,
+            method: b.method,
+        },
+        scale,
+        rounding,
+    )?;
+    let loan_no = *next_loan;
+    *next_loan += 1;
+    Ok(CutoffFacility {
+        loan_no,
+        source: b.source,
+        terms,
+        schedule,
+    })
 }
 
 /// Settles and records a member's exit: loans are paid from savings (when

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests.
 #![allow(dead_code)]
 
+pub mod shg;
+
 use std::path::Path;
 use std::str::FromStr;
 

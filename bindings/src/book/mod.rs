@@ -1,0 +1,139 @@
+//! `DaftarBook`: one object per open book, one method per user action. Every
+//! method delegates to daftar-core; nothing here decides anything.
+
+mod actions;
+mod reads;
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use daftar_core as core;
+use uuid::Uuid;
+
+use crate::error::{DaftarError, Result};
+use crate::types::*;
+use core::books::Period;
+
+/// Progress of a long operation. Return false to cancel it; it then fails with
+/// `DaftarException.Cancelled`. An exception thrown here also stops the
+/// operation, and reaches the caller (as `DaftarException.Internal` if it is
+/// not a `DaftarException`).
+#[uniffi::export(with_foreign)]
+pub trait ProgressListener: Send + Sync {
+    fn on_progress(&self, done: u64, total: u64) -> Result<bool>;
+}
+
+/// Runs a core operation with the listener as its progress callback.
+pub(crate) fn with_progress<T>(
+    listener: &Option<Arc<dyn ProgressListener>>,
+    op: impl FnOnce(&mut dyn FnMut(u64, u64) -> bool) -> core::Result<T>,
+) -> Result<T> {
+    let mut failed: Option<DaftarError> = None;
+    let result = op(&mut |done, total| match listener {
+        None => true,
+        Some(l) => l.on_progress(done, total).unwrap_or_else(|e| {
+            failed = Some(e);
+            false
+        }),
+    });
+    match (result, failed) {
+        (Err(core::Error::Cancelled), Some(e)) => Err(e),
+        (r, _) => r.map_err(DaftarError::from),
+    }
+}
+
+/// An open book. Safe to call from several threads; calls are serialised
+/// inside, and each write is committed before the call returns.
+#[derive(uniffi::Object)]
+pub struct DaftarBook {
+    book: core::Book,
+}
+
+#[uniffi::export]
+impl DaftarBook {
+    /// Opens the book at `path`, creating it if the file does not exist.
+    #[uniffi::constructor]
+    pub fn open(path: String) -> Result<Arc<Self>> {
+        Ok(Arc::new(DaftarBook {
+            book: core::Book::open(path)?,
+        }))
+    }
+
+    /// Closes the book now; later calls fail with `DaftarException.Storage`.
+    pub fn close_book(&self) -> Result<()> {
+        Ok(self.book.close()?)
+    }
+
+    /// Integrity, every chain, and every projection against a replay of the events.
+    pub fn verify(&self, listener: Option<Arc<dyn ProgressListener>>) -> Result<VerifyReport> {
+        let report = with_progress(&listener, |p| self.book.verify(p))?;
+        let intact = report.is_intact();
+        Ok(VerifyReport {
+            integrity: report.integrity,
+            intact,
+            orgs: report
+                .orgs
+                .into_iter()
+                .map(|o| {
+                    let intact = o.is_intact();
+                    let c = o.chain;
+                    OrgVerification {
+                        chain: ChainStatus {
+                            org_id: c.org_id,
+                            org_name: c.org_name,
+                            events: c.events,
+                            head_seq: c.head_seq,
+                            head_hash_hex: core::event::hex(&c.head_hash),
+                            problem: c.problem.map(|p| format!("seq {}: {}", p.seq, p.reason)),
+                        },
+                        differences: o.differences,
+                        intact,
+                    }
+                })
+                .collect(),
+        })
+    }
+
+    /// Like `verify`, but the first problem is thrown as `DaftarException.TamperDetected`.
+    pub fn require_intact(&self, listener: Option<Arc<dyn ProgressListener>>) -> Result<()> {
+        with_progress(&listener, |p| self.book.require_intact(p)).map(|_| ())
+    }
+
+    /// Writes the organisation's ledger to `path`: format `hledger`, `beancount` or
+    /// `csv`. Returns the number of entries written. Reports progress; cancellable.
+    pub fn export(
+        &self,
+        org: Uuid,
+        format: String,
+        path: String,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<u64> {
+        let format = core::export::ExportFormat::parse(&format)?;
+        let file = std::fs::File::create(&path).map_err(|e| DaftarError::Storage {
+            reason: format!("{path}: {e}"),
+        })?;
+        let mut out = std::io::BufWriter::new(file);
+        let summary = with_progress(&listener, |p| self.book.export(org, format, &mut out, p))?;
+        Ok(summary.entries)
+    }
+
+    /// The organisation's chain head, printable: `daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`.
+    pub fn checkpoint(&self, org: Uuid) -> Result<String> {
+        Ok(self.book.checkpoint(org)?.to_string())
+    }
+
+    pub fn verify_against(&self, checkpoint: String) -> Result<CheckpointCheck> {
+        let c = self
+            .book
+            .verify_against(&core::verify::Checkpoint::parse(&checkpoint)?)?;
+        Ok(CheckpointCheck {
+            checkpoint: c.checkpoint,
+            head_seq: c.head_seq,
+            problem: c.problem,
+        })
+    }
+}
+
+fn period(from: NaiveDate, to: NaiveDate) -> Result<Period> {
+    Ok(Period::new(from, to)?)
+}

@@ -1,0 +1,195 @@
+//! `DaftarBook`'s reads: organisations, members, meetings, loans and every report.
+
+use chrono::NaiveDate;
+use daftar_core as core;
+use uuid::Uuid;
+
+use super::{period, DaftarBook};
+use crate::error::Result;
+use crate::types::*;
+use core::books::{
+    BalanceSheet, CashBook, IncomeAndExpenditure, LoanLedger, MonthlyReport, Passbook, Period,
+    Portfolio, ReceiptsAndPayments,
+};
+use core::corrections::Correction;
+use core::lending::{Loan, LoanStanding};
+use core::meetings::Meeting;
+use core::queries::AccountBalance;
+use core::report::TrialBalance;
+use core::{Member, Organisation};
+
+#[uniffi::export]
+impl DaftarBook {
+    pub fn organisations(&self) -> Result<Vec<Organisation>> {
+        Ok(self.book.organisations()?)
+    }
+
+    pub fn policy(&self, org: Uuid) -> Result<Policy> {
+        let p = self.book.policy(org)?;
+        let scale = self.book.organisation(org)?.currency.scale;
+        Ok(Policy {
+            meeting_frequency: p.meeting_frequency,
+            compulsory_savings: core::money::from_minor(p.compulsory_savings, scale),
+            withdrawals: p.withdrawals,
+            allocation_order: p.allocation_order.to_vec(),
+            late_penalty: p.late_penalty,
+            grace_days: p.grace_days,
+            absence_fine: core::money::from_minor(p.absence_fine, scale),
+            exit_nets_loans: p.exit_nets_loans,
+            reversal_needs_approval: p.reversal_needs_approval,
+        })
+    }
+
+    pub fn members(&self, org: Uuid) -> Result<Vec<Member>> {
+        Ok(self.book.members(org)?)
+    }
+
+    /// Members whose name contains `query`; Arabic and Persian ی/ک match each other.
+    pub fn find_members(&self, org: Uuid, query: String) -> Result<Vec<Member>> {
+        Ok(self.book.find_members(org, &query)?)
+    }
+
+    pub fn meetings(&self, org: Uuid) -> Result<Vec<Meeting>> {
+        Ok(self.book.meetings(org)?)
+    }
+
+    pub fn loans(&self, org: Uuid) -> Result<Vec<Loan>> {
+        Ok(self.book.loans(org)?)
+    }
+
+    pub fn loan_standing(&self, org: Uuid, loan_no: u32, as_of: NaiveDate) -> Result<LoanStanding> {
+        Ok(self.book.loan_standing(org, loan_no, as_of)?)
+    }
+
+    /// What a member owes at a meeting on `as_of`, to show and pre-fill.
+    pub fn member_dues(&self, org: Uuid, member_no: u32, as_of: NaiveDate) -> Result<MemberDues> {
+        let d = self.book.member_dues(org, member_no, as_of)?;
+        Ok(MemberDues {
+            member_no: d.member_no,
+            as_of: d.as_of,
+            savings_arrears: d.savings_arrears,
+            absence_fines_due: d.absence_fines_due,
+            loans_due: d
+                .loans_due
+                .into_iter()
+                .map(|(loan_no, due_now)| LoanDue { loan_no, due_now })
+                .collect(),
+        })
+    }
+
+    pub fn corrections(&self, org: Uuid) -> Result<Vec<Correction>> {
+        Ok(self.book.corrections(org)?)
+    }
+
+    pub fn accounts(&self, org: Uuid) -> Result<Vec<AccountBalance>> {
+        Ok(self.book.accounts(org)?)
+    }
+
+    pub fn trial_balance(&self, org: Uuid) -> Result<TrialBalance> {
+        Ok(self.book.trial_balance(org)?)
+    }
+
+    /// The trial balance from the postings up to and including `as_of`.
+    pub fn trial_balance_as_of(&self, org: Uuid, as_of: NaiveDate) -> Result<TrialBalance> {
+        Ok(self.book.trial_balance_as_of(org, as_of)?)
+    }
+
+    /// The fiscal year containing `date`, in the organisation's calendar
+    /// (1 April in India; 1 Farvardin, Solar Hijri, in Iran).
+    pub fn fiscal_year(&self, org: Uuid, date: NaiveDate) -> Result<Period> {
+        Ok(core::books::fiscal_year(
+            &self.book.organisation(org)?,
+            date,
+        )?)
+    }
+
+    /// The latest business date in the organisation's log: the default "as of".
+    pub fn last_business_date(&self, org: Uuid) -> Result<NaiveDate> {
+        Ok(self.book.last_business_date(org)?)
+    }
+
+    /// A member's passbook: savings and loan with running balances.
+    pub fn passbook(
+        &self,
+        org: Uuid,
+        member_no: u32,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Passbook> {
+        Ok(self.book.passbook(org, member_no, period(from, to)?)?)
+    }
+
+    /// The cash book (`bank` false) or bank book (`bank` true), day by day.
+    pub fn cash_book(
+        &self,
+        org: Uuid,
+        bank: bool,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<CashBook> {
+        Ok(self.book.cash_book(org, bank, period(from, to)?)?)
+    }
+
+    pub fn loan_ledger(&self, org: Uuid, loan_no: u32) -> Result<LoanLedger> {
+        Ok(self.book.loan_ledger(org, loan_no)?)
+    }
+
+    /// Outstanding, arrears, days-past-due buckets and PAR30 on `as_of`.
+    pub fn portfolio(&self, org: Uuid, as_of: NaiveDate) -> Result<Portfolio> {
+        Ok(self.book.portfolio(org, as_of)?)
+    }
+
+    pub fn receipts_and_payments(
+        &self,
+        org: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<ReceiptsAndPayments> {
+        Ok(self.book.receipts_and_payments(org, period(from, to)?)?)
+    }
+
+    pub fn income_and_expenditure(
+        &self,
+        org: Uuid,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<IncomeAndExpenditure> {
+        Ok(self.book.income_and_expenditure(org, period(from, to)?)?)
+    }
+
+    pub fn balance_sheet(&self, org: Uuid, as_of: NaiveDate) -> Result<BalanceSheet> {
+        Ok(self.book.balance_sheet(org, as_of)?)
+    }
+
+    /// The monthly meeting report; `year` and `month` are in the organisation's calendar.
+    pub fn monthly_report(&self, org: Uuid, year: i32, month: u32) -> Result<MonthlyReport> {
+        Ok(self.book.monthly_report(org, year, month)?)
+    }
+
+    /// Panchasutra grading of an SHG over a period, with how each score was computed.
+    pub fn grade(&self, org: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Grading> {
+        Ok(self.book.grade(org, period(from, to)?)?.into())
+    }
+
+    pub fn journal(&self, org: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<JournalEntry>> {
+        Ok(self
+            .book
+            .journal(org, from, to)?
+            .into_iter()
+            .map(|e| JournalEntry {
+                seq: e.seq,
+                date: e.date,
+                kind: e.kind,
+                narration: e.narration,
+                actor: e.actor,
+                reverses: e.reverses,
+                reversed_by: e.reversed_by,
+                lines: e
+                    .lines
+                    .into_iter()
+                    .map(|(account, amount)| JournalLine { account, amount })
+                    .collect(),
+            })
+            .collect())
+    }
+}

@@ -1,0 +1,93 @@
+//! Functions that need no open book: amounts and dates in a locale, new op_ids,
+//! loan schedules, and the demo book.
+
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use daftar_core as core;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+use crate::book::{with_progress, ProgressListener};
+use crate::error::{DaftarError, Result};
+use crate::types::*;
+use core::lending::LoanRequest;
+use core::{Calendar, Currency, Locale};
+
+/// An amount as the locale writes it: `12,34,567.00` (en-IN), Devanagari digits
+/// (hi-IN), Persian digits and separators (fa-IR). Keeps the decimal places given.
+#[uniffi::export]
+pub fn format_amount(amount: Decimal, locale: Locale) -> Result<String> {
+    Ok(core::locale::format_amount(amount, locale)?)
+}
+
+/// Reads an amount typed in Latin, Devanagari, Persian or Arabic-Indic digits with
+/// any of their separators. Ambiguous input (`12,5`, `1.234.567`) is an
+/// `InvalidInput` naming `field`, never a guess.
+#[uniffi::export]
+pub fn parse_amount(field: String, text: String) -> Result<Decimal> {
+    Ok(core::locale::parse_amount(&field, &text)?)
+}
+
+/// A date as the locale shows it, in its calendar: `25/11/2026`, `२५/११/२०२६`, `۱۴۰۵/۰۹/۰۴`.
+#[uniffi::export]
+pub fn format_date(date: NaiveDate, locale: Locale) -> Result<String> {
+    Ok(core::locale::format_date(date, locale)?)
+}
+
+/// Reads a date typed in `calendar` (year first, any digits): `1405/09/04` for a
+/// Solar Hijri organisation, `2026-11-25` or `25/11/2026` for a Gregorian one.
+#[uniffi::export]
+pub fn parse_date(field: String, text: String, calendar: Calendar) -> Result<NaiveDate> {
+    Ok(core::locale::parse_date(&field, &text, calendar)?)
+}
+
+/// A fresh op_id (UUID v7) for a new command. Keep it with the command, and send
+/// the same one again when retrying, so a retry never records twice.
+#[uniffi::export]
+pub fn new_op_id() -> Uuid {
+    Uuid::now_v7()
+}
+
+/// A repayment schedule from terms alone (no book). `rounding` is e.g. `half-up/minor`.
+#[uniffi::export]
+pub fn loan_schedule(
+    request: LoanRequest,
+    currency: Currency,
+    rounding: String,
+    disbursed_on: NaiveDate,
+) -> Result<Vec<ScheduleRow>> {
+    let currency = core::Currency::new(&currency.code, Some(currency.scale))?;
+    let rule = core::RoundingRule::parse(&rounding)?;
+    let terms = request.terms(currency.scale)?;
+    let rows = core::loan::schedule::schedule(&terms, disbursed_on, currency.scale, rule)?;
+    Ok(rows
+        .into_iter()
+        .map(|i| ScheduleRow {
+            no: i.no,
+            due_on: i.due_on,
+            principal: core::money::from_minor(i.principal, currency.scale),
+            interest: core::money::from_minor(i.interest, currency.scale),
+        })
+        .collect())
+}
+
+/// Builds the demo book at `path` (which must not exist yet), reporting progress.
+#[uniffi::export]
+pub fn build_demo(
+    path: String,
+    seed: u64,
+    listener: Option<Arc<dyn ProgressListener>>,
+) -> Result<DemoInfo> {
+    if std::path::Path::new(&path).exists() {
+        return Err(DaftarError::Conflict {
+            reason: format!("{path} exists; the demo is built into a new file"),
+        });
+    }
+    let book = core::Book::open(&path)?;
+    let made = with_progress(&listener, |p| core::demo::build(&book, seed, p))?;
+    Ok(DemoInfo {
+        organisations: made.organisations,
+        events: made.events,
+    })
+}

@@ -1,0 +1,203 @@
+//! The types Kotlin sees. Most are daftar-core's own, declared here as UniFFI
+//! "remote" types (their definitions repeated for the bindings generator);
+//! the few whose shape cannot cross the FFI (tuples, fixed arrays) are mirrored.
+
+use chrono::NaiveDate;
+use daftar_core as core;
+use rust_decimal::Decimal;
+use uuid::Uuid;
+
+mod commands;
+mod reads;
+
+pub use commands::*;
+pub use reads::*;
+
+use crate::error::DaftarError;
+use core::chart::AccountClass;
+use core::corrections::CorrectionStatus;
+use core::event::{FacilitySource, MemberCharge, SavingsFund};
+use core::lending::LoanStatus;
+use core::loan::{Component, Frequency, LatePenalty, Method, RatePeriod};
+use core::meetings::MeetingStatus;
+use core::money::{RoundingMode, RoundingUnit};
+use core::policy::{ActorRole, Withdrawals};
+use core::{Calendar, Locale, MemberRole, OrgKind, Via};
+
+// Decimal ↔ java.math.BigDecimal, as plain decimal text. A value that fails to
+// lift becomes DaftarException.InvalidInput, never a panic.
+uniffi::custom_type!(Decimal, String, {
+    remote,
+    lower: |d| d.to_string(),
+    try_lift: |s| core::money::parse_decimal("amount", &s)
+        .map_err(|e| DaftarError::from(e).into()),
+});
+
+// NaiveDate ↔ java.time.LocalDate, as ISO 8601 text.
+uniffi::custom_type!(NaiveDate, String, {
+    remote,
+    lower: |d| d.format("%Y-%m-%d").to_string(),
+    try_lift: |s| s.parse::<NaiveDate>().map_err(|e| DaftarError::InvalidInput {
+        field: "date".into(),
+        reason: format!("{s:?} is not a date: {e}"),
+    }.into()),
+});
+
+// Uuid ↔ java.util.UUID.
+uniffi::custom_type!(Uuid, String, {
+    remote,
+    lower: |u| u.to_string(),
+    try_lift: |s| Uuid::parse_str(&s).map_err(|e| DaftarError::InvalidInput {
+        field: "id".into(),
+        reason: format!("{s:?} is not a UUID: {e}"),
+    }.into()),
+});
+
+#[uniffi::remote(Enum)]
+pub enum OrgKind {
+    Shg,
+    Vo,
+    Clf,
+    Ngo,
+    Fund,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Calendar {
+    Gregorian,
+    Persian,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Locale {
+    EnIn,
+    HiIn,
+    FaIr,
+}
+
+#[uniffi::remote(Enum)]
+pub enum MemberRole {
+    President,
+    Secretary,
+    Treasurer,
+    Member,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Via {
+    Cash,
+    Bank,
+}
+
+#[uniffi::remote(Enum)]
+pub enum SavingsFund {
+    Compulsory,
+    Voluntary,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Frequency {
+    Weekly,
+    Fortnightly,
+    Monthly,
+}
+
+#[uniffi::remote(Enum)]
+pub enum RatePeriod {
+    Year,
+    Month,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Method {
+    Flat,
+    Reducing,
+    Emi,
+    FeeDeducted,
+    FeeAdded,
+}
+
+#[uniffi::remote(Enum)]
+pub enum FacilitySource {
+    Cif,
+    BankLoan,
+}
+
+#[uniffi::remote(Enum)]
+pub enum MemberCharge {
+    MembershipFee,
+    AbsenceFine,
+}
+
+#[uniffi::remote(Enum)]
+pub enum ActorRole {
+    Bookkeeper,
+    Approver,
+    Auditor,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Withdrawals {
+    None,
+    VoluntaryOnly,
+    All,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Component {
+    Penalty,
+    Interest,
+    Principal,
+}
+
+#[uniffi::remote(Enum)]
+pub enum LatePenalty {
+    None,
+    Fixed { amount: i64 },
+    Percent { percent: Decimal },
+}
+
+#[uniffi::remote(Enum)]
+pub enum LoanStatus {
+    Applied,
+    Approved,
+    Active,
+    Closed,
+    WrittenOff,
+}
+
+#[uniffi::remote(Enum)]
+pub enum MeetingStatus {
+    Open,
+    Closed,
+}
+
+#[uniffi::remote(Enum)]
+pub enum CorrectionStatus {
+    Pending,
+    Approved,
+    Rejected,
+}
+
+#[uniffi::remote(Enum)]
+pub enum AccountClass {
+    Asset,
+    Liability,
+    Equity,
+    Income,
+    Expense,
+}
+
+#[uniffi::remote(Enum)]
+pub enum RoundingMode {
+    HalfUp,
+    HalfEven,
+    Down,
+    Up,
+}
+
+#[uniffi::remote(Enum)]
+pub enum RoundingUnit {
+    Minor,
+    Whole,
+}
