@@ -107,6 +107,11 @@ pub(crate) enum Command {
         #[arg(long)]
         db: PathBuf,
     },
+    /// Add a member, or change one's name, role, phone or exit date.
+    Member {
+        #[command(subcommand)]
+        action: MemberAction,
+    },
     /// List an organisation's members.
     Members {
         #[arg(long)]
@@ -330,4 +335,41 @@ pub(crate) struct ReportArgs {
     /// the organisation's own locale; also localises CSV. JSON stays plain.
     #[arg(long)]
     pub(crate) locale: Option<String>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum MemberAction {
+    /// Add a member; the book gives the next free number unless --number is given.
+    Add {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        name: String,
+        /// member, president, secretary or treasurer.
+        #[arg(long, default_value = "member")]
+        role: String,
+        #[arg(long)]
+        phone: Option<String>,
+        #[arg(long)]
+        number: Option<u32>,
+    },
+    /// Change what is given; the rest stays. The change is dated --date.
+    Change {
+        #[command(flatten)]
+        who: Who,
+        /// The member's number, as `members` lists it.
+        #[arg(long)]
+        member: u32,
+        #[arg(long)]
+        name: Option<String>,
+        #[arg(long)]
+        role: Option<String>,
+        #[arg(long, conflicts_with = "remove_phone")]
+        phone: Option<String>,
+        #[arg(long)]
+        remove_phone: bool,
+        /// The day the member left the group (her savings and loans must be settled).
+        #[arg(long)]
+        exited_on: Option<String>,
+    },
 }

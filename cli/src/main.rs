@@ -23,7 +23,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 pub(crate) use args::Format;
-use args::{Cli, Command, CorrectionAction, LoanCommand, Report, Who};
+use args::{Cli, Command, CorrectionAction, LoanCommand, MemberAction, Report, Who};
 use clap::Parser;
 use daftar_core::verify::Checkpoint;
 use daftar_core::{event::hex, Book, CommandMeta, Error, Locale};
@@ -88,6 +88,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             reversal_needs_approval,
         } => policy(who, reversal_needs_approval),
         Command::Orgs { db } => orgs(db),
+        Command::Member { action } => member(action),
         Command::Members { db, org } => members(db, org),
         Command::Loan { loan } => loan_command(loan),
         Command::Export {
@@ -210,6 +211,59 @@ fn policy(who: Who, reversal_needs_approval: String) -> Result<ExitCode, Error> 
 fn orgs(db: PathBuf) -> Result<ExitCode, Error> {
     let book = Book::open_existing(&db)?;
     say!("{}", output::orgs(&book.organisations()?));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn member(action: MemberAction) -> Result<ExitCode, Error> {
+    match action {
+        MemberAction::Add {
+            who,
+            name,
+            role,
+            phone,
+            number,
+        } => {
+            let (book, org, meta, date) = who.open()?;
+            let new = daftar_core::NewMember {
+                member_no: number,
+                name,
+                role: daftar_core::MemberRole::parse(&role)?,
+                phone,
+                joined_on: date,
+            };
+            let o = book.add_member(&meta, org, new)?;
+            sayln!("member {} added", o.number.unwrap_or_default());
+        }
+        MemberAction::Change {
+            who,
+            member,
+            name,
+            role,
+            phone,
+            remove_phone,
+            exited_on,
+        } => {
+            let (book, org, meta, date) = who.open()?;
+            let exited_on = exited_on
+                .map(|d| org_date(&book, org, "exited_on", &d))
+                .transpose()?;
+            let change = daftar_core::MemberChange {
+                name,
+                role: role
+                    .as_deref()
+                    .map(daftar_core::MemberRole::parse)
+                    .transpose()?,
+                phone: if remove_phone {
+                    Some(None)
+                } else {
+                    phone.map(Some)
+                },
+                exited_on,
+            };
+            book.change_member(&meta, org, member, date, change)?;
+            sayln!("member {member} changed");
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

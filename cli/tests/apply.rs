@@ -277,3 +277,74 @@ fn the_same_op_id_from_another_actor_or_with_a_float_amount_is_refused() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn support_staff_add_and_change_a_member_from_the_command_line() {
+    let examples = documented_examples();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.jsonl");
+    std::fs::write(
+        &file,
+        examples.lines().take(4).collect::<Vec<_>>().join("\n"),
+    )
+    .unwrap();
+    let db = dir.path().join("b.daftar");
+    let db = db.to_str().unwrap();
+    assert!(daftar(&["apply", "--db", db, file.to_str().unwrap()])
+        .status
+        .success());
+    let org = "01930000-0000-7000-8000-0000000000d0";
+    let who = [
+        "--db",
+        db,
+        "--org",
+        org,
+        "--actor",
+        "asha",
+        "--date",
+        "2025-04-02",
+    ];
+    let run = |extra: &[&str]| {
+        let mut args = vec!["member"];
+        args.extend_from_slice(&extra[..1]);
+        args.extend_from_slice(&who);
+        args.extend_from_slice(&extra[1..]);
+        daftar(&args)
+    };
+    let o = run(&["add", "--name", "गीता देवी", "--phone", "९८७६५४३२१०"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains("member 2 added"));
+    let o = run(&[
+        "change",
+        "--member",
+        "1",
+        "--name",
+        "Sita Kumari",
+        "--role",
+        "treasurer",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = run(&["change", "--member", "2", "--remove-phone"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let before = std::fs::read(db).unwrap();
+    for bad in [
+        vec!["change", "--member", "1", "--phone", "not a phone"],
+        vec!["change", "--member", "9", "--name", "Nobody"],
+        vec!["change", "--member", "1", "--role", "queen"],
+        vec!["change", "--member", "1"],
+    ] {
+        let o = run(&bad);
+        assert_eq!(o.status.code(), Some(1), "{bad:?}: {}", text(&o.stderr));
+    }
+    assert_eq!(
+        std::fs::read(db).unwrap(),
+        before,
+        "a refused change wrote nothing"
+    );
+    let list = text(&daftar(&["members", "--db", db, "--org", org]).stdout);
+    assert!(list.contains("Sita Kumari"), "{list}");
+    assert!(list.contains("treasurer"), "{list}");
+    assert!(list.contains("गीता देवी"), "{list}");
+    let gita = list.lines().find(|l| l.contains("गीता देवी")).unwrap();
+    assert!(!gita.contains("987"), "her phone was removed: {gita}");
+}

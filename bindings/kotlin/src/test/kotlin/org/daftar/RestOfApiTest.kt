@@ -50,6 +50,30 @@ class RestOfApiTest {
     }
 
     @Test
+    fun `a loan sanctioned in one call is paid out once however often the call is retried`() {
+        DaftarBook.open(dir.resolve("s.daftar").toString()).use { book ->
+            val org = shg(book)
+            val no = book.addMember(meta(), org, NewMember(null, "गीता", MemberRole.MEMBER, null, start)).number!!
+            book.recordReceipt(meta(), org, Voucher(start, Via.CASH, "3100", dec("5000"), "Revolving Fund"))
+            book.openMeeting(meta(), org, start)
+            val terms = LoanRequest(dec("1200"), dec("24"), RatePeriod.YEAR, 12u, Frequency.MONTHLY, Method.FLAT)
+            // Too large for the cash box: refused whole, nothing half-made.
+            val tooMuch = LoanRequest(dec("9000"), dec("24"), RatePeriod.YEAR, 12u, Frequency.MONTHLY, Method.FLAT)
+            assertThrows<DaftarException.InsufficientFunds> { book.sanctionLoan(meta(), org, no, start, tooMuch, Via.CASH) }
+            assertTrue(book.loans(org).isEmpty())
+            val m = meta()
+            val first = book.sanctionLoan(m, org, no, start, terms, Via.CASH)
+            val retry = book.sanctionLoan(m, org, no, start, terms, Via.CASH)
+            assertTrue(retry.replayed)
+            assertEquals(first.number, retry.number)
+            assertEquals(first.seq, retry.seq)
+            val loan = book.loans(org).single()
+            assertEquals(LoanStatus.ACTIVE, loan.status)
+            assertAmount("3800", balance(book, org, "1100"))
+        }
+    }
+
+    @Test
     fun `corrections need a second approver and reopening needs an approver`() {
         DaftarBook.open(dir.resolve("b.daftar").toString()).use { book ->
             val org = shg(book)

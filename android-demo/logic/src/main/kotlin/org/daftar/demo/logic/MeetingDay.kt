@@ -193,30 +193,28 @@ class MeetingDay(private val session: BookSession, val group: Group) {
         }
 
     /**
-     * A new loan, sanctioned at this meeting and paid out in cash: apply, approve,
-     * disburse, three commands. A retry after a failure resumes where it stopped,
-     * because each step keeps its op_id until it succeeds.
+     * A new loan, sanctioned at this meeting and paid out in cash: applied for,
+     * approved and paid out in one command, all or nothing. A retry after a
+     * failure sends the same op_id, so it can never leave a second, half-made loan.
      */
     fun newLoan(memberNo: UInt, form: LoanForm): Outcome<GivenLoan> = openMeeting().then { m ->
         attempt { book.policy(org).meetingFrequency }.then { frequency ->
             checkLoan(form, frequency).then { request ->
-                pending.send("loan-apply-$memberNo", request) { book.applyForLoan(it, org, memberNo, m.heldOn, request) }
-                    .then { applied ->
-                        val loanNo = applied.number
-                            ?: return@then refused(ProblemKind.INTERNAL, "the core gave no loan number")
-                        pending.send("loan-approve-$loanNo", m.meetingNo) { book.approveLoan(it, org, loanNo, m.meetingNo) }
-                            .then {
-                                pending.send("loan-disburse-$loanNo", m.heldOn) {
-                                    book.disburseLoan(it, org, loanNo, m.heldOn, Via.CASH)
-                                }
-                            }
-                            .map { GivenLoan(loanNo, request.principal) }
-                    }
+                pending.send("loan-$memberNo", request) {
+                    book.sanctionLoan(it, org, memberNo, m.heldOn, request, Via.CASH)
+                }.then { given ->
+                    val loanNo = given.number
+                        ?: return@then refused(ProblemKind.INTERNAL, "the core gave no loan number")
+                    Outcome.Ok(GivenLoan(loanNo, request.principal))
+                }
             }
         }
     }
 
-    /** Loans this member applied for that were never paid out (a step failed): shown so it can be finished. */
+    /**
+     * Loans this member applied for that were never paid out: a book kept before
+     * loans were sanctioned in one command can hold them; shown so they can be finished.
+     */
     fun unfinishedLoans(memberNo: UInt): Outcome<List<UInt>> = attempt {
         book.loans(org).filter { it.memberNo == memberNo && (it.status == LoanStatus.APPLIED || it.status == LoanStatus.APPROVED) }
             .map { it.loanNo }

@@ -120,8 +120,9 @@ class MeetingDayTest {
             assertTrue(session.book.loans(group.id).isEmpty(), "no loan was applied for")
             // A loan the cash box cannot pay is refused by the core, and named so.
             assertEquals(ProblemKind.INSUFFICIENT_FUNDS, problem(LoanForm("500", "2", RatePeriod.MONTH, "10", Method.FLAT)))
-            // The application and approval went through; the sheet says the loan awaits payment.
-            assertEquals(1, day.unfinishedLoans(sita).ok().size)
+            // Sanctioning is all or nothing: no application or approval is left half-made.
+            assertTrue(session.book.loans(group.id).isEmpty(), "a refused sanction leaves no loan")
+            assertEquals(0, day.unfinishedLoans(sita).ok().size)
         }
     }
 
