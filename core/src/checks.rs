@@ -101,19 +101,20 @@ pub(crate) struct Latest {
 
 /// The latest meeting, open or closed. The one home of this query.
 pub(crate) fn latest(tx: &Connection, org: Uuid) -> Result<Option<Latest>> {
-    let row: Option<(u32, String, String)> = tx
-        .prepare_cached(
-            "SELECT meeting_no, held_on, status FROM meetings WHERE org_id = ?1
-             ORDER BY meeting_no DESC LIMIT 1",
-        )?
-        .query_row([org.to_string()], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    row.map(|(no, held, status)| {
+    let mut st = tx.prepare_cached(
+        "SELECT meeting_no, held_on, status FROM meetings WHERE org_id = ?1
+         ORDER BY meeting_no DESC LIMIT 1",
+    )?;
+    let mut rows = st.query([org.to_string()])?;
+    rows.next()?.map(Latest::from_row).transpose()
+}
+
+impl Latest {
+    fn from_row(r: &rusqlite::Row<'_>) -> Result<Latest> {
         Ok(Latest {
-            no,
-            held_on: parse_stored_date(&held)?,
-            open: status == "open",
+            no: r.get("meeting_no")?,
+            held_on: parse_stored_date(&r.get::<_, String>("held_on")?)?,
+            open: r.get::<_, String>("status")? == "open",
         })
-    })
-    .transpose()
+    }
 }

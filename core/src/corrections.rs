@@ -145,20 +145,32 @@ fn reversible(
     Ok((kind, negated))
 }
 
-fn pending_request(tx: &Connection, org: Uuid, request_seq: u64) -> Result<(u64, String, String)> {
-    let row: Option<(i64, String, String, String)> = tx.prepare_cached("SELECT original_seq, reason, maker, status FROM corrections WHERE org_id = ?1 AND request_seq = ?2")?.query_row(
-            params![org.to_string(), request_seq as i64],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .optional()?;
-    let (original, reason, maker, status) =
-        row.ok_or_else(|| Error::not_found(format!("correction request {request_seq}")))?;
+/// A correction request that waits for a second person.
+struct PendingRequest {
+    original_seq: u64,
+    reason: String,
+    maker: String,
+}
+
+fn pending_request(tx: &Connection, org: Uuid, request_seq: u64) -> Result<PendingRequest> {
+    let mut st = tx.prepare_cached(
+        "SELECT original_seq, reason, maker, status FROM corrections WHERE org_id = ?1 AND request_seq = ?2",
+    )?;
+    let mut rows = st.query(params![org.to_string(), request_seq as i64])?;
+    let r = rows
+        .next()?
+        .ok_or_else(|| Error::not_found(format!("correction request {request_seq}")))?;
+    let status: String = r.get("status")?;
     if status != "pending" {
         return Err(Error::conflict(format!(
             "correction request {request_seq} was already {status}"
         )));
     }
-    Ok((original as u64, reason, maker))
+    Ok(PendingRequest {
+        original_seq: r.get::<_, i64>("original_seq")? as u64,
+        reason: r.get("reason")?,
+        maker: r.get("maker")?,
+    })
 }
 
 fn checker(ctx: &OrgContext, maker: &str) -> Result<()> {
@@ -208,39 +220,37 @@ impl Book {
             let o = org.to_string();
             let mut st = conn.prepare(
                 "SELECT n.seq, n.business_date, e.kind, n.narration, e.actor,
-                        (SELECT original_seq FROM reversals r WHERE r.org_id = n.org_id AND r.reversal_seq = n.seq),
-                        (SELECT reversal_seq FROM reversals r WHERE r.org_id = n.org_id AND r.original_seq = n.seq)
+                        (SELECT original_seq FROM reversals r WHERE r.org_id = n.org_id AND r.reversal_seq = n.seq) AS reverses,
+                        (SELECT reversal_seq FROM reversals r WHERE r.org_id = n.org_id AND r.original_seq = n.seq) AS reversed_by
                  FROM entries n JOIN events e ON e.org_id = n.org_id AND e.seq = n.seq
                  WHERE n.org_id = ?1 AND n.business_date BETWEEN ?2 AND ?3
                  ORDER BY n.business_date, n.seq",
             )?;
-            type Row = (i64, String, String, String, String, Option<i64>, Option<i64>);
-            let rows: Vec<Row> = st
-                .query_map(params![o, from.to_string(), to.to_string()], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?))
-                })?
-                .collect::<rusqlite::Result<_>>()?;
             let mut lines_st = conn.prepare(
                 "SELECT account, amount FROM postings WHERE org_id = ?1 AND seq = ?2 ORDER BY line",
             )?;
-            rows.into_iter()
-                .map(|(seq, date, kind, narration, actor, reverses, reversed_by)| {
-                    let lines = lines_st
-                        .query_map(params![o, seq], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?
-                        .map(|r| r.map(|(a, m)| (a, from_minor(m, scale))))
-                        .collect::<rusqlite::Result<_>>()?;
-                    Ok(JournalEntry {
-                        seq: seq as u64,
-                        date: parse_stored_date(&date)?,
-                        kind,
-                        narration,
-                        actor,
-                        reverses: reverses.map(|s| s as u64),
-                        reversed_by: reversed_by.map(|s| s as u64),
-                        lines,
-                    })
-                })
-                .collect()
+            let mut rows = st.query(params![o, from.to_string(), to.to_string()])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                let seq: i64 = r.get("seq")?;
+                let lines = lines_st
+                    .query_map(params![o, seq], |l| {
+                        Ok((l.get::<_, String>("account")?, l.get::<_, i64>("amount")?))
+                    })?
+                    .map(|l| l.map(|(a, m)| (a, from_minor(m, scale))))
+                    .collect::<rusqlite::Result<_>>()?;
+                out.push(JournalEntry {
+                    seq: seq as u64,
+                    date: parse_stored_date(&r.get::<_, String>("business_date")?)?,
+                    kind: r.get("kind")?,
+                    narration: r.get("narration")?,
+                    actor: r.get("actor")?,
+                    reverses: r.get::<_, Option<i64>>("reverses")?.map(|s| s as u64),
+                    reversed_by: r.get::<_, Option<i64>>("reversed_by")?.map(|s| s as u64),
+                    lines,
+                });
+            }
+            Ok(out)
         })
     }
 }
@@ -340,7 +350,11 @@ pub(crate) fn decide_approve_correction(
     date: NaiveDate,
 ) -> Result<EventBody> {
     let ctx = require_org(ctx, org)?;
-    let (original, reason, maker) = pending_request(tx, org, request_seq)?;
+    let PendingRequest {
+        original_seq: original,
+        reason,
+        maker,
+    } = pending_request(tx, org, request_seq)?;
     checker(ctx, &maker)?;
     money_date(tx, ctx, date)?;
     let (original_kind, lines) = reversible(tx, org, original, Some(request_seq))?;
@@ -364,7 +378,7 @@ pub(crate) fn decide_reject_correction(
     let reason = person_text("reason", reason, MAX_REASON_CHARS)?;
 
     let ctx = require_org(ctx, org)?;
-    let (_, _, maker) = pending_request(tx, org, request_seq)?;
+    let maker = pending_request(tx, org, request_seq)?.maker;
     checker(ctx, &maker)?;
     Ok(EventBody::CorrectionRejected {
         request_seq,

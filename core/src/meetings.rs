@@ -96,37 +96,36 @@ impl Book {
                 "SELECT meeting_no, held_on, status, counted_cash, discrepancy, discrepancy_reason
                  FROM meetings WHERE org_id = ?1 ORDER BY meeting_no",
             )?;
-            type Row = (u32, String, String, Option<i64>, i64, Option<String>);
-            let rows: Vec<Row> = st
-                .query_map([&o], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?)))?
-                .collect::<rusqlite::Result<_>>()?;
             let mut att = conn.prepare(
                 "SELECT member_no, present FROM attendance WHERE org_id = ?1 AND meeting_no = ?2 ORDER BY member_no",
             )?;
             let mut ent = conn.prepare(
                 "SELECT seq FROM meeting_entries WHERE org_id = ?1 AND meeting_no = ?2 ORDER BY seq",
             )?;
-            rows.into_iter()
-                .map(|(no, held, status, counted, disc, reason)| {
-                    let marks: Vec<(u32, bool)> = att
-                        .query_map(params![o, no], |r| Ok((r.get(0)?, r.get(1)?)))?
-                        .collect::<rusqlite::Result<_>>()?;
-                    let entries: Vec<i64> = ent
-                        .query_map(params![o, no], |r| r.get(0))?
-                        .collect::<rusqlite::Result<_>>()?;
-                    Ok(Meeting {
-                        meeting_no: no,
-                        held_on: parse_stored_date(&held)?,
-                        status: if status == "open" { MeetingStatus::Open } else { MeetingStatus::Closed },
-                        counted_cash: counted.map(|c| from_minor(c, scale)),
-                        discrepancy: from_minor(disc, scale),
-                        discrepancy_reason: reason,
-                        present: marks.iter().filter(|m| m.1).map(|m| m.0).collect(),
-                        absent: marks.iter().filter(|m| !m.1).map(|m| m.0).collect(),
-                        entries: entries.into_iter().map(|s| s as u64).collect(),
-                    })
-                })
-                .collect()
+            let mut rows = st.query([&o])?;
+            let mut out = Vec::new();
+            while let Some(r) = rows.next()? {
+                let no: u32 = r.get("meeting_no")?;
+                let marks: Vec<(u32, bool)> = att
+                    .query_map(params![o, no], |a| Ok((a.get("member_no")?, a.get("present")?)))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let entries: Vec<i64> = ent
+                    .query_map(params![o, no], |e| e.get("seq"))?
+                    .collect::<rusqlite::Result<_>>()?;
+                let status: String = r.get("status")?;
+                out.push(Meeting {
+                    meeting_no: no,
+                    held_on: parse_stored_date(&r.get::<_, String>("held_on")?)?,
+                    status: if status == "open" { MeetingStatus::Open } else { MeetingStatus::Closed },
+                    counted_cash: r.get::<_, Option<i64>>("counted_cash")?.map(|c| from_minor(c, scale)),
+                    discrepancy: from_minor(r.get("discrepancy")?, scale),
+                    discrepancy_reason: r.get("discrepancy_reason")?,
+                    present: marks.iter().filter(|m| m.1).map(|m| m.0).collect(),
+                    absent: marks.iter().filter(|m| !m.1).map(|m| m.0).collect(),
+                    entries: entries.into_iter().map(|s| s as u64).collect(),
+                });
+            }
+            Ok(out)
         })
     }
 

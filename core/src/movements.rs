@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, Row};
 use crate::error::Result;
 use crate::event::{parse_stored_json, stored_json, EventBody};
 use crate::loan::Allocation;
-use crate::store::parse_stored_date;
+use crate::store::{collect_rows, parse_stored_date};
 
 /// One event's effect on one loan.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -126,12 +126,8 @@ pub(crate) fn of_event(conn: &Connection, org: &str, seq: u64) -> Result<Vec<Loa
         LoanMovement::COLUMNS
     );
     let mut st = conn.prepare_cached(&sql)?;
-    let mut rows = st.query(params![org, seq as i64])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(LoanMovement::from_row(r)?);
-    }
-    Ok(out)
+    let rows = collect_rows(st.query(params![org, seq as i64])?, LoanMovement::from_row)?;
+    Ok(rows)
 }
 
 /// A loan's movements in the order they were recorded.
@@ -141,12 +137,8 @@ pub(crate) fn of_loan(conn: &Connection, org: &str, loan_no: u32) -> Result<Vec<
         LoanMovement::COLUMNS
     );
     let mut st = conn.prepare_cached(&sql)?;
-    let mut rows = st.query(params![org, loan_no])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(LoanMovement::from_row(r)?);
-    }
-    Ok(out)
+    let rows = collect_rows(st.query(params![org, loan_no])?, LoanMovement::from_row)?;
+    Ok(rows)
 }
 
 /// A loan's payments whose standing on `day` differs from today's: made after
@@ -164,10 +156,9 @@ pub(crate) fn payments_changed_after(
         LoanMovement::COLUMNS
     );
     let mut st = conn.prepare_cached(&sql)?;
-    let mut rows = st.query(params![org, loan_no, day.to_string()])?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(LoanMovement::from_row(r)?);
-    }
-    Ok(out)
+    let rows = collect_rows(
+        st.query(params![org, loan_no, day.to_string()])?,
+        LoanMovement::from_row,
+    )?;
+    Ok(rows)
 }

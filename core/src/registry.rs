@@ -3,7 +3,7 @@
 //! the `organisations` and `members` tables.
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use uuid::Uuid;
 
 use crate::book::Book;
@@ -16,55 +16,36 @@ use crate::store::{parse_stored_date, parse_stored_uuid};
 use crate::text::search_key;
 
 pub(crate) fn load_org(conn: &Connection, id: Uuid) -> Result<Option<Organisation>> {
-    type Row = (
-        String,
-        String,
-        String,
-        u32,
-        String,
-        u32,
-        u32,
-        String,
-        String,
-        String,
-    );
-    let row: Option<Row> = conn
-        .prepare_cached(
-            "SELECT kind, name, currency, scale, calendar, fy_start_month, fy_start_day,
-                    locale, rounding, opened_on
-             FROM organisations WHERE id = ?1",
-        )?
-        .query_row([id.to_string()], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-                r.get(9)?,
-            ))
-        })
-        .optional()?;
-    let Some((kind, name, currency, scale, calendar, fy_m, fy_d, locale, rounding, opened)) = row
-    else {
-        return Ok(None);
-    };
-    let calendar = Calendar::parse(&calendar)?;
-    Ok(Some(Organisation {
+    let mut st = conn.prepare_cached(
+        "SELECT kind, name, currency, scale, calendar, fy_start_month, fy_start_day,
+                locale, rounding, opened_on
+         FROM organisations WHERE id = ?1",
+    )?;
+    let mut rows = st.query([id.to_string()])?;
+    rows.next()?
+        .map(|r| organisation_from_row(id, r))
+        .transpose()
+}
+
+/// An organisation from its row, by column name.
+fn organisation_from_row(id: Uuid, r: &rusqlite::Row<'_>) -> Result<Organisation> {
+    let text = |col: &str| -> Result<String> { Ok(r.get::<_, String>(col)?) };
+    let calendar = Calendar::parse(&text("calendar")?)?;
+    Ok(Organisation {
         id,
-        kind: OrgKind::parse(&kind)?,
-        name,
-        currency: Currency::new(&currency, Some(scale))?,
+        kind: OrgKind::parse(&text("kind")?)?,
+        name: text("name")?,
+        currency: Currency::new(&text("currency")?, Some(r.get("scale")?))?,
         calendar,
-        fiscal_year_start: FiscalYearStart::new(fy_m, fy_d, calendar)?,
-        locale: Locale::parse(&locale)?,
-        rounding: RoundingRule::parse(&rounding)?,
-        opened_on: parse_stored_date(&opened)?,
-    }))
+        fiscal_year_start: FiscalYearStart::new(
+            r.get("fy_start_month")?,
+            r.get("fy_start_day")?,
+            calendar,
+        )?,
+        locale: Locale::parse(&text("locale")?)?,
+        rounding: RoundingRule::parse(&text("rounding")?)?,
+        opened_on: parse_stored_date(&text("opened_on")?)?,
+    })
 }
 
 impl Book {

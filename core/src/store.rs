@@ -278,6 +278,18 @@ fn sync_charts(tx: &rusqlite::Transaction<'_>) -> Result<()> {
     Ok(())
 }
 
+/// Every row of a query, each mapped by a named `from_row` function.
+pub(crate) fn collect_rows<T>(
+    mut rows: rusqlite::Rows<'_>,
+    from_row: impl Fn(&rusqlite::Row<'_>) -> Result<T>,
+) -> Result<Vec<T>> {
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(from_row(r)?);
+    }
+    Ok(out)
+}
+
 pub(crate) fn parse_stored_uuid(s: &str) -> Result<Uuid> {
     Uuid::parse_str(s).map_err(|e| Error::Storage {
         reason: format!("stored id {s:?} is not a UUID: {e}"),

@@ -1,7 +1,7 @@
 //! The write path: a command decided read-only inside its transaction, its
 //! event appended to the organisation's chain and applied to the projections.
 
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
@@ -79,18 +79,18 @@ fn read_only<T>(tx: &Connection, decide: impl FnOnce(&Connection) -> Result<T>) 
 
 /// If `op_id` was already recorded, the first outcome (same request) or a Conflict.
 fn earlier_outcome(tx: &Connection, op_id: Uuid, digest: &Hash) -> Result<Option<Outcome>> {
-    type Row = (String, i64, Vec<u8>, Vec<u8>, Vec<u8>);
-    let row: Option<Row> = tx
-        .prepare_cached(
-            "SELECT org_id, seq, hash, command_digest, canonical FROM events WHERE op_id = ?1",
-        )?
-        .query_row([op_id.to_string()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-        })
-        .optional()?;
-    let Some((org, seq, hash, stored_digest, canonical)) = row else {
+    let mut st = tx.prepare_cached(
+        "SELECT org_id, seq, hash, command_digest, canonical FROM events WHERE op_id = ?1",
+    )?;
+    let mut rows = st.query([op_id.to_string()])?;
+    let Some(r) = rows.next()? else {
         return Ok(None);
     };
+    let org: String = r.get("org_id")?;
+    let seq: i64 = r.get("seq")?;
+    let stored_digest: Vec<u8> = r.get("command_digest")?;
+    let hash: Vec<u8> = r.get("hash")?;
+    let canonical: Vec<u8> = r.get("canonical")?;
     if stored_digest != digest {
         return Err(Error::conflict(format!(
             "op_id {op_id} was already used for a different command (organisation {org}, seq {seq})"

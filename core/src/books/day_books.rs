@@ -11,7 +11,7 @@ use crate::book::Book;
 use crate::chart::{member_account, BANK, CASH, MEMBER_LOANS, MEMBER_SAVINGS, MEMBER_VOLUNTARY};
 use crate::error::Result;
 use crate::money::from_minor;
-use crate::store::parse_stored_date;
+use crate::store::{collect_rows, parse_stored_date};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PassbookLine {
@@ -86,30 +86,35 @@ impl Book {
         let open = |a: &str| opening.get(a).copied().unwrap_or(0);
         let mut bal = [-open(&accounts[0]), -open(&accounts[1]), open(&accounts[2])];
         let opening_bal = bal;
-        let rows: Vec<(i64, String, String, String, i64)> = self.with_conn(|conn| {
+        let rows: Vec<EntryPosting> = self.with_conn(|conn| {
             let mut st = conn.prepare(
                 "SELECT p.seq, e.business_date, e.narration, p.account, p.amount FROM postings p
                  JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq
                  WHERE p.org_id = ?1 AND p.account IN (?2, ?3, ?4) AND e.business_date BETWEEN ?5 AND ?6
                  ORDER BY e.business_date, p.seq, p.line",
             )?;
-            let rows = st.query_map(
+            let rows = st.query(
                 params![org.to_string(), accounts[0], accounts[1], accounts[2], p.from.to_string(), p.to.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
             )?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            collect_rows(rows, EntryPosting::from_row)
         })?;
         let d = |m: i64| from_minor(m, scale);
         let mut lines: Vec<PassbookLine> = Vec::new();
-        for (seq, date, narration, account, amount) in rows {
+        for EntryPosting {
+            seq,
+            date,
+            narration,
+            account,
+            amount,
+        } in rows
+        {
             let i = accounts.iter().position(|a| *a == account).unwrap_or(2);
             let change = if i < 2 { -amount } else { amount };
             bal[i] += change;
-            let seq = seq as u64;
             if lines.last().map(|l| l.seq) != Some(seq) {
                 lines.push(PassbookLine {
                     seq,
-                    date: parse_stored_date(&date)?,
+                    date,
                     narration,
                     compulsory: d(0),
                     voluntary: d(0),
@@ -154,29 +159,32 @@ impl Book {
             .get(account)
             .copied()
             .unwrap_or(0);
-        let rows: Vec<(i64, String, String, i64)> = self.with_conn(|conn| {
+        let rows: Vec<EntryPosting> = self.with_conn(|conn| {
             let mut st = conn.prepare(
-                "SELECT p.seq, e.business_date, e.narration, p.amount FROM postings p
+                "SELECT p.seq, e.business_date, e.narration, p.account, p.amount FROM postings p
                  JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq
                  WHERE p.org_id = ?1 AND p.account = ?2 AND e.business_date BETWEEN ?3 AND ?4
                  ORDER BY e.business_date, p.seq",
             )?;
-            let rows = st.query_map(
-                params![
-                    org.to_string(),
-                    account,
-                    p.from.to_string(),
-                    p.to.to_string()
-                ],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-            )?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
+            let rows = st.query(params![
+                org.to_string(),
+                account,
+                p.from.to_string(),
+                p.to.to_string()
+            ])?;
+            collect_rows(rows, EntryPosting::from_row)
         })?;
         let d = |m: i64| from_minor(m, scale);
         let mut days: Vec<CashBookDay> = Vec::new();
         let (mut running, mut total_in, mut total_out) = (opening, 0i64, 0i64);
-        for (seq, date, narration, amount) in rows {
-            let date = parse_stored_date(&date)?;
+        for EntryPosting {
+            seq,
+            date,
+            narration,
+            amount,
+            ..
+        } in rows
+        {
             if days.last().map(|x| x.date) != Some(date) {
                 days.push(CashBookDay {
                     date,
@@ -197,7 +205,7 @@ impl Book {
             total_out += pay;
             if let Some(day) = days.last_mut() {
                 day.lines.push(CashBookLine {
-                    seq: seq as u64,
+                    seq,
                     narration,
                     receipt: d(r),
                     payment: d(pay),
@@ -215,6 +223,28 @@ impl Book {
             receipts: d(total_in),
             payments: d(total_out),
             closing: d(running),
+        })
+    }
+}
+
+/// One posting with its entry's date and narration, as the day books list them.
+struct EntryPosting {
+    seq: u64,
+    date: NaiveDate,
+    narration: String,
+    account: String,
+    amount: i64,
+}
+
+impl EntryPosting {
+    /// By column name: `seq`, `business_date`, `narration`, `account`, `amount`.
+    fn from_row(r: &rusqlite::Row<'_>) -> Result<EntryPosting> {
+        Ok(EntryPosting {
+            seq: r.get::<_, i64>("seq")? as u64,
+            date: parse_stored_date(&r.get::<_, String>("business_date")?)?,
+            narration: r.get("narration")?,
+            account: r.get("account")?,
+            amount: r.get("amount")?,
         })
     }
 }

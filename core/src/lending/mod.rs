@@ -12,7 +12,7 @@ pub(crate) use decide::{
 };
 
 use chrono::NaiveDate;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -143,34 +143,40 @@ pub(crate) struct LoanRow {
 }
 
 pub(crate) fn loan_row(conn: &Connection, org: Uuid, loan_no: u32) -> Result<LoanRow> {
-    type Row = (
-        String,
-        Option<u32>,
-        String,
-        String,
-        String,
-        Option<u32>,
-        Option<String>,
-        Option<String>,
-    );
-    let row: Option<Row> = conn.prepare_cached("SELECT source, member_no, status, terms, applied_on, approved_meeting, disbursed_on, closed_on
-             FROM loans WHERE org_id = ?1 AND loan_no = ?2")?.query_row(
-            params![org.to_string(), loan_no],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?)),
-        )
-        .optional()?;
-    let (source, member_no, status, terms, applied, approved, disbursed, closed) =
-        row.ok_or_else(|| Error::not_found(format!("loan {loan_no}")))?;
-    Ok(LoanRow {
-        source,
-        member_no,
-        status: LoanStatus::parse(&status)?,
-        terms: crate::event::parse_stored_json(&format!("loan {loan_no} terms"), &terms)?,
-        applied_on: parse_stored_date(&applied)?,
-        approved_meeting: approved,
-        disbursed_on: disbursed.as_deref().map(parse_stored_date).transpose()?,
-        closed_on: closed.as_deref().map(parse_stored_date).transpose()?,
-    })
+    let mut st = conn.prepare_cached(
+        "SELECT source, member_no, status, terms, applied_on, approved_meeting, disbursed_on, closed_on
+         FROM loans WHERE org_id = ?1 AND loan_no = ?2",
+    )?;
+    let mut rows = st.query(params![org.to_string(), loan_no])?;
+    let r = rows
+        .next()?
+        .ok_or_else(|| Error::not_found(format!("loan {loan_no}")))?;
+    LoanRow::from_row(loan_no, r)
+}
+
+impl LoanRow {
+    /// A loan from its row, by column name.
+    fn from_row(loan_no: u32, r: &rusqlite::Row<'_>) -> Result<LoanRow> {
+        let date = |col: &str| -> Result<Option<NaiveDate>> {
+            r.get::<_, Option<String>>(col)?
+                .as_deref()
+                .map(parse_stored_date)
+                .transpose()
+        };
+        Ok(LoanRow {
+            source: r.get("source")?,
+            member_no: r.get("member_no")?,
+            status: LoanStatus::parse(&r.get::<_, String>("status")?)?,
+            terms: crate::event::parse_stored_json(
+                &format!("loan {loan_no} terms"),
+                &r.get::<_, String>("terms")?,
+            )?,
+            applied_on: parse_stored_date(&r.get::<_, String>("applied_on")?)?,
+            approved_meeting: r.get("approved_meeting")?,
+            disbursed_on: date("disbursed_on")?,
+            closed_on: date("closed_on")?,
+        })
+    }
 }
 
 pub(crate) fn instalment_states(
@@ -183,39 +189,27 @@ pub(crate) fn instalment_states(
                 penalty_paid, penalty_assessed
          FROM instalments WHERE org_id = ?1 AND loan_no = ?2 ORDER BY no",
     )?;
-    type Row = (u32, String, i64, i64, i64, i64, i64, i64, bool);
-    let rows: Vec<Row> = st
-        .query_map(params![org.to_string(), loan_no], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(7)?,
-                r.get(8)?,
-            ))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-    rows.into_iter()
-        .map(
-            |(no, due, principal, interest, penalty, pp, ip, pep, assessed)| {
-                Ok(InstalmentState {
-                    no,
-                    due_on: parse_stored_date(&due)?,
-                    principal,
-                    interest,
-                    penalty,
-                    principal_paid: pp,
-                    interest_paid: ip,
-                    penalty_paid: pep,
-                    penalty_assessed: assessed,
-                })
-            },
-        )
-        .collect()
+    let mut rows = st.query(params![org.to_string(), loan_no])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        out.push(instalment_from_row(r)?);
+    }
+    Ok(out)
+}
+
+/// An instalment and what was charged and paid on it, by column name.
+fn instalment_from_row(r: &rusqlite::Row<'_>) -> Result<InstalmentState> {
+    Ok(InstalmentState {
+        no: r.get("no")?,
+        due_on: parse_stored_date(&r.get::<_, String>("due_on")?)?,
+        principal: r.get("principal")?,
+        interest: r.get("interest")?,
+        penalty: r.get("penalty")?,
+        principal_paid: r.get("principal_paid")?,
+        interest_paid: r.get("interest_paid")?,
+        penalty_paid: r.get("penalty_paid")?,
+        penalty_assessed: r.get("penalty_assessed")?,
+    })
 }
 
 impl Book {
