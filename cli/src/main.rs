@@ -211,6 +211,9 @@ fn policy(who: Who, reversal_needs_approval: String) -> Result<ExitCode, Error> 
 fn orgs(db: PathBuf) -> Result<ExitCode, Error> {
     let book = Book::open_existing(&db)?;
     say!("{}", output::orgs(&book.organisations()?));
+    for started in book.unfinished_loads()? {
+        esayln!("daftar: warning: a bulk load started {started} never finished; the book may lack its last commands (run verify)");
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -551,6 +554,9 @@ fn verify(db: &Path, format: Format, against: Option<&str>) -> Result<ExitCode, 
         Format::Table | Format::Csv => {
             if report.integrity != "ok" {
                 sayln!("TAMPERED  SQLite integrity check: {}", report.integrity);
+            }
+            for started in &report.unfinished_loads {
+                sayln!("UNFINISHED  a bulk load started {started} never finished; the book may lack its last commands");
             }
             for o in &report.orgs {
                 sayln!("{}", output::chain_line(&o.chain));

@@ -67,8 +67,9 @@ impl Drop for Book {
 /// The connection, and whether the book is in bulk mode.
 struct Slot {
     conn: Option<Connection>,
-    /// In bulk mode: commands recorded since the open transaction began.
-    bulk: Option<u64>,
+    /// In bulk mode: commands recorded since the open transaction began, and
+    /// the row of `bulk_loads` that marks the load as unfinished.
+    bulk: Option<(u64, i64)>,
 }
 
 /// In bulk mode, the open transaction is committed after this many commands,
@@ -137,25 +138,35 @@ impl Book {
     /// durable when they return.
     pub fn begin_bulk(&self) -> Result<()> {
         let mut guard = self.lock();
-        if guard.conn.is_none() {
-            return Err(closed());
-        }
-        if guard.bulk.is_none() {
-            guard.bulk = Some(0);
+        let Slot { conn, bulk } = &mut *guard;
+        let conn = conn.as_mut().ok_or_else(closed)?;
+        if bulk.is_none() {
+            // Durable before any command of the load: a load killed part-way
+            // leaves this mark, and `verify` and `orgs` say the book is unfinished.
+            conn.prepare_cached("INSERT INTO bulk_loads (started_at) VALUES (?1)")?
+                .execute([crate::write::now_utc()])?;
+            *bulk = Some((0, conn.last_insert_rowid()));
         }
         Ok(())
     }
 
-    /// Commits what bulk mode recorded and returns to one durable transaction per command.
+    /// Commits what bulk mode recorded and returns to one durable transaction
+    /// per command. The load's mark goes in the same commit as its last commands.
     pub fn finish_bulk(&self) -> Result<()> {
         let mut guard = self.lock();
         let Slot { conn, bulk } = &mut *guard;
-        if bulk.take().is_some() {
-            if let Some(conn) = conn.as_mut() {
-                commit_bulk(conn)?;
-            }
+        if let (Some((_, mark)), Some(conn)) = (bulk.take(), conn.as_mut()) {
+            conn.prepare_cached("DELETE FROM bulk_loads WHERE id = ?1")?
+                .execute([mark])?;
+            commit_bulk(conn)?;
         }
         Ok(())
+    }
+
+    /// When each bulk load that never finished began (a demo or an import
+    /// killed part-way): the book may lack that load's last commands.
+    pub fn unfinished_loads(&self) -> Result<Vec<String>> {
+        self.with_conn(|conn| unfinished_loads(conn))
     }
 
     /// The latest seq and hash of an organisation's chain.
@@ -186,7 +197,7 @@ impl Book {
                 tx.commit()?;
                 Ok(value)
             }
-            Some(pending) => {
+            Some((pending, _)) => {
                 if conn.is_autocommit() {
                     conn.execute_batch("BEGIN IMMEDIATE")?;
                 }
@@ -211,6 +222,13 @@ impl Book {
                 .query_row([], |r| r.get::<_, i64>(0))? as u64)
         })
     }
+}
+
+/// The start of every bulk load not finished, as `conn` sees the book.
+pub(crate) fn unfinished_loads(conn: &Connection) -> Result<Vec<String>> {
+    let mut st = conn.prepare_cached("SELECT started_at FROM bulk_loads ORDER BY id")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
 /// (0, GENESIS) for an organisation with no events yet.

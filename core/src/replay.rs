@@ -46,29 +46,50 @@ const TABLES: &[(&str, &str, &[&str])] = &[
     ("member_charges", "org_id", &["seq"]),
 ];
 
-/// A scratch database that removes itself.
+/// Where one organisation is replayed: in memory for an organisation of up to
+/// [`IN_MEMORY_MAX_EVENTS`] events (an SHG's years of meetings), else a file in
+/// the system's temporary folder that removes itself. Never a file beside the
+/// book, and never the size of the whole book: one organisation at a time.
 pub(crate) struct Scratch {
     pub conn: Connection,
-    path: PathBuf,
+    path: Option<PathBuf>,
 }
 
+/// The largest organisation replayed in memory, in events (about 20 MB).
+pub const IN_MEMORY_MAX_EVENTS: u64 = 20_000;
+
 impl Scratch {
-    pub fn beside(book: &std::path::Path) -> Result<Scratch> {
-        let mut name = book
-            .file_name()
-            .map(|n| n.to_os_string())
-            .unwrap_or_default();
-        name.push(format!(".verify-{}", std::process::id()));
-        let path = book.with_file_name(name);
+    pub fn for_org(events: u64) -> Result<Scratch> {
+        if events <= IN_MEMORY_MAX_EVENTS {
+            return Ok(Scratch {
+                conn: store::create_scratch(None)?,
+                path: None,
+            });
+        }
+        static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let path =
+            std::env::temp_dir().join(format!("daftar-replay-{}-{n}.sqlite", std::process::id()));
         let _ = std::fs::remove_file(&path);
-        let conn = store::create_scratch(&path)?;
-        Ok(Scratch { conn, path })
+        // Members' names are in it: readable by this user alone.
+        let mut opts = std::fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+        opts.open(&path)?;
+        let conn = store::create_scratch(Some(&path))?;
+        Ok(Scratch {
+            conn,
+            path: Some(path),
+        })
     }
 }
 
 impl Drop for Scratch {
     fn drop(&mut self) {
-        let _ = std::fs::remove_file(&self.path);
+        if let Some(p) = &self.path {
+            let _ = std::fs::remove_file(p);
+        }
     }
 }
 
@@ -243,5 +264,30 @@ fn show_value(v: &Value) -> String {
         Value::Real(r) => r.to_string(),
         Value::Text(t) => format!("{t:?}"),
         Value::Blob(b) => format!("{} bytes", b.len()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_large_organisation_is_replayed_in_a_private_temporary_file_that_goes_away() {
+        let scratch = Scratch::for_org(IN_MEMORY_MAX_EVENTS + 1).unwrap();
+        let path = scratch.path.clone().unwrap();
+        assert!(path.starts_with(std::env::temp_dir()));
+        assert!(path.exists());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o077, 0, "scratch is private: {mode:o}");
+        }
+        drop(scratch);
+        assert!(!path.exists());
+        assert!(
+            Scratch::for_org(10).unwrap().path.is_none(),
+            "small ones stay in memory"
+        );
     }
 }

@@ -12,7 +12,7 @@ use crate::event::Hash;
 use uuid::Uuid;
 
 /// The schema version this daftar writes. Bump it with a new migration.
-pub const SCHEMA_VERSION: i64 = 6;
+pub const SCHEMA_VERSION: i64 = 7;
 /// `PRAGMA application_id` of a daftar book: "DAFT".
 pub const APPLICATION_ID: i64 = 0x4441_4654;
 
@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/migrations/004-events-by-date.sql"),
     include_str!("schema/migrations/005-member-charges.sql"),
     include_str!("schema/migrations/006-loan-movements.sql"),
+    include_str!("schema/migrations/007-bulk-loads.sql"),
 ];
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -169,9 +170,27 @@ fn check_readable(conn: &Connection, full_check_max_bytes: i64) -> Result<()> {
     Ok(())
 }
 
-/// Creates the current schema in an empty scratch database (used by replay).
-pub(crate) fn create_scratch(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path)?;
+/// A second, read-only connection to a book that `open` has already checked
+/// and brought up to date: for reading one consistent snapshot while the
+/// writer goes on. It never writes to the file.
+pub(crate) fn open_reader(path: &Path) -> Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.set_prepared_statement_cache_capacity(64);
+    conn.execute_batch("PRAGMA query_only = 1; PRAGMA temp_store = 2;")?;
+    Ok(conn)
+}
+
+/// Creates the current schema in an empty scratch database, in memory or in a
+/// file (used by replay).
+pub(crate) fn create_scratch(path: Option<&Path>) -> Result<Connection> {
+    let conn = match path {
+        Some(p) => Connection::open(p)?,
+        None => Connection::open_in_memory()?,
+    };
     // A scratch copy is rebuilt from the book at will: no need to survive power loss.
     conn.execute_batch(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;

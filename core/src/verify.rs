@@ -58,93 +58,96 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> bool;
 impl Book {
     /// Recomputes every organisation's chain and checks each link.
     pub fn verify_chains(&self, progress: Progress<'_>) -> Result<Vec<ChainStatus>> {
-        self.with_conn(|conn| {
-            let total: i64 = conn
-                .prepare_cached("SELECT count(*) FROM events")?
-                .query_row([], |r| r.get(0))?;
-            let mut orgs_st = conn.prepare(
-                "SELECT org_id, (SELECT name FROM organisations WHERE id = org_id) FROM
-                   (SELECT org_id FROM events UNION SELECT id FROM organisations)
-                 ORDER BY org_id",
-            )?;
-            let orgs: Vec<(String, Option<String>)> = orgs_st
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<rusqlite::Result<_>>()?;
-            let mut ev_st = conn.prepare(
-                "SELECT seq, prev_hash, hash, kind, op_id, actor, device, recorded_at,
-                        business_date, canonical
-                 FROM events WHERE org_id = ?1 ORDER BY seq",
-            )?;
-            let mut done = 0u64;
-            let mut out = Vec::with_capacity(orgs.len());
-            for (org, name) in orgs {
-                let mut st = ChainStatus {
-                    org_id: parse_stored_uuid(&org)?,
-                    org_name: name.clone(),
-                    events: 0,
-                    head_seq: 0,
-                    head_hash: GENESIS,
-                    problem: None,
-                };
-                let mut rows = ev_st.query(params![org])?;
-                while let Some(r) = rows.next()? {
-                    let row = StoredEvent {
-                        seq: r.get::<_, i64>(0)? as u64,
-                        prev_hash: r.get(1)?,
-                        hash: r.get(2)?,
-                        kind: r.get(3)?,
-                        op_id: r.get(4)?,
-                        actor: r.get(5)?,
-                        device: r.get(6)?,
-                        recorded_at: r.get(7)?,
-                        business_date: r.get(8)?,
-                        canonical: r.get(9)?,
-                    };
-                    done += 1;
-                    if done.is_multiple_of(4096) && !progress(done, total as u64) {
-                        return Err(Error::Cancelled);
-                    }
-                    if st.problem.is_some() {
-                        continue;
-                    }
-                    match check_link(&org, &st, &row) {
-                        Ok(h) => {
-                            st.events += 1;
-                            st.head_seq = row.seq;
-                            st.head_hash = h;
-                        }
-                        Err(reason) => {
-                            st.problem = Some(ChainProblem {
-                                seq: row.seq,
-                                reason,
-                            })
-                        }
-                    }
-                }
-                if st.problem.is_none() {
-                    if st.events == 0 {
-                        st.problem = Some(ChainProblem {
-                            seq: 1,
-                            reason: "the organisation has no events: its history was removed"
-                                .into(),
-                        });
-                    } else if name.is_none() {
-                        st.problem = Some(ChainProblem {
-                            seq: st.head_seq,
-                            reason: "the chain has events but the organisation row is missing"
-                                .into(),
-                        });
-                    }
-                }
-                out.push(st);
-            }
-            if !progress(done, total as u64) {
-                return Err(Error::Cancelled);
-            }
-            Ok(out)
-        })
+        self.with_conn(|conn| chains(conn, progress))
     }
 }
+
+/// Every organisation's chain as `conn` sees it.
+fn chains(conn: &rusqlite::Connection, progress: Progress<'_>) -> Result<Vec<ChainStatus>> {
+    let total: i64 = conn
+        .prepare_cached("SELECT count(*) FROM events")?
+        .query_row([], |r| r.get(0))?;
+    let mut orgs_st = conn.prepare(
+        "SELECT org_id, (SELECT name FROM organisations WHERE id = org_id) FROM
+           (SELECT org_id FROM events UNION SELECT id FROM organisations)
+         ORDER BY org_id",
+    )?;
+    let orgs: Vec<(String, Option<String>)> = orgs_st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut ev_st = conn.prepare(
+        "SELECT seq, prev_hash, hash, kind, op_id, actor, device, recorded_at,
+                business_date, canonical
+         FROM events WHERE org_id = ?1 ORDER BY seq",
+    )?;
+    let mut done = 0u64;
+    let mut out = Vec::with_capacity(orgs.len());
+    for (org, name) in orgs {
+        let mut st = ChainStatus {
+            org_id: parse_stored_uuid(&org)?,
+            org_name: name.clone(),
+            events: 0,
+            head_seq: 0,
+            head_hash: GENESIS,
+            problem: None,
+        };
+        let mut rows = ev_st.query(params![org])?;
+        while let Some(r) = rows.next()? {
+            let row = StoredEvent {
+                seq: r.get::<_, i64>(0)? as u64,
+                prev_hash: r.get(1)?,
+                hash: r.get(2)?,
+                kind: r.get(3)?,
+                op_id: r.get(4)?,
+                actor: r.get(5)?,
+                device: r.get(6)?,
+                recorded_at: r.get(7)?,
+                business_date: r.get(8)?,
+                canonical: r.get(9)?,
+            };
+            done += 1;
+            if done.is_multiple_of(4096) && !progress(done, total as u64) {
+                return Err(Error::Cancelled);
+            }
+            if st.problem.is_some() {
+                continue;
+            }
+            match check_link(&org, &st, &row) {
+                Ok(h) => {
+                    st.events += 1;
+                    st.head_seq = row.seq;
+                    st.head_hash = h;
+                }
+                Err(reason) => {
+                    st.problem = Some(ChainProblem {
+                        seq: row.seq,
+                        reason,
+                    })
+                }
+            }
+        }
+        if st.problem.is_none() {
+            if st.events == 0 {
+                st.problem = Some(ChainProblem {
+                    seq: 1,
+                    reason: "the organisation has no events: its history was removed".into(),
+                });
+            } else if name.is_none() {
+                st.problem = Some(ChainProblem {
+                    seq: st.head_seq,
+                    reason: "the chain has events but the organisation row is missing".into(),
+                });
+            }
+        }
+        out.push(st);
+    }
+    if !progress(done, total as u64) {
+        return Err(Error::Cancelled);
+    }
+    Ok(out)
+}
+
+impl Book {}
 
 struct StoredEvent {
     seq: u64,
@@ -232,11 +235,16 @@ pub struct VerifyReport {
     /// "ok", or SQLite's first complaint.
     pub integrity: String,
     pub orgs: Vec<OrgVerification>,
+    /// When each bulk load that never finished began: the book may lack its last
+    /// commands, so it is not reported intact.
+    pub unfinished_loads: Vec<String>,
 }
 
 impl VerifyReport {
     pub fn is_intact(&self) -> bool {
-        self.integrity == "ok" && self.orgs.iter().all(|o| o.is_intact())
+        self.integrity == "ok"
+            && self.unfinished_loads.is_empty()
+            && self.orgs.iter().all(|o| o.is_intact())
     }
 }
 
@@ -383,39 +391,42 @@ impl Book {
 
     /// Full verification: integrity, chains, and projections by replay.
     pub fn verify(&self, progress: Progress<'_>) -> Result<VerifyReport> {
-        let total = self.event_count()?;
-        let chains = self.verify_chains(&mut |done, _| progress(done, total * 2))?;
-        let mut cancelled = false;
-        let integrity: String = self.with_conn(|conn| {
-            Ok(conn
-                .prepare_cached("PRAGMA integrity_check(1)")?
-                .query_row([], |r| r.get(0))?)
-        })?;
-        let mut scratch = Scratch::beside(self.path())?;
+        // One snapshot throughout: a reader of its own in one read transaction,
+        // so the chains, the replay and every table's comparison see the same
+        // book even while this process or another keeps writing.
+        let reader = crate::store::open_reader(self.path())?;
+        let snapshot = reader.unchecked_transaction()?;
+        let total: u64 = snapshot
+            .prepare_cached("SELECT count(*) FROM events")?
+            .query_row([], |r| r.get::<_, i64>(0))? as u64;
+        let chains = chains(&snapshot, &mut |done, _| progress(done, total * 2))?;
+        let integrity: String = snapshot
+            .prepare_cached("PRAGMA integrity_check(1)")?
+            .query_row([], |r| r.get(0))?;
+        let unfinished_loads = crate::book::unfinished_loads(&snapshot)?;
         let mut done = total;
+        let mut cancelled = false;
         let mut orgs = Vec::with_capacity(chains.len());
         for chain in chains {
             let mut differences = Vec::new();
             if chain.is_intact() {
                 let org = chain.org_id.to_string();
-                self.with_conn(|conn| {
-                    let mut tick = || {
-                        done += 1;
-                        if done.is_multiple_of(4096) && !progress(done, total * 2) {
-                            cancelled = true;
-                        }
-                        !cancelled
-                    };
-                    match replay_org(conn, &mut scratch.conn, &org, &mut tick)? {
-                        Ok(()) => differences = compare_org(conn, &scratch.conn, &org)?,
-                        Err((seq, reason)) => differences.push(Difference {
-                            table: "events".into(),
-                            key: format!("seq={seq}"),
-                            detail: reason,
-                        }),
+                let mut scratch = Scratch::for_org(chain.events)?;
+                let mut tick = || {
+                    done += 1;
+                    if done.is_multiple_of(4096) && !progress(done, total * 2) {
+                        cancelled = true;
                     }
-                    Ok(())
-                })?;
+                    !cancelled
+                };
+                match replay_org(&snapshot, &mut scratch.conn, &org, &mut tick)? {
+                    Ok(()) => differences = compare_org(&snapshot, &scratch.conn, &org)?,
+                    Err((seq, reason)) => differences.push(Difference {
+                        table: "events".into(),
+                        key: format!("seq={seq}"),
+                        detail: reason,
+                    }),
+                }
             }
             orgs.push(OrgVerification { chain, differences });
             if cancelled {
@@ -425,7 +436,11 @@ impl Book {
         if !progress(total * 2, total * 2) {
             return Err(Error::Cancelled);
         }
-        Ok(VerifyReport { integrity, orgs })
+        Ok(VerifyReport {
+            integrity,
+            orgs,
+            unfinished_loads,
+        })
     }
 }
 

@@ -164,7 +164,7 @@ fn check_timestamp(s: &str) -> Result<String> {
     Ok(s.to_string())
 }
 
-fn now_utc() -> String {
+pub(crate) fn now_utc() -> String {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

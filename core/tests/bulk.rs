@@ -145,3 +145,35 @@ fn a_scaled_demo_has_the_asked_size_and_verifies() {
     let e = demo::build_scaled(&book, 7, scale, &mut |_, _| true).unwrap_err();
     assert_eq!(e.code(), ErrorCode::Conflict);
 }
+
+#[test]
+fn a_bulk_load_that_never_finishes_leaves_the_book_marked_unfinished() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("b.daftar");
+    {
+        let book = Book::open(&path).unwrap();
+        book.begin_bulk().unwrap();
+        shg_with_members(&book, 2, "100");
+        // Killed before the load finishes: nothing after the last commit is kept,
+        // and nothing runs to clear the mark.
+        std::mem::forget(book);
+    }
+    let book = Book::open_existing(&path).unwrap();
+    let unfinished = book.unfinished_loads().unwrap();
+    assert_eq!(unfinished.len(), 1, "{unfinished:?}");
+    let report = book.verify(&mut |_, _| true).unwrap();
+    assert!(
+        !report.is_intact(),
+        "an unfinished load is not an intact book"
+    );
+    assert_eq!(report.unfinished_loads, unfinished);
+
+    // A load that finishes clears its own mark in its last commit.
+    let other = dir.path().join("c.daftar");
+    let book = Book::open(&other).unwrap();
+    book.begin_bulk().unwrap();
+    shg_with_members(&book, 2, "100");
+    book.finish_bulk().unwrap();
+    assert!(book.unfinished_loads().unwrap().is_empty());
+    assert!(book.verify(&mut |_, _| true).unwrap().is_intact());
+}

@@ -70,6 +70,7 @@ impl DaftarBook {
         let intact = report.is_intact();
         Ok(VerifyReport {
             integrity: report.integrity,
+            unfinished_loads: report.unfinished_loads,
             intact,
             orgs: report
                 .orgs

@@ -231,6 +231,8 @@ pub struct OrgVerification {
 pub struct VerifyReport {
     pub integrity: String,
     pub orgs: Vec<OrgVerification>,
+    /// When each bulk load that never finished began; the book is then not intact.
+    pub unfinished_loads: Vec<String>,
     pub intact: bool,
 }
 

@@ -245,3 +245,9 @@ CREATE TABLE loan_movements (
     FOREIGN KEY (org_id, loan_no) REFERENCES loans(org_id, loan_no)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX loan_movements_by_loan ON loan_movements (org_id, loan_no, seq);
+
+-- Bulk loads started and not yet finished (see migration 007).
+CREATE TABLE bulk_loads (
+    id          INTEGER PRIMARY KEY,
+    started_at  TEXT NOT NULL
+) STRICT;
