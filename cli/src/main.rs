@@ -555,6 +555,9 @@ fn verify(db: &Path, format: Format, against: Option<&str>) -> Result<ExitCode, 
             if report.integrity != "ok" {
                 sayln!("TAMPERED  SQLite integrity check: {}", report.integrity);
             }
+            for problem in &report.structure {
+                sayln!("TAMPERED  {problem}");
+            }
             for started in &report.unfinished_loads {
                 sayln!("UNFINISHED  a bulk load started {started} never finished; the book may lack its last commands");
             }

@@ -27,7 +27,7 @@ pub struct Difference {
 pub const MAX_DIFFERENCES: usize = 20;
 
 /// Projection tables and their keys (after `org_id`), in comparison order.
-const TABLES: &[(&str, &str, &[&str])] = &[
+pub(crate) const TABLES: &[(&str, &str, &[&str])] = &[
     ("organisations", "id", &[]),
     ("policies", "org_id", &[]),
     ("actors", "org_id", &["actor"]),
@@ -151,13 +151,31 @@ pub(crate) fn compare_org(
         let order: Vec<&str> = std::iter::once(*org_col)
             .chain(keys.iter().copied())
             .collect();
+        // daftar's own columns, read by name from both: a column a forger added
+        // is the schema check's to report, and a missing one is a difference here.
+        let names: Vec<String> = scratch
+            .prepare(&format!("SELECT * FROM {table} LIMIT 0"))?
+            .column_names()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let sql = format!(
-            "SELECT * FROM {table} WHERE {org_col} = ?1 ORDER BY {}",
+            "SELECT {} FROM {table} WHERE {org_col} = ?1 ORDER BY {}",
+            names.join(", "),
             order.join(", ")
         );
-        let mut a_st = book.prepare(&sql)?;
+        let mut a_st = match book.prepare(&sql) {
+            Ok(st) => st,
+            Err(e) => {
+                out.push(Difference {
+                    table: table.to_string(),
+                    key: String::new(),
+                    detail: format!("the table cannot be read as daftar's: {e}"),
+                });
+                continue;
+            }
+        };
         let mut b_st = scratch.prepare(&sql)?;
-        let names: Vec<String> = a_st.column_names().iter().map(|s| s.to_string()).collect();
         let key_idx: Vec<usize> = keys
             .iter()
             .map(|k| names.iter().position(|n| n == k))

@@ -238,12 +238,17 @@ pub struct VerifyReport {
     /// When each bulk load that never finished began: the book may lack its last
     /// commands, so it is not reported intact.
     pub unfinished_loads: Vec<String>,
+    /// What is wrong with the book's structure: its schema (tables, indexes,
+    /// triggers, CHECKs) against the one this daftar writes, and rows of an
+    /// organisation that has no chain.
+    pub structure: Vec<String>,
 }
 
 impl VerifyReport {
     pub fn is_intact(&self) -> bool {
         self.integrity == "ok"
             && self.unfinished_loads.is_empty()
+            && self.structure.is_empty()
             && self.orgs.iter().all(|o| o.is_intact())
     }
 }
@@ -399,11 +404,24 @@ impl Book {
         let total: u64 = snapshot
             .prepare_cached("SELECT count(*) FROM events")?
             .query_row([], |r| r.get::<_, i64>(0))? as u64;
-        let chains = chains(&snapshot, &mut |done, _| progress(done, total * 2))?;
+        let structure = structure_problems(&snapshot)?;
         let integrity: String = snapshot
             .prepare_cached("PRAGMA integrity_check(1)")?
             .query_row([], |r| r.get(0))?;
         let unfinished_loads = crate::book::unfinished_loads(&snapshot)?;
+        let chains = match chains(&snapshot, &mut |done, _| progress(done, total * 2)) {
+            Ok(c) => c,
+            // A log whose table was altered cannot be read: the schema says why.
+            Err(Error::Storage { .. }) if !structure.is_empty() => {
+                return Ok(VerifyReport {
+                    integrity,
+                    orgs: Vec::new(),
+                    unfinished_loads,
+                    structure,
+                })
+            }
+            Err(e) => return Err(e),
+        };
         let mut done = total;
         let mut cancelled = false;
         let mut orgs = Vec::with_capacity(chains.len());
@@ -440,6 +458,7 @@ impl Book {
             integrity,
             orgs,
             unfinished_loads,
+            structure,
         })
     }
 }
@@ -540,4 +559,62 @@ mod base32 {
             assert_eq!(super::decode(&super::encode(&ten)).unwrap(), ten);
         }
     }
+}
+
+/// The schema as stored, one line per object, whitespace normalised.
+fn schema_lines(conn: &rusqlite::Connection) -> Result<std::collections::BTreeMap<String, String>> {
+    let mut st = conn.prepare(
+        "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
+    )?;
+    let rows = st.query_map([], |r| {
+        let sql: Option<String> = r.get(2)?;
+        let sql = sql
+            .unwrap_or_default()
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        Ok((
+            format!("{} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?),
+            sql,
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The book's schema against the one this daftar writes (a dropped trigger,
+/// an altered CHECK, an extra table or column), and rows of an organisation
+/// that has no chain, which no replay would compare.
+fn structure_problems(snapshot: &rusqlite::Connection) -> Result<Vec<String>> {
+    let ours = schema_lines(&crate::store::create_scratch(None)?)?;
+    let book = schema_lines(snapshot)?;
+    let mut problems = Vec::new();
+    for (object, sql) in &ours {
+        match book.get(object) {
+            None => problems.push(format!("schema: the {object} is missing")),
+            Some(b) if b != sql => problems.push(format!("schema: the {object} was altered")),
+            Some(_) => {}
+        }
+    }
+    for object in book.keys().filter(|o| !ours.contains_key(*o)) {
+        problems.push(format!("schema: the {object} is not daftar's"));
+    }
+    for (table, org_col, _) in crate::replay::TABLES {
+        if !ours.contains_key(&format!("table {table}")) {
+            continue;
+        }
+        let sql = format!(
+            "SELECT DISTINCT {org_col} FROM {table}
+              WHERE {org_col} NOT IN (SELECT DISTINCT org_id FROM events) LIMIT 5"
+        );
+        let mut st = snapshot.prepare(&sql)?;
+        let orphans: Vec<String> = st
+            .query_map([], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?;
+        for org in orphans {
+            problems.push(format!(
+                "table {table} holds rows of organisation {org}, which has no chain"
+            ));
+        }
+    }
+    Ok(problems)
 }

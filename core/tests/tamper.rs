@@ -282,3 +282,81 @@ fn a_malformed_checkpoint_is_refused_with_a_clear_error() {
         );
     }
 }
+
+/// Changes that leave every chain and every projection row as they were, and
+/// touch only the book's structure.
+fn forge_structure(p: &Path, sql: &str) -> VerifyReport {
+    Connection::open(p).unwrap().execute_batch(sql).unwrap();
+    verify(p)
+}
+
+#[test]
+fn a_dropped_trigger_an_extra_table_or_an_altered_check_is_named_as_schema_tampering() {
+    let dir = tempfile::tempdir().unwrap();
+    for (sql, needle) in [
+        (
+            "DROP TRIGGER events_no_update;",
+            "trigger events_no_update is missing",
+        ),
+        (
+            "CREATE TABLE notes (x TEXT);",
+            "table notes is not daftar's",
+        ),
+        (
+            "CREATE INDEX members_by_phone ON members (phone);",
+            "index members_by_phone is not daftar's",
+        ),
+        (
+            "ALTER TABLE members ADD COLUMN nickname TEXT;",
+            "table members was altered",
+        ),
+        (
+            "ALTER TABLE members DROP COLUMN phone;",
+            "table members was altered",
+        ),
+        (
+            "DROP TRIGGER events_no_update; ALTER TABLE events DROP COLUMN device;",
+            "table events was altered",
+        ),
+    ] {
+        let p = copy_of_demo(dir.path());
+        let report = forge_structure(&p, sql);
+        assert!(!report.is_intact(), "{sql}");
+        assert!(
+            report.structure.iter().any(|s| s.contains(needle)),
+            "{sql}: {:?}",
+            report.structure
+        );
+        assert!(
+            report.orgs.iter().all(|o| o.is_intact()) || sql.contains("DROP COLUMN"),
+            "{sql}: the chains are untouched"
+        );
+    }
+}
+
+#[test]
+fn rows_of_an_organisation_with_no_chain_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_demo(dir.path());
+    let report = forge_structure(
+        &p,
+        "PRAGMA foreign_keys = OFF;
+         INSERT INTO actors (org_id, actor, role) VALUES ('ghost-org', 'mallory', 'approver');",
+    );
+    assert!(!report.is_intact());
+    assert!(
+        report
+            .structure
+            .iter()
+            .any(|s| s.contains("table actors holds rows of organisation ghost-org")),
+        "{:?}",
+        report.structure
+    );
+}
+
+#[test]
+fn the_demo_book_has_daftars_own_schema_and_no_stray_rows() {
+    let report = verify(demo_book());
+    assert!(report.structure.is_empty(), "{:?}", report.structure);
+    assert!(report.is_intact());
+}

@@ -78,3 +78,11 @@ def test_a_float_or_invalid_json_in_an_event_is_reported_as_tampered_not_a_trace
         assert out.returncode == 3, (data, out.stdout, out.stderr)
         assert "Traceback" not in out.stderr, out.stderr
         assert "TAMPERED 01930000-0000-7000-8000-000000000001 seq 1" in out.stdout, out.stdout
+
+
+def test_text_with_a_control_character_or_not_in_nfc_is_tampered(tmp_path):
+    for actor in ['si\\u001bta', 'Re\u0301ma']:
+        data = ('{"actor":"%s","v":1}' % actor).encode("utf-8")
+        out = run_verifier("vectors", _vectors_with_first_event(tmp_path, data))
+        assert out.returncode == 3, (actor, out.stdout, out.stderr)
+        assert "TAMPERED" in out.stdout and ("control" in out.stdout or "NFC" in out.stdout), out.stdout

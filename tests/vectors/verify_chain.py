@@ -13,6 +13,7 @@ import hashlib
 import json
 import sqlite3
 import sys
+import unicodedata
 
 TAG = b"daftar.event.v1\x00"
 GENESIS = bytes(32)
@@ -53,6 +54,22 @@ def canonical(value):
     raise ValueError("unexpected JSON value %r" % (value,))
 
 
+def first_bad_text(value):
+    """Events carry text in Unicode NFC with no control characters."""
+    if isinstance(value, str):
+        if any(unicodedata.category(c) == "Cc" for c in value):
+            return "text %r holds a control character" % value
+        if not unicodedata.is_normalized("NFC", value):
+            return "text %r is not in Unicode NFC" % value
+        return None
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else []
+    for k, v in items:
+        bad = (first_bad_text(k) if isinstance(k, str) else None) or first_bad_text(v)
+        if bad:
+            return bad
+    return None
+
+
 def _refuse_constant(name):
     raise ValueError("%s is not JSON" % name)
 
@@ -82,6 +99,9 @@ def check_chain(org, rows):
             return expected - 1, prev, "seq %d: bytes are not canonical" % seq
         if not isinstance(doc, dict):
             return expected - 1, prev, "seq %d: the event is not a JSON object" % seq
+        bad_text = first_bad_text(doc)
+        if bad_text is not None:
+            return expected - 1, prev, "seq %d: %s" % (seq, bad_text)
         if set(doc) != ENVELOPE or doc["v"] != 1 or doc["org"] != org:
             return expected - 1, prev, "seq %d: bad envelope" % seq
         if (seq == 1) != (doc["kind"] == "org.created"):

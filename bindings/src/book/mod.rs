@@ -71,6 +71,7 @@ impl DaftarBook {
         Ok(VerifyReport {
             integrity: report.integrity,
             unfinished_loads: report.unfinished_loads,
+            structure: report.structure,
             intact,
             orgs: report
                 .orgs

@@ -233,6 +233,8 @@ pub struct VerifyReport {
     pub orgs: Vec<OrgVerification>,
     /// When each bulk load that never finished began; the book is then not intact.
     pub unfinished_loads: Vec<String>,
+    /// What is wrong with the book's schema, or rows of an organisation with no chain.
+    pub structure: Vec<String>,
     pub intact: bool,
 }
 

@@ -113,3 +113,29 @@ pub(super) fn internal(e: impl std::fmt::Display) -> Error {
         reason: format!("internal encoding error: {e}"),
     }
 }
+
+/// Refuses text an event may not carry: a control character, or text not in
+/// Unicode NFC (the one form a name is stored in, so equal names are equal bytes).
+pub(crate) fn check_event_text(v: &Value) -> std::result::Result<(), String> {
+    let check = |s: &str| -> std::result::Result<(), String> {
+        if let Some(c) = s.chars().find(|c| c.is_control()) {
+            return Err(format!(
+                "text {s:?} holds the control character U+{:04X}",
+                c as u32
+            ));
+        }
+        if !unicode_normalization::is_nfc(s) {
+            return Err(format!("text {s:?} is not in Unicode NFC"));
+        }
+        Ok(())
+    };
+    match v {
+        Value::String(s) => check(s),
+        Value::Array(a) => a.iter().try_for_each(check_event_text),
+        Value::Object(m) => m.iter().try_for_each(|(k, x)| {
+            check(k)?;
+            check_event_text(x)
+        }),
+        _ => Ok(()),
+    }
+}

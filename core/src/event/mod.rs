@@ -7,8 +7,8 @@ mod canonical;
 mod journal;
 
 pub use canonical::canonical_json;
+pub(crate) use canonical::{check_event_text, parse_stored_json, stored_json};
 use canonical::{internal, parse_uuid};
-pub(crate) use canonical::{parse_stored_json, stored_json};
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -378,7 +378,9 @@ impl Event {
         env.insert("date".into(), Value::String(self.date.to_string()));
         env.insert("kind".into(), Value::String(kind));
         env.insert("body".into(), body);
-        canonical_json(&Value::Object(env))
+        let event = Value::Object(env);
+        check_event_text(&event).map_err(|why| Error::invalid("event", why))?;
+        canonical_json(&event)
     }
 
     /// Decodes canonical bytes, refusing any that are not exactly canonical.
@@ -388,6 +390,7 @@ impl Event {
         if canonical_json(&v)? != bytes {
             return Err(bad("bytes are not in canonical form".into()));
         }
+        check_event_text(&v).map_err(bad)?;
         let Value::Object(mut env) = v else {
             return Err(bad("not an object".into()));
         };
@@ -417,7 +420,7 @@ impl Event {
         external.insert(kind, body);
         let body: EventBody = serde_json::from_value(Value::Object(external))
             .map_err(|e| bad(format!("body: {e}")))?;
-        Ok(Event {
+        let event = Event {
             org,
             op_id,
             actor,
@@ -425,7 +428,13 @@ impl Event {
             recorded_at,
             date,
             body,
-        })
+        };
+        // What the body said must be all it says: a member the event kind does
+        // not have (or a default spelt out) would be dropped by a decoder.
+        if event.canonical_bytes()? != bytes {
+            return Err(bad("the body holds members its kind does not have".into()));
+        }
+        Ok(event)
     }
 }
 
@@ -490,6 +499,36 @@ mod tests {
         let v = serde_json::json!({"b": "a\"b\\c\nd/é", "a": 1});
         let s = String::from_utf8(canonical_json(&v).unwrap()).unwrap();
         assert_eq!(s, "{\"a\":1,\"b\":\"a\\\"b\\\\c\\u000ad/é\"}");
+    }
+
+    #[test]
+    fn an_event_with_a_member_its_kind_lacks_is_refused_on_the_way_out() {
+        let good = String::from_utf8(sample().canonical_bytes().unwrap()).unwrap();
+        let forged = good.replace("\"amount\":10000,", "\"amount\":10000,\"bonus\":5,");
+        assert_ne!(good, forged);
+        let e = Event::from_canonical_bytes(forged.as_bytes()).unwrap_err();
+        assert!(
+            e.to_string().contains("members its kind does not have"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn text_with_control_characters_or_not_in_nfc_is_refused_both_ways() {
+        for actor in ["si\u{1b}[2Jta", "Re\u{301}ma"] {
+            let mut ev = sample();
+            ev.actor = actor.into();
+            let e = ev.canonical_bytes().unwrap_err();
+            assert_eq!(e.code(), crate::error::ErrorCode::InvalidInput, "{e}");
+            // Forged straight into the bytes, it is refused when read.
+            let good = String::from_utf8(sample().canonical_bytes().unwrap()).unwrap();
+            let json_actor = serde_json::to_string(actor).unwrap();
+            let forged = good.replace("\"sita\"", &json_actor);
+            assert!(
+                Event::from_canonical_bytes(forged.as_bytes()).is_err(),
+                "{actor:?}"
+            );
+        }
     }
 
     #[test]
