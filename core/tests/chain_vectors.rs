@@ -19,6 +19,10 @@ const VECTORS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../tests/vectors/chain-v1.json"
 );
+const OPENING_VECTORS: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../tests/vectors/chain-v1-opening.json"
+);
 
 fn m(n: u128, actor: &str) -> CommandMeta {
     CommandMeta {
@@ -143,10 +147,149 @@ fn build(book: &Book) -> Uuid {
         "counted twice",
     )
     .unwrap();
+    more_kinds(book, org);
+    org
+}
+
+/// The kinds the first part does not reach, appended so that the events above
+/// keep their bytes and hashes.
+fn more_kinds(book: &Book, org: Uuid) {
+    let day = date("2025-05-08");
+    let change = MemberChange {
+        phone: Some(Some("+98 912 345 6789".into())),
+        ..MemberChange::default()
+    };
+    book.change_member(&m(18, "asha"), org, 2, day, change)
+        .unwrap();
+    let out = SavingsEntry {
+        date: day,
+        fund: event::SavingsFund::Voluntary,
+        ..deposit(1, "10")
+    };
+    book.withdraw_savings(&m(19, "asha"), org, out).unwrap();
+    let meeting_day = date("2025-05-14");
+    let mo = book
+        .open_meeting(&m(20, "asha"), org, meeting_day)
+        .unwrap()
+        .number
+        .unwrap();
+    let cash = book.balance(org, "1100").unwrap();
+    book.close_meeting(
+        &m(21, "asha"),
+        org,
+        mo,
+        cash - dec("1"),
+        Some("a coin short".into()),
+    )
+    .unwrap();
+    book.reopen_meeting(&m(22, "cc-meena"), org, mo, "the coin was found")
+        .unwrap();
+    book.write_off_loan(&m(23, "cc-meena"), org, 1, meeting_day, "moved away")
+        .unwrap();
+    let cif = LoanRequest {
+        principal: dec("5000"),
+        rate: dec("12"),
+        rate_period: RatePeriod::Year,
+        term: 12,
+        frequency: Frequency::Monthly,
+        method: Method::Reducing,
+    };
+    book.receive_borrowing(
+        &m(24, "asha"),
+        org,
+        event::FacilitySource::Cif,
+        meeting_day,
+        Via::Bank,
+        cif,
+    )
+    .unwrap();
+    let policy = Policy {
+        compulsory_savings: 5000,
+        reversal_needs_approval: true,
+        ..Policy::default()
+    };
+    book.set_policy(&m(25, "cc-meena"), org, meeting_day, policy)
+        .unwrap();
+    let request = book
+        .reverse_entry(&m(26, "asha"), org, 19, meeting_day, "withdrawn twice")
+        .unwrap();
+    book.reject_correction(
+        &m(27, "cc-meena"),
+        org,
+        request.seq,
+        meeting_day,
+        "it was withdrawn once",
+    )
+    .unwrap();
+    let interest = Voucher {
+        date: meeting_day,
+        narration: "bank interest".into(),
+        ..voucher(Via::Bank, "4400", "12.40")
+    };
+    book.record_receipt(&m(28, "asha"), org, interest).unwrap();
+    let to_bank = CashTransfer {
+        date: meeting_day,
+        from: Via::Cash,
+        to: Via::Bank,
+        amount: dec("100"),
+        narration: String::new(),
+    };
+    book.transfer(&m(29, "asha"), org, to_bank).unwrap();
+    let fine = settlement::ChargeEntry {
+        date: meeting_day,
+        member_no: 2,
+        charge: event::MemberCharge::AbsenceFine,
+        via: Via::Cash,
+        amount: dec("10"),
+    };
+    book.collect_charge(&m(30, "asha"), org, fine).unwrap();
+    book.exit_member(&m(31, "asha"), org, 2, meeting_day, Via::Cash)
+        .unwrap();
+}
+
+/// A second book opened from paper records: the cut-off.
+fn build_opening(book: &Book) -> Uuid {
+    let org = Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0c01);
+    let o = NewOrganisation {
+        id: org,
+        opened_on: date("2025-04-01"),
+        ..new_org(OrgKind::Shg, "INR")
+    };
+    book.create_organisation(&m(101, "asha"), o).unwrap();
+    book.add_member(&m(102, "asha"), org, member("कमला"))
+        .unwrap();
+    let cutoff = settlement::Cutoff {
+        date: date("2025-04-01"),
+        cash: dec("1500"),
+        bank: dec("8000"),
+        revolving_fund: dec("15000"),
+        surplus: dec("500"),
+        members: vec![settlement::OpeningMember {
+            member_no: 1,
+            compulsory: dec("4000"),
+            voluntary: dec("0"),
+            loans: vec![settlement::OpeningLoan {
+                outstanding: dec("10000"),
+                arrears: dec("0"),
+                overdue_since: None,
+                rate: dec("12"),
+                rate_period: RatePeriod::Year,
+                remaining_term: 10,
+                frequency: Frequency::Monthly,
+                method: Method::Reducing,
+            }],
+        }],
+        borrowings: vec![],
+    };
+    book.record_cutoff(&m(103, "asha"), org, cutoff).unwrap();
     org
 }
 
 fn current_vectors() -> Value {
+    vectors_of(build)
+}
+
+fn vectors_of(build: fn(&Book) -> Uuid) -> Value {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("v.daftar");
     let book = Book::open(&p).unwrap();
@@ -184,16 +327,45 @@ fn unhex(s: &str) -> Vec<u8> {
 
 #[test]
 fn the_library_writes_exactly_the_published_vectors() {
-    let now = current_vectors();
-    if std::env::var_os("DAFTAR_WRITE_VECTORS").is_some() {
-        std::fs::write(VECTORS, serde_json::to_string_pretty(&now).unwrap() + "\n").unwrap();
+    for (file, now) in [
+        (VECTORS, current_vectors()),
+        (OPENING_VECTORS, vectors_of(build_opening)),
+    ] {
+        if std::env::var_os("DAFTAR_WRITE_VECTORS").is_some() {
+            std::fs::write(file, serde_json::to_string_pretty(&now).unwrap() + "\n").unwrap();
+        }
+        let published: Value =
+            serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        assert_eq!(
+            now, published,
+            "the canonical bytes of {file} changed: see the header of this test"
+        );
     }
-    let published: Value =
-        serde_json::from_str(&std::fs::read_to_string(VECTORS).unwrap()).unwrap();
-    assert_eq!(
-        now, published,
-        "the canonical bytes changed: see the header of this test"
-    );
+}
+
+#[test]
+fn the_vectors_hold_every_event_kind_of_version_1() {
+    let mut kinds = std::collections::BTreeSet::new();
+    for file in [VECTORS, OPENING_VECTORS] {
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+        for e in v["events"].as_array().unwrap() {
+            kinds.insert(e["kind"].as_str().unwrap().to_string());
+        }
+    }
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../docs/chain-format.md"
+    ))
+    .unwrap();
+    let documented: std::collections::BTreeSet<String> = doc
+        .lines()
+        .filter_map(|l| l.strip_prefix("| `"))
+        .filter_map(|l| l.split('`').next())
+        .filter(|k| k.contains('.') && !k.contains(' '))
+        .map(String::from)
+        .collect();
+    assert_eq!(documented.len(), 26, "{documented:?}");
+    assert_eq!(kinds, documented, "every documented kind has a vector");
 }
 
 #[test]

@@ -21,7 +21,10 @@ def run_verifier(kind, path):
 def test_the_published_vectors_verify_independently():
     out = run_verifier("vectors", ROOT / "tests" / "vectors" / "chain-v1.json")
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "ok 01930000-0000-7000-8000-000000000001 17 events" in out.stdout
+    assert "ok 01930000-0000-7000-8000-000000000001 31 events" in out.stdout
+    out = run_verifier("vectors", ROOT / "tests" / "vectors" / "chain-v1-opening.json")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "ok 01930000-0000-7000-8000-000000000c01 3 events" in out.stdout
 
 
 def test_a_demo_book_verifies_independently_with_daftars_heads(tmp_path):
