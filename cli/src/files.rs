@@ -5,9 +5,10 @@ use std::path::{Path, PathBuf};
 
 use daftar_core::Error;
 
-/// The files SQLite keeps for a book: the book, its write-ahead log and its index.
+/// The files of a book: the book, SQLite's write-ahead log, index and journal,
+/// and daftar's witness of the last commit.
 fn book_files(book: &Path) -> Vec<PathBuf> {
-    ["", "-wal", "-shm", "-journal"]
+    ["", "-wal", "-shm", "-journal", "-last"]
         .iter()
         .map(|suffix| {
             let mut p = book.as_os_str().to_owned();

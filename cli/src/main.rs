@@ -471,8 +471,9 @@ fn demo(db: &Path, seed: u64, force: bool, scale: Option<&str>) -> Result<ExitCo
     let new_book = building.path().join("book.daftar");
     let code = build_demo(&new_book, db, seed, scale)?;
     if db.exists() {
-        // The old book's log must go first: SQLite would replay it into the new file.
-        for suffix in ["-wal", "-shm"] {
+        // The old book's log must go first: SQLite would replay it into the new
+        // file; and its witness of the last commit speaks of the old book.
+        for suffix in ["-wal", "-shm", "-last"] {
             let mut p = db.as_os_str().to_owned();
             p.push(suffix);
             match std::fs::remove_file(&p) {

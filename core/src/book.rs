@@ -183,10 +183,11 @@ impl Book {
     /// Runs `record` in the book's one write transaction: its own `BEGIN
     /// IMMEDIATE` transaction, committed on success; or, in bulk mode, a
     /// savepoint inside the shared transaction, so a refused command rolls back alone.
+    /// Also returns whether the write is durable on return (false in bulk mode).
     pub(crate) fn in_write_transaction<T>(
         &self,
         record: impl FnOnce(&Connection) -> Result<T>,
-    ) -> Result<T> {
+    ) -> Result<(T, bool)> {
         let mut guard = self.lock();
         let Slot { conn, bulk } = &mut *guard;
         let conn = conn.as_mut().ok_or_else(closed)?;
@@ -195,7 +196,7 @@ impl Book {
                 let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
                 let value = record(&tx)?;
                 tx.commit()?;
-                Ok(value)
+                Ok((value, true))
             }
             Some((pending, _)) => {
                 if conn.is_autocommit() {
@@ -209,7 +210,7 @@ impl Book {
                     *pending = 0;
                     commit_bulk(conn)?;
                 }
-                Ok(value)
+                Ok((value, false))
             }
         }
     }

@@ -18,6 +18,7 @@ pub mod error;
 pub mod event;
 pub mod export;
 pub mod grading;
+pub mod last_commit;
 mod ledger;
 pub mod lending;
 pub mod loan;

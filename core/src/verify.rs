@@ -404,7 +404,8 @@ impl Book {
         let total: u64 = snapshot
             .prepare_cached("SELECT count(*) FROM events")?
             .query_row([], |r| r.get::<_, i64>(0))? as u64;
-        let structure = structure_problems(&snapshot)?;
+        let mut structure = structure_problems(&snapshot)?;
+        structure.extend(crate::last_commit::check(self.path(), &snapshot)?);
         let integrity: String = snapshot
             .prepare_cached("PRAGMA integrity_check(1)")?
             .query_row([], |r| r.get(0))?;

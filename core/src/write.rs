@@ -245,7 +245,11 @@ impl Book {
                 command => writer.record(tx, LAST_STEP, command),
             }
         };
-        self.in_write_transaction(record)
+        let (outcome, durable) = self.in_write_transaction(record)?;
+        if durable && !outcome.replayed {
+            crate::last_commit::record(self.path(), outcome.org_id, outcome.seq, &outcome.hash);
+        }
+        Ok(outcome)
     }
 }
 

@@ -1,0 +1,71 @@
+//! A witness of the last durable commit, kept beside the book in `BOOK-last`:
+//! the organisation, seq and hash the last save returned. If the write-ahead
+//! log is damaged and SQLite drops committed frames, the book ends before that
+//! seq, and `verify` says so instead of reporting a shorter book as intact.
+//!
+//! It is a witness, not a guarantee: it is written after the commit returns and
+//! without its own fsync, so it can lag the book (never a false alarm) and can
+//! be lost with the file system; and it names only the last commit. What it
+//! cannot see is said in README's "Guarantees of a book".
+
+use std::path::{Path, PathBuf};
+
+use uuid::Uuid;
+
+use crate::event::{hex, Hash};
+
+const HEADER: &str = "daftar-last-commit v1";
+
+/// The witness file of the book at `book`.
+pub fn path_for(book: &Path) -> PathBuf {
+    let mut p = book.as_os_str().to_owned();
+    p.push("-last");
+    PathBuf::from(p)
+}
+
+/// Records a durable commit. A failure is ignored: the commit stands, and a
+/// missing witness only means less can be checked later.
+pub(crate) fn record(book: &Path, org: Uuid, seq: u64, hash: &Hash) {
+    let line = format!("{HEADER} {org} {seq} {}\n", hex(hash));
+    let _ = std::fs::write(path_for(book), line);
+}
+
+/// The last commit witnessed, if the file is there and reads whole.
+pub(crate) fn read(book: &Path) -> Option<(Uuid, u64, String)> {
+    let text = std::fs::read_to_string(path_for(book)).ok()?;
+    let rest = text.trim_end().strip_prefix(HEADER)?.trim_start();
+    let mut parts = rest.split(' ');
+    let org = Uuid::parse_str(parts.next()?).ok()?;
+    let seq = parts.next()?.parse().ok()?;
+    let hash = parts.next()?;
+    (hash.len() == 64 && parts.next().is_none()).then(|| (org, seq, hash.to_string()))
+}
+
+/// What the book lacks of the witnessed commit, as `snapshot` sees it.
+pub(crate) fn check(
+    book: &Path,
+    snapshot: &rusqlite::Connection,
+) -> crate::error::Result<Option<String>> {
+    let Some((org, seq, hash)) = read(book) else {
+        return Ok(None);
+    };
+    let stored: Option<Vec<u8>> = snapshot
+        .prepare_cached("SELECT hash FROM events WHERE org_id = ?1 AND seq = ?2")?
+        .query_row(rusqlite::params![org.to_string(), seq as i64], |r| r.get(0))
+        .map(Some)
+        .or_else(|e| match e {
+            rusqlite::Error::QueryReturnedNoRows => Ok(None),
+            e => Err(e),
+        })?;
+    Ok(match stored {
+        None => Some(format!(
+            "organisation {org}: seq {seq} was committed (witnessed in {}), but the book ends before it: committed events were lost, as when the write-ahead log is damaged",
+            path_for(book).display()
+        )),
+        Some(h) if hex(&h) != hash => Some(format!(
+            "organisation {org}: seq {seq} in the book is not the event that was committed (witnessed in {})",
+            path_for(book).display()
+        )),
+        Some(_) => None,
+    })
+}
