@@ -14,6 +14,7 @@ macro_rules! esayln {
 mod apply;
 mod args;
 mod bench;
+mod demo;
 mod files;
 mod loan_schedule;
 mod output;
@@ -26,7 +27,7 @@ pub(crate) use args::Format;
 use args::{Cli, Command, CorrectionAction, LoanCommand, MemberAction, Report, Who};
 use clap::Parser;
 use daftar_core::verify::Checkpoint;
-use daftar_core::{event::hex, Book, CommandMeta, Error, Locale};
+use daftar_core::{Book, CommandMeta, Error, Locale};
 
 impl Who {
     fn open(&self) -> Result<(Book, uuid::Uuid, CommandMeta, chrono::NaiveDate), Error> {
@@ -68,7 +69,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             seed,
             force,
             scale,
-        } => demo(&db, seed, force, scale.as_deref()),
+        } => demo::demo(&db, seed, force, scale.as_deref()),
         Command::Verify {
             db,
             format,
@@ -449,89 +450,6 @@ fn print_report(report: Report) -> Result<ExitCode, Error> {
     let asked = a.locale.as_deref().map(Locale::parse).transpose()?;
     let view = reports::View::new(a.format, book.organisation(org)?.locale, asked)?;
     say!("{}", reports::run(&book, org, args, &view)?);
-    Ok(ExitCode::SUCCESS)
-}
-
-fn demo(db: &Path, seed: u64, force: bool, scale: Option<&str>) -> Result<ExitCode, Error> {
-    if db.exists() && !force {
-        return Err(Error::Conflict {
-            reason: format!("{} exists; pass --force to replace it", db.display()),
-        });
-    }
-    let scale = scale.map(daftar_core::demo::Scale::parse).transpose()?;
-    // The new book is built beside the old one and renamed into place only once
-    // it is complete, so a failed or killed run leaves the old book as it was.
-    let dir = match db.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let building = tempfile::Builder::new()
-        .prefix(".daftar-demo-")
-        .tempdir_in(&dir)?;
-    let new_book = building.path().join("book.daftar");
-    let code = build_demo(&new_book, db, seed, scale)?;
-    if db.exists() {
-        // The old book's log must go first: SQLite would replay it into the new
-        // file; and its witness of the last commit speaks of the old book.
-        for suffix in ["-wal", "-shm", "-last"] {
-            let mut p = db.as_os_str().to_owned();
-            p.push(suffix);
-            match std::fs::remove_file(&p) {
-                Ok(()) => {}
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(e.into()),
-            }
-        }
-    }
-    std::fs::rename(&new_book, db)?;
-    Ok(code)
-}
-
-/// Builds the demo (or a scaled book) at `path`, closed and complete on return;
-/// `shown` is the name the user gave.
-fn build_demo(
-    path: &Path,
-    shown: &Path,
-    seed: u64,
-    scale: Option<daftar_core::demo::Scale>,
-) -> Result<ExitCode, Error> {
-    let book = Book::open(path)?;
-    let made = match scale {
-        None => daftar_core::demo::build(&book, seed, &mut |_, _| true)?,
-        Some(scale) => {
-            let made = daftar_core::demo::build_scaled(&book, seed, scale, &mut |done, total| {
-                eprint!("\rbuilding: {done} of about {total} events");
-                true
-            })?;
-            eprintln!();
-            book.close()?;
-            sayln!(
-                "Book {} (seed {seed}): {} SHGs of {} members, {} weeks, {} events.",
-                shown.display(),
-                scale.shgs,
-                scale.members,
-                scale.weeks,
-                made.events
-            );
-            return Ok(ExitCode::SUCCESS);
-        }
-    };
-    sayln!(
-        "Demo book {} (seed {seed}): {} organisations, {} events.\n",
-        shown.display(),
-        made.organisations.len(),
-        made.events
-    );
-    for org in made.organisations {
-        let o = book.organisation(org)?;
-        let members = book.members(org)?;
-        let (seq, hash) = book.chain_head(org)?;
-        sayln!(
-            "{}",
-            output::org_summary(&o, members.len(), &book.accounts(org)?, seq, &hex(&hash))
-        );
-    }
-    book.close()?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -9,8 +9,8 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 use crate::event::{Hash, GENESIS};
+use crate::rows::to_hash;
 use crate::store;
-use crate::store::to_hash;
 
 /// The longest actor or device name, in characters.
 pub const MAX_ACTOR_CHARS: usize = 64;
@@ -144,7 +144,7 @@ impl Book {
             // Durable before any command of the load: a load killed part-way
             // leaves this mark, and `verify` and `orgs` say the book is unfinished.
             conn.prepare_cached("INSERT INTO bulk_loads (started_at) VALUES (?1)")?
-                .execute([crate::write::now_utc()])?;
+                .execute([now_utc()])?;
             *bulk = Some((0, conn.last_insert_rowid()));
         }
         Ok(())
@@ -265,4 +265,15 @@ pub(crate) fn closed() -> Error {
     Error::Storage {
         reason: "the book is closed".into(),
     }
+}
+
+pub(crate) fn now_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    chrono::DateTime::from_timestamp(secs, 0)
+        .unwrap_or_default()
+        .format("%Y-%m-%dT%H:%M:%SZ")
+        .to_string()
 }

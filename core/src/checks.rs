@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use crate::admin::OrgContext;
 use crate::error::{Error, Result};
-use crate::store::parse_stored_date;
+use crate::rows::parse_stored_date;
 
 /// Money may move on the open meeting's date, or between meetings after the last
 /// closed one: a closed meeting's books are never changed by a back-dated entry.
@@ -61,9 +61,9 @@ pub(crate) fn member_dates(
         .optional()?;
     let (j, e) = row.ok_or_else(|| Error::not_found(format!("member {no}")))?;
     Ok((
-        crate::store::parse_stored_date(&j)?,
+        crate::rows::parse_stored_date(&j)?,
         e.as_deref()
-            .map(crate::store::parse_stored_date)
+            .map(crate::rows::parse_stored_date)
             .transpose()?,
     ))
 }

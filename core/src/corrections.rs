@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::event::{Event, EventBody, Line};
 use crate::meetings::MAX_REASON_CHARS;
 use crate::money::from_minor;
-use crate::store::parse_stored_date;
+use crate::rows::parse_stored_date;
 use crate::text::person_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

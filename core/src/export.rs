@@ -14,7 +14,7 @@ use crate::book::Book;
 use crate::chart::AccountClass;
 use crate::error::{Error, Result};
 use crate::money::from_minor;
-use crate::store::parse_stored_date;
+use crate::rows::parse_stored_date;
 use crate::verify::Progress;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

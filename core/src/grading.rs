@@ -20,7 +20,7 @@ use crate::chart::{member_account, MEMBER_SAVINGS};
 use crate::error::Result;
 use crate::loan::Frequency;
 use crate::member::Member;
-use crate::store::parse_stored_date;
+use crate::rows::parse_stored_date;
 
 /// The most each norm can score.
 pub const NORM_MAX: u32 = 20;

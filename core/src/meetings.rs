@@ -18,7 +18,7 @@ use crate::checks::{latest, Latest};
 use crate::error::{Error, Result};
 use crate::event::EventBody;
 use crate::money::{from_minor, to_minor};
-use crate::store::parse_stored_date;
+use crate::rows::parse_stored_date;
 use crate::text::person_text;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

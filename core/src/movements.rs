@@ -9,7 +9,7 @@ use rusqlite::{params, Connection, Row};
 use crate::error::Result;
 use crate::event::{parse_stored_json, stored_json, EventBody};
 use crate::loan::Allocation;
-use crate::store::{collect_rows, parse_stored_date};
+use crate::rows::{collect_rows, parse_stored_date};
 
 /// One event's effect on one loan.
 #[derive(Debug, Clone, PartialEq, Eq)]

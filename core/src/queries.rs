@@ -10,7 +10,7 @@ use crate::chart::AccountClass;
 use crate::error::{Error, Result};
 use crate::member::{Member, MemberRole};
 use crate::money::from_minor;
-use crate::store::parse_stored_date;
+use crate::rows::parse_stored_date;
 use crate::text::search_key;
 
 /// An account with its maintained balance.

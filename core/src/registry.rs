@@ -12,7 +12,7 @@ use crate::event::EventBody;
 use crate::ledger::{insert_accounts, Accounts};
 use crate::money::{Currency, RoundingRule};
 use crate::org::{Calendar, FiscalYearStart, Locale, OrgKind, Organisation};
-use crate::store::{parse_stored_date, parse_stored_uuid};
+use crate::rows::{parse_stored_date, parse_stored_uuid};
 use crate::text::search_key;
 
 pub(crate) fn load_org(conn: &Connection, id: Uuid) -> Result<Option<Organisation>> {

@@ -4,12 +4,10 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 
-use chrono::NaiveDate;
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
 use crate::error::{Error, Result};
-use crate::event::Hash;
-use uuid::Uuid;
+use crate::rows::parse_stored_date;
 
 /// The schema version this daftar writes. Bump it with a new migration.
 pub const SCHEMA_VERSION: i64 = 7;
@@ -295,36 +293,6 @@ fn sync_charts(tx: &rusqlite::Transaction<'_>) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Every row of a query, each mapped by a named `from_row` function.
-pub(crate) fn collect_rows<T>(
-    mut rows: rusqlite::Rows<'_>,
-    from_row: impl Fn(&rusqlite::Row<'_>) -> Result<T>,
-) -> Result<Vec<T>> {
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        out.push(from_row(r)?);
-    }
-    Ok(out)
-}
-
-pub(crate) fn parse_stored_uuid(s: &str) -> Result<Uuid> {
-    Uuid::parse_str(s).map_err(|e| Error::Storage {
-        reason: format!("stored id {s:?} is not a UUID: {e}"),
-    })
-}
-
-pub(crate) fn parse_stored_date(s: &str) -> Result<NaiveDate> {
-    s.parse().map_err(|e| Error::Storage {
-        reason: format!("stored date {s:?}: {e}"),
-    })
-}
-
-pub(crate) fn to_hash(b: &[u8]) -> Result<Hash> {
-    b.try_into().map_err(|_| Error::Storage {
-        reason: format!("stored hash has {} bytes, not 32", b.len()),
-    })
 }
 
 #[cfg(test)]

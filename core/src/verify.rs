@@ -9,7 +9,7 @@ use crate::book::Book;
 use crate::error::{Error, Result};
 use crate::event::{chain_hash, hex, Event, Hash, GENESIS};
 use crate::replay::{compare_org, replay_org, Difference, Scratch};
-use crate::store::parse_stored_uuid;
+use crate::rows::parse_stored_uuid;
 
 /// The first thing wrong with a chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -146,8 +146,6 @@ fn chains(conn: &rusqlite::Connection, progress: Progress<'_>) -> Result<Vec<Cha
     }
     Ok(out)
 }
-
-impl Book {}
 
 struct StoredEvent {
     seq: u64,
@@ -404,7 +402,7 @@ impl Book {
         let total: u64 = snapshot
             .prepare_cached("SELECT count(*) FROM events")?
             .query_row([], |r| r.get::<_, i64>(0))? as u64;
-        let mut structure = structure_problems(&snapshot)?;
+        let mut structure = crate::structure::structure_problems(&snapshot)?;
         structure.extend(crate::last_commit::check(self.path(), &snapshot)?);
         let integrity: String = snapshot
             .prepare_cached("PRAGMA integrity_check(1)")?
@@ -560,62 +558,4 @@ mod base32 {
             assert_eq!(super::decode(&super::encode(&ten)).unwrap(), ten);
         }
     }
-}
-
-/// The schema as stored, one line per object, whitespace normalised.
-fn schema_lines(conn: &rusqlite::Connection) -> Result<std::collections::BTreeMap<String, String>> {
-    let mut st = conn.prepare(
-        "SELECT type, name, sql FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name",
-    )?;
-    let rows = st.query_map([], |r| {
-        let sql: Option<String> = r.get(2)?;
-        let sql = sql
-            .unwrap_or_default()
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        Ok((
-            format!("{} {}", r.get::<_, String>(0)?, r.get::<_, String>(1)?),
-            sql,
-        ))
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-/// The book's schema against the one this daftar writes (a dropped trigger,
-/// an altered CHECK, an extra table or column), and rows of an organisation
-/// that has no chain, which no replay would compare.
-fn structure_problems(snapshot: &rusqlite::Connection) -> Result<Vec<String>> {
-    let ours = schema_lines(&crate::store::create_scratch(None)?)?;
-    let book = schema_lines(snapshot)?;
-    let mut problems = Vec::new();
-    for (object, sql) in &ours {
-        match book.get(object) {
-            None => problems.push(format!("schema: the {object} is missing")),
-            Some(b) if b != sql => problems.push(format!("schema: the {object} was altered")),
-            Some(_) => {}
-        }
-    }
-    for object in book.keys().filter(|o| !ours.contains_key(*o)) {
-        problems.push(format!("schema: the {object} is not daftar's"));
-    }
-    for (table, org_col, _) in crate::replay::TABLES {
-        if !ours.contains_key(&format!("table {table}")) {
-            continue;
-        }
-        let sql = format!(
-            "SELECT DISTINCT {org_col} FROM {table}
-              WHERE {org_col} NOT IN (SELECT DISTINCT org_id FROM events) LIMIT 5"
-        );
-        let mut st = snapshot.prepare(&sql)?;
-        let orphans: Vec<String> = st
-            .query_map([], |r| r.get(0))?
-            .collect::<rusqlite::Result<_>>()?;
-        for org in orphans {
-            problems.push(format!(
-                "table {table} holds rows of organisation {org}, which has no chain"
-            ));
-        }
-    }
-    Ok(problems)
 }

@@ -6,12 +6,12 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::admin::load_context;
-use crate::book::{chain_head, Book, CommandMeta, Outcome, MAX_ACTOR_CHARS};
+use crate::book::{chain_head, now_utc, Book, CommandMeta, Outcome, MAX_ACTOR_CHARS};
 use crate::command::Command;
 use crate::error::{Error, Result};
 use crate::event::{chain_hash, Event, EventBody, Hash};
 use crate::projection;
-use crate::store::{parse_stored_uuid, to_hash};
+use crate::rows::{parse_stored_uuid, to_hash};
 
 /// The step of a command that carries the caller's own op_id: its last.
 const LAST_STEP: u8 = u8::MAX;
@@ -162,17 +162,6 @@ fn check_timestamp(s: &str) -> Result<String> {
     chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
         .map_err(|_| Error::invalid("recorded_at", format!("{s:?} is not YYYY-MM-DDTHH:MM:SSZ")))?;
     Ok(s.to_string())
-}
-
-pub(crate) fn now_utc() -> String {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0);
-    chrono::DateTime::from_timestamp(secs, 0)
-        .unwrap_or_default()
-        .format("%Y-%m-%dT%H:%M:%SZ")
-        .to_string()
 }
 
 impl Book {

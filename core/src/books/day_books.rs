@@ -11,7 +11,7 @@ use crate::book::Book;
 use crate::chart::{member_account, BANK, CASH, MEMBER_LOANS, MEMBER_SAVINGS, MEMBER_VOLUNTARY};
 use crate::error::Result;
 use crate::money::from_minor;
-use crate::store::{collect_rows, parse_stored_date};
+use crate::rows::{collect_rows, parse_stored_date};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PassbookLine {

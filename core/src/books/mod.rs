@@ -25,7 +25,7 @@ use crate::book::Book;
 use crate::chart::AccountClass;
 use crate::error::{Error, Result};
 use crate::org::Organisation;
-use crate::store::parse_stored_date;
+use crate::rows::parse_stored_date;
 
 /// An inclusive range of business dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

@@ -24,7 +24,7 @@ use crate::loan::allocation::{self, Allocation, InstalmentState, StandingFigures
 use crate::loan::schedule::LoanTerms;
 use crate::loan::{Frequency, Method, RatePeriod};
 use crate::money::{from_minor, positive_minor};
-use crate::store::parse_stored_date;
+use crate::rows::parse_stored_date;
 
 /// Terms as a person gives them, in major units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
