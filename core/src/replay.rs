@@ -140,6 +140,33 @@ pub(crate) fn replay_org(
     Ok(Ok(()))
 }
 
+/// The columns daftar's schema gives `table`, as the fresh scratch has them.
+fn daftar_columns(scratch: &Connection, table: &str) -> Result<Vec<String>> {
+    Ok(scratch
+        .prepare(&format!("SELECT * FROM {table} LIMIT 0"))?
+        .column_names()
+        .iter()
+        .map(|s| s.to_string())
+        .collect())
+}
+
+/// Which columns of a row differ, stored against replayed.
+fn row_difference(names: &[String], stored: &[Value], replayed: &[Value]) -> String {
+    names
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| stored[*i] != replayed[*i])
+        .map(|(i, n)| {
+            format!(
+                "{n} is {} but the events give {}",
+                show_value(&stored[i]),
+                show_value(&replayed[i])
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
 /// Compares the stored projections of `org` with the replayed ones.
 pub(crate) fn compare_org(
     book: &Connection,
@@ -153,12 +180,7 @@ pub(crate) fn compare_org(
             .collect();
         // daftar's own columns, read by name from both: a column a forger added
         // is the schema check's to report, and a missing one is a difference here.
-        let names: Vec<String> = scratch
-            .prepare(&format!("SELECT * FROM {table} LIMIT 0"))?
-            .column_names()
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
+        let names = daftar_columns(scratch, table)?;
         let sql = format!(
             "SELECT {} FROM {table} WHERE {org_col} = ?1 ORDER BY {}",
             names.join(", "),
@@ -217,22 +239,10 @@ pub(crate) fn compare_org(
             match (ord, &ra, &rb) {
                 (std::cmp::Ordering::Equal, Some(x), Some(y)) => {
                     if x != y {
-                        let cols: Vec<String> = names
-                            .iter()
-                            .enumerate()
-                            .filter(|(i, _)| x[*i] != y[*i])
-                            .map(|(i, n)| {
-                                format!(
-                                    "{n} is {} but the events give {}",
-                                    show_value(&x[i]),
-                                    show_value(&y[i])
-                                )
-                            })
-                            .collect();
                         out.push(Difference {
                             table: table.to_string(),
                             key: show(&key_of(x)),
-                            detail: cols.join("; "),
+                            detail: row_difference(&names, x, y),
                         });
                     }
                     ra = read(a.next()?)?;
