@@ -17,6 +17,8 @@ pub mod demo;
 pub mod error;
 pub mod event;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzz_checks;
 pub mod grading;
 pub mod last_commit;
 mod ledger;
