@@ -359,6 +359,48 @@ impl Command {
                 meeting_no,
                 reason,
             } => decide_reopen_meeting(v, ctx, org, meeting_no, &reason),
+            c @ (ApplyForLoan { .. }
+            | ApproveLoan { .. }
+            | DisburseLoan { .. }
+            | SanctionLoan { .. }
+            | RepayLoan { .. }
+            | RepayBorrowing { .. }
+            | WriteOffLoan { .. }
+            | ReceiveBorrowing { .. }) => c.decide_lending(v, ctx),
+            CollectCharge { org, charge } => decide_collect_charge(v, ctx, org, charge),
+            RecordCutoff { org, cutoff } => decide_record_cutoff(v, ctx, org, cutoff),
+            ExitMember {
+                org,
+                member_no,
+                date,
+                via,
+            } => decide_exit_member(v, ctx, org, member_no, date, via),
+            ReverseEntry {
+                org,
+                seq,
+                date,
+                reason,
+            } => decide_reverse_entry(v, ctx, org, seq, date, &reason),
+            ApproveCorrection {
+                org,
+                request_seq,
+                date,
+            } => decide_approve_correction(v, ctx, org, request_seq, date),
+            RejectCorrection {
+                org,
+                request_seq,
+                reason,
+                ..
+            } => decide_reject_correction(v, ctx, org, request_seq, &reason),
+        }
+    }
+}
+
+impl Command {
+    /// The lending commands' decisions (`SanctionLoan` runs as its steps).
+    fn decide_lending(self, v: &Connection, ctx: Option<&OrgContext>) -> Result<EventBody> {
+        use Command::*;
+        match self {
             ApplyForLoan {
                 org,
                 member_no,
@@ -402,31 +444,9 @@ impl Command {
                 via,
                 terms,
             } => decide_receive_borrowing(v, ctx, org, source, date, via, terms),
-            CollectCharge { org, charge } => decide_collect_charge(v, ctx, org, charge),
-            RecordCutoff { org, cutoff } => decide_record_cutoff(v, ctx, org, cutoff),
-            ExitMember {
-                org,
-                member_no,
-                date,
-                via,
-            } => decide_exit_member(v, ctx, org, member_no, date, via),
-            ReverseEntry {
-                org,
-                seq,
-                date,
-                reason,
-            } => decide_reverse_entry(v, ctx, org, seq, date, &reason),
-            ApproveCorrection {
-                org,
-                request_seq,
-                date,
-            } => decide_approve_correction(v, ctx, org, request_seq, date),
-            RejectCorrection {
-                org,
-                request_seq,
-                reason,
-                ..
-            } => decide_reject_correction(v, ctx, org, request_seq, &reason),
+            other => Err(Error::Storage {
+                reason: format!("{:?} is not a lending command", other.action()),
+            }),
         }
     }
 }
