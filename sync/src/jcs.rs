@@ -1,0 +1,142 @@
+//! Canonical JSON as RFC 8785 (JSON Canonicalization Scheme) writes it, for
+//! the values daftar puts in events: integers only, and each within the range
+//! a JCS implementation holds exactly (an IEEE double's 53 bits). Any JCS
+//! library in any language then gives the same bytes as this one.
+
+use serde_json::Value;
+
+/// The largest integer an RFC 8785 implementation holds exactly: 2^53 − 1.
+pub const MAX_EXACT_INTEGER: i64 = (1 << 53) - 1;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum JcsError {
+    #[error("a number that is not an integer has no canonical form here: {0}")]
+    NotInteger(String),
+    #[error("the integer {0} is beyond ±(2^53 − 1), which JCS cannot hold exactly")]
+    OutOfRange(String),
+}
+
+/// The canonical bytes of `v`.
+pub fn canonical_json(v: &Value) -> Result<Vec<u8>, JcsError> {
+    let mut out = Vec::with_capacity(256);
+    write_value(v, &mut out)?;
+    Ok(out)
+}
+
+fn write_value(v: &Value, out: &mut Vec<u8>) -> Result<(), JcsError> {
+    match v {
+        Value::Null => out.extend_from_slice(b"null"),
+        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
+        Value::Number(n) => {
+            let i = match (n.as_i64(), n.as_u64()) {
+                (Some(i), _) => i,
+                (None, Some(_)) => return Err(JcsError::OutOfRange(n.to_string())),
+                (None, None) => return Err(JcsError::NotInteger(n.to_string())),
+            };
+            if !(-MAX_EXACT_INTEGER..=MAX_EXACT_INTEGER).contains(&i) {
+                return Err(JcsError::OutOfRange(i.to_string()));
+            }
+            out.extend_from_slice(i.to_string().as_bytes());
+        }
+        Value::String(s) => write_string(s, out),
+        Value::Array(a) => {
+            out.push(b'[');
+            for (i, x) in a.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_value(x, out)?;
+            }
+            out.push(b']');
+        }
+        Value::Object(m) => {
+            // RFC 8785 §3.2.3: members sorted by their names' UTF-16 code units.
+            let mut keys: Vec<&String> = m.keys().collect();
+            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            out.push(b'{');
+            for (i, k) in keys.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_string(k, out);
+                out.push(b':');
+                write_value(&m[k.as_str()], out)?;
+            }
+            out.push(b'}');
+        }
+    }
+    Ok(())
+}
+
+/// RFC 8785 §3.2.2.2 (ECMAScript's JSON.stringify): `"` and `\` escaped, the
+/// five controls with a short form as `\b \t \n \f \r`, other controls below
+/// U+0020 as `\u00xx` in lower-case hex, everything else as its UTF-8 bytes.
+pub fn write_string(s: &str, out: &mut Vec<u8>) {
+    out.push(b'"');
+    for c in s.chars() {
+        match c {
+            '"' => out.extend_from_slice(b"\\\""),
+            '\\' => out.extend_from_slice(b"\\\\"),
+            '\u{8}' => out.extend_from_slice(b"\\b"),
+            '\t' => out.extend_from_slice(b"\\t"),
+            '\n' => out.extend_from_slice(b"\\n"),
+            '\u{c}' => out.extend_from_slice(b"\\f"),
+            '\r' => out.extend_from_slice(b"\\r"),
+            c if (c as u32) < 0x20 => {
+                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
+            }
+            c => {
+                let mut buf = [0u8; 4];
+                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
+            }
+        }
+    }
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn text(v: Value) -> String {
+        String::from_utf8(canonical_json(&v).unwrap()).unwrap()
+    }
+
+    #[test]
+    fn strings_are_escaped_as_rfc_8785_does() {
+        let v = json!({"s": "a\"b\\c\n\t\r\u{8}\u{c}\u{1}/é\u{7f}\u{2028}"});
+        assert_eq!(
+            text(v),
+            "{\"s\":\"a\\\"b\\\\c\\n\\t\\r\\b\\f\\u0001/é\u{7f}\u{2028}\"}"
+        );
+    }
+
+    #[test]
+    fn members_sort_by_utf16_code_units_not_utf8_bytes() {
+        // In UTF-8 bytes U+FB01 (EF..) sorts before U+1F600 (F0..); in UTF-16
+        // code units U+1F600 (D83D DE00) sorts before U+FB01.
+        let v = json!({"\u{1f600}": 1, "\u{fb01}": 2, "a": 3, "B": 4});
+        assert_eq!(text(v), "{\"B\":4,\"a\":3,\"\u{1f600}\":1,\"\u{fb01}\":2}");
+    }
+
+    #[test]
+    fn integers_beyond_53_bits_and_fractions_are_refused() {
+        assert_eq!(
+            text(json!([MAX_EXACT_INTEGER, -MAX_EXACT_INTEGER, 0])),
+            "[9007199254740991,-9007199254740991,0]"
+        );
+        assert!(matches!(
+            canonical_json(&json!(MAX_EXACT_INTEGER + 1)),
+            Err(JcsError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            canonical_json(&json!(u64::MAX)),
+            Err(JcsError::OutOfRange(_))
+        ));
+        assert!(matches!(
+            canonical_json(&json!(1.5)),
+            Err(JcsError::NotInteger(_))
+        ));
+    }
+}
