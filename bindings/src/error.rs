@@ -35,6 +35,10 @@ pub enum DaftarError {
     Storage { reason: String },
     #[error("cancelled")]
     Cancelled { reason: String },
+    /// Sync's rules refuse it; `code` is the protocol's (`not_writer`, `fork`,
+    /// `gap`, `bad_signature`, …; see docs/sync-protocol.md).
+    #[error("refused ({code}): {reason}")]
+    Refused { code: String, reason: String },
     /// A failure inside the bindings themselves (a callback that threw).
     #[error("internal error: {reason}")]
     Internal { reason: String },
@@ -65,6 +69,7 @@ impl From<Core> for DaftarError {
             Core::NotABook { path, reason } => DaftarError::NotABook { path, reason },
             Core::Corrupt { reason } => DaftarError::Corrupt { reason },
             Core::Storage { reason } => DaftarError::Storage { reason },
+            Core::Refused { code, reason } => DaftarError::Refused { code, reason },
             Core::Cancelled => DaftarError::Cancelled {
                 reason: "cancelled by the progress listener".into(),
             },

@@ -409,3 +409,51 @@ impl Book {
         self.execute(meta, c)
     }
 }
+
+impl Book {
+    /// This book's device becomes `org`'s first custodian (epoch 1), with the
+    /// key made for it now if it has none. Needed before the chain first leaves
+    /// the phone; after it only this device writes `org`.
+    pub fn claim_custody(&self, meta: &CommandMeta, org: Uuid, date: NaiveDate) -> Result<Outcome> {
+        self.execute(meta, Command::ClaimCustody { org, date })
+    }
+
+    /// Hands `org` to the device named `to_device` with public key `to_key` (as
+    /// its book's `device_identity` gives them). Only that device writes after.
+    pub fn hand_over(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        date: NaiveDate,
+        to_device: &str,
+        to_key: daftar_sync::PublicKey,
+    ) -> Result<Outcome> {
+        let c = Command::HandOver {
+            org,
+            date,
+            to_device: to_device.to_string(),
+            to_key,
+        };
+        self.execute(meta, c)
+    }
+
+    /// This book's device takes custody of `org` from a lost phone, with an
+    /// administrator's signature by the policy's recovery key over
+    /// `daftar_sync::signing::recovery_message`.
+    pub fn recover_custody(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        date: NaiveDate,
+        signature: daftar_sync::Signature,
+    ) -> Result<Outcome> {
+        self.execute(
+            meta,
+            Command::RecoverCustody {
+                org,
+                date,
+                signature,
+            },
+        )
+    }
+}

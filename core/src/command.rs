@@ -212,6 +212,27 @@ pub enum Command {
         date: NaiveDate,
         reason: String,
     },
+    /// This book's device becomes the organisation's first custodian (epoch 1),
+    /// before its chain first leaves the phone.
+    ClaimCustody {
+        org: Uuid,
+        date: NaiveDate,
+    },
+    /// The custodian hands the organisation to another device, named by the
+    /// name and public key that device's book gives (`Book::device_identity`).
+    HandOver {
+        org: Uuid,
+        date: NaiveDate,
+        to_device: String,
+        to_key: daftar_sync::PublicKey,
+    },
+    /// This book's device takes custody of a lost phone's organisation, with an
+    /// administrator's signature by the policy's recovery key.
+    RecoverCustody {
+        org: Uuid,
+        date: NaiveDate,
+        signature: daftar_sync::Signature,
+    },
 }
 
 impl Command {
@@ -246,7 +267,10 @@ impl Command {
             | ExitMember { org, .. }
             | ReverseEntry { org, .. }
             | ApproveCorrection { org, .. }
-            | RejectCorrection { org, .. } => *org,
+            | RejectCorrection { org, .. }
+            | ClaimCustody { org, .. }
+            | HandOver { org, .. }
+            | RecoverCustody { org, .. } => *org,
         }
     }
 
@@ -309,7 +333,10 @@ impl Command {
             | ExitMember { date, .. }
             | ReverseEntry { date, .. }
             | ApproveCorrection { date, .. }
-            | RejectCorrection { date, .. } => *date,
+            | RejectCorrection { date, .. }
+            | ClaimCustody { date, .. }
+            | HandOver { date, .. }
+            | RecoverCustody { date, .. } => *date,
         })
     }
 
@@ -392,11 +419,50 @@ impl Command {
                 reason,
                 ..
             } => decide_reject_correction(v, ctx, org, request_seq, &reason),
+            ClaimCustody { .. } | HandOver { .. } | RecoverCustody { .. } => Err(Error::Storage {
+                reason: "a custody command is decided for this book's device".into(),
+            }),
         }
     }
 }
 
 impl Command {
+    /// Whether this command changes custody: it is decided for this book's device.
+    pub(crate) fn is_custody(&self) -> bool {
+        matches!(
+            self,
+            Command::ClaimCustody { .. }
+                | Command::HandOver { .. }
+                | Command::RecoverCustody { .. }
+        )
+    }
+
+    /// The custody commands' decisions, for the device recording them.
+    pub(crate) fn decide_custody(
+        self,
+        v: &Connection,
+        ctx: Option<&OrgContext>,
+        device: &str,
+    ) -> Result<EventBody> {
+        use Command::*;
+        crate::admin::require_org(ctx, self.org())?;
+        match self {
+            ClaimCustody { org, .. } => crate::custody::decide_claim(v, org, device),
+            HandOver {
+                org,
+                to_device,
+                to_key,
+                ..
+            } => crate::custody::decide_hand_over(v, org, device, &to_device, to_key),
+            RecoverCustody { org, signature, .. } => {
+                crate::custody::decide_recover(v, org, device, signature)
+            }
+            other => Err(Error::Storage {
+                reason: format!("{:?} is not a custody command", other.action()),
+            }),
+        }
+    }
+
     /// The lending commands' decisions (`SanctionLoan` runs as its steps).
     fn decide_lending(self, v: &Connection, ctx: Option<&OrgContext>) -> Result<EventBody> {
         use Command::*;

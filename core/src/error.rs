@@ -48,6 +48,10 @@ pub enum Error {
     /// A long operation was cancelled through its progress callback; it wrote nothing.
     #[error("cancelled")]
     Cancelled,
+    /// Sync's rules refuse it: a chunk that is a fork, a gap or forged, or a write
+    /// by a device without custody. `code` is the protocol's (docs/sync-protocol.md).
+    #[error("refused ({code}): {reason}")]
+    Refused { code: String, reason: String },
 }
 
 impl Error {
@@ -65,6 +69,7 @@ impl Error {
             Error::Corrupt { .. } => ErrorCode::Corrupt,
             Error::Storage { .. } => ErrorCode::Storage,
             Error::Cancelled => ErrorCode::Cancelled,
+            Error::Refused { .. } => ErrorCode::Refused,
         }
     }
 
@@ -77,6 +82,13 @@ impl Error {
 
     pub(crate) fn not_found(what: impl Into<String>) -> Self {
         Error::NotFound { what: what.into() }
+    }
+
+    pub(crate) fn refused(r: &daftar_sync::Refusal) -> Self {
+        Error::Refused {
+            code: r.code().to_string(),
+            reason: r.to_string(),
+        }
     }
 
     pub(crate) fn conflict(reason: impl Into<String>) -> Self {
@@ -100,6 +112,7 @@ pub enum ErrorCode {
     Corrupt,
     Storage,
     Cancelled,
+    Refused,
 }
 
 impl ErrorCode {
@@ -116,6 +129,7 @@ impl ErrorCode {
             ErrorCode::Corrupt => "corrupt",
             ErrorCode::Storage => "storage",
             ErrorCode::Cancelled => "cancelled",
+            ErrorCode::Refused => "refused",
         }
     }
 }

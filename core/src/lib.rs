@@ -13,9 +13,12 @@ mod checks;
 pub mod command;
 pub mod commands;
 pub mod corrections;
+pub mod custody;
 pub mod demo;
+pub mod device;
 pub mod error;
 pub mod event;
+pub mod exchange;
 pub mod export;
 #[doc(hidden)]
 pub mod fuzz_checks;

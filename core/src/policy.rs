@@ -39,6 +39,10 @@ pub struct Policy {
     /// Whether reversing an entry needs a second person (maker-checker).
     #[serde(default, skip_serializing_if = "is_false")]
     pub reversal_needs_approval: bool,
+    /// An administrator's key that may sign a recovery of custody, for a phone
+    /// lost while it held the organisation's chain.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recovery_key: Option<daftar_sync::PublicKey>,
 }
 
 fn is_false(b: &bool) -> bool {
@@ -57,6 +61,7 @@ impl Default for Policy {
             absence_fine: 0,
             exit_nets_loans: true,
             reversal_needs_approval: false,
+            recovery_key: None,
         }
     }
 }

@@ -17,6 +17,9 @@ pub(crate) fn apply(tx: &Connection, seq: u64, ev: &Event) -> Result<()> {
         EventBody::PolicySet(_) | EventBody::RoleSet { .. } => {
             crate::admin::apply(tx, &org, &ev.body)?
         }
+        EventBody::CustodyClaimed(_)
+        | EventBody::CustodyTransferred(_)
+        | EventBody::CustodyRecovered(_) => crate::custody::apply(tx, &org, seq, &ev.body)?,
         body => {
             if let EventBody::MeetingReopened { meeting_no, .. } = body {
                 // Reopen first, so the reversal of the closing discrepancy belongs to it.

@@ -44,6 +44,7 @@ pub(crate) const TABLES: &[(&str, &str, &[&str])] = &[
     ("corrections", "org_id", &["request_seq"]),
     ("reversals", "org_id", &["original_seq"]),
     ("member_charges", "org_id", &["seq"]),
+    ("custody", "org_id", &[]),
 ];
 
 /// Where one organisation is replayed: in memory for an organisation of up to
@@ -292,6 +293,21 @@ fn show_value(v: &Value) -> String {
         Value::Real(r) => r.to_string(),
         Value::Text(t) => format!("{t:?}"),
         Value::Blob(b) => format!("{} bytes", b.len()),
+    }
+}
+
+impl crate::book::Book {
+    /// Every projection row of `org` in this book against `other`'s, compared as
+    /// `verify` compares a replay: what restoring a book from bundles must equal.
+    pub fn projection_differences(
+        &self,
+        other: &crate::book::Book,
+        org: uuid::Uuid,
+    ) -> Result<Vec<Difference>> {
+        if self.path() == other.path() {
+            return Ok(Vec::new());
+        }
+        self.with_conn(|a| other.with_conn(|b| compare_org(a, b, &org.to_string())))
     }
 }
 

@@ -30,11 +30,19 @@ impl Writer<'_> {
     /// appends its event and applies it to the projections.
     fn record(&self, tx: &Connection, step: u8, command: Command) -> Result<Outcome> {
         let org = command.org();
+        if command.is_custody() {
+            crate::device::ensure(tx, self.device)?;
+        }
         let (date, body) = read_only(tx, |view| {
             let ctx = load_context(view, org, self.actor)?;
             let date = command.date(view)?;
             crate::locale::check_supported_date("date", date)?;
-            let body = command.decide(view, ctx.as_ref(), date)?;
+            let body = if command.is_custody() {
+                command.decide_custody(view, ctx.as_ref(), self.device)?
+            } else {
+                crate::custody::require_writer(view, org, self.device)?;
+                command.decide(view, ctx.as_ref(), date)?
+            };
             Ok((date, body))
         })?;
         let op_id = if step == LAST_STEP {
@@ -140,6 +148,51 @@ fn append(tx: &Connection, event: &Event, digest: &Hash) -> Result<Outcome> {
         number: number_of(&event.body),
         replayed: false,
     })
+}
+
+/// Appends an event received from another device (`exchange::ingest`) at
+/// `seq`, after the chain's head, and applies it through the same projection
+/// code as a live command. Its command was asked on that device: the digest
+/// stored here only marks it received, so reusing its op_id is a conflict.
+pub(crate) fn append_received(
+    tx: &Connection,
+    seq: u64,
+    hash: &Hash,
+    canonical: &[u8],
+    event: &Event,
+) -> Result<()> {
+    let org = event.org.to_string();
+    let (last_seq, prev) = chain_head(tx, &org)?;
+    if seq != last_seq + 1 || chain_hash(&prev, seq, canonical) != *hash {
+        return Err(Error::Storage {
+            reason: format!("received seq {seq} does not extend the head at seq {last_seq}"),
+        });
+    }
+    let digest: Hash = Sha256::new()
+        .chain_update(b"daftar.received\0")
+        .chain_update(canonical)
+        .finalize()
+        .into();
+    tx.prepare_cached(
+        "INSERT INTO events (org_id, seq, prev_hash, hash, kind, op_id, command_digest, actor,
+             device, recorded_at, business_date, canonical)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+    )?
+    .execute(params![
+        org,
+        seq as i64,
+        &prev[..],
+        &hash[..],
+        event.body.kind(),
+        event.op_id.to_string(),
+        &digest[..],
+        event.actor,
+        event.device,
+        event.recorded_at,
+        event.date.to_string(),
+        canonical,
+    ])?;
+    projection::apply(tx, seq, event)
 }
 
 fn number_of(body: &EventBody) -> Option<u32> {

@@ -198,6 +198,7 @@ fn a_book_upgraded_through_every_migration_equals_a_fresh_one() {
         include_str!("../src/schema/migrations/005-member-charges.sql"),
         include_str!("../src/schema/migrations/006-loan-movements.sql"),
         include_str!("../src/schema/migrations/007-bulk-loads.sql"),
+        include_str!("../src/schema/migrations/008-sync.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,
@@ -351,7 +352,8 @@ fn an_upgraded_v4_book_gains_its_members_fees_and_fines_as_recorded_live() {
     {
         let c = rusqlite::Connection::open(&p).unwrap();
         c.execute_batch(
-            "DROP TABLE bulk_loads; DROP TABLE loan_movements; DROP TABLE member_charges;
+            "DROP TABLE custody; DROP TABLE device_identity; DROP TABLE signed_heads; DROP TABLE sync_acks; DROP TABLE set_aside;
+             DROP TABLE bulk_loads; DROP TABLE loan_movements; DROP TABLE member_charges;
              DROP INDEX meetings_by_date; DROP INDEX meetings_open;
              PRAGMA user_version = 4;",
         )
@@ -420,7 +422,8 @@ fn an_upgraded_v5_book_gains_its_loan_movements_as_recorded_live() {
     {
         let c = rusqlite::Connection::open(&p).unwrap();
         c.execute_batch(
-            "DROP TABLE bulk_loads; DROP TABLE loan_movements; PRAGMA user_version = 5;",
+            "DROP TABLE custody; DROP TABLE device_identity; DROP TABLE signed_heads; DROP TABLE sync_acks; DROP TABLE set_aside;
+             DROP TABLE bulk_loads; DROP TABLE loan_movements; PRAGMA user_version = 5;",
         )
         .unwrap();
     }

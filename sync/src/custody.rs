@@ -65,9 +65,17 @@ pub struct EventView {
 }
 
 impl EventView {
+    /// Reads an event's envelope, refusing bytes that are not exactly its
+    /// canonical JSON (RFC 8785, integers within ±(2^53 − 1)).
     pub fn parse(canonical: &[u8]) -> Result<EventView, Refusal> {
-        serde_json::from_slice(canonical)
-            .map_err(|e| Refusal::Malformed(format!("an event's envelope: {e}")))
+        let bad = |why: String| Refusal::Malformed(format!("an event: {why}"));
+        let value: Value = serde_json::from_slice(canonical).map_err(|e| bad(e.to_string()))?;
+        match crate::jcs::canonical_json(&value) {
+            Ok(bytes) if bytes == canonical => {}
+            Ok(_) => return Err(bad("its bytes are not in canonical form".into())),
+            Err(e) => return Err(bad(e.to_string())),
+        }
+        serde_json::from_value(value).map_err(|e| bad(format!("its envelope: {e}")))
     }
 }
 

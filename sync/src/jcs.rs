@@ -19,11 +19,19 @@ pub enum JcsError {
 /// The canonical bytes of `v`.
 pub fn canonical_json(v: &Value) -> Result<Vec<u8>, JcsError> {
     let mut out = Vec::with_capacity(256);
-    write_value(v, &mut out)?;
+    write_value(v, &mut out, MAX_EXACT_INTEGER)?;
     Ok(out)
 }
 
-fn write_value(v: &Value, out: &mut Vec<u8>) -> Result<(), JcsError> {
+/// The same form with integers over the whole signed 64-bit range, as the
+/// first books were written: for reading those back, never for writing.
+pub fn canonical_json_i64(v: &Value) -> Result<Vec<u8>, JcsError> {
+    let mut out = Vec::with_capacity(256);
+    write_value(v, &mut out, i64::MAX)?;
+    Ok(out)
+}
+
+fn write_value(v: &Value, out: &mut Vec<u8>, limit: i64) -> Result<(), JcsError> {
     match v {
         Value::Null => out.extend_from_slice(b"null"),
         Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
@@ -33,7 +41,7 @@ fn write_value(v: &Value, out: &mut Vec<u8>) -> Result<(), JcsError> {
                 (None, Some(_)) => return Err(JcsError::OutOfRange(n.to_string())),
                 (None, None) => return Err(JcsError::NotInteger(n.to_string())),
             };
-            if !(-MAX_EXACT_INTEGER..=MAX_EXACT_INTEGER).contains(&i) {
+            if i < -limit || i > limit {
                 return Err(JcsError::OutOfRange(i.to_string()));
             }
             out.extend_from_slice(i.to_string().as_bytes());
@@ -45,7 +53,7 @@ fn write_value(v: &Value, out: &mut Vec<u8>) -> Result<(), JcsError> {
                 if i > 0 {
                     out.push(b',');
                 }
-                write_value(x, out)?;
+                write_value(x, out, limit)?;
             }
             out.push(b']');
         }
@@ -60,7 +68,7 @@ fn write_value(v: &Value, out: &mut Vec<u8>) -> Result<(), JcsError> {
                 }
                 write_string(k, out);
                 out.push(b':');
-                write_value(&m[k.as_str()], out)?;
+                write_value(&m[k.as_str()], out, limit)?;
             }
             out.push(b'}');
         }

@@ -47,6 +47,11 @@ pub enum Refusal {
     Custody { seq: u64, detail: String },
     /// The chunk ends at an event written before the organisation had a custodian
     /// with a key, so nobody can sign it.
+    /// Events that the receiver's books cannot take (a balance the rules keep
+    /// from going negative, a member who does not exist): the writer's daftar
+    /// and the receiver's disagree, or the events were forged.
+    #[error("seq {seq} does not apply to the books: {reason}")]
+    DoesNotApply { seq: u64, reason: String },
     #[error("no custody: seq {seq} was written before the organisation had a custodian, so no chunk can end there")]
     NoCustody { seq: u64 },
 }
@@ -66,6 +71,7 @@ impl Refusal {
             Refusal::NotWriter { .. } => "not_writer",
             Refusal::Custody { .. } => "custody",
             Refusal::NoCustody { .. } => "no_custody",
+            Refusal::DoesNotApply { .. } => "does_not_apply",
         }
     }
 

@@ -55,6 +55,11 @@ impl DaftarBook {
             absence_fine: fine,
             exit_nets_loans: policy.exit_nets_loans,
             reversal_needs_approval: policy.reversal_needs_approval,
+            recovery_key: policy
+                .recovery_key
+                .as_deref()
+                .map(crate::types::sync::public_key)
+                .transpose()?,
         };
         Ok(self.book.set_policy(&meta, org, date, p)?.into())
     }

@@ -3,6 +3,7 @@
 
 mod actions;
 mod reads;
+mod sync;
 
 use std::sync::Arc;
 

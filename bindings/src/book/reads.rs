@@ -37,6 +37,7 @@ impl DaftarBook {
             absence_fine: core::money::from_minor(p.absence_fine, scale),
             exit_nets_loans: p.exit_nets_loans,
             reversal_needs_approval: p.reversal_needs_approval,
+            recovery_key: p.recovery_key.map(|k| k.to_string()),
         })
     }
 

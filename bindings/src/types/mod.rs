@@ -9,9 +9,11 @@ use uuid::Uuid;
 
 mod commands;
 mod reads;
+pub(crate) mod sync;
 
 pub use commands::*;
 pub use reads::*;
+pub use sync::*;
 
 use crate::error::DaftarError;
 use core::chart::AccountClass;

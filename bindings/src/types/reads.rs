@@ -172,6 +172,10 @@ pub struct Policy {
     pub absence_fine: Decimal,
     pub exit_nets_loans: bool,
     pub reversal_needs_approval: bool,
+    /// An administrator's public key (64 hex digits) that may sign a recovery
+    /// of custody for a lost phone; none if nobody may.
+    #[uniffi(default = None)]
+    pub recovery_key: Option<String>,
 }
 
 /// A journal line: account code and signed amount (debit positive).

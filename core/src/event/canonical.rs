@@ -6,72 +6,10 @@ use uuid::Uuid;
 
 use crate::error::{Error, Result};
 
-/// Canonical JSON: object keys sorted by their UTF-8 bytes, no whitespace, integers
-/// only, strings escaped minimally (`"` `\` and U+0000–U+001F as `\u00xx`).
+/// Canonical JSON: RFC 8785 (JCS) with integers only, each within ±(2^53 − 1)
+/// (see docs/chain-format.md). A value outside that profile is refused.
 pub fn canonical_json(v: &Value) -> Result<Vec<u8>> {
-    let mut out = Vec::with_capacity(256);
-    write_canonical(v, &mut out)?;
-    Ok(out)
-}
-
-pub(super) fn write_canonical(v: &Value, out: &mut Vec<u8>) -> Result<()> {
-    match v {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Bool(b) => out.extend_from_slice(if *b { b"true" } else { b"false" }),
-        Value::Number(n) => {
-            if let Some(i) = n.as_i64() {
-                out.extend_from_slice(i.to_string().as_bytes());
-            } else if let Some(u) = n.as_u64() {
-                out.extend_from_slice(u.to_string().as_bytes());
-            } else {
-                return Err(internal("a non-integer number cannot be canonical"));
-            }
-        }
-        Value::String(s) => write_string(s, out),
-        Value::Array(a) => {
-            out.push(b'[');
-            for (i, x) in a.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_canonical(x, out)?;
-            }
-            out.push(b']');
-        }
-        Value::Object(m) => {
-            let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by(|a, b| a.as_bytes().cmp(b.as_bytes()));
-            out.push(b'{');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    out.push(b',');
-                }
-                write_string(k, out);
-                out.push(b':');
-                write_canonical(&m[k.as_str()], out)?;
-            }
-            out.push(b'}');
-        }
-    }
-    Ok(())
-}
-
-pub(super) fn write_string(s: &str, out: &mut Vec<u8>) {
-    out.push(b'"');
-    for c in s.chars() {
-        match c {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            c if (c as u32) < 0x20 => {
-                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
-            }
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
-        }
-    }
-    out.push(b'"');
+    daftar_sync::jcs::canonical_json(v).map_err(|e| Error::invalid("event", e.to_string()))
 }
 
 /// A value stored as JSON text beside the log (loan terms, policies), written

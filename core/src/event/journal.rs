@@ -50,7 +50,10 @@ impl EventBody {
             | EventBody::LoanApplied { .. }
             | EventBody::LoanApproved { .. }
             | EventBody::CorrectionRequested { .. }
-            | EventBody::CorrectionRejected { .. } => return None,
+            | EventBody::CorrectionRejected { .. }
+            | EventBody::CustodyClaimed(_)
+            | EventBody::CustodyTransferred(_)
+            | EventBody::CustodyRecovered(_) => return None,
             EventBody::EntryReversed { lines, .. } => lines.clone(),
             EventBody::Receipt {
                 via,

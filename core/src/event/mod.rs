@@ -13,8 +13,9 @@ use canonical::{internal, parse_uuid};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use uuid::Uuid;
+
+pub use daftar_sync::{CustodyGrant, Recovery};
 
 use crate::chart::{
     ABSENCE_FINES, BANK_LOANS, CIF_PAYABLE, MEMBERSHIP_FEES, MEMBER_SAVINGS, MEMBER_VOLUNTARY,
@@ -28,12 +29,7 @@ use crate::policy::{ActorRole, Policy};
 
 /// Version of the canonical event encoding, carried in every event as `"v"`.
 pub const ENCODING_VERSION: u64 = 1;
-/// Domain separation tag hashed before every event.
-pub const DOMAIN_TAG: &[u8] = b"daftar.event.v1\0";
-/// The prev_hash of an organisation's first event.
-pub const GENESIS: [u8; 32] = [0u8; 32];
-
-pub type Hash = [u8; 32];
+pub use daftar_sync::{chain_hash, hex, Hash, DOMAIN_TAG, GENESIS};
 
 /// What happened. Each variant is one event kind; `kind()` is its name in the log.
 ///
@@ -199,6 +195,16 @@ pub enum EventBody {
         /// The approved request, when the reversal needed a second person.
         request_seq: Option<u64>,
     },
+    /// The organisation's first custodian names its device and key (epoch 1).
+    #[serde(rename = "custody.claimed")]
+    CustodyClaimed(CustodyGrant),
+    /// The custodian hands the chain to another device (epoch + 1).
+    #[serde(rename = "custody.transferred")]
+    CustodyTransferred(CustodyGrant),
+    /// A new device takes custody of a lost phone's chain (epoch + 1), signed by
+    /// the recovery key the policy names.
+    #[serde(rename = "custody.recovered")]
+    CustodyRecovered(Recovery),
 }
 
 /// Which savings a deposit or withdrawal moves.
@@ -358,8 +364,14 @@ pub struct Event {
 }
 
 impl Event {
-    /// The canonical bytes of this event (see docs/chain-format.md).
+    /// The canonical bytes of this event (see docs/chain-format.md): RFC 8785,
+    /// with every integer within ±(2^53 − 1).
     pub fn canonical_bytes(&self) -> Result<Vec<u8>> {
+        canonical_json(&self.envelope()?)
+    }
+
+    /// The event as the JSON object its canonical bytes write.
+    fn envelope(&self) -> Result<Value> {
         let external = serde_json::to_value(&self.body).map_err(internal)?;
         let (kind, body) = match external {
             Value::Object(m) if m.len() == 1 => m.into_iter().next().unwrap_or_default(),
@@ -380,14 +392,16 @@ impl Event {
         env.insert("body".into(), body);
         let event = Value::Object(env);
         check_event_text(&event).map_err(|why| Error::invalid("event", why))?;
-        canonical_json(&event)
+        Ok(event)
     }
 
     /// Decodes canonical bytes, refusing any that are not exactly canonical.
     pub fn from_canonical_bytes(bytes: &[u8]) -> Result<Event> {
         let bad = |why: String| Error::invalid("event", why);
         let v: Value = serde_json::from_slice(bytes).map_err(|e| bad(format!("not JSON: {e}")))?;
-        if canonical_json(&v)? != bytes {
+        // Books written before the 53-bit limit may hold larger integers: read them.
+        let again = daftar_sync::jcs::canonical_json_i64(&v).map_err(|e| bad(e.to_string()))?;
+        if again != bytes {
             return Err(bad("bytes are not in canonical form".into()));
         }
         check_event_text(&v).map_err(bad)?;
@@ -431,26 +445,13 @@ impl Event {
         };
         // What the body said must be all it says: a member the event kind does
         // not have (or a default spelt out) would be dropped by a decoder.
-        if event.canonical_bytes()? != bytes {
+        let again = daftar_sync::jcs::canonical_json_i64(&event.envelope()?)
+            .map_err(|e| bad(e.to_string()))?;
+        if again != bytes {
             return Err(bad("the body holds members its kind does not have".into()));
         }
         Ok(event)
     }
-}
-
-/// `SHA-256(DOMAIN_TAG ‖ prev_hash ‖ seq as u64 big-endian ‖ canonical bytes)`.
-pub fn chain_hash(prev: &Hash, seq: u64, canonical: &[u8]) -> Hash {
-    let mut h = Sha256::new();
-    h.update(DOMAIN_TAG);
-    h.update(prev);
-    h.update(seq.to_be_bytes());
-    h.update(canonical);
-    h.finalize().into()
-}
-
-/// Lower-case hex of a hash.
-pub fn hex(h: &[u8]) -> String {
-    h.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]
@@ -495,10 +496,10 @@ mod tests {
     }
 
     #[test]
-    fn strings_escape_only_quote_backslash_and_controls() {
+    fn strings_escape_as_rfc_8785_does() {
         let v = serde_json::json!({"b": "a\"b\\c\nd/é", "a": 1});
         let s = String::from_utf8(canonical_json(&v).unwrap()).unwrap();
-        assert_eq!(s, "{\"a\":1,\"b\":\"a\\\"b\\\\c\\u000ad/é\"}");
+        assert_eq!(s, "{\"a\":1,\"b\":\"a\\\"b\\\\c\\nd/é\"}");
     }
 
     #[test]

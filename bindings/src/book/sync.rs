@@ -1,0 +1,122 @@
+//! `DaftarBook`'s sync: the device's identity, custody and hand-over, bundles
+//! out and chunks in, and the acknowledged head. Each method delegates.
+
+use chrono::NaiveDate;
+use uuid::Uuid;
+
+use super::DaftarBook;
+use crate::error::Result;
+use crate::types::sync::{public_key, signature};
+use crate::types::*;
+use daftar_core::CommandMeta;
+
+#[uniffi::export]
+impl DaftarBook {
+    /// This book's device, named `device` and given a key the first time.
+    pub fn device_identity(&self, device: String) -> Result<DeviceIdentity> {
+        Ok(self.book.device_identity(&device)?.into())
+    }
+
+    pub fn device(&self) -> Result<Option<DeviceIdentity>> {
+        Ok(self.book.device()?.map(Into::into))
+    }
+
+    /// Makes this device the organisation's first custodian.
+    pub fn claim_custody(
+        &self,
+        meta: CommandMeta,
+        org: Uuid,
+        date: NaiveDate,
+    ) -> Result<CommandResult> {
+        Ok(self.book.claim_custody(&meta, org, date)?.into())
+    }
+
+    /// Hands the organisation to the device with this name and public key.
+    pub fn hand_over(
+        &self,
+        meta: CommandMeta,
+        org: Uuid,
+        date: NaiveDate,
+        to_device: String,
+        to_public_key: String,
+    ) -> Result<CommandResult> {
+        let key = public_key(&to_public_key)?;
+        Ok(self
+            .book
+            .hand_over(&meta, org, date, &to_device, key)?
+            .into())
+    }
+
+    /// Takes custody of a lost phone's organisation, with the administrator's
+    /// signature (128 hex digits) by the policy's recovery key.
+    pub fn recover_custody(
+        &self,
+        meta: CommandMeta,
+        org: Uuid,
+        date: NaiveDate,
+        admin_signature: String,
+    ) -> Result<CommandResult> {
+        let sig = signature(&admin_signature)?;
+        Ok(self.book.recover_custody(&meta, org, date, sig)?.into())
+    }
+
+    pub fn custody(&self, org: Uuid) -> Result<Option<Custody>> {
+        Ok(self.book.custody(org)?.map(Into::into))
+    }
+
+    /// The organisation's events after `after_seq`, as chunks (one JSON line each).
+    pub fn bundle(&self, org: Uuid, after_seq: u64) -> Result<Vec<String>> {
+        Ok(self
+            .book
+            .bundle(org, after_seq)?
+            .iter()
+            .map(|c| c.to_line())
+            .collect())
+    }
+
+    /// Applies one chunk from another device: all its new events, or none.
+    pub fn ingest(&self, chunk: String) -> Result<Ingested> {
+        let chunk = daftar_sync::Chunk::parse(chunk.as_bytes()).map_err(|r| {
+            daftar_core::Error::Refused {
+                code: r.code().into(),
+                reason: r.to_string(),
+            }
+        })?;
+        Ok(self.book.ingest(&chunk)?.into())
+    }
+
+    pub fn sync_state(&self, org: Uuid) -> Result<SyncState> {
+        let s = self.book.sync_state(org)?;
+        Ok(SyncState {
+            head: s.head.into(),
+            acknowledged: s.acknowledged.map(Into::into),
+            custody: s.custody.map(Into::into),
+        })
+    }
+
+    /// Records the server's acknowledgement of the chain up to `head`.
+    pub fn acknowledge(&self, org: Uuid, head: ChainHead, receipt: Option<String>) -> Result<()> {
+        Ok(self
+            .book
+            .acknowledge(org, head.to_head()?, receipt.as_deref())?)
+    }
+
+    /// What a push sends now: everything after the last acknowledged head.
+    pub fn unacknowledged(&self, org: Uuid) -> Result<Vec<String>> {
+        Ok(self
+            .book
+            .unacknowledged(org)?
+            .iter()
+            .map(|c| c.to_line())
+            .collect())
+    }
+
+    pub fn set_aside(&self, org: Uuid) -> Result<Vec<SetAsideEvent>> {
+        Ok(self
+            .book
+            .set_aside(org)?
+            .into_iter()
+            .map(Into::into)
+            .collect())
+    }
+}
