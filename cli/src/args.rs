@@ -102,6 +102,26 @@ pub(crate) enum Command {
         #[arg(long)]
         reversal_needs_approval: String,
     },
+    /// This book's device: its name and the public key another device hands
+    /// custody over to. Made (with a new key) the first time.
+    Device {
+        #[arg(long)]
+        db: PathBuf,
+        /// The device's name, the first time (default: daftar-cli).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Who may write an organisation: show, claim, hand over, recover.
+    Custody {
+        #[command(subcommand)]
+        action: CustodyAction,
+    },
+    /// Move an organisation's events between books as a file of signed chunks
+    /// (docs/sync-protocol.md): a backup, a restore, a hand-over phone to phone.
+    Bundle {
+        #[command(subcommand)]
+        action: BundleAction,
+    },
     /// List the organisations in a book with their ids.
     Orgs {
         #[arg(long)]
@@ -204,6 +224,9 @@ pub(crate) struct Who {
     /// The business date (default today).
     #[arg(long)]
     pub(crate) date: Option<String>,
+    /// The device recording this (also from DAFTAR_DEVICE); default: the book's own.
+    #[arg(long, env = "DAFTAR_DEVICE")]
+    pub(crate) device: Option<String>,
     /// A client-chosen id (UUID) to make a retry safe; a new one by default.
     #[arg(long)]
     pub(crate) op_id: Option<String>,
@@ -371,5 +394,97 @@ pub(crate) enum MemberAction {
         /// The day the member left the group (her savings and loans must be settled).
         #[arg(long)]
         exited_on: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum CustodyAction {
+    /// Who holds custody of the organisation, since which seq.
+    Show {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+    },
+    /// Make this book's device the organisation's first custodian, before its
+    /// events first leave the book.
+    Claim {
+        #[command(flatten)]
+        who: Who,
+    },
+    /// Hand the organisation to another device, as its `daftar device` prints it.
+    HandOver {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        to_device: String,
+        /// The other device's public key (64 hex digits).
+        #[arg(long)]
+        to_key: String,
+    },
+    /// Take custody of a lost phone's organisation, with the administrator's
+    /// signature (`daftar custody sign-recovery`).
+    Recover {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        signature: String,
+    },
+    /// Make an administrator's recovery key: the secret goes to --out (readable
+    /// by you alone), the public key to name in the policy is printed.
+    RecoveryKey {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Sign a recovery with the administrator's key: the organisation, the new
+    /// epoch, and the device (name and key) that takes custody.
+    SignRecovery {
+        #[arg(long)]
+        key_file: PathBuf,
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        epoch: u64,
+        #[arg(long)]
+        device: String,
+        #[arg(long)]
+        device_key: String,
+    },
+    /// Name the administrator's public key that may sign a recovery.
+    SetRecoveryKey {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        key: String,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum BundleAction {
+    /// Write the organisation's events after --after as signed chunks, one JSON
+    /// line each.
+    Export {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
+        #[arg(long, default_value_t = 0)]
+        after: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Apply a bundle file's chunks to the book (created if it does not exist).
+    /// Chunks already held write nothing.
+    Import {
+        #[arg(long)]
+        db: PathBuf,
+        file: PathBuf,
+    },
+    /// Events refused (a fork, a write after custody passed on) and kept aside.
+    Aside {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        org: String,
     },
 }

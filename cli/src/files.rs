@@ -7,7 +7,7 @@ use daftar_core::Error;
 
 /// The files of a book: the book, SQLite's write-ahead log, index and journal,
 /// and daftar's witness of the last commit.
-fn book_files(book: &Path) -> Vec<PathBuf> {
+pub(crate) fn book_files(book: &Path) -> Vec<PathBuf> {
     ["", "-wal", "-shm", "-journal", "-last"]
         .iter()
         .map(|suffix| {

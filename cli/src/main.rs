@@ -19,6 +19,7 @@ mod files;
 mod loan_schedule;
 mod output;
 mod reports;
+mod sync;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -33,7 +34,13 @@ impl Who {
     fn open(&self) -> Result<(Book, uuid::Uuid, CommandMeta, chrono::NaiveDate), Error> {
         let book = Book::open_existing(&self.db)?;
         let org = book.resolve_org(&self.org)?;
-        let mut meta = CommandMeta::new(&self.actor, "daftar-cli");
+        let device = match &self.device {
+            Some(d) => d.clone(),
+            None => book
+                .device()?
+                .map_or_else(|| sync::DEFAULT_DEVICE.to_string(), |d| d.device),
+        };
+        let mut meta = CommandMeta::new(&self.actor, &device);
         if let Some(id) = &self.op_id {
             meta.op_id = uuid::Uuid::parse_str(id).map_err(|_| Error::InvalidInput {
                 field: "op_id".into(),
@@ -88,6 +95,9 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             who,
             reversal_needs_approval,
         } => policy(who, reversal_needs_approval),
+        Command::Device { db, name } => sync::device(db, name),
+        Command::Custody { action } => sync::custody(action),
+        Command::Bundle { action } => sync::bundle(action),
         Command::Orgs { db } => orgs(db),
         Command::Member { action } => member(action),
         Command::Members { db, org } => members(db, org),

@@ -158,8 +158,15 @@ impl CustodyState {
                         ),
                     ));
                 }
-                if g.key == c.key {
-                    return Err(custody_refusal(seq, "a hand-over to the same key".into()));
+                if g.key == c.key || g.device == c.device {
+                    // Events name their device: consecutive holders must differ by name.
+                    return Err(custody_refusal(
+                        seq,
+                        format!(
+                            "a hand-over to {:?}, the holder itself: name each device apart",
+                            g.device
+                        ),
+                    ));
                 }
                 let writer = c.key;
                 self.custody = Some(Custody {
@@ -185,6 +192,15 @@ impl CustodyState {
                             "a recovery from epoch {} is to epoch {}, by the device it names",
                             c.epoch,
                             c.epoch + 1
+                        ),
+                    ));
+                }
+                if r.device == c.device {
+                    return Err(custody_refusal(
+                        seq,
+                        format!(
+                            "a recovery by {:?}, the holder's own name: name the new device apart",
+                            r.device
                         ),
                     ));
                 }
