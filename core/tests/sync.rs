@@ -344,3 +344,57 @@ fn a_book_is_one_device_and_an_unclaimed_organisation_cannot_be_bundled() {
         .unwrap_err();
     assert!(e.to_string().contains("custody"), "{e}");
 }
+
+#[test]
+fn a_book_refuses_each_bad_chunk_by_its_code_and_stays_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, org) = founded(&dir);
+    for n in 0..6 {
+        a.deposit_savings(&meta_on("A"), org, deposit(1, &format!("{}", n + 1)))
+            .unwrap();
+    }
+    let chunks = a.bundle_sized(org, 0, 600).unwrap();
+    assert!(chunks.len() >= 3, "{}", chunks.len());
+    let b = open(&dir, "b.daftar");
+    b.ingest(&chunks[0]).unwrap();
+    let held = b.chain_head(org).unwrap();
+    let code = |c: &Chunk| match b.ingest(c) {
+        Err(Error::Refused { code, .. }) => code,
+        other => panic!("{other:?}"),
+    };
+    // Chunks in the wrong order: a gap.
+    assert_eq!(code(&chunks[2]), "gap");
+    // A bit flipped in an event.
+    let mut flipped = chunks[1].clone();
+    flipped.events[0] = flipped.events[0].replacen("\"amount\":", "\"amount\":9", 1);
+    assert_eq!(code(&flipped), "broken_chain");
+    // Truncated: an event dropped.
+    let mut short = chunks[1].clone();
+    short.events.pop();
+    assert_eq!(code(&short), "broken_chain");
+    // Signed by a key custody never named.
+    let forger = DeviceKey::from_secret(&[66; 32]);
+    let forged = Chunk::sign(org, chunks[1].base, chunks[1].events.clone(), &forger);
+    assert_eq!(code(&forged), "bad_signature");
+    // Said to be of another organisation.
+    let mut other = chunks[0].clone();
+    other.org = Uuid::now_v7();
+    assert_eq!(code(&other), "wrong_org");
+    assert_eq!(b.chain_head(org).unwrap(), held);
+    // An organisation created twice with the same id: a fork at seq 1.
+    let c = open(&dir, "c.daftar");
+    let twin = NewOrganisation {
+        id: org,
+        name: "Another SHG".into(),
+        ..new_org(OrgKind::Shg, "INR")
+    };
+    c.create_organisation(&meta_on("C"), twin).unwrap();
+    let e = c.ingest(&chunks[0]).unwrap_err();
+    assert!(e.to_string().contains("fork at seq 1"), "{e}");
+    assert_eq!(c.chain_head(org).unwrap().0, 1);
+    // The good chunks, in order, then apply.
+    for ch in &chunks[1..] {
+        b.ingest(ch).unwrap();
+    }
+    assert_same(&a, &b, org);
+}

@@ -121,16 +121,28 @@ impl Book {
     /// head its writer signed: a bundle another book or the server can check.
     /// Empty when there is nothing after `after_seq`. Writes nothing.
     pub fn bundle(&self, org: Uuid, after_seq: u64) -> Result<Vec<Chunk>> {
+        self.bundle_sized(org, after_seq, TARGET_CHUNK_BYTES)
+    }
+
+    /// As [`Book::bundle`], with chunks closed at about `target_bytes` of events
+    /// (at least one event each): smaller for a weak network, so a dropped
+    /// connection loses less.
+    pub fn bundle_sized(
+        &self,
+        org: Uuid,
+        after_seq: u64,
+        target_bytes: usize,
+    ) -> Result<Vec<Chunk>> {
         self.with_conn(|c| {
             let tx = c.transaction()?;
-            let chunks = bundle_in(&tx, org, after_seq)?;
+            let chunks = bundle_in(&tx, org, after_seq, target_bytes.max(1))?;
             tx.finish()?;
             Ok(chunks)
         })
     }
 }
 
-fn bundle_in(conn: &Connection, org: Uuid, after: u64) -> Result<Vec<Chunk>> {
+fn bundle_in(conn: &Connection, org: Uuid, after: u64, target: usize) -> Result<Vec<Chunk>> {
     let org_s = org.to_string();
     let (head_seq, _) = crate::book::chain_head(conn, &org_s)?;
     if head_seq == 0 {
@@ -184,7 +196,7 @@ fn bundle_in(conn: &Connection, org: Uuid, after: u64) -> Result<Vec<Chunk>> {
         })?;
         open.bytes += text.len();
         open.events.push(text);
-        if open.bytes < TARGET_CHUNK_BYTES && seq < head_seq {
+        if open.bytes < target && seq < head_seq {
             continue;
         }
         let Some((signer, signature)) = signature_for(seq, &hash) else {
