@@ -1,0 +1,103 @@
+package org.daftar
+
+import java.math.BigDecimal
+import java.nio.file.Files
+import java.nio.file.Path
+import java.nio.file.StandardCopyOption
+import java.time.LocalDate
+import java.util.UUID
+import org.junit.jupiter.api.Assertions.assertEquals
+import org.junit.jupiter.api.Assertions.assertNull
+import org.junit.jupiter.api.Assertions.assertTrue
+import org.junit.jupiter.api.Test
+import org.junit.jupiter.api.assertThrows
+import org.junit.jupiter.api.io.TempDir
+
+/** Two phones' books: custody, a hand-over, and a late write refused and kept aside. */
+class SyncTest {
+    @TempDir lateinit var dir: Path
+
+    private val day = LocalDate.of(2025, 4, 7)
+    private fun on(device: String) = commandMeta("asha", device)
+    private fun openBook(name: String) = DaftarBook.open(dir.resolve(name).toString())
+    private fun deposit(amount: String) =
+        SavingsEntry(day, 1u, Via.CASH, BigDecimal(amount), SavingsFund.COMPULSORY)
+
+    private fun founded(book: DaftarBook): UUID {
+        val id = UUID.fromString(newOpId().toString())
+        book.createOrganisation(on("phone-a"), NewOrganisation(
+            id = id, kind = OrgKind.SHG, name = "Asha SHG", currency = Currency("INR", 2u),
+            calendar = Calendar.GREGORIAN, fiscalYearStart = FiscalYearStart(4u, 1u), locale = Locale.EN_IN,
+            rounding = RoundingRule(RoundingMode.HALF_UP, RoundingUnit.MINOR), openedOn = LocalDate.of(2025, 4, 1)))
+        book.addMember(on("phone-a"), id, NewMember(null, "Sita", MemberRole.MEMBER, null, LocalDate.of(2025, 4, 1)))
+        book.depositSavings(on("phone-a"), id, deposit("100"))
+        return id
+    }
+
+    /** Every chunk of [from]'s organisation after [after], into [to]. */
+    private fun send(from: DaftarBook, to: DaftarBook, org: UUID, after: ULong = 0u): ULong =
+        from.bundle(org, after).sumOf { to.ingest(it).applied }
+
+    @Test
+    fun `phone A hands over to phone B, B writes, and A's late write is refused and kept aside`() {
+        val a = openBook("a.daftar")
+        val org = founded(a)
+        assertNull(a.custody(org))
+        a.claimCustody(on("phone-a"), org, day)
+        assertEquals("phone-a", a.custody(org)!!.device)
+
+        val b = openBook("b.daftar")
+        val bId = b.deviceIdentity("phone-b")
+        assertEquals(64, bId.publicKey.length)
+        assertEquals(4uL, send(a, b, org))
+
+        // A copy of A's book from before the hand-over, as an old backup would be.
+        a.close()
+        Files.copy(dir.resolve("a.daftar"), dir.resolve("stale.daftar"), StandardCopyOption.REPLACE_EXISTING)
+        val a2 = openBook("a.daftar")
+
+        a2.handOver(on("phone-a"), org, day, bId.device, bId.publicKey)
+        assertEquals(1uL, send(a2, b, org, 4u))
+        assertEquals(2uL, b.custody(org)!!.epoch)
+        b.depositSavings(on("phone-b"), org, deposit("50"))
+
+        // A may not write any more.
+        val refused = assertThrows<DaftarException.Refused> { a2.depositSavings(on("phone-a"), org, deposit("7")) }
+        assertEquals("not_writer", refused.code)
+
+        // The stale copy writes anyway, and its chunk reaches B: refused, kept aside.
+        val stale = openBook("stale.daftar")
+        stale.depositSavings(on("phone-a"), org, deposit("9"))
+        val chunk = stale.bundle(org, 4u).single()
+        val late = assertThrows<DaftarException.Refused> { b.ingest(chunk) }
+        assertEquals("not_writer", late.code)
+        val aside = b.setAside(org)
+        assertEquals(1, aside.size)
+        assertEquals("phone-a", aside[0].device)
+        assertEquals(6uL, b.syncState(org).head.seq)
+
+        // B's write goes back to A, and both agree.
+        assertEquals(1uL, send(b, a2, org, 5u))
+        assertEquals(b.syncState(org).head.hashHex, a2.syncState(org).head.hashHex)
+        assertTrue(b.verify(null).intact)
+        listOf(a2, b, stale).forEach { it.close() }
+    }
+
+    @Test
+    fun `a retried chunk applies nothing and the acknowledged head moves only forward`() {
+        openBook("a.daftar").use { a ->
+            val org = founded(a)
+            a.claimCustody(on("phone-a"), org, day)
+            openBook("b.daftar").use { b ->
+                val chunks = a.unacknowledged(org)
+                val first = b.ingest(chunks.single())
+                assertEquals(0uL, b.ingest(chunks.single()).applied)
+                a.acknowledge(org, first.head, "receipt")
+                assertTrue(a.unacknowledged(org).isEmpty())
+                assertEquals(first.head.seq, a.syncState(org).acknowledged!!.seq)
+                val bad = assertThrows<DaftarException.Refused> { b.ingest(chunks.single().replace("Sita", "Gita")) }
+                assertEquals("broken_chain", bad.code)
+            }
+        }
+    }
+}
