@@ -31,10 +31,11 @@ need strip || apt_install binutils
 need aapt || apt_install aapt
 
 # Oracle tests: hledger from Debian; pytest, numpy-financial, beancount,
-# jdatetime (Solar Hijri dates) and babel (CLDR number formats) from PyPI.
+# jdatetime (Solar Hijri dates) and babel (CLDR number formats), and cryptography (Ed25519, for the
+# independent bundle checker) from PyPI.
 need hledger || apt_install hledger
 need python3 || apt_install python3 python3-pip
-python3 - <<'PY' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pytest numpy-financial beancount jdatetime babel
-import numpy_financial, pytest, beancount.loader, jdatetime, babel.numbers
+python3 - <<'PY' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pytest numpy-financial beancount jdatetime babel cryptography
+import numpy_financial, pytest, beancount.loader, jdatetime, babel.numbers, cryptography.hazmat.primitives.asymmetric.ed25519
 PY
 need bean-check || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore beancount
