@@ -94,11 +94,36 @@ fn vectors() -> Value {
         EventBody::CustodyTransferred(grant("vector-phone-2", &k2, 2)),
     ));
     events.push(event(org, 4, "vector-phone-2", receipt(7000)));
+    // Phone 2 names an administrator's recovery key; phone 2 is lost, and
+    // phone 3 takes custody with the administrator's signature.
+    let (k3, admin) = (key(4), key(9));
+    let mut policy: daftar_core::policy::Policy = chain["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "org.policy")
+        .map(|e| {
+            let text = String::from_utf8(unhex(e["canonical_hex"].as_str().unwrap())).unwrap();
+            let v: Value = serde_json::from_str(&text).unwrap();
+            serde_json::from_value(v["body"].clone()).unwrap()
+        })
+        .unwrap();
+    policy.recovery_key = Some(admin.public());
+    events.push(event(org, 7, "vector-phone-2", EventBody::PolicySet(policy)));
+    let recovery = daftar_sync::Recovery {
+        device: "vector-phone-3".into(),
+        key: k3.public(),
+        epoch: 3,
+        signature: admin.sign(&daftar_sync::signing::recovery_message(&org, 3, &k3.public(), "vector-phone-3")),
+    };
+    events.push(event(org, 8, "vector-phone-3", EventBody::CustodyRecovered(recovery)));
+    events.push(event(org, 9, "vector-phone-3", receipt(3000)));
     let n = events.len();
     let bundle = [
         chunk(org, &events, 0, n0 + 1, &k1),
         chunk(org, &events, n0 + 1, n0 + 3, &k1),
-        chunk(org, &events, n0 + 3, n, &k2),
+        chunk(org, &events, n0 + 3, n0 + 5, &k2),
+        chunk(org, &events, n0 + 5, n, &k3),
     ];
     let mut refused = Vec::new();
     let mut case = |why: &str, after: usize, c: Chunk, code: &str| {
@@ -119,14 +144,33 @@ fn vectors() -> Value {
     case(
         "signed by a key custody never named",
         2,
-        chunk(org, &events, n0 + 3, n, &forger),
+        chunk(org, &events, n0 + 3, n0 + 5, &forger),
         "bad_signature",
     );
     case(
         "signed by the old holder after the hand-over",
         2,
-        chunk(org, &events, n0 + 3, n, &k1),
+        chunk(org, &events, n0 + 3, n0 + 5, &k1),
         "bad_signature",
+    );
+    let mut forged = events[..n0 + 5].to_vec();
+    let bad = daftar_sync::Recovery {
+        device: "vector-phone-3".into(),
+        key: k3.public(),
+        epoch: 3,
+        signature: forger.sign(&daftar_sync::signing::recovery_message(
+            &org,
+            3,
+            &k3.public(),
+            "vector-phone-3",
+        )),
+    };
+    forged.push(event(org, 8, "vector-phone-3", EventBody::CustodyRecovered(bad)));
+    case(
+        "a recovery not signed by the policy's recovery key",
+        3,
+        chunk(org, &forged, n0 + 5, n0 + 6, &k3),
+        "custody",
     );
     let mut late = events[..n0 + 3].to_vec();
     late.push(event(org, 5, "vector-phone", receipt(100)));
@@ -157,6 +201,8 @@ fn vectors() -> Value {
         "keys": {
             "vector-phone": {"secret_hex": hex(&k1.secret()), "public": k1.public().to_string()},
             "vector-phone-2": {"secret_hex": hex(&k2.secret()), "public": k2.public().to_string()},
+            "vector-phone-3": {"secret_hex": hex(&k3.secret()), "public": k3.public().to_string()},
+            "administrator": {"secret_hex": hex(&admin.secret()), "public": admin.public().to_string()},
         },
         "head_message_hex_of_first_chunk": hex(&daftar_sync::signing::head_message(&org, &k1_head)),
         "bundle": bundle,
@@ -206,7 +252,7 @@ fn the_vectors_bundle_builds_a_book_that_verifies_and_each_refused_case_is_refus
     let (seq, hash) = book.chain_head(org).unwrap();
     assert_eq!(json!({"seq": seq, "hash": hex(&hash)}), v["final_head"]);
     assert!(book.verify(&mut |_, _| true).unwrap().is_intact());
-    assert_eq!(book.custody(org).unwrap().unwrap().device, "vector-phone-2");
+    assert_eq!(book.custody(org).unwrap().unwrap().device, "vector-phone-3");
     for case in v["refused"].as_array().unwrap() {
         let after = case["after"].as_u64().unwrap() as usize;
         let bad = Chunk::parse(case["chunk"].to_string().as_bytes()).unwrap();

@@ -23,8 +23,8 @@ def daftar(*args):
 def test_the_published_sync_vectors_check_independently():
     out = check("vectors", ROOT / "tests" / "vectors" / "sync-v1.json")
     assert out.returncode == 0, out.stdout + out.stderr
-    assert "custody vector-phone-2 epoch 2" in out.stdout
-    assert out.stdout.count("refused ") == 8
+    assert "custody vector-phone-3 epoch 3" in out.stdout
+    assert out.stdout.count("refused ") == 9
 
 
 def test_bundles_of_the_demo_book_check_independently_and_a_changed_byte_does_not(tmp_path):
