@@ -354,8 +354,11 @@ fn the_vectors_hold_every_event_kind_of_version_1() {
     }
     // Custody's kinds are in the sync vectors' chunks.
     let sync: Value = serde_json::from_str(
-        &std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/vectors/sync-v1.json"))
-            .unwrap(),
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../tests/vectors/sync-v1.json"
+        ))
+        .unwrap(),
     )
     .unwrap();
     for chunk in sync["bundle"].as_array().unwrap() {

@@ -398,3 +398,24 @@ fn a_book_refuses_each_bad_chunk_by_its_code_and_stays_as_it_was() {
     }
     assert_same(&a, &b, org);
 }
+
+#[test]
+fn a_signed_chunk_whose_org_created_names_another_organisation_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, org) = founded(&dir);
+    let good = a.bundle(org, 0).unwrap().remove(0);
+    let other = Uuid::now_v7();
+    let mut events = good.events.clone();
+    events[0] = events[0].replacen(
+        &format!("\"id\":\"{org}\""),
+        &format!("\"id\":\"{other}\""),
+        1,
+    );
+    assert_ne!(events[0], good.events[0]);
+    let key = stolen_key(&dir.path().join("a.daftar"));
+    let forged = Chunk::sign(org, good.base, events, &key);
+    let b = open(&dir, "b.daftar");
+    let e = b.ingest(&forged).unwrap_err();
+    assert!(e.to_string().contains("does_not_apply"), "{e}");
+    assert!(b.organisations().unwrap().is_empty());
+}

@@ -109,14 +109,29 @@ fn vectors() -> Value {
         })
         .unwrap();
     policy.recovery_key = Some(admin.public());
-    events.push(event(org, 7, "vector-phone-2", EventBody::PolicySet(policy)));
+    events.push(event(
+        org,
+        7,
+        "vector-phone-2",
+        EventBody::PolicySet(policy),
+    ));
     let recovery = daftar_sync::Recovery {
         device: "vector-phone-3".into(),
         key: k3.public(),
         epoch: 3,
-        signature: admin.sign(&daftar_sync::signing::recovery_message(&org, 3, &k3.public(), "vector-phone-3")),
+        signature: admin.sign(&daftar_sync::signing::recovery_message(
+            &org,
+            3,
+            &k3.public(),
+            "vector-phone-3",
+        )),
     };
-    events.push(event(org, 8, "vector-phone-3", EventBody::CustodyRecovered(recovery)));
+    events.push(event(
+        org,
+        8,
+        "vector-phone-3",
+        EventBody::CustodyRecovered(recovery),
+    ));
     events.push(event(org, 9, "vector-phone-3", receipt(3000)));
     let n = events.len();
     let bundle = [
@@ -165,7 +180,12 @@ fn vectors() -> Value {
             "vector-phone-3",
         )),
     };
-    forged.push(event(org, 8, "vector-phone-3", EventBody::CustodyRecovered(bad)));
+    forged.push(event(
+        org,
+        8,
+        "vector-phone-3",
+        EventBody::CustodyRecovered(bad),
+    ));
     case(
         "a recovery not signed by the policy's recovery key",
         3,

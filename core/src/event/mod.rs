@@ -443,6 +443,14 @@ impl Event {
             date,
             body,
         };
+        if let EventBody::OrgCreated(o) = &event.body {
+            if o.id != event.org {
+                return Err(bad(format!(
+                    "org.created names organisation {} in a chain of {}",
+                    o.id, event.org
+                )));
+            }
+        }
         // What the body said must be all it says: a member the event kind does
         // not have (or a default spelt out) would be dropped by a decoder.
         let again = daftar_sync::jcs::canonical_json_i64(&event.envelope()?)
