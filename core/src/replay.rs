@@ -109,6 +109,7 @@ pub(crate) fn replay_org(
          FROM events WHERE org_id = ?1 ORDER BY seq",
     )?;
     let mut rows = st.query([org])?;
+    let mut custody = CustodyCheck::default();
     {
         let mut ins = tx.prepare(
             "INSERT INTO events (org_id, seq, prev_hash, hash, kind, op_id, command_digest, actor,
@@ -122,6 +123,9 @@ pub(crate) fn replay_org(
                 Ok(e) => e,
                 Err(e) => return Ok(Err((seq as u64, e.to_string()))),
             };
+            if let Err(why) = custody.follow(&event, &canonical, seq as u64) {
+                return Ok(Err((seq as u64, why)));
+            }
             let cols: Vec<Value> = (1..10)
                 .map(|i| r.get::<_, Value>(i))
                 .collect::<rusqlite::Result<_>>()?;
@@ -139,6 +143,43 @@ pub(crate) fn replay_org(
     }
     tx.commit()?;
     Ok(Ok(()))
+}
+
+/// Custody's rules followed along a chain as it is replayed: after a claim,
+/// only the holder's device writes, and every hand-over and recovery keeps
+/// the rules. A forger who rewrote a device and every hash after it is caught here.
+#[derive(Default)]
+struct CustodyCheck(daftar_sync::custody::CustodyState);
+
+impl CustodyCheck {
+    fn follow(
+        &mut self,
+        event: &Event,
+        canonical: &[u8],
+        seq: u64,
+    ) -> std::result::Result<(), String> {
+        use daftar_sync::custody::{EventView, CLAIMED, POLICY, RECOVERED, TRANSFERRED};
+        let kind = event.body.kind();
+        // Only the kinds that change custody or the recovery key need their body.
+        let body = if [CLAIMED, TRANSFERRED, RECOVERED, POLICY].contains(&kind) {
+            serde_json::from_slice::<serde_json::Value>(canonical)
+                .ok()
+                .and_then(|v| v.get("body").cloned())
+                .unwrap_or_default()
+        } else {
+            serde_json::Value::Null
+        };
+        let view = EventView {
+            org: event.org,
+            device: event.device.clone(),
+            kind: kind.to_string(),
+            body,
+        };
+        self.0
+            .step(&event.org, seq, &view)
+            .map(|_| ())
+            .map_err(|r| format!("custody: {r}"))
+    }
 }
 
 /// The columns daftar's schema gives `table`, as the fresh scratch has them.

@@ -419,3 +419,35 @@ fn a_signed_chunk_whose_org_created_names_another_organisation_is_refused() {
     assert!(e.to_string().contains("does_not_apply"), "{e}");
     assert!(b.organisations().unwrap().is_empty());
 }
+
+#[test]
+fn verify_reports_an_event_by_a_device_without_custody_even_when_the_books_agree() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, org) = founded(&dir);
+    a.close().unwrap();
+    let p = dir.path().join("a.daftar");
+    // A forger hides custody, writes as another device, and puts custody back:
+    // the chain and every projection then agree with each other.
+    let c = rusqlite::Connection::open(&p).unwrap();
+    let saved: (i64, String, String, i64) = c
+        .query_row(
+            "SELECT epoch, device, public_key, since_seq FROM custody",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    c.execute("DELETE FROM custody", []).unwrap();
+    let book = Book::open(&p).unwrap();
+    book.deposit_savings(&meta_on("Z"), org, deposit(1, "1"))
+        .unwrap();
+    book.close().unwrap();
+    c.execute(
+        "INSERT INTO custody (org_id, epoch, device, public_key, since_seq) VALUES (?1, ?2, ?3, ?4, ?5)",
+        rusqlite::params![org.to_string(), saved.0, saved.1, saved.2, saved.3],
+    )
+    .unwrap();
+    let report = Book::open(&p).unwrap().verify(&mut |_, _| true).unwrap();
+    assert!(!report.is_intact());
+    let text = format!("{report:?}");
+    assert!(text.contains("custody: not the writer: seq 5"), "{text}");
+}

@@ -44,6 +44,8 @@ fun Context.problemText(p: Problem): String {
         ProblemKind.CORRUPT -> R.string.problem_corrupt
         ProblemKind.STORAGE -> R.string.problem_storage
         ProblemKind.CANCELLED -> R.string.problem_cancelled
+        ProblemKind.NOT_WRITER -> R.string.problem_not_writer
+        ProblemKind.SYNC_REFUSED -> R.string.problem_sync_refused
         ProblemKind.INTERNAL -> R.string.problem_internal
     }
     return if (p.detail.isEmpty()) getString(id) else getString(id) + "\n" + p.detail

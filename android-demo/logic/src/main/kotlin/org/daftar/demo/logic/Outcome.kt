@@ -27,6 +27,10 @@ enum class ProblemKind {
     CORRUPT,
     STORAGE,
     CANCELLED,
+    // Sync's refusals: another phone holds the group's book, or what arrived
+    // does not fit the book (a fork, a gap, a forged or damaged bundle).
+    NOT_WRITER,
+    SYNC_REFUSED,
     INTERNAL,
 }
 
@@ -46,6 +50,8 @@ data class Problem(val kind: ProblemKind, val detail: String = "") {
             is DaftarException.Corrupt -> Problem(ProblemKind.CORRUPT, e.reason)
             is DaftarException.Storage -> Problem(ProblemKind.STORAGE, e.reason)
             is DaftarException.Cancelled -> Problem(ProblemKind.CANCELLED, e.reason)
+            is DaftarException.Refused ->
+                Problem(if (e.code == "not_writer") ProblemKind.NOT_WRITER else ProblemKind.SYNC_REFUSED, e.reason)
             is DaftarException.Internal -> Problem(ProblemKind.INTERNAL, e.reason)
         }
     }

@@ -161,4 +161,13 @@ class MeetingDayTest {
             assertEquals(ProblemKind.NOT_A_DATE, day.open("tomorrow").problemOrNull()?.kind)
         }
     }
+
+    @Test
+    fun `sync's refusals become problems, not the writer apart from the rest`() {
+        val late = Problem.of(org.daftar.DaftarException.Refused("not_writer", "custody is with phone-b"))
+        assertEquals(ProblemKind.NOT_WRITER, late.kind)
+        assertTrue(late.detail.contains("phone-b"))
+        val fork = Problem.of(org.daftar.DaftarException.Refused("fork", "fork at seq 3"))
+        assertEquals(ProblemKind.SYNC_REFUSED, fork.kind)
+    }
 }
