@@ -41,12 +41,15 @@ pub(crate) fn read(book: &Path) -> Option<(Uuid, u64, String)> {
     (hash.len() == 64 && parts.next().is_none()).then(|| (org, seq, hash.to_string()))
 }
 
-/// What the book lacks of the witnessed commit, as `snapshot` sees it.
+/// What the book lacks of the witnessed commit, as `snapshot` sees it. The
+/// witness must be read before the snapshot begins: it is written after each
+/// commit, so one read later could name a commit newer than the snapshot.
 pub(crate) fn check(
     book: &Path,
+    witness: Option<(Uuid, u64, String)>,
     snapshot: &rusqlite::Connection,
 ) -> crate::error::Result<Option<String>> {
-    let Some((org, seq, hash)) = read(book) else {
+    let Some((org, seq, hash)) = witness else {
         return Ok(None);
     };
     let stored: Option<Vec<u8>> = snapshot

@@ -397,13 +397,14 @@ impl Book {
         // One snapshot throughout: a reader of its own in one read transaction,
         // so the chains, the replay and every table's comparison see the same
         // book even while this process or another keeps writing.
+        let witness = crate::last_commit::read(self.path());
         let reader = crate::store::open_reader(self.path())?;
         let snapshot = reader.unchecked_transaction()?;
         let total: u64 = snapshot
             .prepare_cached("SELECT count(*) FROM events")?
             .query_row([], |r| r.get::<_, i64>(0))? as u64;
         let mut structure = crate::structure::structure_problems(&snapshot)?;
-        structure.extend(crate::last_commit::check(self.path(), &snapshot)?);
+        structure.extend(crate::last_commit::check(self.path(), witness, &snapshot)?);
         let integrity: String = snapshot
             .prepare_cached("PRAGMA integrity_check(1)")?
             .query_row([], |r| r.get(0))?;
