@@ -365,15 +365,14 @@ impl World {
         );
         self.stats.lost_phones += 1;
         self.lost.push(old);
-        for o in 0..ORGS {
-            if server_heads[o] > 0 {
+        for (o, &held) in server_heads.iter().enumerate() {
+            if held > 0 {
                 self.pull(p, o);
             }
             if self.model[o].custodian != p {
                 continue;
             }
             // Writes the server never acknowledged are lost with the phone.
-            let held = server_heads[o];
             self.model[o].writes.retain(|w| w.0 <= held);
             let org = self.orgs[o];
             let id = self.book(p).device().unwrap().unwrap();
