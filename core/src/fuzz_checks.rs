@@ -60,3 +60,27 @@ pub fn command(data: &[u8]) {
         let _ = c.action();
     }
 }
+
+/// A chunk as it arrives from another device: reading never panics; an
+/// accepted chunk writes back to a line that reads as itself; a receiver's
+/// check never panics, and one that took the chunk answers it again (a retry)
+/// with the same head.
+pub fn chunk(data: &[u8]) {
+    use daftar_sync::model::ModelServer;
+    if let Ok(c) = daftar_sync::Chunk::parse(data) {
+        let again = daftar_sync::Chunk::parse(c.to_line().as_bytes());
+        assert_eq!(
+            again.as_ref().ok(),
+            Some(&c),
+            "a chunk reads back as itself"
+        );
+        let mut server = ModelServer::default();
+        if let Ok(head) = server.receive(&c) {
+            assert_eq!(
+                server.receive(&c).ok(),
+                Some(head),
+                "a retry is answered alike"
+            );
+        }
+    }
+}

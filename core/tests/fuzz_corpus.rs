@@ -37,3 +37,8 @@ fn the_event_corpus_still_passes() {
 fn the_command_corpus_still_passes() {
     assert!(replay("command", daftar_core::fuzz_checks::command) >= 10);
 }
+
+#[test]
+fn the_chunk_corpus_still_passes() {
+    assert!(replay("chunk", daftar_core::fuzz_checks::chunk) >= 10);
+}

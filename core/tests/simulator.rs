@@ -7,8 +7,8 @@
 //!
 //! The server is `daftar-sync`'s reference model of a receiver (the real
 //! server comes with its own simulator part). A failure names its seed and
-//! step: `DAFTAR_SIM_SEED=N cargo test -p daftar-core --test simulator`
-//! replays exactly that run. `DAFTAR_SIM_SEEDS=500` runs more seeds.
+//! steps, and `scripts/sim.sh --seed N` replays exactly that run;
+//! `scripts/sim.sh --seeds 500` runs more seeds (CI runs 200).
 
 mod common;
 
@@ -31,25 +31,42 @@ const ORGS: usize = 2;
 const MEMBERS: u32 = 3;
 const STEPS: usize = 60;
 
-/// What must be true of one organisation, whatever the faults.
+/// One savings entry, or its reversal, as the model sees it.
+#[derive(Clone, Debug)]
+struct Entry {
+    /// The seq its event got; 0 while only planned.
+    seq: u64,
+    account: String,
+    /// What it did to the member's savings and to cash in hand, in rupees.
+    amount: i64,
+    cash: i64,
+    reverses: Option<u64>,
+}
+
+/// What must be true of one organisation, whatever the faults: a model kept
+/// apart from the core, of every member's savings and the cash in hand.
 #[derive(Default, Clone)]
 struct OrgModel {
     /// The phone that holds custody, and so alone writes.
     custodian: usize,
-    /// Every deposit and withdrawal the custodians made, with the seq it got:
-    /// (seq, account, signed amount in rupees).
-    writes: Vec<(u64, String, i64)>,
+    entries: Vec<Entry>,
     /// Events a phone wrote after losing custody: never in the chain.
     stale_writes: u32,
 }
 
 impl OrgModel {
     fn balance(&self, account: &str) -> i64 {
-        self.writes
+        self.entries
             .iter()
-            .filter(|w| w.1 == account)
-            .map(|w| w.2)
+            .filter(|e| e.account == account)
+            .map(|e| e.amount)
             .sum()
+    }
+    fn cash(&self) -> i64 {
+        self.entries.iter().map(|e| e.cash).sum()
+    }
+    fn reversed(&self, seq: u64) -> bool {
+        self.entries.iter().any(|e| e.reverses == Some(seq))
     }
 }
 
@@ -85,6 +102,8 @@ struct Stats {
     lost_phones: u32,
     stale_writes_refused: u32,
     restarts: u32,
+    meetings: u32,
+    crashes: u32,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -97,6 +116,8 @@ impl std::ops::AddAssign for Stats {
         self.lost_phones += o.lost_phones;
         self.stale_writes_refused += o.stale_writes_refused;
         self.restarts += o.restarts;
+        self.meetings += o.meetings;
+        self.crashes += o.crashes;
     }
 }
 
@@ -184,11 +205,36 @@ impl World {
             .unwrap_or(false)
     }
 
-    /// A savings entry by the custodian, which the model records with its seq;
-    /// and now and then one by another phone that holds the book, refused.
-    fn write(&mut self, o: usize) {
+    /// The next command a book keeper might give, valid against `model`: a
+    /// deposit, a withdrawal the savings and the cash allow, or the reversal of
+    /// an earlier entry; with what it does to the model.
+    fn plan(&mut self, o: usize, model: &OrgModel) -> (Command, Entry) {
         let org = self.orgs[o];
-        let c = self.model[o].custodian;
+        let reversible: Vec<&Entry> = model
+            .entries
+            .iter()
+            .filter(|e| e.seq > 0 && e.reverses.is_none() && !model.reversed(e.seq))
+            .filter(|e| {
+                e.amount < 0 || (model.balance(&e.account) >= e.amount && model.cash() >= e.cash)
+            })
+            .collect();
+        if !reversible.is_empty() && self.rng.u8(0..6) == 0 {
+            let e = reversible[self.rng.usize(0..reversible.len())];
+            let command = Command::ReverseEntry {
+                org,
+                seq: e.seq,
+                date: self.date,
+                reason: "entered twice".into(),
+            };
+            let undo = Entry {
+                seq: 0,
+                account: e.account.clone(),
+                amount: -e.amount,
+                cash: -e.cash,
+                reverses: Some(e.seq),
+            };
+            return (command, undo);
+        }
         let member = 1 + self.rng.u32(0..MEMBERS);
         let fund = if self.rng.bool() {
             SavingsFund::Compulsory
@@ -196,10 +242,10 @@ impl World {
             SavingsFund::Voluntary
         };
         let account = savings_account(fund, member);
-        let balance = self.model[o].balance(&account);
-        let withdraw = balance > 0 && self.rng.u8(0..4) == 0;
+        let most = model.balance(&account).min(model.cash());
+        let withdraw = most > 0 && self.rng.u8(0..4) == 0;
         let amount = if withdraw {
-            1 + self.rng.i64(0..balance)
+            1 + self.rng.i64(0..most)
         } else {
             1 + self.rng.i64(0..500)
         };
@@ -210,23 +256,42 @@ impl World {
             amount: Decimal::from(amount),
             fund,
         };
-        let book = self.book(c);
-        let out = if withdraw {
-            book.withdraw_savings(&on(&self.phones[c]), org, entry.clone())
+        let signed = if withdraw { -amount } else { amount };
+        let command = if withdraw {
+            Command::WithdrawSavings { org, entry }
         } else {
-            book.deposit_savings(&on(&self.phones[c]), org, entry.clone())
+            Command::DepositSavings { org, entry }
         };
-        let out = out.unwrap_or_else(|e| panic!("the custodian phone-{c} could not write: {e}"));
-        self.model[o]
-            .writes
-            .push((out.seq, account, if withdraw { -amount } else { amount }));
+        let effect = Entry {
+            seq: 0,
+            account,
+            amount: signed,
+            cash: signed,
+            reverses: None,
+        };
+        (command, effect)
+    }
+
+    /// One command by the custodian, which the model records with its seq; and
+    /// now and then the same by another phone that holds the book, refused.
+    fn write(&mut self, o: usize) {
+        let c = self.model[o].custodian;
+        let model = self.model[o].clone();
+        let (command, mut effect) = self.plan(o, &model);
+        let out = self
+            .book(c)
+            .execute(&on(&self.phones[c]), command.clone())
+            .unwrap_or_else(|e| {
+                panic!("the custodian phone-{c} could not record {command:?}: {e}")
+            });
+        effect.seq = out.seq;
+        self.model[o].entries.push(effect);
         self.stats.writes += 1;
-        // Another phone holding the book may not write it.
         let other = (c + 1 + self.rng.usize(0..PHONES - 1)) % PHONES;
         if self.holds(other, o) {
             let e = self
                 .book(other)
-                .deposit_savings(&on(&self.phones[other]), org, entry)
+                .execute(&on(&self.phones[other]), command)
                 .unwrap_err();
             assert!(
                 e.to_string().contains("not_writer"),
@@ -234,6 +299,97 @@ impl World {
             );
             self.stats.refused_writes += 1;
         }
+    }
+
+    /// A meeting: opened, a command or two inside it, closed with the cash
+    /// counted as the model has it, so no excess or shortage.
+    fn meeting(&mut self, o: usize) {
+        let (org, c) = (self.orgs[o], self.model[o].custodian);
+        let opened = self
+            .book(c)
+            .open_meeting(&on(&self.phones[c]), org, self.date);
+        let Ok(opened) = opened else {
+            return; // a meeting on this date already: tomorrow, then
+        };
+        for _ in 0..self.rng.u8(0..3) {
+            self.write(o);
+        }
+        let counted = Decimal::from(self.model[o].cash());
+        self.book(c)
+            .close_meeting(
+                &on(&self.phones[c]),
+                org,
+                opened.number.unwrap(),
+                counted,
+                None,
+            )
+            .unwrap_or_else(|e| panic!("closing a meeting with the model's cash: {e}"));
+        self.stats.meetings += 1;
+    }
+
+    /// The custodian's app is killed right after the `j`-th of `k` commands
+    /// commits (a child process that aborts), then reopens its book and gives
+    /// all `k` again with the same op_ids, as an app retries unanswered work:
+    /// the first `j` are answered as before, the rest recorded once.
+    fn crash(&mut self, o: usize) {
+        let c = self.model[o].custodian;
+        let k = 1 + self.rng.usize(0..5);
+        let j = self.rng.usize(0..=k);
+        let mut tentative = self.model[o].clone();
+        let mut planned = Vec::new();
+        for _ in 0..k {
+            let (command, effect) = self.plan(o, &tentative);
+            tentative.entries.push(effect.clone());
+            planned.push((on(&self.phones[c]), command, effect));
+        }
+        let file = self.phones[c].path.with_extension("commands.jsonl");
+        let lines: Vec<String> = planned
+            .iter()
+            .map(|(m, command, _)| {
+                serde_json::json!({"op_id": m.op_id, "device": m.device, "command": command})
+                    .to_string()
+            })
+            .collect();
+        std::fs::write(&file, lines.join("\n")).unwrap();
+        let org = self.orgs[o];
+        let before = self.book(c).chain_head(org).unwrap().0;
+        self.phones[c].book.take().unwrap().close().unwrap();
+        let child = std::process::Command::new(std::env::current_exe().unwrap())
+            .args([
+                "--exact",
+                "simulator_crash_child",
+                "--nocapture",
+                "--test-threads=1",
+            ])
+            .env("DAFTAR_SIM_CHILD_BOOK", &self.phones[c].path)
+            .env("DAFTAR_SIM_CHILD_COMMANDS", &file)
+            .env("DAFTAR_SIM_CHILD_ABORT_AFTER", j.to_string())
+            .output()
+            .unwrap();
+        assert_eq!(
+            child.status.success(),
+            j == k,
+            "{}",
+            String::from_utf8_lossy(&child.stderr)
+        );
+        self.phones[c].book = Some(Book::open(&self.phones[c].path).unwrap());
+        let after = self.book(c).chain_head(org).unwrap().0;
+        assert_eq!(
+            after,
+            before + j as u64,
+            "the killed app recorded other than its {j} commits"
+        );
+        for (i, (m, command, mut effect)) in planned.into_iter().enumerate() {
+            let out = self.book(c).execute(&m, command).unwrap();
+            assert_eq!(
+                out.replayed,
+                i < j,
+                "command {i} of {k} after a crash at {j}"
+            );
+            effect.seq = out.seq;
+            self.model[o].entries.push(effect);
+        }
+        self.stats.crashes += 1;
     }
 
     /// A push through a faulty network: chunks dropped from some point on, one
@@ -373,7 +529,7 @@ impl World {
                 continue;
             }
             // Writes the server never acknowledged are lost with the phone.
-            self.model[o].writes.retain(|w| w.0 <= held);
+            self.model[o].entries.retain(|e| e.seq <= held);
             let org = self.orgs[o];
             let id = self.book(p).device().unwrap().unwrap();
             let epoch = self.book(p).custody(org).unwrap().unwrap().epoch + 1;
@@ -427,10 +583,12 @@ impl World {
         self.stats.restarts += 1;
     }
 
-    /// After every step: the server's chain is the custodian's, up to its head;
-    /// whatever a phone holds as acknowledged, the server holds.
+    /// After every step: the custodian's balances are the model's; the
+    /// server's chain is the custodian's, up to its head; whatever a phone holds
+    /// as acknowledged, the server holds.
     fn check(&self) {
         for (o, org) in self.orgs.iter().enumerate() {
+            self.check_balances(o);
             let Some(chain) = self.server.chains.get(org) else {
                 continue;
             };
@@ -451,13 +609,36 @@ impl World {
         }
     }
 
+    fn check_balances(&self, o: usize) {
+        let (org, model) = (self.orgs[o], &self.model[o]);
+        let book = self.book(model.custodian);
+        for m in 1..=MEMBERS {
+            for fund in [SavingsFund::Compulsory, SavingsFund::Voluntary] {
+                let account = savings_account(fund, m);
+                // Savings are owed to members: a credit, shown negative.
+                assert_eq!(
+                    -book.balance(org, &account).unwrap(),
+                    Decimal::from(model.balance(&account)),
+                    "{account}"
+                );
+            }
+        }
+        assert_eq!(
+            book.balance(org, "1100").unwrap(),
+            Decimal::from(model.cash()),
+            "cash"
+        );
+    }
+
     fn step(&mut self) {
         let o = self.rng.usize(0..ORGS);
         let p = self.rng.usize(0..PHONES);
         let what = self.rng.u8(0..100);
         self.log.push(format!("{what} p{p} o{o}"));
         match what {
-            0..=44 => self.write(o),
+            0..=34 => self.write(o),
+            35..=38 => self.meeting(o),
+            39..=44 => self.crash(o),
             45..=64 => {
                 let c = self.model[o].custodian;
                 self.push(c, o, false)
@@ -504,17 +685,7 @@ impl World {
                 head.0,
                 "the server lacks the custodian's events"
             );
-            for m in 1..=MEMBERS {
-                for fund in [SavingsFund::Compulsory, SavingsFund::Voluntary] {
-                    let account = savings_account(fund, m);
-                    assert_eq!(
-                        // Savings are owed to members: a credit, shown negative.
-                        -custodian.balance(*org, &account).unwrap(),
-                        Decimal::from(self.model[o].balance(&account)),
-                        "{account}"
-                    );
-                }
-            }
+            self.check_balances(o);
             for p in 0..PHONES {
                 assert_eq!(self.book(p).chain_head(*org).unwrap(), head, "phone-{p}");
                 let diffs = custodian
@@ -549,11 +720,40 @@ fn run(seed: u64) -> Stats {
             .or_else(|| e.downcast_ref::<&str>().map(|s| s.to_string()))
             .unwrap_or_default();
         panic!(
-            "seed {seed} failed after steps {:?}: {why}\nreplay: DAFTAR_SIM_SEED={seed} cargo test -p daftar-core --test simulator",
+            "seed {seed} failed after steps {:?}: {why}\nreplay: scripts/sim.sh --seed {seed}",
             w.log
         );
     }
     w.stats
+}
+
+/// The custodian's app as a child process: records the commands of a file,
+/// and aborts right after the commit of the one the parent chose.
+#[test]
+fn simulator_crash_child() {
+    let (Ok(book), Ok(file), Ok(abort)) = (
+        std::env::var("DAFTAR_SIM_CHILD_BOOK"),
+        std::env::var("DAFTAR_SIM_CHILD_COMMANDS"),
+        std::env::var("DAFTAR_SIM_CHILD_ABORT_AFTER"),
+    ) else {
+        return; // run as an ordinary test: nothing to do
+    };
+    let abort: usize = abort.parse().unwrap();
+    let book = Book::open(book).unwrap();
+    let lines = std::fs::read_to_string(file).unwrap();
+    for (i, line) in lines.lines().enumerate() {
+        if i == abort {
+            std::process::abort();
+        }
+        let v: serde_json::Value = serde_json::from_str(line).unwrap();
+        let meta = CommandMeta {
+            op_id: v["op_id"].as_str().unwrap().parse().unwrap(),
+            device: v["device"].as_str().unwrap().into(),
+            ..meta()
+        };
+        let command: Command = serde_json::from_value(v["command"].clone()).unwrap();
+        book.execute(&meta, command).unwrap();
+    }
 }
 
 #[test]
@@ -564,18 +764,18 @@ fn phones_the_server_and_a_faulty_network_never_lose_acknowledged_work_and_conve
             let n: u64 = std::env::var("DAFTAR_SIM_SEEDS")
                 .ok()
                 .and_then(|s| s.parse().ok())
-                .unwrap_or(8);
+                .unwrap_or(4);
             (1..=n).collect()
         }
     };
-    let several = seeds.len() > 1;
+    // Many seeds must between them exercise every fault, or the run proves little.
+    let several = seeds.len() >= 100;
     let mut total = Stats::default();
     for seed in seeds {
         total += run(seed);
     }
     eprintln!("{total:?}");
     if several {
-        // The seeds must have exercised every fault, or the run proves little.
         let t = total;
         for (what, n) in [
             ("writes", t.writes),
@@ -589,6 +789,8 @@ fn phones_the_server_and_a_faulty_network_never_lose_acknowledged_work_and_conve
             ("lost phones", t.lost_phones),
             ("stale writes refused", t.stale_writes_refused),
             ("restarts", t.restarts),
+            ("meetings", t.meetings),
+            ("crashes", t.crashes),
         ] {
             assert!(n > 0, "no {what} in these seeds: {t:?}");
         }
