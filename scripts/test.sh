@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Every test of the project: formatting, lints, the whole workspace's tests, the
-# oracles, the Kotlin library, the Android demo's check and the library's size.
+# simulator, the oracles, the Kotlin library, the Android demo's check and the library's size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -14,6 +14,8 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test"
 cargo test --workspace --locked
+echo "== simulator (200 seeds of phones, the server's model and faults, release build)"
+bash scripts/sim.sh --seeds 200
 echo "== oracle tests (tests/oracles, against the debug build)"
 cargo build --quiet --locked -p daftar
 DAFTAR_BIN="$PWD/target/debug/daftar" python3 -m pytest -q tests/oracles

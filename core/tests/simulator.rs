@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use common::*;
 use daftar_core::event::SavingsFund;
 use daftar_core::exchange::Chunk;
+use daftar_core::meetings::MeetingStatus;
 use daftar_core::policy::Policy;
 use daftar_core::*;
 use daftar_sync::chunk::Receiver;
@@ -103,6 +104,7 @@ struct Stats {
     stale_writes_refused: u32,
     restarts: u32,
     meetings: u32,
+    meetings_left_open: u32,
     crashes: u32,
 }
 
@@ -117,6 +119,7 @@ impl std::ops::AddAssign for Stats {
         self.stale_writes_refused += o.stale_writes_refused;
         self.restarts += o.restarts;
         self.meetings += o.meetings;
+        self.meetings_left_open += o.meetings_left_open;
         self.crashes += o.crashes;
     }
 }
@@ -377,7 +380,8 @@ impl World {
         assert_eq!(
             after,
             before + j as u64,
-            "the killed app recorded other than its {j} commits"
+            "the killed app recorded other than its {j} commits: {}",
+            String::from_utf8_lossy(&child.stderr)
         );
         for (i, (m, command, mut effect)) in planned.into_iter().enumerate() {
             let out = self.book(c).execute(&m, command).unwrap();
@@ -539,6 +543,21 @@ impl World {
             self.book(p)
                 .recover_custody(&on(&self.phones[p]), org, self.date, sig)
                 .unwrap();
+            // A meeting whose closing was lost with the phone stays open in the
+            // restored book: the new book keeper closes it, counting the cash
+            // the book holds.
+            let book = self.book(p);
+            let open = book
+                .meetings(org)
+                .unwrap()
+                .into_iter()
+                .find(|m| m.status == MeetingStatus::Open);
+            if let Some(m) = open {
+                let cash = book.balance(org, "1100").unwrap();
+                book.close_meeting(&on(&self.phones[p]), org, m.meeting_no, cash, None)
+                    .unwrap();
+                self.stats.meetings_left_open += 1;
+            }
             self.push(p, o, true);
         }
     }
