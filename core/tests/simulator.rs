@@ -17,6 +17,8 @@ use std::path::PathBuf;
 use common::*;
 use daftar_core::event::SavingsFund;
 use daftar_core::exchange::Chunk;
+use daftar_core::lending::{LoanRequest, Repayment};
+use daftar_core::loan::{Frequency, Method, RatePeriod};
 use daftar_core::meetings::MeetingStatus;
 use daftar_core::policy::Policy;
 use daftar_core::*;
@@ -42,6 +44,8 @@ struct Entry {
     amount: i64,
     cash: i64,
     reverses: Option<u64>,
+    /// The loan a payout or a repayment moved.
+    loan: Option<u32>,
 }
 
 /// What must be true of one organisation, whatever the faults: a model kept
@@ -68,6 +72,22 @@ impl OrgModel {
     }
     fn reversed(&self, seq: u64) -> bool {
         self.entries.iter().any(|e| e.reverses == Some(seq))
+    }
+    /// Each loan still outstanding: its number, member's loan account, and
+    /// what is left of its principal.
+    fn open_loans(&self) -> Vec<(u32, String, i64)> {
+        let mut loans: std::collections::BTreeMap<u32, (String, i64)> = Default::default();
+        for e in self.entries.iter().filter(|e| e.loan.is_some()) {
+            let l = loans
+                .entry(e.loan.unwrap_or_default())
+                .or_insert((e.account.clone(), 0));
+            l.1 += e.amount;
+        }
+        loans
+            .into_iter()
+            .filter(|(_, l)| l.1 > 0)
+            .map(|(n, (a, left))| (n, a, left))
+            .collect()
     }
 }
 
@@ -106,6 +126,8 @@ struct Stats {
     meetings: u32,
     meetings_left_open: u32,
     crashes: u32,
+    loans: u32,
+    refused_commands: u32,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -120,6 +142,8 @@ impl std::ops::AddAssign for Stats {
         self.restarts += o.restarts;
         self.meetings += o.meetings;
         self.meetings_left_open += o.meetings_left_open;
+        self.loans += o.loans;
+        self.refused_commands += o.refused_commands;
         self.crashes += o.crashes;
     }
 }
@@ -216,7 +240,9 @@ impl World {
         let reversible: Vec<&Entry> = model
             .entries
             .iter()
-            .filter(|e| e.seq > 0 && e.reverses.is_none() && !model.reversed(e.seq))
+            .filter(|e| {
+                e.seq > 0 && e.loan.is_none() && e.reverses.is_none() && !model.reversed(e.seq)
+            })
             .filter(|e| {
                 e.amount < 0 || (model.balance(&e.account) >= e.amount && model.cash() >= e.cash)
             })
@@ -235,8 +261,33 @@ impl World {
                 amount: -e.amount,
                 cash: -e.cash,
                 reverses: Some(e.seq),
+                loan: None,
             };
             return (command, undo);
+        }
+        let loans = model.open_loans();
+        if !loans.is_empty() && self.rng.u8(0..4) == 0 {
+            let (loan_no, account, left) = loans[self.rng.usize(0..loans.len())].clone();
+            let amount = 1 + self.rng.i64(0..left);
+            let command = Command::RepayLoan {
+                org,
+                loan_no,
+                repayment: Repayment {
+                    date: self.date,
+                    via: Via::Cash,
+                    amount: Decimal::from(amount),
+                },
+            };
+            // Lent free of interest and penalties: all of it is principal.
+            let effect = Entry {
+                seq: 0,
+                account,
+                amount: -amount,
+                cash: amount,
+                reverses: None,
+                loan: Some(loan_no),
+            };
+            return (command, effect);
         }
         let member = 1 + self.rng.u32(0..MEMBERS);
         let fund = if self.rng.bool() {
@@ -271,8 +322,48 @@ impl World {
             amount: signed,
             cash: signed,
             reverses: None,
+            loan: None,
         };
         (command, effect)
+    }
+
+    /// A command the book must refuse, changing nothing: a withdrawal of more
+    /// than the member's savings, or a repayment of more than is owed.
+    fn invalid(&mut self, o: usize) {
+        let (org, c) = (self.orgs[o], self.model[o].custodian);
+        let member = 1 + self.rng.u32(0..MEMBERS);
+        let account = savings_account(SavingsFund::Voluntary, member);
+        let too_much = self.model[o].balance(&account) + 1 + self.rng.i64(0..100);
+        let command = match self.model[o].open_loans().first() {
+            Some((loan_no, _, left)) if self.rng.bool() => Command::RepayLoan {
+                org,
+                loan_no: *loan_no,
+                repayment: Repayment {
+                    date: self.date,
+                    via: Via::Cash,
+                    amount: Decimal::from(left + 1),
+                },
+            },
+            _ => Command::WithdrawSavings {
+                org,
+                entry: SavingsEntry {
+                    date: self.date,
+                    member_no: member,
+                    via: Via::Cash,
+                    amount: Decimal::from(too_much),
+                    fund: SavingsFund::Voluntary,
+                },
+            },
+        };
+        let head = self.book(c).chain_head(org).unwrap();
+        let e = self.book(c).execute(&on(&self.phones[c]), command.clone());
+        assert!(e.is_err(), "{command:?} was recorded");
+        assert_eq!(
+            self.book(c).chain_head(org).unwrap(),
+            head,
+            "a refusal wrote"
+        );
+        self.stats.refused_commands += 1;
     }
 
     /// One command by the custodian, which the model records with its seq; and
@@ -316,6 +407,39 @@ impl World {
         };
         for _ in 0..self.rng.u8(0..3) {
             self.write(o);
+        }
+        let cash = self.model[o].cash();
+        if cash > 0 && self.rng.bool() {
+            let member = 1 + self.rng.u32(0..MEMBERS);
+            let principal = 1 + self.rng.i64(0..cash);
+            let terms = LoanRequest {
+                principal: Decimal::from(principal),
+                rate: Decimal::ZERO,
+                rate_period: RatePeriod::Year,
+                term: 4,
+                frequency: Frequency::Monthly,
+                method: Method::Flat,
+            };
+            let out = self
+                .book(c)
+                .sanction_loan(
+                    &on(&self.phones[c]),
+                    org,
+                    member,
+                    self.date,
+                    terms,
+                    Via::Cash,
+                )
+                .unwrap_or_else(|e| panic!("a loan of {principal} with {cash} in hand: {e}"));
+            self.model[o].entries.push(Entry {
+                seq: out.seq,
+                account: format!("1300-{member:04}"),
+                amount: principal,
+                cash: -principal,
+                reverses: None,
+                loan: out.number,
+            });
+            self.stats.loans += 1;
         }
         let counted = Decimal::from(self.model[o].cash());
         self.book(c)
@@ -642,6 +766,14 @@ impl World {
                 );
             }
         }
+        for m in 1..=MEMBERS {
+            let account = format!("1300-{m:04}");
+            assert_eq!(
+                book.balance(org, &account).unwrap(),
+                Decimal::from(model.balance(&account)),
+                "{account}"
+            );
+        }
         assert_eq!(
             book.balance(org, "1100").unwrap(),
             Decimal::from(model.cash()),
@@ -655,7 +787,8 @@ impl World {
         let what = self.rng.u8(0..100);
         self.log.push(format!("{what} p{p} o{o}"));
         match what {
-            0..=34 => self.write(o),
+            0..=31 => self.write(o),
+            32..=34 => self.invalid(o),
             35..=38 => self.meeting(o),
             39..=44 => self.crash(o),
             45..=64 => {
@@ -810,6 +943,8 @@ fn phones_the_server_and_a_faulty_network_never_lose_acknowledged_work_and_conve
             ("restarts", t.restarts),
             ("meetings", t.meetings),
             ("crashes", t.crashes),
+            ("loans", t.loans),
+            ("refused commands", t.refused_commands),
         ] {
             assert!(n > 0, "no {what} in these seeds: {t:?}");
         }
