@@ -1,0 +1,212 @@
+//! The world made from a seed, its steps, and the checks after each step and at the end.
+
+use super::*;
+use crate::common::*;
+use daftar_core::event::SavingsFund;
+use daftar_core::policy::Policy;
+use daftar_core::*;
+use daftar_sync::chunk::Receiver;
+use daftar_sync::model::ModelServer;
+use daftar_sync::DeviceKey;
+use rust_decimal::Decimal;
+
+impl World {
+    pub(crate) fn new(seed: u64) -> World {
+        let dir = tempfile::tempdir().unwrap();
+        let mut phones = Vec::new();
+        for i in 0..PHONES {
+            let path = dir.path().join(format!("phone-{i}.daftar"));
+            let book = Book::open(&path).unwrap();
+            let name = format!("phone-{i}");
+            book.device_identity(&name).unwrap();
+            phones.push(Phone {
+                path,
+                book: Some(book),
+                name,
+            });
+        }
+        let admin = DeviceKey::from_secret(&[seed as u8 ^ 0x5a; 32]);
+        let mut w = World {
+            _dir: dir,
+            rng: fastrand::Rng::with_seed(seed),
+            phones,
+            lost: Vec::new(),
+            server: ModelServer::default(),
+            orgs: Vec::new(),
+            model: Vec::new(),
+            admin,
+            date: date("2025-04-08"),
+            log: Vec::new(),
+            stats: Stats::default(),
+        };
+        for o in 0..ORGS {
+            let p = o % PHONES;
+            let book = w.phones[p].book.as_ref().unwrap();
+            let new = new_org(OrgKind::Shg, "INR");
+            let org = new.id;
+            book.create_organisation(&on(&w.phones[p]), new).unwrap();
+            let policy = Policy {
+                withdrawals: policy::Withdrawals::All,
+                recovery_key: Some(w.admin.public()),
+                ..Policy::default()
+            };
+            book.set_policy(&on(&w.phones[p]), org, date("2025-04-01"), policy)
+                .unwrap();
+            for m in 0..MEMBERS {
+                book.add_member(&on(&w.phones[p]), org, member(&format!("सदस्य {m}")))
+                    .unwrap();
+            }
+            book.claim_custody(&on(&w.phones[p]), org, date("2025-04-01"))
+                .unwrap();
+            w.orgs.push(org);
+            w.model.push(OrgModel {
+                custodian: p,
+                ..OrgModel::default()
+            });
+            // The new group's book reaches the server before anything else.
+            w.push(p, o, true);
+        }
+        w
+    }
+
+    pub(crate) fn book(&self, p: usize) -> &Book {
+        self.phones[p].book.as_ref().unwrap()
+    }
+
+    pub(crate) fn holds(&self, p: usize, o: usize) -> bool {
+        self.book(p)
+            .chain_head(self.orgs[o])
+            .map(|h| h.0 > 0)
+            .unwrap_or(false)
+    }
+
+    /// After every step: the custodian's balances are the model's; the
+    /// server's chain is the custodian's, up to its head; whatever a phone holds
+    /// as acknowledged, the server holds.
+    pub(crate) fn check(&self) {
+        for (o, org) in self.orgs.iter().enumerate() {
+            self.check_balances(o);
+            let Some(chain) = self.server.chains.get(org) else {
+                continue;
+            };
+            let s = chain.head();
+            let c = self.book(self.model[o].custodian);
+            let (c_seq, _) = c.chain_head(*org).unwrap();
+            assert!(s.seq <= c_seq, "the server is ahead of the custodian");
+            for (p, phone) in self.phones.iter().enumerate() {
+                let book = phone.book.as_ref().unwrap();
+                if let Ok(Some(ack)) = book.sync_state(*org).map(|st| st.acknowledged) {
+                    assert_eq!(
+                        chain.hash_at(ack.seq),
+                        Some(ack.hash),
+                        "phone-{p}'s acknowledged head is not the server's"
+                    );
+                }
+            }
+        }
+    }
+
+    pub(crate) fn check_balances(&self, o: usize) {
+        let (org, model) = (self.orgs[o], &self.model[o]);
+        let book = self.book(model.custodian);
+        for m in 1..=MEMBERS {
+            for fund in [SavingsFund::Compulsory, SavingsFund::Voluntary] {
+                let account = savings_account(fund, m);
+                // Savings are owed to members: a credit, shown negative.
+                assert_eq!(
+                    -book.balance(org, &account).unwrap(),
+                    Decimal::from(model.balance(&account)),
+                    "{account}"
+                );
+            }
+        }
+        for m in 1..=MEMBERS {
+            let account = format!("1300-{m:04}");
+            assert_eq!(
+                book.balance(org, &account).unwrap(),
+                Decimal::from(model.balance(&account)),
+                "{account}"
+            );
+        }
+        assert_eq!(
+            book.balance(org, "1100").unwrap(),
+            Decimal::from(model.cash()),
+            "cash"
+        );
+    }
+
+    pub(crate) fn step(&mut self) {
+        let o = self.rng.usize(0..ORGS);
+        let p = self.rng.usize(0..PHONES);
+        let what = self.rng.u8(0..100);
+        self.log.push(format!("{what} p{p} o{o}"));
+        match what {
+            0..=31 => self.write(o),
+            32..=34 => self.invalid(o),
+            35..=38 => self.meeting(o),
+            39..=44 => self.crash(o),
+            45..=64 => {
+                let c = self.model[o].custodian;
+                self.push(c, o, false)
+            }
+            65..=79 => {
+                if self.server.chains.contains_key(&self.orgs[o]) {
+                    self.pull(p, o)
+                }
+            }
+            80..=85 => self.hand_over(o),
+            86..=89 => self.restart(p),
+            90..=93 => {
+                let c = self.model[o].custodian;
+                self.lose(c)
+            }
+            _ => {
+                if !self.lost.is_empty() {
+                    let l = self.rng.usize(0..self.lost.len());
+                    self.stale_write(l, o)
+                }
+            }
+        }
+        if self.rng.u8(0..10) == 0 {
+            self.date = self.date.succ_opt().unwrap();
+        }
+        self.check();
+    }
+
+    /// One clean exchange; then every book that holds an organisation holds the
+    /// custodian's chain, its balances are the model's, and it verifies.
+    pub(crate) fn finish(&mut self) {
+        for o in 0..ORGS {
+            let c = self.model[o].custodian;
+            self.push(c, o, true);
+            for p in 0..PHONES {
+                self.pull(p, o);
+            }
+        }
+        for (o, org) in self.orgs.iter().enumerate() {
+            let custodian = self.book(self.model[o].custodian);
+            let head = custodian.chain_head(*org).unwrap();
+            assert_eq!(
+                self.server.chains[org].head().seq,
+                head.0,
+                "the server lacks the custodian's events"
+            );
+            self.check_balances(o);
+            for p in 0..PHONES {
+                assert_eq!(self.book(p).chain_head(*org).unwrap(), head, "phone-{p}");
+                let diffs = custodian
+                    .projection_differences(self.book(p), *org)
+                    .unwrap();
+                assert!(diffs.is_empty(), "phone-{p}: {diffs:?}");
+            }
+            let aside = self.server.chains[org].aside.len();
+            if self.model[o].stale_writes == 0 {
+                assert_eq!(aside, 0, "events kept aside without a stale write");
+            }
+        }
+        for p in 0..PHONES {
+            let report = self.book(p).verify(&mut |_, _| true).unwrap();
+            assert!(report.is_intact(), "phone-{p}: {report:?}");
+        }
+    }
+}
