@@ -121,25 +121,7 @@ fn append(tx: &Connection, event: &Event, digest: &Hash) -> Result<Outcome> {
     let seq = last_seq + 1;
     let canonical = event.canonical_bytes()?;
     let hash = chain_hash(&prev, seq, &canonical);
-    tx.prepare_cached(
-        "INSERT INTO events (org_id, seq, prev_hash, hash, kind, op_id, command_digest, actor,
-             device, recorded_at, business_date, canonical)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-    )?
-    .execute(params![
-        org,
-        seq as i64,
-        &prev[..],
-        &hash[..],
-        event.body.kind(),
-        event.op_id.to_string(),
-        &digest[..],
-        event.actor,
-        event.device,
-        event.recorded_at,
-        event.date.to_string(),
-        canonical,
-    ])?;
+    insert_event(tx, (seq, &prev, &hash), event, digest, &canonical)?;
     projection::apply(tx, seq, event)?;
     Ok(Outcome {
         org_id: event.org,
@@ -173,13 +155,26 @@ pub(crate) fn append_received(
         .chain_update(canonical)
         .finalize()
         .into();
+    insert_event(tx, (seq, &prev, hash), event, &digest, canonical)?;
+    projection::apply(tx, seq, event)
+}
+
+/// The event's row: its place in the chain (seq, prev_hash, hash), the
+/// envelope's indexed copies, its command digest and its canonical bytes.
+fn insert_event(
+    tx: &Connection,
+    (seq, prev, hash): (u64, &Hash, &Hash),
+    event: &Event,
+    digest: &Hash,
+    canonical: &[u8],
+) -> Result<()> {
     tx.prepare_cached(
         "INSERT INTO events (org_id, seq, prev_hash, hash, kind, op_id, command_digest, actor,
              device, recorded_at, business_date, canonical)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
-        org,
+        event.org.to_string(),
         seq as i64,
         &prev[..],
         &hash[..],
@@ -192,7 +187,7 @@ pub(crate) fn append_received(
         event.date.to_string(),
         canonical,
     ])?;
-    projection::apply(tx, seq, event)
+    Ok(())
 }
 
 fn number_of(body: &EventBody) -> Option<u32> {
