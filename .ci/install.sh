@@ -30,6 +30,10 @@ need strip || apt_install binutils
 # The Android demo's check: Debian's aapt makes R.java from the app's resources.
 need aapt || apt_install aapt
 
+# The server's tests: Debian's PostgreSQL server (initdb, pg_ctl, postgres);
+# each test starts its own cluster in a temporary directory on a loopback port.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+
 # Oracle tests: hledger from Debian; pytest, numpy-financial, beancount,
 # jdatetime (Solar Hijri dates) and babel (CLDR number formats), and cryptography (Ed25519, for the
 # independent bundle checker) from PyPI.

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every test of the project: formatting, lints, the whole workspace's tests, the
+# Every test of the project: formatting, lints, the whole workspace's tests (the
+# server's against a PostgreSQL cluster started for them), the
 # simulator, the oracles, the Kotlin library, the Android demo's check and the library's size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,8 +13,8 @@ echo "== cargo fmt --check"
 cargo fmt --all -- --check
 echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
-echo "== cargo test"
-cargo test --workspace --locked
+echo "== cargo test (the server's tests against a PostgreSQL cluster of their own, on loopback)"
+bash scripts/pg-cluster.sh cargo test --workspace --locked
 echo "== simulator (200 seeds of phones, the server's model and faults, release build)"
 bash scripts/sim.sh --seeds 200
 echo "== oracle tests (tests/oracles, against the debug build)"

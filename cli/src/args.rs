@@ -122,6 +122,29 @@ pub(crate) enum Command {
         #[command(subcommand)]
         action: BundleAction,
     },
+    /// Push and pull every organisation of a book (or those named) with the
+    /// programme's server; registers the device on first use. Safe to stop and
+    /// run again at any point. Restores an organisation onto a new book with --org.
+    Sync {
+        #[arg(long)]
+        db: PathBuf,
+        /// The server, e.g. http://127.0.0.1:8080 (scripts/serve.sh prints it).
+        #[arg(long, env = "DAFTAR_SERVER")]
+        server: String,
+        /// Only these organisations (repeat); a book that does not exist yet is
+        /// made and the organisations restored into it.
+        #[arg(long = "org")]
+        orgs: Vec<String>,
+        /// This book's device name, the first time (default: daftar-cli).
+        #[arg(long, env = "DAFTAR_DEVICE")]
+        device: Option<String>,
+        /// Who claims custody for this device on a first sync (also DAFTAR_ACTOR).
+        #[arg(long, env = "DAFTAR_ACTOR")]
+        actor: Option<String>,
+        /// The server's public key, if known: refuse any other server.
+        #[arg(long)]
+        server_key: Option<String>,
+    },
     /// List the organisations in a book with their ids.
     Orgs {
         #[arg(long)]

@@ -18,6 +18,7 @@ mod demo;
 mod files;
 mod loan_schedule;
 mod output;
+mod remote;
 mod reports;
 mod sync;
 
@@ -98,6 +99,21 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
         Command::Device { db, name } => sync::device(db, name),
         Command::Custody { action } => sync::custody(action),
         Command::Bundle { action } => sync::bundle(action),
+        Command::Sync {
+            db,
+            server,
+            orgs,
+            device,
+            actor,
+            server_key,
+        } => remote::sync(remote::SyncArgs {
+            db,
+            server,
+            orgs,
+            device,
+            actor,
+            server_key,
+        }),
         Command::Orgs { db } => orgs(db),
         Command::Member { action } => member(action),
         Command::Members { db, org } => members(db, org),
@@ -544,7 +560,7 @@ fn org_date(
     daftar_core::locale::parse_date(field, s, book.organisation(org)?.calendar)
 }
 
-fn today() -> chrono::NaiveDate {
+pub(crate) fn today() -> chrono::NaiveDate {
     let secs = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs() as i64)

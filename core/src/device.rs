@@ -6,7 +6,9 @@ use rusqlite::{Connection, OptionalExtension};
 
 use crate::book::Book;
 use crate::error::{Error, Result};
-use daftar_sync::{DeviceKey, PublicKey};
+use daftar_sync::api::Registration;
+use daftar_sync::signing::request_message;
+use daftar_sync::{DeviceKey, PublicKey, Signature};
 
 /// A device as others name it: in custody events and hand-over requests.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -75,5 +77,34 @@ impl Book {
             device,
             public_key: key.public(),
         })
+    }
+
+    /// Signs one HTTP request to the programme's server with this book's
+    /// device key (`daftar_sync::signing::request_message`, a message of its
+    /// own tag, so it can never pass for a head or a recovery).
+    pub fn sign_request(
+        &self,
+        method: &str,
+        path: &str,
+        unix_seconds: i64,
+        body: &[u8],
+    ) -> Result<(PublicKey, Signature)> {
+        let key = self.device_key()?;
+        let message = request_message(method, path, unix_seconds, body);
+        Ok((key.public(), key.sign(&message)))
+    }
+
+    /// This device's registration with the server: its name and key, signed.
+    pub fn registration(&self) -> Result<Registration> {
+        let (name, key) = self
+            .with_conn(|c| load(c))?
+            .ok_or_else(|| Error::not_found("this book's device identity (run `daftar device`)"))?;
+        Ok(Registration::new(&name, &key))
+    }
+
+    fn device_key(&self) -> Result<DeviceKey> {
+        self.with_conn(|c| load(c))?
+            .map(|(_, key)| key)
+            .ok_or_else(|| Error::not_found("this book's device identity (run `daftar device`)"))
     }
 }

@@ -45,7 +45,7 @@ pub struct Recovery {
 }
 
 /// Who holds custody, since which seq.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Custody {
     pub epoch: u64,
     pub device: String,
@@ -79,8 +79,9 @@ impl EventView {
     }
 }
 
-/// Custody as a receiver follows it along a chain.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// Custody as a receiver follows it along a chain. A server stores it beside
+/// the head (as JSON), so checking a chunk never re-reads the chain.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct CustodyState {
     pub custody: Option<Custody>,
     /// The key the policy names for recovering custody, if any.

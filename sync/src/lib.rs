@@ -8,10 +8,12 @@
 //! - [`custody`]: who may write an organisation's chain, seq by seq;
 //! - [`chunk`]: the bundle's unit on the wire, and checking one against what a
 //!   receiver already holds;
-//! - [`refusal`]: every refusal, with its stable code.
+//! - [`refusal`]: every refusal, with its stable code;
+//! - [`api`]: the server's HTTP messages: registration, receipts, problems.
 //!
 //! The protocol is documented in `docs/sync-protocol.md`.
 
+pub mod api;
 pub mod chain;
 pub mod chunk;
 pub mod custody;

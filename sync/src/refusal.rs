@@ -75,6 +75,37 @@ impl Refusal {
         }
     }
 
+    /// The refusal's particulars as JSON, for a server's answer: the seqs,
+    /// heads, hashes and devices it names (never an event's contents).
+    pub fn details(&self) -> serde_json::Value {
+        use serde_json::json;
+        let head = |h: &Head| json!({"seq": h.seq, "hash": hex(&h.hash)});
+        match self {
+            Refusal::Malformed(_) | Refusal::UnsupportedVersion(_) => json!({}),
+            Refusal::TooLarge { size, limit } => json!({"size": size, "limit": limit}),
+            Refusal::WrongOrg {
+                expected,
+                found,
+                seq,
+            } => {
+                json!({"expected": expected, "found": found, "seq": seq})
+            }
+            Refusal::Gap { head: h, base } => json!({"head": head(h), "base": head(base)}),
+            Refusal::Fork { seq, held, offered } => {
+                json!({"seq": seq, "held": hex(held), "offered": hex(offered)})
+            }
+            Refusal::BrokenChain { seq, .. } | Refusal::Custody { seq, .. } => json!({"seq": seq}),
+            Refusal::BadSignature { head: h, key } => json!({"head": head(h), "key": key}),
+            Refusal::NotWriter {
+                seq,
+                device,
+                holder,
+                epoch,
+            } => json!({"seq": seq, "device": device, "holder": holder, "epoch": epoch}),
+            Refusal::NoCustody { seq } | Refusal::DoesNotApply { seq, .. } => json!({"seq": seq}),
+        }
+    }
+
     /// Whether the offered events are kept aside for re-entry: they are real
     /// work by a person, refused only because another chain holds those seqs.
     pub fn keeps_aside(&self) -> bool {

@@ -11,6 +11,8 @@ use crate::chain::{hex, parse_hex, Head};
 
 pub const HEAD_TAG: &[u8] = b"daftar.head.v1\0";
 pub const RECOVERY_TAG: &[u8] = b"daftar.recovery.v1\0";
+pub const REQUEST_TAG: &[u8] = b"daftar.request.v1\0";
+pub const RECEIPT_TAG: &[u8] = b"daftar.receipt.v1\0";
 
 /// `HEAD_TAG ‖ org (16 bytes) ‖ seq (u64 big-endian) ‖ hash (32 bytes)`: 71 bytes.
 pub fn head_message(org: &Uuid, head: &Head) -> Vec<u8> {
@@ -30,6 +32,36 @@ pub fn recovery_message(org: &Uuid, epoch: u64, key: &PublicKey, device: &str) -
     m.extend_from_slice(&epoch.to_be_bytes());
     m.extend_from_slice(&key.0);
     m.extend_from_slice(device.as_bytes());
+    m
+}
+
+/// What a device signs to authenticate one HTTP request to the server:
+/// `REQUEST_TAG ‖ method ‖ 0 ‖ path and query ‖ 0 ‖ unix seconds (decimal) ‖ 0 ‖
+/// SHA-256 of the body`. The time bounds a replay; the body's hash ties the
+/// signature to what was sent.
+pub fn request_message(method: &str, path: &str, unix_seconds: i64, body: &[u8]) -> Vec<u8> {
+    use sha2::{Digest, Sha256};
+    let mut m = Vec::with_capacity(REQUEST_TAG.len() + method.len() + path.len() + 56);
+    m.extend_from_slice(REQUEST_TAG);
+    m.extend_from_slice(method.as_bytes());
+    m.push(0);
+    m.extend_from_slice(path.as_bytes());
+    m.push(0);
+    m.extend_from_slice(unix_seconds.to_string().as_bytes());
+    m.push(0);
+    m.extend_from_slice(&Sha256::digest(body));
+    m
+}
+
+/// What the server signs for an accepted push: `RECEIPT_TAG ‖ org (16) ‖ seq
+/// (u64 big-endian) ‖ hash (32)`. Ed25519 signatures are deterministic, so a
+/// retried push gets the very same receipt.
+pub fn receipt_message(org: &Uuid, head: &Head) -> Vec<u8> {
+    let mut m = Vec::with_capacity(RECEIPT_TAG.len() + 56);
+    m.extend_from_slice(RECEIPT_TAG);
+    m.extend_from_slice(org.as_bytes());
+    m.extend_from_slice(&head.seq.to_be_bytes());
+    m.extend_from_slice(&head.hash);
     m
 }
 

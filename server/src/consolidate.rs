@@ -1,0 +1,215 @@
+//! Consolidation: each organisation's books computed by daftar-core itself,
+//! so the server's figures are the phone's. The server keeps a replica book
+//! per organisation (a cache, rebuilt from PostgreSQL whenever it is missing or
+//! disagrees), ingests the accepted chunks into it, and stores what the core's
+//! reports say (members, savings, loans, PAR30, the Panchasutra grade) in
+//! `org_figures`. It runs apart from the push, one organisation at a time; a
+//! crash leaves it behind, never wrong, and startup catches up.
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use daftar_core::books::fiscal_year;
+use daftar_core::money::to_minor;
+use daftar_core::Book;
+use daftar_sync::Chunk;
+use deadpool_postgres::Pool;
+use rust_decimal::Decimal;
+use tokio::sync::mpsc;
+use uuid::Uuid;
+
+use crate::error::{Error, Result};
+use crate::store::chains;
+
+/// What the core's reports say of one organisation's books.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Figures {
+    pub seq: u64,
+    pub as_of: NaiveDate,
+    pub currency: String,
+    pub scale: u32,
+    pub members: i32,
+    pub savings: i64,
+    pub loans_outstanding: i64,
+    pub par30_outstanding: i64,
+    pub grade: Option<(String, Decimal)>,
+}
+
+fn replica_path(dir: &Path, org: Uuid) -> PathBuf {
+    dir.join(format!("{org}.daftar"))
+}
+
+/// The replica's head, or 0 when it has no chain of `org` yet.
+fn replica_head(path: &Path, org: Uuid) -> Result<u64> {
+    if !path.exists() {
+        return Ok(0);
+    }
+    let book = Book::open_existing(path)?;
+    Ok(match book.chain_head(org) {
+        Ok((seq, _)) => seq,
+        Err(e) if e.code() == daftar_core::ErrorCode::NotFound => 0,
+        Err(e) => return Err(e.into()),
+    })
+}
+
+fn figures_of(book: &Book, org: Uuid) -> Result<Figures> {
+    let o = book.organisation(org)?;
+    let scale = o.currency.scale;
+    let minor = |d: Decimal| to_minor("amount", d, scale).map_err(Error::Core);
+    let as_of = book.last_business_date(org)?;
+    let members = book
+        .members(org)?
+        .iter()
+        .filter(|m| m.exited_on.is_none())
+        .count() as i32;
+    let mut savings = Decimal::ZERO;
+    for a in book.accounts(org)? {
+        let header = a.code.split('-').next().unwrap_or(&a.code);
+        if header == daftar_core::chart::MEMBER_SAVINGS
+            || header == daftar_core::chart::MEMBER_VOLUNTARY
+        {
+            savings -= a.balance;
+        }
+    }
+    let portfolio = book.portfolio(org, as_of)?;
+    let grade = match fiscal_year(&o, as_of) {
+        Ok(period) => {
+            let g = book.grade(org, period)?;
+            Some((g.grade.to_string(), g.total))
+        }
+        Err(_) => None,
+    };
+    let (seq, _) = book.chain_head(org)?;
+    Ok(Figures {
+        seq,
+        as_of,
+        currency: o.currency.code.clone(),
+        scale,
+        members,
+        savings: minor(savings)?,
+        loans_outstanding: minor(portfolio.outstanding)?,
+        par30_outstanding: minor(portfolio.par30_outstanding)?,
+        grade,
+    })
+}
+
+/// Ingests `chunks` into the replica and reads its figures. A replica that
+/// refuses the server's own chunks disagrees with PostgreSQL: it is dropped
+/// and the caller rebuilds it.
+fn apply(path: &Path, org: Uuid, chunks: &[Chunk]) -> Result<Figures> {
+    let book = Book::open(path)?;
+    for c in chunks {
+        book.ingest(c)?;
+    }
+    figures_of(&book, org)
+}
+
+/// Brings `org`'s replica up to the server's head and stores its figures.
+pub async fn consolidate(pool: &Pool, dir: &Path, org: Uuid) -> Result<Figures> {
+    let path = replica_path(dir, org);
+    for attempt in 0..2 {
+        let p = path.clone();
+        let mut after = tokio::task::spawn_blocking(move || replica_head(&p, org))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))??;
+        let mut chunks = Vec::new();
+        while let Some(c) = chains::pull(pool, org, after).await? {
+            after = c.head.seq;
+            chunks.push(c);
+        }
+        let p = path.clone();
+        let result = tokio::task::spawn_blocking(move || apply(&p, org, &chunks))
+            .await
+            .map_err(|e| Error::Internal(e.to_string()))?;
+        match result {
+            Ok(f) => {
+                store(pool, org, &f).await?;
+                return Ok(f);
+            }
+            Err(e) if attempt == 0 => {
+                tracing::warn!(%org, error = %e, "replica disagrees; rebuilding it");
+                for suffix in ["", "-wal", "-shm", "-last"] {
+                    let mut name = path.clone().into_os_string();
+                    name.push(suffix);
+                    let _ = std::fs::remove_file(PathBuf::from(name));
+                }
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Err(Error::Internal(format!(
+        "{org}'s replica could not be rebuilt"
+    )))
+}
+
+async fn store(pool: &Pool, org: Uuid, f: &Figures) -> Result<()> {
+    let client = pool.get().await?;
+    let (grade, score) = match &f.grade {
+        Some((g, s)) => (Some(g.as_str()), Some(*s)),
+        None => (None, None),
+    };
+    client
+        .execute(
+            "INSERT INTO org_figures (org_id, consolidated_seq, as_of, currency, scale, members,
+                                      savings, loans_outstanding, par30_outstanding, grade,
+                                      grade_score, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+             ON CONFLICT (org_id) DO UPDATE SET
+                consolidated_seq = excluded.consolidated_seq, as_of = excluded.as_of,
+                currency = excluded.currency, scale = excluded.scale, members = excluded.members,
+                savings = excluded.savings, loans_outstanding = excluded.loans_outstanding,
+                par30_outstanding = excluded.par30_outstanding, grade = excluded.grade,
+                grade_score = excluded.grade_score, updated_at = now()
+             WHERE org_figures.consolidated_seq <= excluded.consolidated_seq",
+            &[
+                &org,
+                &(f.seq as i64),
+                &f.as_of,
+                &f.currency,
+                &(f.scale as i16),
+                &f.members,
+                &f.savings,
+                &f.loans_outstanding,
+                &f.par30_outstanding,
+                &grade,
+                &score,
+            ],
+        )
+        .await?;
+    Ok(())
+}
+
+/// The organisations whose figures are behind their chain (after a crash).
+pub async fn behind(pool: &Pool) -> Result<Vec<Uuid>> {
+    let client = pool.get().await?;
+    let rows = client
+        .query(
+            "SELECT c.org_id FROM chains c LEFT JOIN org_figures f USING (org_id)
+              WHERE c.head_seq > 0 AND (f.org_id IS NULL OR f.consolidated_seq < c.head_seq)",
+            &[],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| r.get(0)).collect())
+}
+
+/// The worker: consolidates each organisation sent to it, one at a time.
+pub fn spawn_worker(pool: Pool, dir: PathBuf) -> mpsc::UnboundedSender<Uuid> {
+    let (tx, mut rx) = mpsc::unbounded_channel::<Uuid>();
+    tokio::spawn(async move {
+        while let Some(org) = rx.recv().await {
+            // Later requests for the same organisation are served by this run.
+            let mut queued = vec![org];
+            while let Ok(more) = rx.try_recv() {
+                if !queued.contains(&more) {
+                    queued.push(more);
+                }
+            }
+            for org in queued {
+                if let Err(e) = consolidate(&pool, &dir, org).await {
+                    tracing::error!(%org, error = %e, "consolidation failed");
+                }
+            }
+        }
+    });
+    tx
+}

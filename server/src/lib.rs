@@ -1,0 +1,18 @@
+//! daftar's programme server: it ingests organisations' chained events from
+//! phones into PostgreSQL, by the rules of `daftar-sync`, and consolidates
+//! their books with `daftar-core` for federations and the programme.
+//!
+//! - [`db`]: the pool and the schema's migrations;
+//! - [`store`]: chains (push, pull, head), the hierarchy, access, journal totals;
+//! - [`consolidate`]: the core's figures of each book, from a replica;
+//! - [`rollup`]: a node's consolidated figures;
+//! - [`http`]: the routes;
+//! - [`error`]: the one error type and its HTTP answer.
+
+pub mod consolidate;
+pub mod db;
+pub mod error;
+pub mod http;
+pub mod keys;
+pub mod rollup;
+pub mod store;

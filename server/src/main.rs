@@ -1,0 +1,231 @@
+//! `daftar-server`: the service, and the administrator's commands beside it.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use chrono::{Datelike, NaiveDate, Utc};
+use clap::{Parser, Subcommand};
+use daftar_server::error::{Error, Result};
+use daftar_server::store::{access, hierarchy};
+use daftar_server::{consolidate, db, http, keys, rollup};
+use daftar_sync::PublicKey;
+
+#[derive(Parser)]
+#[command(
+    name = "daftar-server",
+    about = "daftar's programme server on PostgreSQL"
+)]
+struct Cli {
+    /// PostgreSQL URL, e.g. postgres://daftar@127.0.0.1:5432/daftar
+    #[arg(long, env = "DAFTAR_DATABASE_URL", global = true)]
+    database: Option<String>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Runs the HTTP service (migrating the schema first).
+    Serve {
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: SocketAddr,
+        /// The server's signing key; made (0600) if missing.
+        #[arg(long)]
+        key: PathBuf,
+        /// Where the replica books for consolidation live (a cache).
+        #[arg(long)]
+        books: PathBuf,
+        /// Places an organisation that arrives with no parent under this node.
+        #[arg(long)]
+        new_orgs_under: Option<String>,
+        #[arg(long, default_value_t = 16)]
+        pool_size: usize,
+    },
+    /// Brings the schema up to date.
+    Migrate,
+    /// The hierarchy: add a node, or place an organisation under one.
+    #[command(subcommand)]
+    Node(NodeCommand),
+    /// Adds a user and prints their token once (only its hash is kept).
+    User {
+        #[arg(long)]
+        name: String,
+        #[arg(long, conflicts_with = "node")]
+        admin: bool,
+        /// The node whose subtree a federation user sees.
+        #[arg(long)]
+        node: Option<String>,
+    },
+    /// Lets a registered device read an organisation (a restore or a recovery).
+    Grant {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        device: String,
+    },
+    /// Prints a node's consolidated figures as JSON.
+    Rollup {
+        #[arg(long)]
+        node: String,
+        /// YYYY-MM; this month by default.
+        #[arg(long)]
+        month: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum NodeCommand {
+    Add {
+        #[arg(long)]
+        kind: String,
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        code: Option<String>,
+        #[arg(long)]
+        parent: Option<String>,
+    },
+    Place {
+        #[arg(long)]
+        org: String,
+        #[arg(long)]
+        parent: String,
+        #[arg(long)]
+        code: Option<String>,
+    },
+}
+
+fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_target(false)
+        .init();
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> Result<()> {
+    let url = cli
+        .database
+        .ok_or_else(|| Error::BadRequest("give --database or DAFTAR_DATABASE_URL".into()))?;
+    let pool_size = match &cli.command {
+        Command::Serve { pool_size, .. } => *pool_size,
+        _ => 2,
+    };
+    let pool = db::pool(&url, pool_size)?;
+    db::migrate(&pool).await?;
+    let client = pool.get().await?;
+    match cli.command {
+        Command::Migrate => println!("schema is up to date"),
+        Command::Serve {
+            listen,
+            key,
+            books,
+            new_orgs_under,
+            ..
+        } => {
+            let new_orgs_under = match new_orgs_under {
+                Some(n) => Some(hierarchy::find(&**client, &n).await?.id),
+                None => None,
+            };
+            drop(client);
+            serve(pool, listen, key, books, new_orgs_under).await?;
+        }
+        Command::Node(NodeCommand::Add {
+            kind,
+            name,
+            code,
+            parent,
+        }) => {
+            let node =
+                hierarchy::add_node(&**client, &kind, &name, code.as_deref(), parent.as_deref())
+                    .await?;
+            println!("{}", node.id);
+        }
+        Command::Node(NodeCommand::Place { org, parent, code }) => {
+            let node = hierarchy::place(&**client, &org, &parent, code.as_deref()).await?;
+            println!("{} is under {}", node.id, parent);
+        }
+        Command::User { name, admin, node } => {
+            let node = match node {
+                Some(n) => Some(hierarchy::find(&**client, &n).await?.id),
+                None => None,
+            };
+            println!("{}", access::add_user(&pool, &name, admin, node).await?);
+        }
+        Command::Grant { org, device } => {
+            let org = hierarchy::find(&**client, &org).await?.id;
+            let key = PublicKey::parse(&device).map_err(|e| Error::BadRequest(e.to_string()))?;
+            access::grant(&pool, org, &key, "daftar-server grant").await?;
+            println!("{device} may read {org}");
+        }
+        Command::Rollup { node, month } => {
+            let node = hierarchy::find(&**client, &node).await?;
+            let month = match month {
+                Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+                    .map_err(|_| Error::BadRequest(format!("{m:?} is not a month (YYYY-MM)")))?,
+                None => {
+                    let t = Utc::now().date_naive();
+                    t.with_day(1).unwrap_or(t)
+                }
+            };
+            let r = rollup::rollup(&**client, node, month).await?;
+            let text =
+                serde_json::to_string_pretty(&r).map_err(|e| Error::Internal(e.to_string()))?;
+            println!("{text}");
+        }
+    }
+    Ok(())
+}
+
+async fn serve(
+    pool: deadpool_postgres::Pool,
+    listen: SocketAddr,
+    key: PathBuf,
+    books: PathBuf,
+    new_orgs_under: Option<uuid::Uuid>,
+) -> Result<()> {
+    let key = keys::load_or_create(&key)?;
+    std::fs::create_dir_all(&books)
+        .map_err(|e| Error::Internal(format!("cannot make {}: {e}", books.display())))?;
+    let worker = consolidate::spawn_worker(pool.clone(), books.clone());
+    for org in consolidate::behind(&pool).await? {
+        let _ = worker.send(org);
+    }
+    let state = Arc::new(http::State {
+        pool,
+        key,
+        books_dir: books,
+        consolidate: worker,
+        new_orgs_under,
+    });
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .map_err(|e| Error::Internal(format!("cannot listen on {listen}: {e}")))?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| Error::Internal(e.to_string()))?;
+    // Scripts read this line for the port.
+    println!("daftar-server listening on http://{addr}");
+    axum::serve(listener, http::router(state))
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("the service stopped: {e}")))
+}

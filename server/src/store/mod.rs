@@ -1,0 +1,6 @@
+//! What the server keeps in PostgreSQL, one module per concern.
+
+pub mod access;
+pub mod chains;
+pub mod hierarchy;
+pub mod journal;
