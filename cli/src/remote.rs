@@ -173,6 +173,15 @@ pub(crate) fn sync(args: SyncArgs) -> Result<ExitCode, Error> {
             Err(Error::Refused { code, reason }) => {
                 refusals += 1;
                 esayln!("{org}: refused ({code}): {reason}");
+                if code == "forbidden" {
+                    let key = book
+                        .device()?
+                        .map(|d| d.public_key.to_string())
+                        .unwrap_or_default();
+                    esayln!(
+                        "{org}: an administrator lets this device read it with: daftar-server grant --org {org} --device {key}"
+                    );
+                }
             }
             Err(e) => return Err(e),
         }

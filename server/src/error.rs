@@ -31,6 +31,9 @@ pub enum Error {
     Core(#[from] daftar_core::Error),
     #[error("{0}")]
     Internal(String),
+    /// `daftar-server verify` found chains that are not intact.
+    #[error("{0} chains are not intact")]
+    Tampered(usize),
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
@@ -46,9 +49,11 @@ impl Error {
             Error::Forbidden(_) => StatusCode::FORBIDDEN,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::Conflict(_) => StatusCode::CONFLICT,
-            Error::Database(_) | Error::Pool(_) | Error::Core(_) | Error::Internal(_) => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            Error::Database(_)
+            | Error::Pool(_)
+            | Error::Core(_)
+            | Error::Internal(_)
+            | Error::Tampered(_) => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -61,12 +66,14 @@ impl Error {
             Error::NotFound(m) => Problem::new("not_found", m.clone()),
             Error::Conflict(m) => Problem::new("conflict", m.clone()),
             // A fault of ours: the caller may retry; the detail is logged.
-            Error::Database(_) | Error::Pool(_) | Error::Core(_) | Error::Internal(_) => {
-                Problem::new(
-                    "unavailable",
-                    "the server could not complete this; send it again",
-                )
-            }
+            Error::Database(_)
+            | Error::Pool(_)
+            | Error::Core(_)
+            | Error::Internal(_)
+            | Error::Tampered(_) => Problem::new(
+                "unavailable",
+                "the server could not complete this; send it again",
+            ),
         }
     }
 }

@@ -6,6 +6,7 @@
 //! - [`store`]: chains (push, pull, head), the hierarchy, access, journal totals;
 //! - [`consolidate`]: the core's figures of each book, from a replica;
 //! - [`rollup`]: a node's consolidated figures;
+//! - [`verify`]: every chain re-hashed and its custody and signatures checked, from PostgreSQL;
 //! - [`http`]: the routes;
 //! - [`error`]: the one error type and its HTTP answer.
 
@@ -16,3 +17,4 @@ pub mod http;
 pub mod keys;
 pub mod rollup;
 pub mod store;
+pub mod verify;

@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use daftar_server::error::{Error, Result};
 use daftar_server::store::{access, hierarchy};
-use daftar_server::{consolidate, db, http, keys, rollup};
+use daftar_server::{consolidate, db, http, keys, rollup, verify};
 use daftar_sync::PublicKey;
 
 #[derive(Parser)]
@@ -65,6 +65,11 @@ enum Command {
         #[arg(long)]
         device: String,
     },
+    /// Verifies every chain the server holds (or one): exit 0 intact, 3 if not.
+    Verify {
+        #[arg(long)]
+        org: Option<String>,
+    },
     /// Prints a node's consolidated figures as JSON.
     Rollup {
         #[arg(long)]
@@ -112,6 +117,7 @@ fn main() -> ExitCode {
     };
     match runtime.block_on(run(cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Tampered(_)) => ExitCode::from(3),
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
@@ -173,6 +179,30 @@ async fn run(cli: Cli) -> Result<()> {
             let key = PublicKey::parse(&device).map_err(|e| Error::BadRequest(e.to_string()))?;
             access::grant(&pool, org, &key, "daftar-server grant").await?;
             println!("{device} may read {org}");
+        }
+        Command::Verify { org } => {
+            let checks = match org {
+                Some(o) => {
+                    let id = hierarchy::find(&**client, &o).await?.id;
+                    vec![verify::verify_chain(&pool, id).await?]
+                }
+                None => verify::verify_all(&pool).await?,
+            };
+            let mut broken = 0;
+            for c in &checks {
+                if c.problems.is_empty() {
+                    println!("{} intact, head {}", c.org, c.head);
+                } else {
+                    broken += 1;
+                    for p in &c.problems {
+                        println!("{} TAMPERED: {p}", c.org);
+                    }
+                }
+            }
+            println!("{} chains, {broken} not intact", checks.len());
+            if broken > 0 {
+                return Err(Error::Tampered(broken));
+            }
         }
         Command::Rollup { node, month } => {
             let node = hierarchy::find(&**client, &node).await?;

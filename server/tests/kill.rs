@@ -124,4 +124,10 @@ fn acknowledged_pushes_survive_sigkill_and_nothing_is_doubled() {
         assert_eq!(fresh.chain_head(*org).unwrap(), (seq, hash));
         assert!(fresh.verify(&mut |_, _| true).unwrap().is_intact());
     }
+    // The server's own check, from PostgreSQL alone.
+    let report = admin(&db, &["verify"]);
+    assert!(
+        report.ends_with(&format!("{PHONES} chains, 0 not intact")),
+        "{report}"
+    );
 }

@@ -369,3 +369,68 @@ fn a_federation_user_reads_only_their_subtree_and_a_device_reads_no_rollup() {
     let (status, _) = call(&server.url, "GET", &path, b"", As::Token("not-a-token"));
     assert_eq!(status, 401);
 }
+
+#[test]
+fn the_servers_verify_finds_a_changed_event_a_dropped_signature_and_a_moved_head() {
+    let db = fresh_database();
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&db, dir.path(), &[]);
+    let (a, org) = phone(dir.path(), "phone-a", 9, 4);
+    claim(&a, org);
+    register(&server.url, &a);
+    for chunk in a.bundle_sized(org, 0, 4 << 10).unwrap() {
+        assert_eq!(push(&server.url, &a, &chunk).0, 200);
+    }
+    let verify = |expect_ok: bool| {
+        let out = std::process::Command::new(SERVER)
+            .args(["--database", &db, "verify"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(if expect_ok { 0 } else { 3 }));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert!(verify(true).contains("1 chains, 0 not intact"));
+    // The events table refuses changes; an insider with the triggers off does not.
+    let tampered = sql(
+        &db,
+        &format!(
+            "ALTER TABLE events DISABLE TRIGGER ALL;
+             UPDATE events SET canonical = convert_to(replace(convert_from(canonical, 'UTF8'), '\"amount\":', '\"amount\":1'), 'UTF8')
+              WHERE org_id = '{org}' AND seq = (SELECT min(seq) FROM events WHERE org_id = '{org}' AND kind = 'savings.deposit')
+              RETURNING seq"
+        ),
+    );
+    assert_eq!(tampered.len(), 1);
+    let report = verify(false);
+    assert!(
+        report.contains(&format!(
+            "seq {}: the stored hash is not the chain's",
+            tampered[0]
+        )),
+        "{report}"
+    );
+    sql(&db, "ALTER TABLE events ENABLE TRIGGER ALL");
+    sql(&db, &format!("DELETE FROM signed_heads WHERE org_id = '{org}' AND seq = (SELECT max(seq) FROM signed_heads)"));
+    let report = verify(false);
+    assert!(
+        report.contains("no writer's signature is kept for the head"),
+        "{report}"
+    );
+    sql(
+        &db,
+        &format!("UPDATE chains SET head_seq = head_seq - 1 WHERE org_id = '{org}'"),
+    );
+    let report = verify(false);
+    assert!(report.contains("but its head is recorded as"), "{report}");
+    // The refusal of changes holds while the trigger is on.
+    let refused = std::process::Command::new("psql")
+        .args([
+            &db,
+            "-c",
+            &format!("DELETE FROM events WHERE org_id = '{org}'"),
+        ])
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("append-only"));
+}

@@ -197,12 +197,7 @@ pub async fn push(
 async fn place_if_new(state: &State, org: Uuid) -> Result<()> {
     if let Some(parent) = state.new_orgs_under {
         let client = state.pool.get().await?;
-        client
-            .execute(
-                "UPDATE orgs SET parent_id = $2 WHERE org_id = $1 AND parent_id IS NULL AND org_id <> $2",
-                &[&org, &parent],
-            )
-            .await?;
+        hierarchy::place_if_unplaced(&**client, org, parent).await?;
     }
     Ok(())
 }

@@ -144,6 +144,17 @@ pub async fn place(
     find(client, &org.id.to_string()).await
 }
 
+/// Places an organisation that has no parent yet under `parent`.
+pub async fn place_if_unplaced(client: &impl GenericClient, org: Uuid, parent: Uuid) -> Result<()> {
+    client
+        .execute(
+            "UPDATE orgs SET parent_id = $2 WHERE org_id = $1 AND parent_id IS NULL AND org_id <> $2",
+            &[&org, &parent],
+        )
+        .await?;
+    Ok(())
+}
+
 /// A node and everything under it.
 pub async fn subtree(client: &impl GenericClient, node: Uuid) -> Result<Vec<Uuid>> {
     let rows = client
