@@ -28,3 +28,7 @@ figure() { awk -F'\t' -v w="$1" '$1 == "row" && index($2, w) { split($3, a, " ")
     -Drust.deposit.us="$(figure 'deposit savings')" \
     -Drust.meeting.us="$(figure 'a meeting')") | sed 's/\x1b\[[0-9;]*m//g'
 echo "Kotlin rows: the JVM that runs them is Maven's (exec:java), so its peak RSS is Maven's too."
+
+# The server's rows: pushes through daftar-server beside raw COPY, in PostgreSQL.
+echo
+bash scripts/server-bench.sh "${quick[@]}"

@@ -5,6 +5,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
+use axum::serve::ListenerExt;
 use chrono::{Datelike, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use daftar_server::error::{Error, Result};
@@ -42,6 +43,18 @@ enum Command {
         new_orgs_under: Option<String>,
         #[arg(long, default_value_t = 16)]
         pool_size: usize,
+        /// Ingest only: leave consolidation to `daftar-server consolidate`
+        /// running elsewhere (figures lag; pushes never wait for them).
+        #[arg(long)]
+        no_consolidation: bool,
+    },
+    /// Consolidates every organisation whose figures are behind its chain,
+    /// then keeps doing so every second (or once, with --once).
+    Consolidate {
+        #[arg(long)]
+        books: PathBuf,
+        #[arg(long)]
+        once: bool,
     },
     /// Brings the schema up to date.
     Migrate,
@@ -143,6 +156,7 @@ async fn run(cli: Cli) -> Result<()> {
             key,
             books,
             new_orgs_under,
+            no_consolidation,
             ..
         } => {
             let new_orgs_under = match new_orgs_under {
@@ -150,7 +164,7 @@ async fn run(cli: Cli) -> Result<()> {
                 None => None,
             };
             drop(client);
-            serve(pool, listen, key, books, new_orgs_under).await?;
+            serve(pool, listen, key, books, new_orgs_under, !no_consolidation).await?;
         }
         Command::Node(NodeCommand::Add {
             kind,
@@ -179,6 +193,24 @@ async fn run(cli: Cli) -> Result<()> {
             let key = PublicKey::parse(&device).map_err(|e| Error::BadRequest(e.to_string()))?;
             access::grant(&pool, org, &key, "daftar-server grant").await?;
             println!("{device} may read {org}");
+        }
+        Command::Consolidate { books, once } => {
+            drop(client);
+            std::fs::create_dir_all(&books)
+                .map_err(|e| Error::Internal(format!("cannot make {}: {e}", books.display())))?;
+            loop {
+                let behind = consolidate::behind(&pool).await?;
+                for org in &behind {
+                    if let Err(e) = consolidate::consolidate(&pool, &books, *org).await {
+                        eprintln!("{org}: {e}");
+                    }
+                }
+                if once {
+                    println!("{} organisations consolidated", behind.len());
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+            }
         }
         Command::Verify { org } => {
             let checks = match org {
@@ -229,20 +261,28 @@ async fn serve(
     key: PathBuf,
     books: PathBuf,
     new_orgs_under: Option<uuid::Uuid>,
+    consolidating: bool,
 ) -> Result<()> {
     let key = keys::load_or_create(&key)?;
     std::fs::create_dir_all(&books)
         .map_err(|e| Error::Internal(format!("cannot make {}: {e}", books.display())))?;
-    let worker = consolidate::spawn_worker(pool.clone(), books.clone());
-    for org in consolidate::behind(&pool).await? {
-        let _ = worker.send(org);
-    }
+    let worker = if consolidating {
+        let worker = consolidate::spawn_worker(pool.clone(), books.clone());
+        for org in consolidate::behind(&pool).await? {
+            let _ = worker.send(org);
+        }
+        worker
+    } else {
+        // Nobody listens: what a push asks to consolidate is left to `consolidate`.
+        tokio::sync::mpsc::unbounded_channel().0
+    };
     let state = Arc::new(http::State {
         pool,
         key,
         books_dir: books,
         consolidate: worker,
         new_orgs_under,
+        devices: Default::default(),
     });
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -252,6 +292,13 @@ async fn serve(
         .map_err(|e| Error::Internal(e.to_string()))?;
     // Scripts read this line for the port.
     println!("daftar-server listening on http://{addr}");
+    // Answers go out at once: without TCP_NODELAY a small answer written in
+    // two parts waits for the client's delayed ACK (tens of ms per push).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::warn!(error = %e, "TCP_NODELAY");
+        }
+    });
     axum::serve(listener, http::router(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -76,6 +76,8 @@ struct Gen<'a> {
     events: u64,
     expected: u64,
     progress: crate::verify::Progress<'a>,
+    /// Whether each organisation's custody is claimed as soon as it is set up.
+    claim: bool,
 }
 
 const EXPECTED_EVENTS: u64 = 6500;
@@ -183,7 +185,7 @@ impl Gen<'_> {
         CommandMeta {
             op_id: self.uuid(),
             actor: actor.to_string(),
-            device: "demo-phone".to_string(),
+            device: DEMO_DEVICE.to_string(),
             recorded_at: Some(at.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
         }
     }
@@ -200,6 +202,10 @@ impl Gen<'_> {
             self.book
                 .set_role(&m, org, start, DEMO_APPROVER, ActorRole::Approver),
         )?;
+        if self.claim {
+            let m = self.meta(keeper, start);
+            self.run(self.book.claim_custody(&m, org, start))?;
+        }
         Ok(org)
     }
 
@@ -223,7 +229,7 @@ impl Gen<'_> {
 /// Builds the demo into `book`, which must be empty.
 /// Progress may cancel the build; what was recorded so far stays in the book.
 pub fn build(book: &Book, seed: u64, progress: crate::verify::Progress<'_>) -> Result<DemoBook> {
-    in_bulk(book, seed, EXPECTED_EVENTS, progress, |g| {
+    in_bulk(book, seed, EXPECTED_EVENTS, false, progress, |g| {
         let mut orgs = Vec::new();
         for (name, members, locale) in [
             ("सरस्वती स्वयं सहायता समूह", 12usize, Locale::HiIn),
@@ -245,7 +251,34 @@ pub fn build_scaled(
     scale: Scale,
     progress: crate::verify::Progress<'_>,
 ) -> Result<DemoBook> {
-    in_bulk(book, seed, scale.expected_events(), progress, |g| {
+    scaled(book, seed, scale, false, progress)
+}
+
+/// As [`build_scaled`], on a phone that held custody from the first day: the
+/// book's device (which must be named `demo-phone`) claims each SHG's custody
+/// right after setting it up, so every later head can be signed and pushed a
+/// meeting at a time, as the load generator does.
+pub fn build_scaled_in_custody(
+    book: &Book,
+    seed: u64,
+    scale: Scale,
+    progress: crate::verify::Progress<'_>,
+) -> Result<DemoBook> {
+    book.device_identity(DEMO_DEVICE)?;
+    scaled(book, seed, scale, true, progress)
+}
+
+/// The device every demo event is recorded on.
+pub const DEMO_DEVICE: &str = "demo-phone";
+
+fn scaled(
+    book: &Book,
+    seed: u64,
+    scale: Scale,
+    claim: bool,
+    progress: crate::verify::Progress<'_>,
+) -> Result<DemoBook> {
+    in_bulk(book, seed, scale.expected_events(), claim, progress, |g| {
         let mut orgs = Vec::new();
         for n in 1..=scale.shgs {
             let village = HINDI_NAMES[(n as usize * 7) % HINDI_NAMES.len()];
@@ -272,6 +305,7 @@ fn in_bulk(
     book: &Book,
     seed: u64,
     expected: u64,
+    claim: bool,
     progress: crate::verify::Progress<'_>,
     make: impl FnOnce(&mut Gen<'_>) -> Result<Vec<Uuid>>,
 ) -> Result<DemoBook> {
@@ -284,6 +318,7 @@ fn in_bulk(
         events: 0,
         expected,
         progress,
+        claim,
     };
     book.begin_bulk()?;
     let made = make(&mut g);

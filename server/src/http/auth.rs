@@ -8,8 +8,8 @@ use axum::http::{HeaderMap, Method, Uri};
 use daftar_sync::api::{AUTH_HEADER, MAX_CLOCK_SKEW_SECONDS};
 use daftar_sync::signing::request_message;
 use daftar_sync::{PublicKey, Signature};
-use deadpool_postgres::Pool;
 
+use super::State;
 use crate::error::{Error, Result};
 use crate::store::access::{self, User};
 
@@ -52,7 +52,7 @@ fn parse_device_header(value: &str) -> Result<(PublicKey, i64, Signature)> {
 }
 
 pub async fn authenticate(
-    pool: &Pool,
+    state: &State,
     method: &Method,
     uri: &Uri,
     headers: &HeaderMap,
@@ -74,11 +74,26 @@ pub async fn authenticate(
                 "the request's signature does not verify".into(),
             ));
         }
-        let client = pool.get().await?;
-        let Some(name) = access::device_name(&**client, &key).await? else {
-            return Err(Error::Unauthenticated(format!(
-                "device key {key} is not registered: register it first"
-            )));
+        // A registered device keeps its name for good, so it is looked up once.
+        let known = state
+            .devices
+            .read()
+            .ok()
+            .and_then(|d| d.get(&key.0).cloned());
+        let name = match known {
+            Some(name) => name,
+            None => {
+                let client = state.pool.get().await?;
+                let Some(name) = access::device_name(&**client, &key).await? else {
+                    return Err(Error::Unauthenticated(format!(
+                        "device key {key} is not registered: register it first"
+                    )));
+                };
+                if let Ok(mut d) = state.devices.write() {
+                    d.insert(key.0, name.clone());
+                }
+                name
+            }
         };
         return Ok(Caller::Device { key, name });
     }
@@ -88,7 +103,7 @@ pub async fn authenticate(
             .ok()
             .and_then(|v| v.strip_prefix("Bearer "))
             .ok_or_else(|| Error::Unauthenticated("Authorization is `Bearer TOKEN`".into()))?;
-        return match access::user_by_token(pool, token.trim()).await? {
+        return match access::user_by_token(&state.pool, token.trim()).await? {
             Some(u) => Ok(Caller::Person(u)),
             None => Err(Error::Unauthenticated("unknown token".into())),
         };

@@ -28,6 +28,8 @@ pub struct State {
     pub consolidate: UnboundedSender<Uuid>,
     /// Where an organisation that arrives with no place in the hierarchy goes.
     pub new_orgs_under: Option<Uuid>,
+    /// Registered devices' names by key, filled as they are first seen.
+    pub devices: std::sync::RwLock<std::collections::HashMap<[u8; 32], String>>,
 }
 
 pub fn router(state: Arc<State>) -> Router {

@@ -103,7 +103,7 @@ pub async fn head(
     let mut who = "an unauthenticated caller".to_string();
     let result = async {
         let org = parse_org(&org)?;
-        let caller = authenticate(&state.pool, &method, &uri, &headers, &[]).await?;
+        let caller = authenticate(&state, &method, &uri, &headers, &[]).await?;
         who = caller.who();
         let held = chains::head(&state.pool, org).await?;
         // That the server holds nothing of an organisation is no secret: its
@@ -157,7 +157,7 @@ pub async fn push(
                 Error::BadRequest(e.body_text())
             }
         })?;
-        let caller = authenticate(&state.pool, &method, &uri, &headers, &body).await?;
+        let caller = authenticate(&state, &method, &uri, &headers, &body).await?;
         who = caller.who();
         let Caller::Device { key, .. } = caller else {
             return Err(Error::Forbidden("only a device pushes a chain".into()));
@@ -220,7 +220,7 @@ pub async fn pull(
     let result = async {
         let org = parse_org(&org)?;
         let Query(After { after }) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
-        let caller = authenticate(&state.pool, &method, &uri, &headers, &[]).await?;
+        let caller = authenticate(&state, &method, &uri, &headers, &[]).await?;
         who = caller.who();
         may_read(&state, &caller, org).await?;
         chains::pull(&state.pool, org, after).await
@@ -252,7 +252,7 @@ pub async fn grant(
     let mut who = "an unauthenticated caller".to_string();
     let result = async {
         let org = parse_org(&org)?;
-        let caller = authenticate(&state.pool, &method, &uri, &headers, &body).await?;
+        let caller = authenticate(&state, &method, &uri, &headers, &body).await?;
         who = caller.who();
         let Caller::Person(user) = &caller else {
             return Err(Error::Forbidden(
@@ -308,7 +308,7 @@ pub async fn rollup(
     let result = async {
         let Query(q) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
         let month = month_start(q.month.as_deref())?;
-        let caller = authenticate(&state.pool, &method, &uri, &headers, &[]).await?;
+        let caller = authenticate(&state, &method, &uri, &headers, &[]).await?;
         who = caller.who();
         let Caller::Person(user) = &caller else {
             return Err(Error::Forbidden(

@@ -55,7 +55,8 @@ fn seq_i64(seq: u64) -> Result<i64> {
 
 async fn load_held(tx: &Transaction<'_>, chunk: &Chunk) -> Result<Held> {
     let org = chunk.org;
-    tx.execute(
+    super::exec(
+        tx,
         "INSERT INTO chains (org_id, head_seq, head_hash, custody) VALUES ($1, 0, $2, $3)
          ON CONFLICT (org_id) DO NOTHING",
         &[
@@ -66,12 +67,15 @@ async fn load_held(tx: &Transaction<'_>, chunk: &Chunk) -> Result<Held> {
         ],
     )
     .await?;
-    let row = tx
-        .query_one(
-            "SELECT head_seq, head_hash, custody FROM chains WHERE org_id = $1 FOR UPDATE",
-            &[&org],
-        )
-        .await?;
+    let locked = super::rows(
+        tx,
+        "SELECT head_seq, head_hash, custody FROM chains WHERE org_id = $1 FOR UPDATE",
+        &[&org],
+    )
+    .await?;
+    let row = locked
+        .first()
+        .ok_or_else(|| Error::Internal(format!("the chain row of {org} vanished")))?;
     let head_seq: i64 = row.get(0);
     let head = Head {
         seq: head_seq as u64,
@@ -83,12 +87,12 @@ async fn load_held(tx: &Transaction<'_>, chunk: &Chunk) -> Result<Held> {
     let to = chunk.head.seq.min(head.seq);
     let mut hashes = BTreeMap::new();
     if from <= to {
-        for r in tx
-            .query(
-                "SELECT seq, hash FROM events WHERE org_id = $1 AND seq BETWEEN $2 AND $3",
-                &[&org, &seq_i64(from)?, &seq_i64(to)?],
-            )
-            .await?
+        for r in super::rows(
+            tx,
+            "SELECT seq, hash FROM events WHERE org_id = $1 AND seq BETWEEN $2 AND $3",
+            &[&org, &seq_i64(from)?, &seq_i64(to)?],
+        )
+        .await?
         {
             hashes.insert(r.get::<_, i64>(0) as u64, to_hash(r.get::<_, &[u8]>(1))?);
         }
@@ -133,7 +137,8 @@ pub async fn push(pool: &Pool, chunk: &Chunk, pusher: &PublicKey) -> Result<Acce
         super::hierarchy::record_book(&tx, &new[0]).await?;
     }
     Totals::of(&new).store(&tx, chunk.org).await?;
-    tx.execute(
+    super::exec(
+        &tx,
         "INSERT INTO signed_heads (org_id, seq, signer, signature) VALUES ($1, $2, $3, $4)
          ON CONFLICT (org_id, seq) DO NOTHING",
         &[
@@ -146,19 +151,19 @@ pub async fn push(pool: &Pool, chunk: &Chunk, pusher: &PublicKey) -> Result<Acce
     .await?;
     let custody =
         serde_json::to_value(&checked.custody).map_err(|e| Error::Internal(e.to_string()))?;
-    let moved = tx
-        .execute(
-            "UPDATE chains SET head_seq = $2, head_hash = $3, custody = $4, last_push_at = now(),
+    let moved = super::exec(
+        &tx,
+        "UPDATE chains SET head_seq = $2, head_hash = $3, custody = $4, last_push_at = now(),
                     updated_at = now()
               WHERE org_id = $1 AND head_seq < $2",
-            &[
-                &chunk.org,
-                &seq_i64(chunk.head.seq)?,
-                &chunk.head.hash.as_slice(),
-                &custody,
-            ],
-        )
-        .await?;
+        &[
+            &chunk.org,
+            &seq_i64(chunk.head.seq)?,
+            &chunk.head.hash.as_slice(),
+            &custody,
+        ],
+    )
+    .await?;
     // The row is locked and the chunk extends its head, so it moves exactly once.
     if moved != 1 {
         return Err(Error::Internal(format!(
@@ -191,7 +196,8 @@ async fn insert_events(tx: &Transaction<'_>, org: Uuid, new: &[NewEvent]) -> Res
         devices.push(e.event.device.as_str());
         bytes.push(e.canonical.as_bytes());
     }
-    tx.execute(
+    super::exec(
+        tx,
         "INSERT INTO events (org_id, seq, hash, op_id, kind, business_date, device, canonical)
          SELECT $1, * FROM UNNEST($2::bigint[], $3::bytea[], $4::uuid[], $5::text[], $6::date[],
                                   $7::text[], $8::bytea[])",

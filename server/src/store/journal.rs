@@ -98,7 +98,8 @@ impl Totals {
             nets.push(*net);
         }
         if !months.is_empty() {
-            tx.execute(
+            super::exec(
+                tx,
                 "INSERT INTO month_totals (org_id, month, account, net)
                  SELECT $1, * FROM UNNEST($2::date[], $3::text[], $4::bigint[])
                  ON CONFLICT (org_id, month, account)
@@ -116,7 +117,8 @@ impl Totals {
             exited.push(*x);
         }
         if !months.is_empty() {
-            tx.execute(
+            super::exec(
+                tx,
                 "INSERT INTO month_activity (org_id, month, meetings, members_added, members_exited)
                  SELECT $1, * FROM UNNEST($2::date[], $3::int[], $4::int[], $5::int[])
                  ON CONFLICT (org_id, month) DO UPDATE SET
