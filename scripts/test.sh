@@ -21,7 +21,8 @@ echo "== oracle tests (tests/oracles, against the debug build)"
 cargo build --quiet --locked -p daftar
 DAFTAR_BIN="$PWD/target/debug/daftar" python3 -m pytest -q tests/oracles
 echo "== Kotlin library (bindings/kotlin: generates from the host cdylib, JUnit 5 on the JVM)"
-(cd bindings/kotlin && mvn -B --no-transfer-progress test)
+# ServerSyncTest runs the real server (target/debug/daftar-server) on a cluster of its own.
+(cd bindings/kotlin && bash ../../scripts/pg-cluster.sh mvn -B --no-transfer-progress test)
 echo "== Android demo (android-demo: logic tests through the real core, every source compiled against the framework)"
 bash scripts/android-check.sh
 echo "== size of the release library"

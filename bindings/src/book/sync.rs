@@ -1,17 +1,73 @@
 //! `DaftarBook`'s sync: the device's identity, custody and hand-over, bundles
 //! out and chunks in, and the acknowledged head. Each method delegates.
 
+use std::sync::Arc;
+
 use chrono::NaiveDate;
 use uuid::Uuid;
 
-use super::DaftarBook;
+use super::{with_progress, DaftarBook, ProgressListener};
 use crate::error::Result;
 use crate::types::sync::{public_key, signature};
 use crate::types::*;
 use daftar_core::CommandMeta;
 
+/// Carries one request to the programme's server; the app supplies it (in the
+/// JVM library, `JavaHttpTransport` over `java.net.http`). `path` starts with
+/// `/v1/`; `auth` goes in the `daftar-auth` header; POST bodies are JSON. Throw
+/// when no answer came (no network, a dropped connection): the sync stops and
+/// can be run again.
+#[uniffi::export(with_foreign)]
+pub trait HttpTransport: Send + Sync {
+    fn send(&self, method: String, path: String, auth: String, body: Vec<u8>)
+        -> Result<HttpAnswer>;
+}
+
+struct Transported(Arc<dyn HttpTransport>);
+
+impl daftar_core::exchange::Transport for Transported {
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        auth: &str,
+        body: &[u8],
+    ) -> std::result::Result<(u16, Vec<u8>), String> {
+        let a = self
+            .0
+            .send(method.into(), path.into(), auth.into(), body.to_vec())
+            .map_err(|e| e.to_string())?;
+        let status = u16::try_from(a.status).map_err(|_| format!("HTTP status {}", a.status))?;
+        Ok((status, a.body))
+    }
+}
+
 #[uniffi::export]
 impl DaftarBook {
+    /// Syncs with the programme's server: registers this book's device (it
+    /// must have an identity: `deviceIdentity`), claims custody of
+    /// organisations nobody holds (as `options.actor`), pushes what the server
+    /// has not acknowledged and pulls what it holds beyond this book. Safe to
+    /// stop at any point and run again. Progress counts organisations.
+    pub fn sync_with_server(
+        &self,
+        transport: Arc<dyn HttpTransport>,
+        options: ServerSyncOptions,
+        listener: Option<Arc<dyn ProgressListener>>,
+    ) -> Result<ServerSyncReport> {
+        let server_key = options.server_key.as_deref().map(public_key).transpose()?;
+        let options = daftar_core::exchange::SyncOptions {
+            orgs: options.orgs,
+            actor: options.actor,
+            server_key,
+        };
+        let transport = Transported(transport);
+        let report = with_progress(&listener, |p| {
+            self.book.sync_with_server(&transport, &options, p)
+        })?;
+        Ok(report.into())
+    }
+
     /// This book's device, named `device` and given a key the first time.
     pub fn device_identity(&self, device: String) -> Result<DeviceIdentity> {
         Ok(self.book.device_identity(&device)?.into())

@@ -138,3 +138,70 @@ impl From<core::exchange::SetAside> for SetAsideEvent {
         }
     }
 }
+
+/// What the server answered one request: its HTTP status and body.
+#[derive(uniffi::Record)]
+pub struct HttpAnswer {
+    pub status: i32,
+    pub body: Vec<u8>,
+}
+
+/// What to sync with the programme's server.
+#[derive(uniffi::Record)]
+pub struct ServerSyncOptions {
+    /// Only these organisations; every one in the book when empty.
+    pub orgs: Vec<Uuid>,
+    /// Who claims custody for this device of an organisation nobody holds yet.
+    pub actor: Option<String>,
+    /// The server's public key (hex), if known: any other server is refused.
+    pub server_key: Option<String>,
+}
+
+/// What one organisation's sync did; `refused_code` is the server's refusal.
+#[derive(uniffi::Record)]
+pub struct OrgSyncResult {
+    pub org: Uuid,
+    pub claimed: bool,
+    pub chunks_pushed: i64,
+    pub events_pushed: i64,
+    pub events_pulled: i64,
+    pub server_head_seq: i64,
+    pub server_head_hash: String,
+    pub refused_code: Option<String>,
+    pub refused_reason: Option<String>,
+}
+
+#[derive(uniffi::Record)]
+pub struct ServerSyncReport {
+    pub server_key: String,
+    pub orgs: Vec<OrgSyncResult>,
+}
+
+impl From<core::exchange::SyncReport> for ServerSyncReport {
+    fn from(r: core::exchange::SyncReport) -> Self {
+        ServerSyncReport {
+            server_key: r.server_key.to_string(),
+            orgs: r
+                .orgs
+                .into_iter()
+                .map(|o| {
+                    let (refused_code, refused_reason) = match o.refused {
+                        Some((c, m)) => (Some(c), Some(m)),
+                        None => (None, None),
+                    };
+                    OrgSyncResult {
+                        org: o.org,
+                        claimed: o.claimed,
+                        chunks_pushed: i64::from(o.chunks_pushed),
+                        events_pushed: o.events_pushed as i64,
+                        events_pulled: o.events_pulled as i64,
+                        server_head_seq: o.server_head.seq as i64,
+                        server_head_hash: daftar_sync::hex(&o.server_head.hash),
+                        refused_code,
+                        refused_reason,
+                    }
+                })
+                .collect(),
+        }
+    }
+}
