@@ -13,7 +13,7 @@ for a in "$@"; do
     *) args+=("$a") ;;
   esac
 done
-if [ "$profile" = release ]; then
+if [ "$profile" = server ]; then
   cargo build --quiet --locked --profile server -p daftar-server
 else
   cargo build --quiet --locked -p daftar-server
