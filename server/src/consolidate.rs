@@ -64,7 +64,7 @@ fn figures_of(book: &Book, org: Uuid) -> Result<Figures> {
         .count() as i32;
     let mut savings = Decimal::ZERO;
     for a in book.accounts(org)? {
-        let header = a.code.split('-').next().unwrap_or(&a.code);
+        let header = crate::store::journal::header(&a.code);
         if header == daftar_core::chart::MEMBER_SAVINGS
             || header == daftar_core::chart::MEMBER_VOLUNTARY
         {

@@ -6,7 +6,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use axum::serve::ListenerExt;
-use chrono::{Datelike, NaiveDate, Utc};
 use clap::{Parser, Subcommand};
 use daftar_server::error::{Error, Result};
 use daftar_server::store::{access, hierarchy};
@@ -238,14 +237,7 @@ async fn run(cli: Cli) -> Result<()> {
         }
         Command::Rollup { node, month } => {
             let node = hierarchy::find(&**client, &node).await?;
-            let month = match month {
-                Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-                    .map_err(|_| Error::BadRequest(format!("{m:?} is not a month (YYYY-MM)")))?,
-                None => {
-                    let t = Utc::now().date_naive();
-                    t.with_day(1).unwrap_or(t)
-                }
-            };
+            let month = rollup::month_start(month.as_deref())?;
             let r = rollup::rollup(&**client, node, month).await?;
             let text =
                 serde_json::to_string_pretty(&r).map_err(|e| Error::Internal(e.to_string()))?;

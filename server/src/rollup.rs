@@ -6,13 +6,14 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
+use daftar_core::chart;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::store::hierarchy::Node;
 
 #[derive(Debug, Clone, Serialize)]
@@ -64,6 +65,18 @@ pub struct Rollup {
     pub totals: BTreeMap<String, Totals>,
 }
 
+/// The first day of `YYYY-MM`, or of this month when none is given.
+pub fn month_start(month: Option<&str>) -> Result<NaiveDate> {
+    match month {
+        None => {
+            let today = chrono::Utc::now().date_naive();
+            Ok(today.with_day(1).unwrap_or(today))
+        }
+        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .map_err(|_| Error::BadRequest(format!("{m:?} is not a month (YYYY-MM)"))),
+    }
+}
+
 fn decimal(minor: i64, scale: i16) -> Decimal {
     Decimal::new(minor, scale.max(0) as u32)
 }
@@ -80,10 +93,10 @@ pub async fn rollup(client: &impl GenericClient, node: Node, month: NaiveDate) -
                                WHERE a.org_id = o.org_id AND a.month <= $2), 0)::bigint,
                     coalesce((SELECT sum(net) FROM month_totals m
                                WHERE m.org_id = o.org_id AND m.month <= $2
-                                 AND m.account IN ('2100', '2110')), 0)::bigint,
+                                 AND m.account IN ($4, $5)), 0)::bigint,
                     coalesce((SELECT sum(net) FROM month_totals m
                                WHERE m.org_id = o.org_id AND m.month <= $2
-                                 AND m.account = '1300'), 0)::bigint,
+                                 AND m.account = $6), 0)::bigint,
                     coalesce((SELECT sum(meetings) FROM month_activity a
                                WHERE a.org_id = o.org_id AND a.month > $3 AND a.month <= $2), 0)::bigint,
                     f.par30_outstanding, f.loans_outstanding, f.grade, f.grade_score, f.as_of,
@@ -94,7 +107,14 @@ pub async fn rollup(client: &impl GenericClient, node: Node, month: NaiveDate) -
                LEFT JOIN chains c ON c.org_id = o.org_id
                LEFT JOIN org_figures f ON f.org_id = o.org_id
               ORDER BY o.name, o.org_id",
-            &[&node.id, &month, &(month - Months::new(3))],
+            &[
+                &node.id,
+                &month,
+                &(month - Months::new(3)),
+                &chart::MEMBER_SAVINGS,
+                &chart::MEMBER_VOLUNTARY,
+                &chart::MEMBER_LOANS,
+            ],
         )
         .await?;
     let mut organisations = Vec::with_capacity(rows.len());

@@ -9,7 +9,6 @@ use axum::extract::{Path, Query, State as Shared};
 use axum::http::{HeaderMap, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use chrono::{Datelike, NaiveDate, Utc};
 use daftar_sync::api::{HeadAnswer, Receipt, Registration, ServerInfo};
 use daftar_sync::chunk::MAX_CHUNK_BYTES;
 use daftar_sync::{Chunk, PublicKey, Refusal};
@@ -283,17 +282,6 @@ pub struct MonthQuery {
     month: Option<String>,
 }
 
-fn month_start(m: Option<&str>) -> Result<NaiveDate> {
-    match m {
-        None => {
-            let today = Utc::now().date_naive();
-            Ok(today.with_day(1).unwrap_or(today))
-        }
-        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-            .map_err(|_| Error::BadRequest(format!("{m:?} is not a month (YYYY-MM)"))),
-    }
-}
-
 /// The consolidated figures of a node: an administrator's, or a federation
 /// user's own subtree; never a device's.
 pub async fn rollup(
@@ -307,7 +295,7 @@ pub async fn rollup(
     let mut who = "an unauthenticated caller".to_string();
     let result = async {
         let Query(q) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
-        let month = month_start(q.month.as_deref())?;
+        let month = rollup::month_start(q.month.as_deref())?;
         let caller = authenticate(&state, &method, &uri, &headers, &[]).await?;
         who = caller.who();
         let Caller::Person(user) = &caller else {

@@ -53,7 +53,7 @@ fn month_of(day: NaiveDate) -> NaiveDate {
 
 /// The account header a line counts under: a member's sub-ledger `2100-0007`
 /// under `2100`.
-fn header(account: &str) -> &str {
+pub fn header(account: &str) -> &str {
     account.split('-').next().unwrap_or(account)
 }
 

@@ -1,8 +1,6 @@
 package org.daftar
 
-import java.math.BigDecimal
 import java.nio.file.Path
-import java.time.LocalDate
 import java.util.UUID
 import java.util.concurrent.TimeUnit
 import org.junit.jupiter.api.AfterEach
@@ -46,19 +44,7 @@ class ServerSyncTest {
         server.destroyForcibly().waitFor(10, TimeUnit.SECONDS)
     }
 
-    private val day = LocalDate.of(2025, 4, 7)
-    private fun on(device: String) = commandMeta("asha", device)
-
-    private fun founded(book: DaftarBook): UUID {
-        val id = UUID.fromString(newOpId().toString())
-        book.createOrganisation(on("phone-a"), NewOrganisation(
-            id = id, kind = OrgKind.SHG, name = "Asha SHG", currency = Currency("INR", 2u),
-            calendar = Calendar.GREGORIAN, fiscalYearStart = FiscalYearStart(4u, 1u), locale = Locale.EN_IN,
-            rounding = RoundingRule(RoundingMode.HALF_UP, RoundingUnit.MINOR), openedOn = LocalDate.of(2025, 4, 1)))
-        book.addMember(on("phone-a"), id, NewMember(null, "Sita", MemberRole.MEMBER, null, LocalDate.of(2025, 4, 1)))
-        book.depositSavings(on("phone-a"), id, SavingsEntry(day, 1u, Via.CASH, BigDecimal("100"), SavingsFund.COMPULSORY))
-        return id
-    }
+    private fun founded(book: DaftarBook): UUID = foundAshaShg(book)
 
     private fun grant(org: UUID, key: String) {
         val p = ProcessBuilder(serverBin, "--database", database, "grant", "--org", org.toString(), "--device", key)

@@ -23,16 +23,7 @@ class SyncTest {
     private fun deposit(amount: String) =
         SavingsEntry(day, 1u, Via.CASH, BigDecimal(amount), SavingsFund.COMPULSORY)
 
-    private fun founded(book: DaftarBook): UUID {
-        val id = UUID.fromString(newOpId().toString())
-        book.createOrganisation(on("phone-a"), NewOrganisation(
-            id = id, kind = OrgKind.SHG, name = "Asha SHG", currency = Currency("INR", 2u),
-            calendar = Calendar.GREGORIAN, fiscalYearStart = FiscalYearStart(4u, 1u), locale = Locale.EN_IN,
-            rounding = RoundingRule(RoundingMode.HALF_UP, RoundingUnit.MINOR), openedOn = LocalDate.of(2025, 4, 1)))
-        book.addMember(on("phone-a"), id, NewMember(null, "Sita", MemberRole.MEMBER, null, LocalDate.of(2025, 4, 1)))
-        book.depositSavings(on("phone-a"), id, deposit("100"))
-        return id
-    }
+    private fun founded(book: DaftarBook): UUID = foundAshaShg(book)
 
     /** Every chunk of [from]'s organisation after [after], into [to]. */
     private fun send(from: DaftarBook, to: DaftarBook, org: UUID, after: ULong = 0u): ULong =
