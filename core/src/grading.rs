@@ -16,7 +16,6 @@ use uuid::Uuid;
 
 use crate::book::Book;
 use crate::books::Period;
-use crate::chart::{member_account, MEMBER_SAVINGS};
 use crate::error::Result;
 use crate::loan::Frequency;
 use crate::member::Member;
@@ -85,8 +84,8 @@ impl Book {
         let norms = vec![
             meeting_norm(p, &policy, &meetings),
             self.savings_norm(org, p, &policy, &members, &meetings, scale)?,
-            lending_norm(p, &loans, &members),
-            repayment_norm(p, &loans, scale),
+            self.lending_norm(org, p, &members)?,
+            self.repayment_norm(org, p, &loans, scale)?,
             self.books_norm(org, p, interval_days(policy.meeting_frequency))?,
         ];
         let total: Decimal = norms.iter().map(|n| n.score).sum();
@@ -124,22 +123,7 @@ impl Book {
             owed += here * policy.compulsory_savings;
             paid += self
                 .with_conn(|conn| {
-                    Ok(conn
-                        .prepare_cached(
-                            "SELECT COALESCE(-SUM(p.amount), 0) FROM postings p
-                     JOIN events e ON e.org_id = p.org_id AND e.seq = p.seq
-                     WHERE p.org_id = ?1 AND p.account = ?2 AND e.kind = 'savings.deposit'
-                       AND e.business_date BETWEEN ?3 AND ?4",
-                        )?
-                        .query_row(
-                            params![
-                                org.to_string(),
-                                member_account(MEMBER_SAVINGS, m.member_no),
-                                p.from.to_string(),
-                                p.to.to_string()
-                            ],
-                            |r| r.get::<_, i64>(0),
-                        )?)
+                    crate::meetings::compulsory_paid(conn, org, m.member_no, p.from, p.to)
                 })?
                 .min(here * policy.compulsory_savings);
         }
@@ -203,49 +187,75 @@ fn meeting_norm(p: Period, policy: &crate::policy::Policy, meetings: &[NaiveDate
     }
 }
 
-/// Members who borrowed in the period, of the members then active.
-fn lending_norm(p: Period, loans: &[crate::lending::Loan], members: &[Member]) -> Norm {
-    let borrowers: std::collections::BTreeSet<u32> = loans
-        .iter()
-        .filter(|l| l.disbursed_on.is_some_and(|d| d >= p.from && d <= p.to))
-        .filter_map(|l| l.member_no)
-        .collect();
-    let active = members.len() as i64;
-    Norm {
-        name: "internal lending",
-        score: score(ratio(borrowers.len() as i64, active)),
-        basis: format!(
-            "{} of {active} members borrowed in the period",
-            borrowers.len()
-        ),
+impl Book {
+    /// Members paid a loan in the period, of the members then active. A loan
+    /// carried over from the paper books at the cut-off is existing lending,
+    /// not lending in the period; a payout reversed by the period end is none.
+    fn lending_norm(&self, org: Uuid, p: Period, members: &[Member]) -> Result<Norm> {
+        let borrowers: std::collections::BTreeSet<u32> = self.with_conn(|conn| {
+            let mut st = conn.prepare_cached(
+                "SELECT DISTINCT l.member_no FROM loan_movements m
+                   JOIN loans l ON l.org_id = m.org_id AND l.loan_no = m.loan_no
+                  WHERE m.org_id = ?1 AND m.kind = 'loan.disbursed' AND l.member_no IS NOT NULL
+                    AND m.business_date BETWEEN ?2 AND ?3
+                    AND (m.reversed_on IS NULL OR m.reversed_on > ?3)",
+            )?;
+            let rows = st.query_map(
+                params![org.to_string(), p.from.to_string(), p.to.to_string()],
+                |r| r.get::<_, u32>(0),
+            )?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        let active = members.len() as i64;
+        Ok(Norm {
+            name: "internal lending",
+            score: score(ratio(borrowers.len() as i64, active)),
+            basis: format!(
+                "{} of {active} members borrowed in the period",
+                borrowers.len()
+            ),
+        })
     }
-}
 
-/// Instalments that fell due in the period, and how much of them is repaid.
-fn repayment_norm(p: Period, loans: &[crate::lending::Loan], scale: u32) -> Norm {
-    let (mut due, mut met) = (0i64, 0i64);
-    for l in loans.iter().filter(|l| l.member_no.is_some()) {
-        if !Book::loan_active_on(l, p.to) && l.closed_on.is_none_or(|c| c < p.from) {
-            continue;
+    /// Instalments that fell due in the period, and how much of them had been
+    /// repaid by the period end: payments made later do not count, and a
+    /// payment reversed later still counted then.
+    fn repayment_norm(
+        &self,
+        org: Uuid,
+        p: Period,
+        loans: &[crate::lending::Loan],
+        scale: u32,
+    ) -> Result<Norm> {
+        let (mut due, mut met) = (0i64, 0i64);
+        for l in loans.iter().filter(|l| l.member_no.is_some()) {
+            if l.disbursed_on.is_none_or(|d| d > p.to) || l.closed_on.is_some_and(|c| c < p.from) {
+                continue;
+            }
+            let mut states = l.instalments.clone();
+            self.instalments_on(org, l.loan_no, p.to, &mut states)?;
+            for s in states
+                .iter()
+                .filter(|s| s.due_on >= p.from && s.due_on <= p.to)
+            {
+                let amount = s.principal + s.interest;
+                due += amount;
+                met += (s.principal_paid + s.interest_paid).min(amount);
+            }
         }
-        for s in l
-            .instalments
-            .iter()
-            .filter(|s| s.due_on >= p.from && s.due_on <= p.to)
-        {
-            let amount = s.principal + s.interest;
-            due += amount;
-            met += (s.principal_paid + s.interest_paid).min(amount);
-        }
-    }
-    let show = |m: i64| crate::money::from_minor(m, scale);
-    Norm {
-        name: "repayment",
-        score: score(ratio(met, due)),
-        basis: if due == 0 {
-            "no instalments fell due in the period; full marks".into()
-        } else {
-            format!("{} of {} due in the period repaid", show(met), show(due))
-        },
+        let show = |m: i64| crate::money::from_minor(m, scale);
+        Ok(Norm {
+            name: "repayment",
+            score: score(ratio(met, due)),
+            basis: if due == 0 {
+                "no instalments fell due in the period; full marks".into()
+            } else {
+                format!(
+                    "{} of {} due in the period repaid by its end",
+                    show(met),
+                    show(due)
+                )
+            },
+        })
     }
 }

@@ -9,16 +9,30 @@ use crate::error::{Error, Result};
 use crate::event::Line;
 use crate::money::from_minor;
 
-/// Posts `lines` as the entry of event `seq`. Called inside the event's transaction.
+/// What an entry records beside its lines: whose, which event, when, how it
+/// reads, and the event's kind.
+pub(crate) struct EntryHead<'a> {
+    pub org: &'a str,
+    pub seq: u64,
+    pub date: &'a str,
+    pub narration: &'a str,
+    pub kind: &'a str,
+}
+
+/// Posts `lines` as the entry of event `head.seq`. Called inside the event's transaction.
 pub(crate) fn post(
     tx: &Connection,
-    org: &str,
+    head: &EntryHead<'_>,
     scale: u32,
-    seq: u64,
-    date: &str,
-    narration: &str,
     lines: &[Line],
 ) -> Result<()> {
+    let EntryHead {
+        org,
+        seq,
+        date,
+        narration,
+        kind,
+    } = *head;
     // The entry must balance: checked here in code and again below in SQL.
     assert!(lines.len() >= 2, "a journal entry has at least two lines");
     let total = lines
@@ -28,9 +42,10 @@ pub(crate) fn post(
         return Err(Error::invalid("entry", "postings do not sum to zero"));
     }
     tx.prepare_cached(
-        "INSERT INTO entries (org_id, seq, business_date, narration) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO entries (org_id, seq, business_date, narration, kind)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?
-    .execute(params![org, seq as i64, date, narration])?;
+    .execute(params![org, seq as i64, date, narration, kind])?;
     let mut get = tx.prepare_cached(
         "SELECT balance, floor, name, member_no FROM accounts WHERE org_id = ?1 AND code = ?2",
     )?;

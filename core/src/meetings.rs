@@ -140,22 +140,46 @@ impl Book {
                 params![org.to_string(), member.joined_on.to_string(), as_of.to_string()],
                 |r| r.get(0),
             )?;
-            let paid: i64 = conn.query_row(
-                // The member's own postings first, by account (CROSS JOIN keeps the order):
-                // a few hundred rows, where the organisation's events are many.
-                "SELECT COALESCE(-SUM(p.amount), 0) FROM postings p INDEXED BY postings_by_account
-                 CROSS JOIN events e ON e.org_id = p.org_id AND e.seq = p.seq
-                 WHERE p.org_id = ?1 AND p.account = ?2 AND e.kind = 'savings.deposit'
-                   AND e.business_date <= ?3",
-                params![org.to_string(), member_account(MEMBER_SAVINGS, member_no), as_of.to_string()],
-                |r| r.get(0),
-            )?;
+            let paid = compulsory_paid(conn, org, member_no, NaiveDate::MIN, as_of)?;
             let owed = meetings
                 .checked_mul(policy.compulsory_savings)
                 .ok_or_else(|| Error::invalid("compulsory_savings", "overflows"))?;
             Ok(from_minor((owed - paid).max(0), o.currency.scale))
         })
     }
+}
+
+/// A member's compulsory deposits dated from `from` to `to` that still stood
+/// at the end of `to`: a deposit reversed by then is unpaid again.
+pub(crate) fn compulsory_paid(
+    conn: &Connection,
+    org: Uuid,
+    member_no: u32,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64> {
+    // The member's own postings first, by account (CROSS JOIN keeps the order):
+    // a few hundred rows, where the organisation's entries are many.
+    Ok(conn
+        .prepare_cached(
+            "SELECT COALESCE(-SUM(p.amount), 0) FROM postings p INDEXED BY postings_by_account
+              CROSS JOIN entries n ON n.org_id = p.org_id AND n.seq = p.seq
+              WHERE p.org_id = ?1 AND p.account = ?2 AND n.kind = 'savings.deposit'
+                AND n.business_date BETWEEN ?3 AND ?4
+                AND NOT EXISTS (SELECT 1 FROM reversals r
+                                  JOIN entries rn ON rn.org_id = r.org_id AND rn.seq = r.reversal_seq
+                                 WHERE r.org_id = p.org_id AND r.original_seq = p.seq
+                                   AND rn.business_date <= ?4)",
+        )?
+        .query_row(
+            params![
+                org.to_string(),
+                member_account(MEMBER_SAVINGS, member_no),
+                from.to_string(),
+                to.to_string()
+            ],
+            |r| r.get(0),
+        )?)
 }
 
 /// Applies meeting events to the projections.

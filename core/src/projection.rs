@@ -29,15 +29,14 @@ pub(crate) fn apply(tx: &Connection, seq: u64, ev: &Event) -> Result<()> {
                 let scale: u32 = tx
                     .prepare_cached("SELECT scale FROM organisations WHERE id = ?1")?
                     .query_row([&org], |r| r.get(0))?;
-                ledger::post(
-                    tx,
-                    &org,
-                    scale,
+                let head = ledger::EntryHead {
+                    org: &org,
                     seq,
-                    &ev.date.to_string(),
-                    &narration(body),
-                    &lines,
-                )?;
+                    date: &ev.date.to_string(),
+                    narration: &narration(body),
+                    kind: body.kind(),
+                };
+                ledger::post(tx, &head, scale, &lines)?;
                 crate::meetings::attach_entry(tx, &org, seq)?;
             }
             crate::lending::apply(tx, &org, ev.date, body)?;

@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::rows::parse_stored_date;
 
 /// The schema version this daftar writes. Bump it with a new migration.
-pub const SCHEMA_VERSION: i64 = 8;
+pub const SCHEMA_VERSION: i64 = 9;
 /// `PRAGMA application_id` of a daftar book: "DAFT".
 pub const APPLICATION_ID: i64 = 0x4441_4654;
 
@@ -25,6 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/migrations/006-loan-movements.sql"),
     include_str!("schema/migrations/007-bulk-loads.sql"),
     include_str!("schema/migrations/008-sync.sql"),
+    include_str!("schema/migrations/009-entry-kinds.sql"),
 ];
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";

@@ -7,9 +7,8 @@ use common::shg::*;
 use common::*;
 use daftar_core::event::{FacilitySource, SavingsFund};
 use daftar_core::lending::{LoanStatus, Repayment};
-use daftar_core::loan::{Component, Frequency, LatePenalty, Method, RatePeriod};
+use daftar_core::loan::{Component, LatePenalty, Method, RatePeriod};
 use daftar_core::policy::Policy;
-use daftar_core::settlement::{Cutoff, OpeningBorrowing, OpeningLoan, OpeningMember};
 use daftar_core::*;
 
 #[test]
@@ -328,65 +327,6 @@ fn outside_funds_revolving_fund_cif_bank_loan_and_cash_credit() {
         .unwrap();
     assert_eq!(s.book.balance(s.org, "2300").unwrap(), dec("-100000.00"));
     assert!(s.book.trial_balance(s.org).unwrap().is_balanced());
-}
-
-fn cutoff(surplus: &str) -> Cutoff {
-    Cutoff {
-        date: date("2025-04-01"),
-        cash: dec("1500"),
-        bank: dec("20000"),
-        revolving_fund: dec("15000"),
-        surplus: dec(surplus),
-        members: vec![
-            OpeningMember {
-                member_no: 1,
-                compulsory: dec("3000"),
-                voluntary: dec("500"),
-                loans: vec![OpeningLoan {
-                    outstanding: dec("6000"),
-                    arrears: dec("1000"),
-                    overdue_since: Some(date("2025-03-01")),
-                    rate: dec("2"),
-                    rate_period: RatePeriod::Month,
-                    remaining_term: 5,
-                    frequency: Frequency::Monthly,
-                    method: Method::Reducing,
-                }],
-            },
-            OpeningMember {
-                member_no: 2,
-                compulsory: dec("3000"),
-                voluntary: dec("0"),
-                loans: vec![],
-            },
-        ],
-        borrowings: vec![OpeningBorrowing {
-            source: FacilitySource::Cif,
-            outstanding: dec("5000"),
-            rate: dec("6"),
-            rate_period: RatePeriod::Year,
-            remaining_term: 5,
-            frequency: Frequency::Monthly,
-            method: Method::Flat,
-        }],
-    }
-}
-
-fn fresh_shg_for_cutoff() -> Shg {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("c.daftar");
-    let book = Book::open(&path).unwrap();
-    let o = new_org(OrgKind::Shg, "INR");
-    let org = o.id;
-    book.create_organisation(&meta(), o).unwrap();
-    book.add_member(&meta(), org, member("सीता")).unwrap();
-    book.add_member(&meta(), org, member("गीता")).unwrap();
-    Shg {
-        _dir: dir,
-        path,
-        book,
-        org,
-    }
 }
 
 #[test]

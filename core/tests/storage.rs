@@ -199,6 +199,7 @@ fn a_book_upgraded_through_every_migration_equals_a_fresh_one() {
         include_str!("../src/schema/migrations/006-loan-movements.sql"),
         include_str!("../src/schema/migrations/007-bulk-loads.sql"),
         include_str!("../src/schema/migrations/008-sync.sql"),
+        include_str!("../src/schema/migrations/009-entry-kinds.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,
@@ -431,4 +432,49 @@ fn an_upgraded_v5_book_gains_its_loan_movements_as_recorded_live() {
     assert!(book.verify(&mut |_, _| true).unwrap().is_intact());
     book.close().unwrap();
     assert_eq!(movements(&p), live);
+}
+
+#[test]
+fn an_upgraded_v8_book_gains_each_entrys_kind_from_its_event() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("v8.daftar");
+    let book = Book::open(&p).unwrap();
+    daftar_core::demo::build(&book, 1, &mut |_, _| true).unwrap();
+    book.close().unwrap();
+    let kinds = |p: &std::path::Path| -> Vec<(String, i64, String)> {
+        let c = rusqlite::Connection::open(p).unwrap();
+        let mut st = c
+            .prepare("SELECT org_id, seq, kind FROM entries ORDER BY org_id, seq")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let live = kinds(&p);
+    assert!(
+        live.iter().any(|(_, _, k)| k == "member.exited"),
+        "{live:?}"
+    );
+    // Make it a v8 book: entries as v8 defined them, without a kind.
+    {
+        let c = rusqlite::Connection::open(&p).unwrap();
+        c.execute_batch(
+            "PRAGMA foreign_keys = OFF;
+             CREATE TABLE e8 AS SELECT org_id, seq, business_date, narration FROM entries;
+             DROP TABLE entries;
+             CREATE TABLE entries (
+                 org_id TEXT NOT NULL, seq INTEGER NOT NULL, business_date TEXT NOT NULL,
+                 narration TEXT NOT NULL, PRIMARY KEY (org_id, seq),
+                 FOREIGN KEY (org_id, seq) REFERENCES events(org_id, seq)) STRICT, WITHOUT ROWID;
+             INSERT INTO entries SELECT * FROM e8; DROP TABLE e8;
+             CREATE INDEX entries_by_date ON entries (org_id, business_date, seq);
+             PRAGMA user_version = 8;",
+        )
+        .unwrap();
+    }
+    let book = Book::open(&p).unwrap();
+    assert!(book.verify(&mut |_, _| true).unwrap().is_intact());
+    book.close().unwrap();
+    assert_eq!(kinds(&p), live);
 }

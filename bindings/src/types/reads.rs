@@ -8,8 +8,8 @@ use uuid::Uuid;
 
 use core::books::{
     AccountLine, BalanceSheet, Bucket, CashBook, CashBookDay, CashBookLine, IncomeAndExpenditure,
-    LoanLedger, LoanLedgerLine, MonthlyReport, Passbook, PassbookLine, Period, Portfolio,
-    PortfolioLoan, ReceiptsAndPayments,
+    LoanLedger, LoanLedgerLine, MonthlyReport, Passbook, PassbookEntry, PassbookLine, Period,
+    Portfolio, PortfolioLoan, ReceiptsAndPayments,
 };
 use core::chart::AccountClass;
 use core::corrections::{Correction, CorrectionStatus};
@@ -278,11 +278,32 @@ pub struct AccountLine {
     pub amount: Decimal,
 }
 
+#[uniffi::remote(Enum)]
+pub enum PassbookEntry {
+    Deposit,
+    Withdrawal,
+    LoanPaidOut,
+    Repayment,
+    Fine,
+    Fee,
+    ExitSettlement,
+    WriteOff,
+    Reversal,
+    Other,
+}
+
 #[uniffi::remote(Record)]
 pub struct PassbookLine {
     pub seq: u64,
     pub date: NaiveDate,
+    pub entry: PassbookEntry,
     pub narration: String,
+    pub paid: Decimal,
+    pub received: Decimal,
+    pub principal: Decimal,
+    pub interest: Decimal,
+    pub penalty: Decimal,
+    pub charges: Decimal,
     pub compulsory: Decimal,
     pub voluntary: Decimal,
     pub loan: Decimal,
@@ -300,6 +321,8 @@ pub struct Passbook {
     pub opening_voluntary: Decimal,
     pub opening_loan: Decimal,
     pub lines: Vec<PassbookLine>,
+    pub total_paid: Decimal,
+    pub total_received: Decimal,
     pub closing_compulsory: Decimal,
     pub closing_voluntary: Decimal,
     pub closing_loan: Decimal,
@@ -427,6 +450,7 @@ pub struct MonthlyReport {
     pub compulsory_savings: Decimal,
     pub voluntary_savings: Decimal,
     pub withdrawals: Decimal,
+    pub savings_returned: Decimal,
     pub loans_disbursed: u32,
     pub amount_disbursed: Decimal,
     pub principal_repaid: Decimal,

@@ -26,6 +26,12 @@ pub(super) fn passbook(book: &Book, org: Uuid, a: &Args, c: &Context<'_>) -> Res
                 "seq",
                 "date",
                 "narration",
+                "paid",
+                "received",
+                "principal",
+                "interest",
+                "penalty",
+                "fines, fees",
                 "compulsory",
                 "voluntary",
                 "loan",
@@ -41,6 +47,12 @@ pub(super) fn passbook(book: &Book, org: Uuid, a: &Args, c: &Context<'_>) -> Res
             Cell::Empty,
             Cell::Empty,
             Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
+            Cell::Empty,
             p.opening_compulsory.into(),
             p.opening_voluntary.into(),
             p.opening_loan.into(),
@@ -50,6 +62,12 @@ pub(super) fn passbook(book: &Book, org: Uuid, a: &Args, c: &Context<'_>) -> Res
                 l.seq.into(),
                 l.date.into(),
                 l.narration.clone().into(),
+                l.paid.into(),
+                l.received.into(),
+                l.principal.into(),
+                l.interest.into(),
+                l.penalty.into(),
+                l.charges.into(),
                 l.compulsory.into(),
                 l.voluntary.into(),
                 l.loan.into(),
@@ -58,6 +76,15 @@ pub(super) fn passbook(book: &Book, org: Uuid, a: &Args, c: &Context<'_>) -> Res
                 l.loan_balance.into(),
             ]);
         }
+        let mut total = vec![Cell::Empty, Cell::Empty, "total and closing".into()];
+        total.extend([p.total_paid.into(), p.total_received.into()]);
+        total.extend(std::iter::repeat_n(Cell::Empty, 7));
+        total.extend([
+            p.closing_compulsory.into(),
+            p.closing_voluntary.into(),
+            p.closing_loan.into(),
+        ]);
+        g.row(total);
         g
     })
 }
@@ -339,6 +366,7 @@ pub(super) fn monthly(book: &Book, org: Uuid, a: &Args, c: &Context<'_>) -> Resu
             ("compulsory savings", r.compulsory_savings.into()),
             ("voluntary savings", r.voluntary_savings.into()),
             ("withdrawals", r.withdrawals.into()),
+            ("savings returned at exits", r.savings_returned.into()),
             ("loans disbursed", r.loans_disbursed.into()),
             ("amount disbursed", r.amount_disbursed.into()),
             ("principal repaid", r.principal_repaid.into()),

@@ -6,11 +6,13 @@
 mod day_books;
 mod loans;
 mod monthly;
+mod passbook;
 mod statements;
 
-pub use day_books::{CashBook, CashBookDay, CashBookLine, Passbook, PassbookLine};
+pub use day_books::{CashBook, CashBookDay, CashBookLine};
 pub use loans::{Bucket, LoanLedger, LoanLedgerLine, Portfolio, PortfolioLoan};
 pub use monthly::MonthlyReport;
+pub use passbook::{Passbook, PassbookEntry, PassbookLine};
 pub use statements::{BalanceSheet, IncomeAndExpenditure, ReceiptsAndPayments};
 
 use std::collections::BTreeMap;
@@ -54,6 +56,10 @@ pub fn fiscal_year(org: &Organisation, day: NaiveDate) -> Result<Period> {
     Ok(Period { from, to })
 }
 
+/// The kind of the entry that brings the paper books' balances in at the
+/// cut-off: an opening balance in every report, never a flow.
+pub(crate) const OPENING_KIND: &str = "cutoff.recorded";
+
 /// A line of an account summary: code, name and an amount in major units.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct AccountLine {
@@ -90,6 +96,37 @@ impl Book {
     /// Each account's balance from its postings dated on or before `as_of`, in minor units.
     fn balances_as_of(&self, org: Uuid, as_of: NaiveDate) -> Result<BTreeMap<String, i64>> {
         self.posting_sums(org, NaiveDate::MIN, as_of)
+    }
+
+    /// Each account's balance where the period's books start: everything dated
+    /// before it, and the cut-off's opening balances if the cut-off falls inside
+    /// it. Those balances were brought in from the paper books, not received or
+    /// paid in the period, so the day books and receipts and payments start
+    /// from them and never list them as flows (see `OPENING_KIND`).
+    fn opening_balances(&self, org: Uuid, p: Period) -> Result<BTreeMap<String, i64>> {
+        let before = p.from.pred_opt().unwrap_or(p.from);
+        let mut opening = self.balances_as_of(org, before)?;
+        let brought_in: Vec<(String, i64)> = self.with_conn(|conn| {
+            let mut st = conn.prepare_cached(
+                "SELECT p.account, p.amount FROM entries e
+                   JOIN postings p ON p.org_id = e.org_id AND p.seq = e.seq
+                  WHERE e.org_id = ?1 AND e.kind = ?2 AND e.business_date BETWEEN ?3 AND ?4",
+            )?;
+            let rows = st.query_map(
+                params![
+                    org.to_string(),
+                    OPENING_KIND,
+                    p.from.to_string(),
+                    p.to.to_string()
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        for (account, amount) in brought_in {
+            *opening.entry(account).or_default() += amount;
+        }
+        Ok(opening)
     }
 
     /// Movement of each account over a period, in minor units.

@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{Period, Portfolio};
 use crate::book::Book;
-use crate::chart::{BANK, CASH};
+use crate::chart::{BANK, CASH, LOAN_INTEREST};
 use crate::chart::{MEMBER_SAVINGS, MEMBER_VOLUNTARY};
 use crate::error::{Error, Result};
 use crate::loan::allocation::Component;
@@ -23,11 +23,16 @@ pub struct MonthlyReport {
     pub compulsory_savings: Decimal,
     pub voluntary_savings: Decimal,
     pub withdrawals: Decimal,
+    /// Savings returned to members who left, gross: before any loan settled from them.
+    pub savings_returned: Decimal,
     pub loans_disbursed: u32,
     pub amount_disbursed: Decimal,
+    /// Principal repaid, including what was settled from savings at an exit.
     pub principal_repaid: Decimal,
     pub interest_collected: Decimal,
     pub penalties_collected: Decimal,
+    /// Fines and fees collected, and fees deducted from loans at payout
+    /// (a qard al-hasan fund's service fee).
     pub fines_and_fees: Decimal,
     pub closing_cash: Decimal,
     pub closing_bank: Decimal,
@@ -75,6 +80,7 @@ impl Book {
             compulsory_savings: d(comp),
             voluntary_savings: d(vol),
             withdrawals: d(wd),
+            savings_returned: d(sums.returned),
             loans_disbursed: n,
             amount_disbursed: d(disb),
             principal_repaid: d(pri),
@@ -123,6 +129,7 @@ struct MonthSums {
     compulsory: i64,
     voluntary: i64,
     withdrawals: i64,
+    returned: i64,
     loans: u32,
     disbursed: i64,
     principal: i64,
@@ -133,7 +140,8 @@ struct MonthSums {
 
 impl Book {
     /// The month's savings from the members' ledgers, its lending from
-    /// `loan_movements` and its fees and fines from `member_charges`: all
+    /// `loan_movements` (exits' settlements included) and its fees and fines
+    /// from `member_charges` and the payouts' entries: all
     /// projections, none of it decoded from the event log.
     fn month_sums(&self, org: Uuid, p: Period) -> Result<MonthSums> {
         let (o, from, to) = (org.to_string(), p.from.to_string(), p.to.to_string());
@@ -144,8 +152,7 @@ impl Book {
                         "SELECT COALESCE(SUM(p.amount), 0) FROM postings p
                            JOIN accounts a ON a.org_id = p.org_id AND a.code = p.account
                            JOIN entries n ON n.org_id = p.org_id AND n.seq = p.seq
-                           JOIN events e ON e.org_id = p.org_id AND e.seq = p.seq
-                          WHERE p.org_id = ?1 AND a.parent = ?2 AND e.kind = ?3
+                          WHERE p.org_id = ?1 AND a.parent = ?2 AND n.kind = ?3
                             AND n.business_date BETWEEN ?4 AND ?5
                             AND NOT EXISTS (SELECT 1 FROM reversals r
                                              WHERE r.org_id = p.org_id AND r.original_seq = p.seq)",
@@ -164,7 +171,8 @@ impl Book {
             let mut st = conn.prepare_cached(
                 "SELECT m.allocation FROM loan_movements m
                    JOIN loans l ON l.org_id = m.org_id AND l.loan_no = m.loan_no
-                  WHERE m.org_id = ?1 AND m.kind = 'loan.repaid' AND l.source = 'member'
+                  WHERE m.org_id = ?1 AND m.kind IN ('loan.repaid', 'member.exited')
+                    AND l.source = 'member'
                     AND m.reversed_on IS NULL AND m.business_date BETWEEN ?2 AND ?3",
             )?;
             let (mut principal, mut interest, mut penalties) = (0i64, 0i64, 0i64);
@@ -176,22 +184,36 @@ impl Book {
                 interest += a.total(Component::Interest);
                 penalties += a.total(Component::Penalty);
             }
-            let fees: i64 = conn
+            let charges: i64 = conn
                 .prepare_cached(
                     "SELECT COALESCE(SUM(amount), 0) FROM member_charges
                       WHERE org_id = ?1 AND reversed_on IS NULL AND business_date BETWEEN ?2 AND ?3",
                 )?
                 .query_row(params![o, from, to], |r| r.get(0))?;
+            // A fee deducted at payout is income of the payout's month.
+            let payout_fees: i64 = conn
+                .prepare_cached(
+                    "SELECT COALESCE(-SUM(p.amount), 0) FROM entries n
+                       JOIN postings p ON p.org_id = n.org_id AND p.seq = n.seq
+                      WHERE n.org_id = ?1 AND n.kind = 'loan.disbursed' AND p.account = ?4
+                        AND n.business_date BETWEEN ?2 AND ?3
+                        AND NOT EXISTS (SELECT 1 FROM reversals r
+                                         WHERE r.org_id = n.org_id AND r.original_seq = n.seq)",
+                )?
+                .query_row(params![o, from, to, LOAN_INTEREST], |r| r.get(0))?;
+            let returned = savings(MEMBER_SAVINGS, "member.exited")?
+                + savings(MEMBER_VOLUNTARY, "member.exited")?;
             Ok(MonthSums {
                 compulsory: -savings(MEMBER_SAVINGS, "savings.deposit")?,
                 voluntary: -savings(MEMBER_VOLUNTARY, "savings.deposit")?,
                 withdrawals,
+                returned,
                 loans,
                 disbursed,
                 principal,
                 interest,
                 penalties,
-                fees,
+                fees: charges + payout_fees,
             })
         })
     }

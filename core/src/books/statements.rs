@@ -9,7 +9,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use super::{group_code, AccountLine, Period};
+use super::{group_code, AccountLine, Period, OPENING_KIND};
 use crate::book::Book;
 use crate::chart::{AccountClass, BANK, CASH};
 use crate::error::Result;
@@ -96,32 +96,41 @@ impl Book {
     pub fn receipts_and_payments(&self, org: Uuid, p: Period) -> Result<ReceiptsAndPayments> {
         let (_, scale) = self.scale_of(org)?;
         let names = self.account_names(org)?;
-        let before = p.from.pred_opt().unwrap_or(p.from);
-        let opening = self.balances_as_of(org, before)?;
+        let opening = self.opening_balances(org, p)?;
         let closing = self.balances_as_of(org, p.to)?;
-        // Per entry touching cash or bank, its other lines, grouped by account header.
-        let rows: Vec<(String, i64)> = self.with_conn(|conn| {
+        // Every line of each entry that touches cash or bank, in line order;
+        // the cut-off's opening balances are no flow.
+        let rows: Vec<(u64, String, i64)> = self.with_conn(|conn| {
             let mut st = conn.prepare(
-                "SELECT p.account, p.amount FROM postings p
+                "SELECT p.seq, p.account, p.amount FROM postings p
                  JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq
-                 WHERE p.org_id = ?1 AND e.business_date BETWEEN ?2 AND ?3
-                   AND p.account NOT IN ('1100', '1200')
+                 WHERE p.org_id = ?1 AND e.business_date BETWEEN ?2 AND ?3 AND e.kind <> ?4
                    AND EXISTS (SELECT 1 FROM postings c WHERE c.org_id = p.org_id AND c.seq = p.seq
-                               AND c.account IN ('1100', '1200'))",
+                               AND c.account IN (?5, ?6))
+                 ORDER BY p.seq, p.line",
             )?;
             let rows = st.query_map(
-                params![org.to_string(), p.from.to_string(), p.to.to_string()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                params![
+                    org.to_string(),
+                    p.from.to_string(),
+                    p.to.to_string(),
+                    OPENING_KIND,
+                    CASH,
+                    BANK
+                ],
+                |r| Ok((r.get::<_, i64>(0)? as u64, r.get(1)?, r.get(2)?)),
             )?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
         })?;
         let (mut rec, mut pay): (BTreeMap<String, i64>, BTreeMap<String, i64>) = Default::default();
-        for (account, amount) in rows {
-            let key = group_code(&account).to_string();
-            if amount < 0 {
-                *rec.entry(key).or_default() -= amount;
-            } else {
-                *pay.entry(key).or_default() += amount;
+        for entry in rows.chunk_by(|a, b| a.0 == b.0) {
+            for (account, amount) in cash_that_moved(entry) {
+                let key = group_code(&account).to_string();
+                if amount < 0 {
+                    *rec.entry(key).or_default() -= amount;
+                } else {
+                    *pay.entry(key).or_default() += amount;
+                }
             }
         }
         let line = |(code, m): (String, i64)| AccountLine {
@@ -239,5 +248,84 @@ impl Book {
             total_assets: from_minor(ta, scale),
             total_liabilities_and_equity: from_minor(tle, scale),
         })
+    }
+}
+
+/// The other side of one entry's cash and bank movement, as receipts and
+/// payments show it: only the cash that moved. Lines on the side opposite the
+/// cash (a fee deducted at payout, a loan settled from savings at an exit) are
+/// set off within the entry, never received or paid, so they are left out and
+/// the lines on the cash's side are counted, in line order, up to the cash.
+fn cash_that_moved(entry: &[(u64, String, i64)]) -> Vec<(String, i64)> {
+    let is_cash = |a: &str| a == CASH || a == BANK;
+    let cash: i64 = entry
+        .iter()
+        .filter(|(_, a, _)| is_cash(a))
+        .map(|(_, _, m)| m)
+        .sum();
+    // Money in (cash > 0) is matched by credits elsewhere, money out by debits.
+    let mut left = cash.abs();
+    let mut out = Vec::new();
+    for (_, account, amount) in entry.iter().filter(|(_, a, _)| !is_cash(a)) {
+        if left == 0 || (amount.signum() == cash.signum()) || *amount == 0 {
+            continue;
+        }
+        let take = amount.abs().min(left);
+        left -= take;
+        out.push((account.clone(), -cash.signum() * take));
+    }
+    debug_assert_eq!(left, 0, "an entry's cash is matched by its other lines");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cash_that_moved;
+
+    fn lines(v: &[(&str, i64)]) -> Vec<(u64, String, i64)> {
+        v.iter().map(|(a, m)| (7, a.to_string(), *m)).collect()
+    }
+
+    #[test]
+    fn an_exit_shows_only_the_savings_refunded_in_cash() {
+        // Savings 1,000 + 200 returned; loan 500 and interest 12 set off; 688 paid.
+        let e = lines(&[
+            ("2100-0001", 1000),
+            ("2110-0001", 200),
+            ("1100", -688),
+            ("4100", -12),
+            ("1300-0001", -500),
+        ]);
+        assert_eq!(cash_that_moved(&e), vec![("2100-0001".to_string(), 688)]);
+    }
+
+    #[test]
+    fn a_fee_deducted_at_payout_leaves_the_net_payout_as_the_payment() {
+        let e = lines(&[("1300-0002", 10_000), ("1100", -9_800), ("4100", -200)]);
+        assert_eq!(cash_that_moved(&e), vec![("1300-0002".to_string(), 9_800)]);
+    }
+
+    #[test]
+    fn a_repayment_is_received_in_full_under_each_component() {
+        let e = lines(&[
+            ("1100", 1_120),
+            ("4200", -20),
+            ("4100", -100),
+            ("1300-0001", -1_000),
+        ]);
+        assert_eq!(
+            cash_that_moved(&e),
+            vec![
+                ("4200".to_string(), -20),
+                ("4100".to_string(), -100),
+                ("1300-0001".to_string(), -1_000)
+            ]
+        );
+    }
+
+    #[test]
+    fn an_exit_with_everything_set_off_moves_no_cash() {
+        let e = lines(&[("2100-0001", 500), ("1300-0001", -500)]);
+        assert!(cash_that_moved(&e).is_empty());
     }
 }

@@ -291,7 +291,7 @@ impl Book {
 
     /// The instalments as they stood at the end of `as_of`: payments dated later
     /// are taken back, and payments whose reversal is dated later are restored.
-    fn instalments_on(
+    pub(crate) fn instalments_on(
         &self,
         org: Uuid,
         loan_no: u32,

@@ -74,6 +74,9 @@ CREATE TABLE entries (
     seq            INTEGER NOT NULL,
     business_date  TEXT    NOT NULL,
     narration      TEXT    NOT NULL,
+    -- The event's kind (savings.deposit, cutoff.recorded, …): what reports
+    -- and passbooks sort entries by, without reading the event log (v9).
+    kind           TEXT    NOT NULL,
     PRIMARY KEY (org_id, seq),
     FOREIGN KEY (org_id, seq) REFERENCES events(org_id, seq)
 ) STRICT, WITHOUT ROWID;

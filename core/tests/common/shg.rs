@@ -1,9 +1,11 @@
 //! An SHG set up for the operation tests, and the steps they repeat.
 
 use super::*;
+use daftar_core::event::FacilitySource;
 use daftar_core::lending::{LoanRequest, Repayment};
 use daftar_core::loan::{Frequency, Method, RatePeriod};
 use daftar_core::policy::{ActorRole, Policy};
+use daftar_core::settlement::{Cutoff, OpeningBorrowing, OpeningLoan, OpeningMember};
 use daftar_core::*;
 use uuid::Uuid;
 
@@ -115,4 +117,67 @@ pub fn repay(s: &Shg, l: u32, day: &str, amount: &str) -> Result<Outcome> {
             amount: dec(amount),
         },
     )
+}
+
+/// The paper books of a two-member SHG brought in on 1 April 2025: cash
+/// 1,500, bank 20,000, a Revolving Fund of 15,000, member 1's loan of 6,000
+/// (1,000 of it overdue since 1 March) and a CIF borrowing of 5,000.
+pub fn cutoff(surplus: &str) -> Cutoff {
+    Cutoff {
+        date: date("2025-04-01"),
+        cash: dec("1500"),
+        bank: dec("20000"),
+        revolving_fund: dec("15000"),
+        surplus: dec(surplus),
+        members: vec![
+            OpeningMember {
+                member_no: 1,
+                compulsory: dec("3000"),
+                voluntary: dec("500"),
+                loans: vec![OpeningLoan {
+                    outstanding: dec("6000"),
+                    arrears: dec("1000"),
+                    overdue_since: Some(date("2025-03-01")),
+                    rate: dec("2"),
+                    rate_period: RatePeriod::Month,
+                    remaining_term: 5,
+                    frequency: Frequency::Monthly,
+                    method: Method::Reducing,
+                }],
+            },
+            OpeningMember {
+                member_no: 2,
+                compulsory: dec("3000"),
+                voluntary: dec("0"),
+                loans: vec![],
+            },
+        ],
+        borrowings: vec![OpeningBorrowing {
+            source: FacilitySource::Cif,
+            outstanding: dec("5000"),
+            rate: dec("6"),
+            rate_period: RatePeriod::Year,
+            remaining_term: 5,
+            frequency: Frequency::Monthly,
+            method: Method::Flat,
+        }],
+    }
+}
+
+/// An SHG with two members and no money yet, ready for a cut-off.
+pub fn fresh_shg_for_cutoff() -> Shg {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.daftar");
+    let book = Book::open(&path).unwrap();
+    let o = new_org(OrgKind::Shg, "INR");
+    let org = o.id;
+    book.create_organisation(&meta(), o).unwrap();
+    book.add_member(&meta(), org, member("सीता")).unwrap();
+    book.add_member(&meta(), org, member("गीता")).unwrap();
+    Shg {
+        _dir: dir,
+        path,
+        book,
+        org,
+    }
 }

@@ -67,6 +67,15 @@ class ReportsTest {
             assertAmount("500", p.lines[0].compulsoryBalance)
             assertAmount("600", p.lines[1].loanBalance)
             assertAmount("-200", p.lines[2].loan)
+            // The repayment of 212 as she paid it: 200 principal and 12 interest.
+            assertEquals(PassbookEntry.REPAYMENT, p.lines[2].entry)
+            assertAmount("212", p.lines[2].paid)
+            assertAmount("200", p.lines[2].principal)
+            assertAmount("12", p.lines[2].interest)
+            assertEquals(PassbookEntry.LOAN_PAID_OUT, p.lines[1].entry)
+            assertAmount("600", p.lines[1].received)
+            assertAmount("712", p.totalPaid)
+            assertAmount("600", p.totalReceived)
             assertAmount("400", p.closingLoan)
 
             val cash = book.cashBook(org, false, d("2025-04-01"), d("2025-04-30"))

@@ -122,6 +122,8 @@ private fun Context.columnName(c: Column): String = getString(
         Column.COMPULSORY -> R.string.col_compulsory
         Column.VOLUNTARY -> R.string.col_voluntary
         Column.LOAN_BALANCE -> R.string.col_loan_balance
+        Column.PAID -> R.string.col_paid
+        Column.RECEIVED -> R.string.col_received
     },
 )
 

@@ -13,6 +13,7 @@ enum class ReportKind { CASH_BOOK, TRIAL_BALANCE, PORTFOLIO }
 enum class Column {
     DATE, NARRATION, RECEIPT, PAYMENT, BALANCE, ACCOUNT, DEBIT, CREDIT,
     LOAN, MEMBER, OUTSTANDING, ARREARS, DAYS_LATE, BUCKET, COMPULSORY, VOLUNTARY, LOAN_BALANCE,
+    PAID, RECEIVED,
 }
 
 /** A row's first cell when it is a summary line rather than an entry; localised by the app. */
@@ -95,7 +96,7 @@ class Reports(private val session: BookSession, val group: Group) {
         )
     }
 
-    /** A member's passbook from joining to today: savings as the member sees them, and the loan still owed. */
+    /** A member's passbook from joining to today: what she paid in and received, savings as she sees them, and the loan still owed. */
     fun passbook(memberNo: UInt, today: LocalDate): Outcome<MemberPassbook> =
         attempt { book.members(org).firstOrNull { it.memberNo == memberNo } }.then { member ->
             if (member == null) {
@@ -103,14 +104,21 @@ class Reports(private val session: BookSession, val group: Group) {
             } else {
                 attempt { book.passbook(org, memberNo, member.joinedOn, lastDay(today)) }.map { p ->
                     val rows = listOf(
-                        ReportRow(listOf("", "", amount(p.openingCompulsory), amount(p.openingVoluntary), amount(p.openingLoan)), RowLabel.OPENING),
+                        ReportRow(listOf("", "", "", "", amount(p.openingCompulsory), amount(p.openingVoluntary), amount(p.openingLoan)), RowLabel.OPENING),
                     ) + p.lines.map { l ->
-                        ReportRow(listOf(group.date(l.date), l.narration, amount(l.compulsoryBalance), amount(l.voluntaryBalance), amount(l.loanBalance)))
-                    } + ReportRow(listOf("", "", amount(p.closingCompulsory), amount(p.closingVoluntary), amount(p.closingLoan)), RowLabel.CLOSING)
+                        ReportRow(listOf(
+                            group.date(l.date), l.narration, blankIfZero(l.paid), blankIfZero(l.received),
+                            amount(l.compulsoryBalance), amount(l.voluntaryBalance), amount(l.loanBalance),
+                        ))
+                    } + ReportRow(listOf("", "", amount(p.totalPaid), amount(p.totalReceived), "", "", ""), RowLabel.TOTAL) +
+                        ReportRow(listOf("", "", "", "", amount(p.closingCompulsory), amount(p.closingVoluntary), amount(p.closingLoan)), RowLabel.CLOSING)
                     MemberPassbook(
                         memberNo, p.memberName,
                         ReportTable(
-                            listOf(Column.DATE, Column.NARRATION, Column.COMPULSORY, Column.VOLUNTARY, Column.LOAN_BALANCE),
+                            listOf(
+                                Column.DATE, Column.NARRATION, Column.PAID, Column.RECEIVED,
+                                Column.COMPULSORY, Column.VOLUNTARY, Column.LOAN_BALANCE,
+                            ),
                             rows, p.period.from, p.period.to,
                         ),
                     )

@@ -85,9 +85,12 @@ class ReportsAndChecksTest {
             assertEquals("सीता देवी", passbook.name)
             val body = passbook.table.rows.filter { it.label == null }
             assertEquals(4, body.size, body.toString())
-            assertEquals(listOf("50.00", "0.00", "0.00"), body[0].cells.subList(2, 5))
-            assertEquals(listOf("50.00", "1,000.00", "600.00"), body[2].cells.subList(2, 5))
-            assertEquals(listOf("50.00", "1,000.00", "400.00"), passbook.table.labelled(RowLabel.CLOSING).subList(2, 5))
+            assertEquals(listOf("50.00", "", "50.00", "0.00", "0.00"), body[0].cells.subList(2, 7))
+            assertEquals(listOf("", "600.00", "50.00", "1,000.00", "600.00"), body[2].cells.subList(2, 7))
+            assertEquals(listOf("212.00", ""), body[3].cells.subList(2, 4))
+            // Paid in: 50 + 1,000 + 212; received: the loan of 600.
+            assertEquals(listOf("1,262.00", "600.00"), passbook.table.labelled(RowLabel.TOTAL).subList(2, 4))
+            assertEquals(listOf("50.00", "1,000.00", "400.00"), passbook.table.labelled(RowLabel.CLOSING).subList(4, 7))
             assertEquals(ProblemKind.NOT_FOUND, Reports(session, group).passbook(77u, day2).problemOrNull()?.kind)
         }
     }
