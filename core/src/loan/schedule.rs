@@ -320,23 +320,35 @@ pub fn schedule(
         .try_fold(Decimal::ZERO, |sum, e| sum.checked_add(e.interest))
         .ok_or_else(too_large)?;
     let total_interest = round_minor(total_exact, scale, rounding)?;
+    // An EMI is one number, rounded once: every instalment but the last pays
+    // exactly it, its interest follows the exact schedule and its principal is
+    // the rest; the last pays what is left.
+    let level = match (t.method, exact.first()) {
+        (Method::Emi, Some(e)) => Some(round_minor(
+            e.principal.checked_add(e.interest).ok_or_else(too_large)?,
+            scale,
+            rounding,
+        )?),
+        _ => None,
+    };
     let mut out = Vec::with_capacity(n);
     let (mut principal_so_far, mut interest_so_far) = (0i64, 0i64);
     for (i, e) in exact.iter().enumerate() {
         let last = i + 1 == n;
-        let principal = if last {
-            t.principal
-                .checked_sub(principal_so_far)
-                .ok_or_else(too_large)?
-        } else {
-            round_minor(e.principal, scale, rounding)?
-        };
         let interest = if last && fixed_charge {
             total_interest
                 .checked_sub(interest_so_far)
                 .ok_or_else(too_large)?
         } else {
             round_minor(e.interest, scale, rounding)?
+        };
+        let principal = match level {
+            _ if last => t
+                .principal
+                .checked_sub(principal_so_far)
+                .ok_or_else(too_large)?,
+            Some(level) => level.checked_sub(interest).ok_or_else(too_large)?,
+            None => round_minor(e.principal, scale, rounding)?,
         };
         principal_so_far = principal_so_far
             .checked_add(principal)
