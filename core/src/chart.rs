@@ -97,6 +97,7 @@ pub const MEMBER_LOANS: &str = "1300";
 pub const MEMBER_SAVINGS: &str = "2100";
 pub const MEMBER_VOLUNTARY: &str = "2110";
 pub const CIF_PAYABLE: &str = "2200";
+pub const VRF_PAYABLE: &str = "2250";
 pub const BANK_LOANS: &str = "2300";
 pub const REVOLVING_FUND: &str = "3100";
 pub const OPENING_EQUITY: &str = "3900";
@@ -167,6 +168,11 @@ pub fn default_chart(kind: OrgKind) -> Vec<AccountSpec> {
                 "Community Investment Fund payable to VO",
                 Liability,
             ),
+            acc(
+                VRF_PAYABLE,
+                "Vulnerability Reduction Fund payable to VO",
+                Liability,
+            ),
             acc(REVOLVING_FUND, "Revolving Fund", Equity),
             acc(LOAN_INTEREST, "Interest on internal loans", Income),
         ]),
@@ -177,6 +183,11 @@ pub fn default_chart(kind: OrgKind) -> Vec<AccountSpec> {
                 Asset,
             ),
             acc(CIF_PAYABLE, "Community Investment Fund received", Liability),
+            acc(
+                VRF_PAYABLE,
+                "Vulnerability Reduction Fund received",
+                Liability,
+            ),
             acc(REVOLVING_FUND, "Grants and capital", Equity),
             acc(LOAN_INTEREST, "Interest on loans", Income),
             acc("5300", "Staff honorarium", Expense),

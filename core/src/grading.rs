@@ -2,7 +2,8 @@
 //! judged on, each scored out of 20 with the figures it was computed from.
 //!
 //! 1. Meeting regularity: meetings held ÷ meetings due at the policy's frequency.
-//! 2. Savings regularity: compulsory savings paid ÷ owed (members present or not).
+//! 2. Savings regularity: compulsory savings paid ÷ owed (members present or not),
+//!    owed once a meeting period (week, fortnight or month) in which the group met.
 //! 3. Internal lending: members who borrowed in the period ÷ active members.
 //! 4. Repayment: instalment money due in the period and paid by the period end ÷ due.
 //! 5. Books up to date: the latest closed meeting is within one meeting interval
@@ -83,7 +84,7 @@ impl Book {
         let scale = o.currency.scale;
         let norms = vec![
             meeting_norm(p, &policy, &meetings),
-            self.savings_norm(org, p, &policy, &members, &meetings, scale)?,
+            self.savings_norm(org, p, &policy, &members, scale)?,
             self.lending_norm(org, p, &members)?,
             self.repayment_norm(org, p, &loans, scale)?,
             self.books_norm(org, p, interval_days(policy.meeting_frequency))?,
@@ -111,15 +112,17 @@ impl Book {
         p: Period,
         policy: &crate::policy::Policy,
         members: &[Member],
-        meetings: &[NaiveDate],
         scale: u32,
     ) -> Result<Norm> {
         let (mut owed, mut paid) = (0i64, 0i64);
+        let o = self.organisation(org)?;
         for m in members {
-            let here = meetings
-                .iter()
-                .filter(|d| **d >= m.joined_on && m.exited_on.is_none_or(|e| **d <= e))
-                .count() as i64;
+            // Owed once a meeting period while she was a member, as her arrears are.
+            let from = m.joined_on.max(p.from);
+            let to = m.exited_on.map_or(p.to, |e| e.min(p.to));
+            let here = self.with_conn(|conn| {
+                crate::meetings::periods_met(conn, &o, policy.meeting_frequency, from, to)
+            })?;
             owed += here * policy.compulsory_savings;
             paid += self
                 .with_conn(|conn| {

@@ -2,7 +2,7 @@
 //! Closing checks counted cash against the book; only the latest meeting may be
 //! reopened, by an approver.
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rusqlite::{params, Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -17,6 +17,7 @@ use crate::checks::{active_member, not_before_opening};
 use crate::checks::{latest, Latest};
 use crate::error::{Error, Result};
 use crate::event::EventBody;
+use crate::loan::Frequency;
 use crate::money::{from_minor, to_minor};
 use crate::rows::parse_stored_date;
 use crate::text::person_text;
@@ -130,23 +131,58 @@ impl Book {
     }
 
     /// Compulsory savings a member owes and has not paid by `as_of`: the policy's
-    /// amount for every meeting held since joining, less compulsory deposits made.
+    /// amount for every meeting period (week, fortnight or month) since joining
+    /// in which the group met, less compulsory deposits that still stand.
     pub fn savings_arrears(&self, org: Uuid, member_no: u32, as_of: NaiveDate) -> Result<Decimal> {
         let o = self.organisation(org)?;
         let policy = self.policy(org)?;
         let member = self.member(org, member_no)?;
         self.with_conn(|conn| {
-            let meetings: i64 = conn.prepare_cached("SELECT count(*) FROM meetings WHERE org_id = ?1 AND held_on >= ?2 AND held_on <= ?3")?.query_row(
-                params![org.to_string(), member.joined_on.to_string(), as_of.to_string()],
-                |r| r.get(0),
-            )?;
+            let periods = periods_met(conn, &o, policy.meeting_frequency, member.joined_on, as_of)?;
             let paid = compulsory_paid(conn, org, member_no, NaiveDate::MIN, as_of)?;
-            let owed = meetings
+            let owed = periods
                 .checked_mul(policy.compulsory_savings)
                 .ok_or_else(|| Error::invalid("compulsory_savings", "overflows"))?;
             Ok(from_minor((owed - paid).max(0), o.currency.scale))
         })
     }
+}
+
+/// The meeting periods from `from` to `to` in which the group met: weeks
+/// (Monday to Sunday), fortnights (pairs of weeks from the week the group
+/// opened) or months of its calendar, by the policy's frequency. Compulsory
+/// savings are owed once a period, however many meetings it held in it.
+pub(crate) fn periods_met(
+    conn: &Connection,
+    org: &crate::org::Organisation,
+    every: Frequency,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<i64> {
+    let mut st = conn.prepare_cached(
+        "SELECT held_on FROM meetings WHERE org_id = ?1 AND held_on BETWEEN ?2 AND ?3",
+    )?;
+    let mut rows = st.query(params![
+        org.id.to_string(),
+        from.to_string(),
+        to.to_string()
+    ])?;
+    let first_monday = org.opened_on
+        - chrono::Duration::days(i64::from(org.opened_on.weekday().num_days_from_monday()));
+    let mut periods = std::collections::BTreeSet::new();
+    while let Some(r) = rows.next()? {
+        let day = parse_stored_date(&r.get::<_, String>(0)?)?;
+        let week = (day - first_monday).num_days().div_euclid(7);
+        periods.insert(match every {
+            Frequency::Weekly => week,
+            Frequency::Fortnightly => week.div_euclid(2),
+            Frequency::Monthly => {
+                let c = crate::locale::to_calendar(day, org.calendar)?;
+                i64::from(c.year) * 12 + i64::from(c.month)
+            }
+        });
+    }
+    Ok(periods.len() as i64)
 }
 
 /// A member's compulsory deposits dated from `from` to `to` that still stood

@@ -7,8 +7,8 @@ mod common;
 use common::shg::*;
 use common::*;
 use daftar_core::books::{PassbookEntry, Period};
-use daftar_core::event::{MemberCharge, SavingsFund};
-use daftar_core::loan::{Method, RatePeriod};
+use daftar_core::event::{FacilitySource, MemberCharge, SavingsFund};
+use daftar_core::loan::{Frequency, Method, RatePeriod};
 use daftar_core::policy::Policy;
 use daftar_core::settlement::ChargeEntry;
 use daftar_core::*;
@@ -464,4 +464,116 @@ fn a_passbook_shows_fines_fees_and_the_fee_deducted_at_payout() {
     // reversed fine is not.
     let april = s.book.monthly_report(s.org, 2025, 4).unwrap();
     assert_eq!(april.fines_and_fees, dec("90.00"));
+}
+
+#[test]
+fn vrf_from_the_vo_is_a_payable_of_its_own_and_a_fund_cannot_take_it() {
+    let s = shg(2, Policy::default());
+    let vrf = loan("10000", "0", RatePeriod::Year, 10, Method::Flat);
+    s.book
+        .receive_borrowing(
+            &meta(),
+            s.org,
+            FacilitySource::Vrf,
+            date("2025-04-08"),
+            Via::Bank,
+            vrf.clone(),
+        )
+        .unwrap();
+    assert_eq!(s.book.balance(s.org, "2250").unwrap(), dec("-10000.00"));
+    assert_eq!(s.book.balance(s.org, "2200").unwrap(), dec("0.00"));
+    assert_eq!(s.book.balance(s.org, "1200").unwrap(), dec("10000.00"));
+    let bs = s.book.balance_sheet(s.org, date("2025-04-30")).unwrap();
+    assert!(bs
+        .liabilities
+        .iter()
+        .any(|l| l.code == "2250" && l.amount == dec("10000.00")));
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("fund.daftar");
+    let book = Book::open(&path).unwrap();
+    let o = new_org(OrgKind::Fund, "IRR");
+    let fund = o.id;
+    book.create_organisation(&meta(), o).unwrap();
+    let before = snapshot(&path);
+    let e = book
+        .receive_borrowing(
+            &meta(),
+            fund,
+            FacilitySource::Vrf,
+            date("2025-04-08"),
+            Via::Bank,
+            loan("10000", "0", RatePeriod::Year, 10, Method::Flat),
+        )
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::InvalidInput { ref field, .. } if field == "source"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("does not borrow vrf"), "{e}");
+    assert_eq!(snapshot(&path), before);
+}
+
+/// A group owing 100 a meeting period in compulsory savings, meeting on
+/// `days`, with member 1 paying nothing.
+fn owing_group(frequency: Frequency, days: &[&str]) -> Shg {
+    let s = fresh_shg_for_cutoff();
+    let policy = Policy {
+        meeting_frequency: frequency,
+        compulsory_savings: 10_000,
+        ..Policy::default()
+    };
+    s.book
+        .set_policy(&meta(), s.org, date("2025-04-01"), policy)
+        .unwrap();
+    for d in days {
+        let m = s
+            .book
+            .open_meeting(&meta(), s.org, date(d))
+            .unwrap()
+            .number
+            .unwrap();
+        close_even(&s, m);
+    }
+    s
+}
+
+#[test]
+fn a_monthly_group_owes_savings_once_a_month_however_many_meetings_it_holds() {
+    // April has a second, extra meeting; May one: two months, 200 owed.
+    let s = owing_group(
+        Frequency::Monthly,
+        &["2025-04-05", "2025-04-20", "2025-05-05"],
+    );
+    assert_eq!(
+        s.book
+            .savings_arrears(s.org, 1, date("2025-05-10"))
+            .unwrap(),
+        dec("200.00")
+    );
+    let g = s
+        .book
+        .grade(s.org, period("2025-04-01", "2025-05-31"))
+        .unwrap();
+    let savings = g
+        .norms
+        .iter()
+        .find(|n| n.name == "savings regularity")
+        .unwrap();
+    assert_eq!(savings.basis, "0.00 of 400.00 compulsory savings paid");
+}
+
+#[test]
+fn a_weekly_group_owes_once_a_week_even_when_its_meeting_day_moves() {
+    // Mon 14, Thu 17 (extra, same week), Wed 23, Mon 28 April: three weeks.
+    let s = owing_group(
+        Frequency::Weekly,
+        &["2025-04-14", "2025-04-17", "2025-04-23", "2025-04-28"],
+    );
+    assert_eq!(
+        s.book
+            .savings_arrears(s.org, 1, date("2025-04-30"))
+            .unwrap(),
+        dec("300.00")
+    );
 }

@@ -123,6 +123,7 @@ pub enum Method {
 pub enum FacilitySource {
     Cif,
     BankLoan,
+    Vrf,
 }
 
 #[uniffi::remote(Enum)]

@@ -19,6 +19,7 @@ pub use daftar_sync::{CustodyGrant, Recovery};
 
 use crate::chart::{
     ABSENCE_FINES, BANK_LOANS, CIF_PAYABLE, MEMBERSHIP_FEES, MEMBER_SAVINGS, MEMBER_VOLUNTARY,
+    VRF_PAYABLE,
 };
 use crate::error::{Error, Result};
 use crate::loan::allocation::Allocation;
@@ -246,6 +247,9 @@ pub enum FacilitySource {
     Cif,
     /// A bank term loan.
     BankLoan,
+    /// Vulnerability Reduction Fund from the VO (an SHG's) or the mission (a
+    /// federation's): its own payable, apart from CIF.
+    Vrf,
 }
 
 impl FacilitySource {
@@ -253,12 +257,14 @@ impl FacilitySource {
         match self {
             FacilitySource::Cif => CIF_PAYABLE,
             FacilitySource::BankLoan => BANK_LOANS,
+            FacilitySource::Vrf => VRF_PAYABLE,
         }
     }
     pub fn as_str(self) -> &'static str {
         match self {
             FacilitySource::Cif => "cif",
             FacilitySource::BankLoan => "bank-loan",
+            FacilitySource::Vrf => "vrf",
         }
     }
 }

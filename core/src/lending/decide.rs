@@ -93,6 +93,7 @@ fn facility_account(source: &str) -> Result<&'static str> {
     match source {
         "cif" => Ok(FacilitySource::Cif.account()),
         "bank-loan" => Ok(FacilitySource::BankLoan.account()),
+        "vrf" => Ok(FacilitySource::Vrf.account()),
         other => Err(Error::Storage {
             reason: format!("unknown borrowing source {other}"),
         }),
@@ -289,7 +290,16 @@ pub(crate) fn decide_receive_borrowing(
             "a borrowing's fee is recorded as a payment, not deducted",
         ));
     }
-    crate::checks::account_exists(tx, org, source.account())?;
+    crate::checks::account_exists(tx, org, source.account()).map_err(|_| {
+        Error::invalid(
+            "source",
+            format!(
+                "a {} does not borrow {}: its chart has no account for it",
+                ctx.org.kind.as_str(),
+                source.as_str()
+            ),
+        )
+    })?;
     let schedule = schedule(&terms, date, ctx.org.currency.scale, ctx.org.rounding)?;
     Ok(EventBody::FacilityReceived {
         loan_no: next_loan_no(tx, org)?,

@@ -100,7 +100,7 @@ pub struct Loan {
     pub loan_no: u32,
     /// `None` for the organisation's own borrowing.
     pub member_no: Option<u32>,
-    /// `member`, `cif` or `bank-loan`.
+    /// `member`, `cif`, `vrf` or `bank-loan`.
     pub source: String,
     pub status: LoanStatus,
     pub terms: LoanTerms,

@@ -150,7 +150,7 @@ CREATE INDEX meeting_entries_by_meeting ON meeting_entries (org_id, meeting_no, 
 CREATE TABLE loans (
     org_id            TEXT    NOT NULL REFERENCES organisations(id),
     loan_no           INTEGER NOT NULL CHECK (loan_no >= 1),
-    source            TEXT    NOT NULL CHECK (source IN ('member', 'cif', 'bank-loan')),
+    source            TEXT    NOT NULL CHECK (source IN ('member', 'cif', 'bank-loan', 'vrf')),
     member_no         INTEGER,
     status            TEXT    NOT NULL
                       CHECK (status IN ('applied', 'approved', 'active', 'closed', 'written-off')),
