@@ -351,6 +351,9 @@ pub(crate) enum Report {
     Monthly(ReportArgs),
     /// Panchasutra grading over a period: the five norms, each out of 20, and how.
     Grading(ReportArgs),
+    /// A VO's or CLF's CIF loans beside its SHGs' CIF borrowings, matched by
+    /// reference, on --as-of: SHGs in the same book and in each --with BOOK.
+    CifReconciliation(ReportArgs),
 }
 
 /// The book, organisation, period and format of a report. Without --from and
@@ -381,6 +384,9 @@ pub(crate) struct ReportArgs {
     /// the organisation's own locale; also localises CSV. JSON stays plain.
     #[arg(long)]
     pub(crate) locale: Option<String>,
+    /// For cif-reconciliation: another book holding member SHGs (repeatable).
+    #[arg(long = "with")]
+    pub(crate) with: Vec<PathBuf>,
 }
 
 #[derive(Subcommand)]

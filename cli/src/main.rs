@@ -461,6 +461,7 @@ fn print_report(report: Report) -> Result<ExitCode, Error> {
         Report::BalanceSheet(a) => ("balance-sheet", a),
         Report::Monthly(a) => ("monthly", a),
         Report::Grading(a) => ("grading", a),
+        Report::CifReconciliation(a) => ("cif-reconciliation", a),
     };
     let book = Book::open_existing(&a.db)?;
     let org = book.resolve_org(&a.org)?;
@@ -472,6 +473,7 @@ fn print_report(report: Report) -> Result<ExitCode, Error> {
         member: a.member,
         loan: a.loan,
         month: a.month,
+        with: a.with,
     };
     let asked = a.locale.as_deref().map(Locale::parse).transpose()?;
     let view = reports::View::new(a.format, book.organisation(org)?.locale, asked)?;

@@ -577,6 +577,7 @@ mod tests {
                 term: 10,
                 frequency: crate::loan::Frequency::Monthly,
                 method: crate::loan::Method::Flat,
+                reference: None,
             },
             via: Via::Cash,
         };

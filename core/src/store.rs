@@ -25,7 +25,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/migrations/006-loan-movements.sql"),
     include_str!("schema/migrations/007-bulk-loads.sql"),
     include_str!("schema/migrations/008-sync.sql"),
-    include_str!("schema/migrations/009-entry-kinds-vrf.sql"),
+    include_str!("schema/migrations/009-entry-kinds-loans.sql"),
 ];
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";

@@ -44,6 +44,7 @@ fn book() -> (tempfile::TempDir, Book, uuid::Uuid) {
         term: 3,
         frequency: Frequency::Monthly,
         method: Method::Flat,
+        reference: None,
     };
     let l = book
         .apply_for_loan(&meta(), org, 1, d, req)

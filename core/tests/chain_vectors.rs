@@ -106,6 +106,7 @@ fn build(book: &Book) -> Uuid {
         term: 3,
         frequency: Frequency::Monthly,
         method: Method::Reducing,
+        reference: None,
     };
     let l = book
         .apply_for_loan(&m(11, "asha"), org, 1, date("2025-04-07"), req)
@@ -193,6 +194,7 @@ fn more_kinds(book: &Book, org: Uuid) {
         term: 12,
         frequency: Frequency::Monthly,
         method: Method::Reducing,
+        reference: None,
     };
     book.receive_borrowing(
         &m(24, "asha"),

@@ -22,6 +22,7 @@ fn terms(principal: &str) -> LoanRequest {
         term: 10,
         frequency: Frequency::Monthly,
         method: Method::Flat,
+        reference: None,
     }
 }
 

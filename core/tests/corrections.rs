@@ -153,6 +153,7 @@ fn reversing_a_loan_repayment_reopens_the_loan_and_its_instalments() {
         term: 3,
         frequency: Frequency::Monthly,
         method: Method::Flat,
+        reference: None,
     };
     let l = book
         .apply_for_loan(&meta(), id, 1, date("2025-04-08"), req)

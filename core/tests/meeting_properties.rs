@@ -100,7 +100,7 @@ proptest! {
                     }),
                     Act::Borrow { member, rupees, months, method } => {
                         let method = [Method::Flat, Method::Reducing, Method::Emi, Method::FeeDeducted][method as usize];
-                        let req = LoanRequest { principal: Decimal::from(rupees), rate: dec("24"), rate_period: RatePeriod::Year, term: months, frequency: Frequency::Monthly, method };
+                        let req = LoanRequest { principal: Decimal::from(rupees), rate: dec("24"), rate_period: RatePeriod::Year, term: months, frequency: Frequency::Monthly, method, reference: None };
                         let l = book.apply_for_loan(&meta(), id, member, day, req).unwrap().number.unwrap();
                         book.approve_loan(&meta(), id, l, mno).unwrap();
                         before = snapshot_digest(&p);

@@ -199,7 +199,7 @@ fn a_book_upgraded_through_every_migration_equals_a_fresh_one() {
         include_str!("../src/schema/migrations/006-loan-movements.sql"),
         include_str!("../src/schema/migrations/007-bulk-loads.sql"),
         include_str!("../src/schema/migrations/008-sync.sql"),
-        include_str!("../src/schema/migrations/009-entry-kinds-vrf.sql"),
+        include_str!("../src/schema/migrations/009-entry-kinds-loans.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,

@@ -35,7 +35,8 @@ pub struct Figures {
     pub grade: Option<(String, Decimal)>,
 }
 
-fn replica_path(dir: &Path, org: Uuid) -> PathBuf {
+/// Where `org`'s replica book lives.
+pub fn replica_path(dir: &Path, org: Uuid) -> PathBuf {
     dir.join(format!("{org}.daftar"))
 }
 

@@ -10,6 +10,7 @@
 //! - [`http`]: the routes;
 //! - [`error`]: the one error type and its HTTP answer.
 
+pub mod cif;
 pub mod consolidate;
 pub mod db;
 pub mod error;

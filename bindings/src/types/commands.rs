@@ -131,6 +131,8 @@ pub struct LoanRequest {
     pub term: u32,
     pub frequency: Frequency,
     pub method: Method,
+    #[uniffi(default = None)]
+    pub reference: Option<String>,
 }
 
 #[uniffi::remote(Record)]

@@ -102,6 +102,7 @@ pub struct Loan {
     pub disbursed_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
     pub instalments: Vec<InstalmentState>,
+    pub reference: Option<String>,
 }
 
 #[uniffi::remote(Record)]

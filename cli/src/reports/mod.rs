@@ -1,7 +1,9 @@
 //! `daftar report NAME`: every book as a table, CSV or JSON. `grid.rs` holds
-//! the cells and their rendering; `books.rs` one function per report.
+//! the cells and their rendering; `books.rs` one function per report;
+//! `cif.rs` the CIF reconciliation, which reads other books too.
 
 mod books;
+mod cif;
 mod grid;
 
 use chrono::NaiveDate;
@@ -23,9 +25,11 @@ pub struct Args {
     pub member: Option<u32>,
     pub loan: Option<u32>,
     pub month: Option<String>,
+    /// Other books whose SHGs a CIF reconciliation reads.
+    pub with: Vec<std::path::PathBuf>,
 }
 
-pub const NAMES: &str = "passbook, cash-book, bank-book, loan-ledger, portfolio, trial-balance, receipts-payments, income-expenditure, balance-sheet, monthly, grading, journal";
+pub const NAMES: &str = "passbook, cash-book, bank-book, loan-ledger, portfolio, trial-balance, receipts-payments, income-expenditure, balance-sheet, monthly, grading, journal, cif-reconciliation";
 
 fn lines(g: &mut Grid, section: &str, l: &[AccountLine]) {
     for a in l {
@@ -172,6 +176,7 @@ pub fn run(book: &Book, org: uuid::Uuid, a: Args, view: &View) -> Result<String,
         "monthly" => monthly(book, org, &a, &c),
         "grading" => grading(book, org, &a, &c),
         "journal" => journal(book, org, &a, &c),
+        "cif-reconciliation" => cif::reconciliation(book, org, &a, &c),
         other => Err(Error::InvalidInput {
             field: "report".into(),
             reason: format!("{other:?} is not one of {NAMES}"),

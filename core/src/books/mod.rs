@@ -3,12 +3,14 @@
 //! and expenditure, balance sheet, and the monthly meeting report. Each takes a
 //! date range or an as-of date and returns structured data; callers render it.
 
+mod cif;
 mod day_books;
 mod loans;
 mod monthly;
 mod passbook;
 mod statements;
 
+pub use cif::{cif_reconciliation, CifLine, CifMatch, CifReconciliation, CifSide};
 pub use day_books::{CashBook, CashBookDay, CashBookLine};
 pub use loans::{Bucket, LoanLedger, LoanLedgerLine, Portfolio, PortfolioLoan};
 pub use monthly::MonthlyReport;

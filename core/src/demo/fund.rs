@@ -178,6 +178,7 @@ fn fund_loan(g: &mut Gen<'_>, org: Uuid, members: &[u32], day: NaiveDate) -> Res
         term: 10,
         frequency: Frequency::Monthly,
         method: Method::FeeDeducted,
+        reference: None,
     };
     let m = g.meta(FUND_KEEPER, day);
     g.run_steps(g.book.sanction_loan(&m, org, no, day, req, Via::Bank), 3)?;

@@ -288,6 +288,7 @@ impl ShgWeeks<'_, '_> {
             term: [6, 10, 12][g.rng.usize(0..3)],
             frequency: Frequency::Monthly,
             method,
+            reference: None,
         };
         let m = g.meta(self.keeper, day);
         g.run_steps(g.book.sanction_loan(&m, org, no, day, req, via), 3)?;

@@ -130,6 +130,9 @@ pub enum EventBody {
         loan_no: u32,
         member_no: u32,
         terms: LoanTerms,
+        /// The reference shared with the borrower's book (CIF to an SHG); absent if none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
     },
     #[serde(rename = "loan.approved")]
     LoanApproved { loan_no: u32, meeting_no: u32 },
@@ -168,6 +171,9 @@ pub enum EventBody {
         via: String,
         terms: LoanTerms,
         schedule: Vec<Instalment>,
+        /// The reference shared with the lender's book (CIF from the VO); absent if none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
     },
     #[serde(rename = "charge.collected")]
     ChargeCollected {

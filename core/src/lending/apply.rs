@@ -108,10 +108,11 @@ pub(crate) fn apply(tx: &Connection, org: &str, date: NaiveDate, body: &EventBod
             loan_no,
             member_no,
             terms,
+            reference,
         } => {
-            tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, member_no, status, terms, principal, applied_on)
-                 VALUES (?1, ?2, 'member', ?3, 'applied', ?4, ?5, ?6)")?.execute(
-                params![org, loan_no, member_no, terms_json(terms)?, terms.principal, date.to_string()],
+            tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, member_no, status, terms, principal, applied_on, reference)
+                 VALUES (?1, ?2, 'member', ?3, 'applied', ?4, ?5, ?6, ?7)")?.execute(
+                params![org, loan_no, member_no, terms_json(terms)?, terms.principal, date.to_string(), reference],
             )?;
         }
         EventBody::LoanApproved {
@@ -152,11 +153,12 @@ pub(crate) fn apply(tx: &Connection, org: &str, date: NaiveDate, body: &EventBod
             source,
             terms,
             schedule,
+            reference,
             ..
         } => {
-            tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, status, terms, principal, applied_on, disbursed_on)
-                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6)")?.execute(
-                params![org, loan_no, source.as_str(), terms_json(terms)?, terms.principal, date.to_string()],
+            tx.prepare_cached("INSERT INTO loans (org_id, loan_no, source, status, terms, principal, applied_on, disbursed_on, reference)
+                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?6, ?7)")?.execute(
+                params![org, loan_no, source.as_str(), terms_json(terms)?, terms.principal, date.to_string(), reference],
             )?;
             insert_schedule(tx, org, *loan_no, schedule)?;
         }

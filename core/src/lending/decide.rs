@@ -100,6 +100,27 @@ fn facility_account(source: &str) -> Result<&'static str> {
     }
 }
 
+/// A loan reference names one loan of the organisation: a second loan under
+/// the same one is refused, so reconciling by it cannot match two.
+fn unused_reference(
+    tx: &Connection,
+    org: Uuid,
+    reference: Option<String>,
+) -> Result<Option<String>> {
+    if let Some(r) = &reference {
+        let held: Option<u32> = tx
+            .prepare_cached("SELECT loan_no FROM loans WHERE org_id = ?1 AND reference = ?2")?
+            .query_row(rusqlite::params![org.to_string(), r], |row| row.get(0))
+            .optional()?;
+        if let Some(loan_no) = held {
+            return Err(Error::conflict(format!(
+                "loan {loan_no} already has the reference {r:?}"
+            )));
+        }
+    }
+    Ok(reference)
+}
+
 /// A member applies for a loan. Returns the loan number in `Outcome::number`.
 pub(crate) fn decide_apply_for_loan(
     tx: &Connection,
@@ -113,10 +134,12 @@ pub(crate) fn decide_apply_for_loan(
     crate::checks::not_before_opening(ctx, date, "date")?;
     active_member(tx, org, member_no, date)?;
     let terms = req.terms(ctx.org.currency.scale)?;
+    let reference = unused_reference(tx, org, req.checked_reference()?)?;
     Ok(EventBody::LoanApplied {
         loan_no: next_loan_no(tx, org)?,
         member_no,
         terms,
+        reference,
     })
 }
 
@@ -301,11 +324,13 @@ pub(crate) fn decide_receive_borrowing(
         )
     })?;
     let schedule = schedule(&terms, date, ctx.org.currency.scale, ctx.org.rounding)?;
+    let reference = unused_reference(tx, org, req.checked_reference()?)?;
     Ok(EventBody::FacilityReceived {
         loan_no: next_loan_no(tx, org)?,
         source,
         via: via.account().into(),
         terms,
         schedule,
+        reference,
     })
 }

@@ -39,9 +39,26 @@ pub struct LoanRequest {
     pub term: u32,
     pub frequency: Frequency,
     pub method: Method,
+    /// The loan's reference shared with the other side: a CIF loan's, the same
+    /// in the VO's book and the SHG's, so either side or the server can
+    /// reconcile them; or a bank loan's account number. Unique in the organisation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reference: Option<String>,
 }
 
+/// The longest loan reference, in characters.
+pub const MAX_REFERENCE_CHARS: usize = 40;
+
 impl LoanRequest {
+    /// The reference as the book keeps it: trimmed and normalised like any
+    /// text a person types, refused if empty or too long.
+    pub fn checked_reference(&self) -> Result<Option<String>> {
+        self.reference
+            .as_deref()
+            .map(|r| crate::text::person_text("reference", r, MAX_REFERENCE_CHARS))
+            .transpose()
+    }
+
     /// The terms in minor units of a currency of `scale`, validated.
     pub fn terms(&self, scale: u32) -> Result<LoanTerms> {
         let t = LoanTerms {
@@ -108,6 +125,8 @@ pub struct Loan {
     pub approved_meeting: Option<u32>,
     pub disbursed_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
+    /// The reference shared with the other side of the loan, if one was given.
+    pub reference: Option<String>,
     pub instalments: Vec<InstalmentState>,
 }
 
@@ -140,11 +159,13 @@ pub(crate) struct LoanRow {
     pub approved_meeting: Option<u32>,
     pub disbursed_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
+    pub reference: Option<String>,
 }
 
 pub(crate) fn loan_row(conn: &Connection, org: Uuid, loan_no: u32) -> Result<LoanRow> {
     let mut st = conn.prepare_cached(
-        "SELECT source, member_no, status, terms, applied_on, approved_meeting, disbursed_on, closed_on
+        "SELECT source, member_no, status, terms, applied_on, approved_meeting, disbursed_on, closed_on,
+                reference
          FROM loans WHERE org_id = ?1 AND loan_no = ?2",
     )?;
     let mut rows = st.query(params![org.to_string(), loan_no])?;
@@ -175,6 +196,7 @@ impl LoanRow {
             approved_meeting: r.get("approved_meeting")?,
             disbursed_on: date("disbursed_on")?,
             closed_on: date("closed_on")?,
+            reference: r.get("reference")?,
         })
     }
 }
@@ -228,6 +250,7 @@ impl Book {
                 approved_meeting: l.approved_meeting,
                 disbursed_on: l.disbursed_on,
                 closed_on: l.closed_on,
+                reference: l.reference,
                 instalments: instalment_states(conn, org, loan_no)?,
             })
         })

@@ -162,11 +162,15 @@ CREATE TABLE loans (
     fee               INTEGER NOT NULL DEFAULT 0,
     written_off       INTEGER NOT NULL DEFAULT 0,
     closed_on         TEXT,
+    -- The loan's reference shared with the other side (a CIF loan's, in the
+    -- VO's book and the SHG's alike), or a bank loan's account number (v9).
+    reference         TEXT,
     PRIMARY KEY (org_id, loan_no),
     FOREIGN KEY (org_id, member_no) REFERENCES members(org_id, member_no)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX loans_by_member ON loans (org_id, member_no, loan_no);
 CREATE INDEX loans_by_status ON loans (org_id, status, loan_no);
+CREATE UNIQUE INDEX loans_by_reference ON loans (org_id, reference) WHERE reference IS NOT NULL;
 
 CREATE TABLE instalments (
     org_id            TEXT    NOT NULL,

@@ -77,6 +77,7 @@ pub fn loan(
         term,
         frequency: Frequency::Monthly,
         method,
+        reference: None,
     }
 }
 

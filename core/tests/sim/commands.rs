@@ -195,6 +195,7 @@ impl World {
                 term: 4,
                 frequency: Frequency::Monthly,
                 method: Method::Flat,
+                reference: None,
             };
             let out = self
                 .book(c)

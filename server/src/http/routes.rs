@@ -324,3 +324,62 @@ pub async fn rollup(
         Err(e) => refused(&state, None, &who, "rollup", e).await,
     }
 }
+
+#[derive(Deserialize)]
+pub struct AsOfQuery {
+    as_of: Option<String>,
+}
+
+/// The CIF reconciliation of a VO or CLF with the groups under it, for an
+/// administrator or a federation user whose subtree holds it.
+pub async fn cif(
+    Shared(state): St,
+    Path(node): Path<String>,
+    query: std::result::Result<Query<AsOfQuery>, axum::extract::rejection::QueryRejection>,
+    method: Method,
+    uri: Uri,
+    headers: HeaderMap,
+) -> Response {
+    let mut who = "an unauthenticated caller".to_string();
+    let result = async {
+        let Query(q) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
+        let as_of = q
+            .as_of
+            .as_deref()
+            .map(|d| {
+                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
+                    Error::BadRequest(format!("as_of {d:?} is not a date (YYYY-MM-DD)"))
+                })
+            })
+            .transpose()?;
+        let caller = authenticate(&state, &method, &uri, &headers, &[]).await?;
+        who = caller.who();
+        let Caller::Person(user) = &caller else {
+            return Err(Error::Forbidden(
+                "a device reads its own books, not a federation's".into(),
+            ));
+        };
+        let node = {
+            let client = state.pool.get().await?;
+            let node = hierarchy::find(&**client, &node).await?;
+            let allowed = user.admin
+                || match user.node {
+                    Some(mine) => hierarchy::within(&**client, mine, node.id).await?,
+                    None => false,
+                };
+            if !allowed {
+                return Err(Error::Forbidden(format!(
+                    "{} sees only their own part of the hierarchy",
+                    user.name
+                )));
+            }
+            node
+        };
+        crate::cif::reconcile(&state.pool, state.books_dir.clone(), &node, as_of).await
+    }
+    .await;
+    match result {
+        Ok(r) => Json(r).into_response(),
+        Err(e) => refused(&state, None, &who, "cif reconciliation", e).await,
+    }
+}

@@ -1,6 +1,8 @@
 -- v8 → v9: each entry carries its event's kind, so reports tell the cut-off's
 -- opening balances, deposits, repayments and exits apart from the projections
--- alone; and a loan's source may be VRF, borrowed apart from CIF. Both tables
+-- alone; a loan's source may be VRF, borrowed apart from CIF; and a loan may
+-- carry a reference shared with the other side (CIF's, between a VO and an
+-- SHG), unique in the organisation. Both tables
 -- are rebuilt so their definitions equal a fresh book's; postings, meeting
 -- rows, instalments and loan movements point at them, so their keys are
 -- checked at commit.
@@ -41,10 +43,17 @@ CREATE TABLE loans (
     fee               INTEGER NOT NULL DEFAULT 0,
     written_off       INTEGER NOT NULL DEFAULT 0,
     closed_on         TEXT,
+    -- The loan's reference shared with the other side (a CIF loan's, in the
+    -- VO's book and the SHG's alike), or a bank loan's account number (v9).
+    reference         TEXT,
     PRIMARY KEY (org_id, loan_no),
     FOREIGN KEY (org_id, member_no) REFERENCES members(org_id, member_no)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX loans_by_member ON loans (org_id, member_no, loan_no);
 CREATE INDEX loans_by_status ON loans (org_id, status, loan_no);
-INSERT INTO loans SELECT * FROM loans_v8;
+CREATE UNIQUE INDEX loans_by_reference ON loans (org_id, reference) WHERE reference IS NOT NULL;
+INSERT INTO loans (org_id, loan_no, source, member_no, status, terms, principal, applied_on,
+                   approved_meeting, disbursed_on, fee, written_off, closed_on)
+    SELECT org_id, loan_no, source, member_no, status, terms, principal, applied_on,
+           approved_meeting, disbursed_on, fee, written_off, closed_on FROM loans_v8;
 DROP TABLE loans_v8;
