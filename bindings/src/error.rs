@@ -11,11 +11,16 @@ pub enum DaftarError {
     NotFound { what: String },
     #[error("conflict: {reason}")]
     Conflict { reason: String },
-    #[error("insufficient funds in {account}: balance {balance}, needs {needed}")]
+    /// `balance` and `needed` in major units of `currency`; the `_shown` forms
+    /// as the organisation writes money.
+    #[error("insufficient funds in {account}: balance {balance_shown}, needs {needed_shown}")]
     InsufficientFunds {
         account: String,
-        balance: String,
-        needed: String,
+        balance: rust_decimal::Decimal,
+        needed: rust_decimal::Decimal,
+        currency: String,
+        balance_shown: String,
+        needed_shown: String,
     },
     #[error("permission denied: {reason}")]
     PermissionDenied { reason: String },
@@ -50,15 +55,24 @@ impl From<Core> for DaftarError {
             Core::InvalidInput { field, reason } => DaftarError::InvalidInput { field, reason },
             Core::NotFound { what } => DaftarError::NotFound { what },
             Core::Conflict { reason } => DaftarError::Conflict { reason },
-            Core::InsufficientFunds {
-                account,
-                balance,
-                needed,
-            } => DaftarError::InsufficientFunds {
-                account,
-                balance,
-                needed,
-            },
+            Core::InsufficientFunds(s) => {
+                let daftar_core::error::Shortfall {
+                    account,
+                    balance,
+                    needed,
+                    currency,
+                    balance_shown,
+                    needed_shown,
+                } = *s;
+                DaftarError::InsufficientFunds {
+                    account,
+                    balance,
+                    needed,
+                    currency,
+                    balance_shown,
+                    needed_shown,
+                }
+            }
             Core::PermissionDenied { reason } => DaftarError::PermissionDenied { reason },
             Core::TamperDetected { org, seq, reason } => {
                 DaftarError::TamperDetected { org, seq, reason }

@@ -21,6 +21,18 @@ pub(crate) struct OrgContext {
     pub role: ActorRole,
 }
 
+impl OrgContext {
+    /// An amount of minor units as the organisation writes money, for messages.
+    pub fn money(&self, minor: i64) -> String {
+        let o = &self.org;
+        crate::locale::money(
+            crate::money::from_minor(minor, o.currency.scale),
+            &o.currency,
+            o.locale,
+        )
+    }
+}
+
 /// The organisation a command names, with its policy and the actor's role;
 /// `None` if it does not exist yet. An auditor may never write.
 pub(crate) fn load_context(

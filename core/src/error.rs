@@ -17,12 +17,13 @@ pub enum Error {
     #[error("conflict: {reason}")]
     Conflict { reason: String },
     /// The entry would take an account that may not go negative below zero.
-    #[error("insufficient funds in {account}: balance {balance}, needs {needed}")]
-    InsufficientFunds {
-        account: String,
-        balance: String,
-        needed: String,
-    },
+    #[error(
+        "insufficient funds in {}: balance {}, needs {}",
+        .0.account,
+        .0.balance_shown,
+        .0.needed_shown
+    )]
+    InsufficientFunds(Box<Shortfall>),
     /// The actor may not do this.
     #[error("permission denied: {reason}")]
     PermissionDenied { reason: String },
@@ -54,6 +55,18 @@ pub enum Error {
     Refused { code: String, reason: String },
 }
 
+/// What an entry refused for want of funds needed: amounts in major units of
+/// `currency`, and as the organisation writes money, for people.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortfall {
+    pub account: String,
+    pub balance: rust_decimal::Decimal,
+    pub needed: rust_decimal::Decimal,
+    pub currency: String,
+    pub balance_shown: String,
+    pub needed_shown: String,
+}
+
 impl Error {
     /// The stable machine-readable code of this error.
     pub fn code(&self) -> ErrorCode {
@@ -61,7 +74,7 @@ impl Error {
             Error::InvalidInput { .. } => ErrorCode::InvalidInput,
             Error::NotFound { .. } => ErrorCode::NotFound,
             Error::Conflict { .. } => ErrorCode::Conflict,
-            Error::InsufficientFunds { .. } => ErrorCode::InsufficientFunds,
+            Error::InsufficientFunds(_) => ErrorCode::InsufficientFunds,
             Error::PermissionDenied { .. } => ErrorCode::PermissionDenied,
             Error::TamperDetected { .. } => ErrorCode::TamperDetected,
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,

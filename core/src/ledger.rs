@@ -74,11 +74,15 @@ pub(crate) fn post(
             let who = member
                 .map(|m| format!(" of member {m}"))
                 .unwrap_or_default();
-            return Err(Error::InsufficientFunds {
-                account: format!("{} {name}{who}", l.account),
-                balance: from_minor(balance.abs(), scale).to_string(),
-                needed: from_minor(l.amount.abs(), scale).to_string(),
-            });
+            let account = format!("{} {name}{who}", l.account);
+            return Err(shortfall(
+                tx,
+                org,
+                account,
+                balance.abs(),
+                l.amount.abs(),
+                scale,
+            )?);
         }
         set.execute(params![org, l.account, after])?;
         ins.execute(params![
@@ -92,6 +96,37 @@ pub(crate) fn post(
         .query_row(params![org, seq as i64], |r| r.get(0))?;
     assert_eq!(sum, 0, "entry {seq} of {org} does not balance");
     Ok(())
+}
+
+/// The refusal of an entry that would overdraw `account`, with its amounts in
+/// the organisation's currency and written as it writes money.
+fn shortfall(
+    tx: &Connection,
+    org: &str,
+    account: String,
+    balance: i64,
+    needed: i64,
+    scale: u32,
+) -> Result<Error> {
+    let (code, locale): (String, String) = tx
+        .prepare_cached("SELECT currency, locale FROM organisations WHERE id = ?1")?
+        .query_row([org], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let currency = crate::money::Currency {
+        code: code.clone(),
+        scale,
+    };
+    let locale = crate::org::Locale::parse(&locale)?;
+    let (balance, needed) = (from_minor(balance, scale), from_minor(needed, scale));
+    Ok(Error::InsufficientFunds(Box::new(
+        crate::error::Shortfall {
+            account,
+            balance,
+            needed,
+            currency: code,
+            balance_shown: crate::locale::money(balance, &currency, locale),
+            needed_shown: crate::locale::money(needed, &currency, locale),
+        },
+    )))
 }
 
 /// Which accounts `insert_accounts` adds.

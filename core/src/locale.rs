@@ -121,6 +121,14 @@ impl LocalFormat {
     }
 }
 
+/// Money as an organisation writes it, for messages: the amount in the
+/// locale's digits and grouping, then the currency (`10,200.00 INR`,
+/// `۱۰٬۲۰۰ IRR`). If ICU cannot format, the plain decimal is shown.
+pub fn money(amount: Decimal, currency: &crate::money::Currency, locale: Locale) -> String {
+    let figure = format_amount(amount, locale).unwrap_or_else(|_| amount.to_string());
+    format!("{figure} {}", currency.code)
+}
+
 /// Formats one amount; see [`LocalFormat::amount`].
 pub fn format_amount(amount: Decimal, locale: Locale) -> Result<String> {
     Ok(LocalFormat::new(locale)?.amount(amount))

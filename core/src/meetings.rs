@@ -360,9 +360,9 @@ pub(crate) fn decide_close_meeting(
     if counted != book && reason.is_none() {
         return Err(Error::conflict(format!(
             "counted cash {} differs from the book's {} by {}; record a reason for the difference",
-            from_minor(counted, scale),
-            from_minor(book, scale),
-            from_minor(counted - book, scale)
+            ctx.money(counted),
+            ctx.money(book),
+            ctx.money(counted - book)
         )));
     }
     Ok(EventBody::MeetingClosed {

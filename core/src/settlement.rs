@@ -408,7 +408,6 @@ pub(crate) fn decide_exit_member(
     let ctx = require_org(ctx, org)?;
     money_date(tx, ctx, date)?;
     active_member(tx, org, member_no, date)?;
-    let scale = ctx.org.currency.scale;
     let savings = |header: &str| -> Result<i64> {
         Ok(-tx
             .prepare_cached("SELECT balance FROM accounts WHERE org_id = ?1 AND code = ?2")?
@@ -432,7 +431,7 @@ pub(crate) fn decide_exit_member(
         if f.arrears > 0 {
             return Err(Error::conflict(format!(
                         "loan {loan_no} is in arrears by {} ({} days past due); it must be repaid, or written off by an approver, before the exit",
-                        from_minor(f.arrears, scale),
+                        ctx.money(f.arrears),
                         f.days_past_due
                     )));
         }
@@ -448,16 +447,16 @@ pub(crate) fn decide_exit_member(
     if owed > 0 && !ctx.policy.exit_nets_loans {
         return Err(Error::conflict(format!(
                     "member {member_no} owes {} on loans; this organisation's policy wants loans repaid before an exit",
-                    from_minor(owed, scale)
+                    ctx.money(owed)
                 )));
     }
     let held = compulsory + voluntary;
     if owed > held {
         return Err(Error::conflict(format!(
             "member {member_no} owes {} on loans but has {} in savings; {} must be repaid first",
-            from_minor(owed, scale),
-            from_minor(held, scale),
-            from_minor(owed - held, scale)
+            ctx.money(owed),
+            ctx.money(held),
+            ctx.money(owed - held)
         )));
     }
     Ok(EventBody::MemberExited(ExitBody {

@@ -577,3 +577,62 @@ fn a_weekly_group_owes_once_a_week_even_when_its_meeting_day_moves() {
         dec("300.00")
     );
 }
+
+#[test]
+fn an_overpayment_is_refused_in_rupees_as_the_group_writes_them() {
+    let s = shg(2, Policy::default());
+    // 600 flat at 2% a month: on 7 May 112 is due and 500 more may be prepaid.
+    let (m, l) = lend(
+        &s,
+        "2025-04-07",
+        loan("600", "2", RatePeriod::Month, 6, Method::Flat),
+    );
+    close_even(&s, m);
+    let before = snapshot(&s.path);
+    let e = repay(&s, l, "2025-05-07", "50000").unwrap_err();
+    assert!(
+        matches!(e, Error::InvalidInput { ref field, .. } if field == "amount"),
+        "{e}"
+    );
+    // The group's locale is hi-IN: Devanagari digits, Indian grouping.
+    assert!(
+        e.to_string().contains(
+            "५०,०००.०० INR is more than the ६१२.०० INR that can be paid on this loan on 2025-05-07"
+        ),
+        "{e}"
+    );
+    assert_eq!(snapshot(&s.path), before);
+}
+
+#[test]
+fn an_overdraft_names_the_amounts_in_the_groups_currency_and_writing() {
+    let s = shg(1, Policy::default());
+    let before = snapshot(&s.path);
+    let e = s
+        .book
+        .record_payment(&meta(), s.org, voucher(Via::Cash, "5200", "1500.50"))
+        .unwrap_err();
+    match e {
+        Error::InsufficientFunds(s) => {
+            let daftar_core::error::Shortfall {
+                account,
+                balance,
+                needed,
+                currency,
+                balance_shown,
+                needed_shown,
+            } = *s;
+            assert!(account.starts_with("1100"), "{account}");
+            assert_eq!(
+                (balance, needed, currency.as_str()),
+                (dec("1000.00"), dec("1500.50"), "INR")
+            );
+            assert_eq!(
+                (balance_shown.as_str(), needed_shown.as_str()),
+                ("१,०००.०० INR", "१,५००.५० INR")
+            );
+        }
+        other => panic!("{other}"),
+    }
+    assert_eq!(snapshot(&s.path), before);
+}

@@ -501,13 +501,23 @@ fn cash_and_savings_never_go_negative_but_an_error_names_the_account() {
         .withdraw_savings(&meta(), id, deposit(1, "11"))
         .unwrap_err();
     match e {
-        Error::InsufficientFunds {
-            account,
-            balance,
-            needed,
-        } => {
+        Error::InsufficientFunds(s) => {
+            let daftar_core::error::Shortfall {
+                account,
+                balance,
+                needed,
+                currency,
+                balance_shown,
+                needed_shown,
+            } = *s;
             assert!(account.starts_with("2100-0001"), "{account}");
-            assert_eq!((balance.as_str(), needed.as_str()), ("10.00", "11.00"));
+            assert_eq!((balance, needed), (dec("10.00"), dec("11.00")));
+            assert_eq!(currency, "INR");
+            // The organisation writes money in hi-IN: Devanagari digits.
+            assert_eq!(
+                (balance_shown.as_str(), needed_shown.as_str()),
+                ("१०.०० INR", "११.०० INR")
+            );
         }
         other => panic!("{other}"),
     }

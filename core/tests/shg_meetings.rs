@@ -107,7 +107,7 @@ fn closing_with_a_cash_difference_needs_a_reason_and_posts_it() {
     assert_eq!(e.code(), ErrorCode::Conflict);
     assert!(
         e.to_string()
-            .contains("differs from the book's 2000.00 by -5.00"),
+            .contains("differs from the book's २,०००.०० INR by -५.०० INR"),
         "{e}"
     );
     assert_eq!(snapshot(&s.path), before);

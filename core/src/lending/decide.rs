@@ -48,6 +48,17 @@ pub(crate) fn plan_payment(
             Component::Penalty,
         ]
     };
+    let available = allocation::collectable(&states, date);
+    if amount > available {
+        return Err(Error::invalid(
+            "amount",
+            format!(
+                "{} is more than the {} that can be paid on this loan on {date}",
+                ctx.money(amount),
+                ctx.money(available)
+            ),
+        ));
+    }
     let lines = allocation::allocate(&states, date, amount, &order)?;
     Ok(Allocation { penalties, lines })
 }

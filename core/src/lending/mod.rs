@@ -61,8 +61,19 @@ impl LoanRequest {
 
     /// The terms in minor units of a currency of `scale`, validated.
     pub fn terms(&self, scale: u32) -> Result<LoanTerms> {
+        let principal = positive_minor("principal", self.principal, scale)?;
+        if principal > crate::loan::schedule::MAX_PRINCIPAL_MINOR {
+            return Err(Error::invalid(
+                "principal",
+                format!(
+                    "{} is above the largest loan a book holds, {}",
+                    self.principal,
+                    from_minor(crate::loan::schedule::MAX_PRINCIPAL_MINOR, scale)
+                ),
+            ));
+        }
         let t = LoanTerms {
-            principal: positive_minor("principal", self.principal, scale)?,
+            principal,
             rate: self.rate.normalize(),
             rate_period: self.rate_period,
             term: self.term,

@@ -220,6 +220,10 @@ class BookTest {
                 book.recordPayment(meta(), org, Voucher(day, Via.CASH, "5200", dec("12"), "tea"))
             }
             assertTrue(short.account.startsWith("1100"), short.account)
+            // Amounts, not strings: what cash holds and what the payment needs, in rupees.
+            assertEquals(0, short.needed.compareTo(BigDecimal("12")), short.needed.toString())
+            assertEquals("INR", short.currency)
+            assertTrue(short.neededShown.endsWith(" INR"), short.neededShown)
             assertThrows<DaftarException.PermissionDenied> { book.depositSavings(meta("auditor"), org, saving(no, "1")) }
             book.closeBook()
             assertThrows<DaftarException.Storage> { book.trialBalance(org) }

@@ -42,7 +42,7 @@ data class Problem(val kind: ProblemKind, val detail: String = "") {
             is DaftarException.NotFound -> Problem(ProblemKind.NOT_FOUND, e.what)
             is DaftarException.Conflict -> Problem(ProblemKind.CONFLICT, e.reason)
             is DaftarException.InsufficientFunds ->
-                Problem(ProblemKind.INSUFFICIENT_FUNDS, "${e.account}: ${e.balance} < ${e.needed}")
+                Problem(ProblemKind.INSUFFICIENT_FUNDS, "${e.account}: ${e.balanceShown} < ${e.neededShown}")
             is DaftarException.PermissionDenied -> Problem(ProblemKind.PERMISSION_DENIED, e.reason)
             is DaftarException.TamperDetected -> Problem(ProblemKind.TAMPER_DETECTED, "seq ${e.seq}: ${e.reason}")
             is DaftarException.SchemaTooNew -> Problem(ProblemKind.SCHEMA_TOO_NEW, "${e.found} > ${e.supported}")
