@@ -49,18 +49,23 @@ pub fn new_op_id() -> Uuid {
     Uuid::now_v7()
 }
 
-/// A repayment schedule from terms alone (no book). `rounding` is e.g. `half-up/minor`.
-#[uniffi::export]
+/// A repayment schedule from terms alone (no book). `rounding` is e.g.
+/// `half-up/minor`; monthly instalments keep the day of the month in
+/// `calendar` (Gregorian unless given).
+#[uniffi::export(default(calendar = None))]
 pub fn loan_schedule(
     request: LoanRequest,
     currency: Currency,
     rounding: String,
     disbursed_on: NaiveDate,
+    calendar: Option<core::org::Calendar>,
 ) -> Result<Vec<ScheduleRow>> {
     let currency = core::Currency::new(&currency.code, Some(currency.scale))?;
     let rule = core::RoundingRule::parse(&rounding)?;
     let terms = request.terms(currency.scale)?;
-    let rows = core::loan::schedule::schedule(&terms, disbursed_on, currency.scale, rule)?;
+    let calendar = calendar.unwrap_or(core::org::Calendar::Gregorian);
+    let rows =
+        core::loan::schedule::schedule(&terms, disbursed_on, calendar, currency.scale, rule)?;
     Ok(rows
         .into_iter()
         .map(|i| ScheduleRow {

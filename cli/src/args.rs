@@ -311,6 +311,10 @@ pub(crate) enum LoanCommand {
         /// MODE/UNIT, e.g. half-up/minor or half-up/whole.
         #[arg(long, default_value = "half-up/minor")]
         rounding: String,
+        /// gregorian or persian: the calendar --start is typed in, monthly
+        /// instalments keep the day of the month in, and dates are shown in.
+        #[arg(long, default_value = "gregorian")]
+        calendar: String,
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },

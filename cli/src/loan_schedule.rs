@@ -3,6 +3,7 @@
 use daftar_core::loan::schedule::{schedule, LoanTerms};
 use daftar_core::loan::{Frequency, Method, RatePeriod};
 use daftar_core::money::{from_minor, parse_decimal, positive_minor};
+use daftar_core::org::Calendar;
 use daftar_core::{Currency, Error, RoundingRule};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -18,12 +19,15 @@ pub struct Args {
     pub currency: String,
     pub scale: Option<u32>,
     pub rounding: String,
+    pub calendar: String,
 }
 
 #[derive(Serialize)]
 pub struct Row {
     pub no: u32,
     pub due_on: chrono::NaiveDate,
+    /// `due_on` in the schedule's calendar, as YYYY-MM-DD (1404-02-31).
+    pub due_on_in_calendar: String,
     pub principal: Decimal,
     pub interest: Decimal,
     pub instalment: Decimal,
@@ -34,6 +38,7 @@ pub struct Row {
 #[derive(Serialize)]
 pub struct Schedule {
     pub currency: String,
+    pub calendar: Calendar,
     pub principal: Decimal,
     /// The period rate as a fraction, exactly as used.
     pub period_rate: Decimal,
@@ -60,26 +65,30 @@ pub fn compute(a: &Args) -> Result<Schedule, Error> {
         frequency: Frequency::parse(&a.frequency)?,
         method: Method::parse(&a.method)?,
     };
-    let start = crate::parse_date("start", &a.start)?;
-    let instalments = schedule(&terms, start, scale, rounding)?;
+    let calendar = Calendar::parse(&a.calendar)?;
+    let start = daftar_core::locale::parse_date("start", &a.start, calendar)?;
+    let instalments = schedule(&terms, start, calendar, scale, rounding)?;
     let mut left = terms.principal;
     let d = |m: i64| from_minor(m, scale);
     let rows = instalments
         .iter()
         .map(|i| {
             left -= i.principal;
-            Row {
+            let c = daftar_core::locale::to_calendar(i.due_on, calendar)?;
+            Ok(Row {
                 no: i.no,
                 due_on: i.due_on,
+                due_on_in_calendar: format!("{:04}-{:02}-{:02}", c.year, c.month, c.day),
                 principal: d(i.principal),
                 interest: d(i.interest),
                 instalment: d(i.principal + i.interest),
                 balance: d(left),
-            }
+            })
         })
-        .collect();
+        .collect::<Result<_, Error>>()?;
     Ok(Schedule {
         currency: currency.code,
+        calendar,
         principal: d(terms.principal),
         period_rate: terms.period_rate(),
         fee_at_disbursement: d(terms.fee_at_disbursement(scale, rounding)?),
@@ -97,7 +106,7 @@ pub fn table(s: &Schedule) -> String {
     for r in &s.rows {
         out += &format!(
             "{:>4}  {:<10}  {:>14}  {:>14}  {:>14}  {:>14}\n",
-            r.no, r.due_on, r.principal, r.interest, r.instalment, r.balance
+            r.no, r.due_on_in_calendar, r.principal, r.interest, r.instalment, r.balance
         );
     }
     out += &format!(
@@ -118,11 +127,12 @@ pub fn table(s: &Schedule) -> String {
 }
 
 pub fn csv(s: &Schedule) -> String {
-    let mut out = String::from("no,due_on,principal,interest,instalment,balance\n");
+    let mut out =
+        String::from("no,due_on,due_on_in_calendar,principal,interest,instalment,balance\n");
     for r in &s.rows {
         out += &format!(
-            "{},{},{},{},{},{}\n",
-            r.no, r.due_on, r.principal, r.interest, r.instalment, r.balance
+            "{},{},{},{},{},{},{}\n",
+            r.no, r.due_on, r.due_on_in_calendar, r.principal, r.interest, r.instalment, r.balance
         );
     }
     out

@@ -317,6 +317,7 @@ fn loan_command(loan: LoanCommand) -> Result<ExitCode, Error> {
             currency,
             scale,
             rounding,
+            calendar,
             format,
         } => {
             let s = loan_schedule::compute(&loan_schedule::Args {
@@ -330,6 +331,7 @@ fn loan_command(loan: LoanCommand) -> Result<ExitCode, Error> {
                 currency,
                 scale,
                 rounding,
+                calendar,
             })?;
             match format {
                 Format::Table => say!("{}", loan_schedule::table(&s)),
@@ -542,14 +544,6 @@ fn verify(db: &Path, format: Format, against: Option<&str>) -> Result<ExitCode, 
     } else {
         ExitCode::from(EXIT_TAMPERED)
     })
-}
-
-pub(crate) fn parse_date(field: &str, s: &str) -> Result<chrono::NaiveDate, Error> {
-    let date = s.trim().parse().map_err(|_| Error::InvalidInput {
-        field: field.into(),
-        reason: format!("{s:?} is not a date (YYYY-MM-DD)"),
-    })?;
-    daftar_core::locale::check_supported_date(field, date)
 }
 
 /// A date typed for an organisation, in its calendar (Solar Hijri for an Iranian fund).

@@ -121,7 +121,6 @@ fn non_negative(field: &str, d: Decimal, scale: u32) -> Result<i64> {
 
 /// Schedule of a carried-over loan: its arrears as one instalment already due,
 /// then the rest over the remaining term from the cut-off date.
-#[allow(clippy::too_many_arguments)]
 fn opening_schedule(
     field: &str,
     date: NaiveDate,
@@ -129,9 +128,9 @@ fn opening_schedule(
     arrears: i64,
     overdue_since: Option<NaiveDate>,
     terms_for: impl Fn(i64) -> crate::loan::LoanTerms,
-    scale: u32,
-    rounding: crate::money::RoundingRule,
+    org: &crate::org::Organisation,
 ) -> Result<(crate::loan::LoanTerms, Vec<Instalment>)> {
+    let (scale, rounding) = (org.currency.scale, org.rounding);
     if outstanding <= 0 {
         return Err(Error::invalid(field, "outstanding must be more than zero"));
     }
@@ -167,7 +166,7 @@ fn opening_schedule(
             ..terms.clone()
         };
         let offset = out.len() as u32;
-        for mut i in schedule(&rest, date, scale, rounding)? {
+        for mut i in schedule(&rest, date, org.calendar, scale, rounding)? {
             i.no += offset;
             out.push(i);
         }
@@ -260,7 +259,7 @@ pub(crate) fn decide_record_cutoff(
 ) -> Result<EventBody> {
     let ctx = require_org(ctx, org)?;
     not_before_opening(ctx, c.date, "date")?;
-    let (scale, rounding) = (ctx.org.currency.scale, ctx.org.rounding);
+    let scale = ctx.org.currency.scale;
     let started: i64 = tx.prepare_cached("SELECT (SELECT count(*) FROM entries WHERE org_id = ?1) + (SELECT count(*) FROM meetings WHERE org_id = ?1)")?.query_row(
                 [org.to_string()],
                 |r| r.get(0),
@@ -275,18 +274,12 @@ pub(crate) fn decide_record_cutoff(
     let mut members = Vec::new();
     for m in &c.members {
         active_member(tx, org, m.member_no, c.date)?;
-        members.push(opening_member(m, c.date, &mut next_loan, scale, rounding)?);
+        members.push(opening_member(m, c.date, &mut next_loan, &ctx.org)?);
     }
     let mut facilities = Vec::new();
     for b in &c.borrowings {
         account_exists(tx, org, b.source.account())?;
-        facilities.push(opening_borrowing(
-            b,
-            c.date,
-            &mut next_loan,
-            scale,
-            rounding,
-        )?);
+        facilities.push(opening_borrowing(b, c.date, &mut next_loan, &ctx.org)?);
     }
     let event = EventBody::CutoffRecorded(CutoffBody {
         cash: non_negative("cash", c.cash, scale)?,
@@ -321,9 +314,9 @@ fn opening_member(
     m: &OpeningMember,
     date: NaiveDate,
     next_loan: &mut u32,
-    scale: u32,
-    rounding: crate::money::RoundingRule,
+    org: &crate::org::Organisation,
 ) -> Result<CutoffMember> {
+    let scale = org.currency.scale;
     let mut loans = Vec::new();
     for l in &m.loans {
         let field = format!("member {} loan", m.member_no);
@@ -341,8 +334,7 @@ fn opening_member(
                 frequency: l.frequency,
                 method: l.method,
             },
-            scale,
-            rounding,
+            org,
         )?;
         loans.push(CutoffLoan {
             loan_no: *next_loan,
@@ -364,9 +356,9 @@ fn opening_borrowing(
     b: &OpeningBorrowing,
     date: NaiveDate,
     next_loan: &mut u32,
-    scale: u32,
-    rounding: crate::money::RoundingRule,
+    org: &crate::org::Organisation,
 ) -> Result<CutoffFacility> {
+    let scale = org.currency.scale;
     let (terms, schedule) = opening_schedule(
         "borrowing",
         date,
@@ -381,8 +373,7 @@ fn opening_borrowing(
             frequency: b.frequency,
             method: b.method,
         },
-        scale,
-        rounding,
+        org,
     )?;
     let loan_no = *next_loan;
     *next_loan += 1;

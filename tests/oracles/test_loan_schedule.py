@@ -88,3 +88,30 @@ def test_a_bad_term_is_refused_with_the_field_named():
     )
     assert out.returncode == 1
     assert "invalid term" in out.stderr
+
+
+@pytest.mark.parametrize("start", ["1404/01/31", "1403/06/31", "1403/11/30", "1402/12/29", "1404/07/15"])
+def test_a_solar_hijri_schedule_keeps_the_persian_day_or_the_months_last_by_jdatetime(start):
+    import jdatetime
+
+    out = subprocess.run(
+        [DAFTAR, "loan", "schedule", "--principal", "2400000", "--rate", "0", "--term", "24",
+         "--method", "flat", "--frequency", "monthly", "--currency", "IRR",
+         "--calendar", "persian", "--start", start, "--format", "json"],
+        check=True, capture_output=True, text=True,
+    )
+    rows = json.loads(out.stdout)["rows"]
+    y, m, d = (int(x) for x in start.split("/"))
+    for row in rows:
+        k = row["no"]
+        month = (m - 1 + k) % 12 + 1
+        year = y + (m - 1 + k) // 12
+        day = d
+        while True:
+            try:
+                want = jdatetime.date(year, month, day)
+                break
+            except ValueError:
+                day -= 1
+        assert row["due_on"] == want.togregorian().isoformat(), (k, row, want)
+        assert row["due_on_in_calendar"] == f"{want.year:04}-{want.month:02}-{want.day:02}", (k, row)

@@ -209,7 +209,7 @@ pub(crate) fn decide_disburse_loan(
         .ok_or_else(|| Error::conflict(format!("loan {loan_no} is not a member loan")))?;
     active_member(tx, org, member_no, date)?;
     let (scale, rounding) = (ctx.org.currency.scale, ctx.org.rounding);
-    let schedule = schedule(&l.terms, date, scale, rounding)?;
+    let schedule = schedule(&l.terms, date, ctx.org.calendar, scale, rounding)?;
     Ok(EventBody::LoanDisbursed {
         loan_no,
         member_no,
@@ -334,7 +334,13 @@ pub(crate) fn decide_receive_borrowing(
             ),
         )
     })?;
-    let schedule = schedule(&terms, date, ctx.org.currency.scale, ctx.org.rounding)?;
+    let schedule = schedule(
+        &terms,
+        date,
+        ctx.org.calendar,
+        ctx.org.currency.scale,
+        ctx.org.rounding,
+    )?;
     let reference = unused_reference(tx, org, req.checked_reference()?)?;
     Ok(EventBody::FacilityReceived {
         loan_no: next_loan_no(tx, org)?,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::money::{RoundingRule, RoundingUnit};
+use crate::org::Calendar;
 
 /// The longest loan, in instalments (ten years of weekly instalments).
 pub const MAX_TERM: u32 = 520;
@@ -63,13 +64,15 @@ impl Frequency {
             Frequency::Monthly => 12,
         }
     }
-    /// The date `k` periods after `from`. Monthly dates keep the day of month,
-    /// falling back to the month's last day (31 Jan + 1 month = 28/29 Feb).
-    pub fn nth_after(self, from: NaiveDate, k: u32) -> Result<NaiveDate> {
-        let d = match self {
-            Frequency::Weekly => from.checked_add_signed(Duration::weeks(k as i64)),
-            Frequency::Fortnightly => from.checked_add_signed(Duration::weeks(2 * k as i64)),
-            Frequency::Monthly => from.checked_add_months(Months::new(k)),
+    /// The date `k` periods after `from`. Monthly dates keep the day of the
+    /// month in the organisation's calendar, falling back to the month's last
+    /// day: 31 Jan + 1 month is 28/29 Feb; 31 Farvardin + 6 months is 30 Mehr.
+    pub fn nth_after(self, from: NaiveDate, k: u32, calendar: Calendar) -> Result<NaiveDate> {
+        let d = match (self, calendar) {
+            (Frequency::Weekly, _) => from.checked_add_signed(Duration::weeks(k as i64)),
+            (Frequency::Fortnightly, _) => from.checked_add_signed(Duration::weeks(2 * k as i64)),
+            (Frequency::Monthly, Calendar::Gregorian) => from.checked_add_months(Months::new(k)),
+            (Frequency::Monthly, Calendar::Persian) => months_after_in(calendar, from, k)?,
         };
         d.filter(|d| *d <= crate::locale::LAST_DATE).ok_or_else(|| {
             Error::invalid(
@@ -132,6 +135,29 @@ impl Method {
                 "method",
                 format!("{s:?} is not flat, reducing, emi, fee-deducted or fee-added"),
             )),
+        }
+    }
+}
+
+/// The same day `k` months after `from` in `calendar`, or the month's last day
+/// where the month is shorter.
+fn months_after_in(calendar: Calendar, from: NaiveDate, k: u32) -> Result<Option<NaiveDate>> {
+    let c = crate::locale::to_calendar(from, calendar)?;
+    let months = i64::from(c.month - 1) + i64::from(k);
+    let Ok(year) = i32::try_from(i64::from(c.year) + months.div_euclid(12)) else {
+        return Ok(None);
+    };
+    let month = months.rem_euclid(12) as u32 + 1;
+    // A month has at least 28 days in either calendar; step back to its last.
+    let mut day = c.day;
+    loop {
+        match crate::locale::from_calendar(
+            calendar,
+            crate::locale::CalendarDate { year, month, day },
+        ) {
+            Ok(date) => return Ok(Some(date)),
+            Err(_) if day > 28 => day -= 1,
+            Err(e) => return Err(e),
         }
     }
 }
@@ -308,6 +334,7 @@ pub fn round_minor(x: Decimal, scale: u32, rule: RoundingRule) -> Result<i64> {
 pub fn schedule(
     t: &LoanTerms,
     disbursed_on: NaiveDate,
+    calendar: Calendar,
     scale: u32,
     rounding: RoundingRule,
 ) -> Result<Vec<Instalment>> {
@@ -360,7 +387,9 @@ pub fn schedule(
         principal.checked_add(interest).ok_or_else(too_large)?;
         out.push(Instalment {
             no: i as u32 + 1,
-            due_on: t.frequency.nth_after(disbursed_on, i as u32 + 1)?,
+            due_on: t
+                .frequency
+                .nth_after(disbursed_on, i as u32 + 1, calendar)?,
             principal,
             interest,
         });

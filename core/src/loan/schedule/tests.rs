@@ -36,7 +36,14 @@ fn flat_interest_is_on_the_original_principal_every_period() {
         Frequency::Monthly,
         Method::Flat,
     );
-    let s = schedule(&t, day("2025-01-31"), 2, RoundingRule::default()).unwrap();
+    let s = schedule(
+        &t,
+        day("2025-01-31"),
+        Calendar::Gregorian,
+        2,
+        RoundingRule::default(),
+    )
+    .unwrap();
     assert!(s
         .iter()
         .all(|i| i.principal == 100_000 && i.interest == 24_000));
@@ -55,7 +62,14 @@ fn reducing_balance_charges_interest_on_what_is_left() {
         Frequency::Monthly,
         Method::Reducing,
     );
-    let s = schedule(&t, day("2025-04-01"), 2, RoundingRule::default()).unwrap();
+    let s = schedule(
+        &t,
+        day("2025-04-01"),
+        Calendar::Gregorian,
+        2,
+        RoundingRule::default(),
+    )
+    .unwrap();
     let interest: Vec<i64> = s.iter().map(|i| i.interest).collect();
     assert_eq!(interest, vec![20_000, 15_000, 10_000, 5_000]);
     assert!(s.iter().all(|i| i.principal == 250_000));
@@ -74,7 +88,14 @@ fn emi_instalments_are_one_number_and_the_last_absorbs_rounding() {
         Frequency::Monthly,
         Method::Emi,
     );
-    let s = schedule(&t, day("2025-04-01"), 2, RoundingRule::default()).unwrap();
+    let s = schedule(
+        &t,
+        day("2025-04-01"),
+        Calendar::Gregorian,
+        2,
+        RoundingRule::default(),
+    )
+    .unwrap();
     assert_eq!(s[0].interest, 10_000);
     assert_eq!(s[0].principal + s[0].interest, 88_849);
     assert_eq!(s.iter().map(|i| i.principal).sum::<i64>(), 1_000_000);
@@ -97,7 +118,7 @@ fn fee_loans_charge_a_fee_once_either_up_front_or_spread() {
     );
     let whole = RoundingRule::parse("half-up/whole").unwrap();
     assert_eq!(t.fee_at_disbursement(0, whole).unwrap(), 300_000);
-    let s = schedule(&t, day("2024-03-20"), 0, whole).unwrap();
+    let s = schedule(&t, day("2024-03-20"), Calendar::Gregorian, 0, whole).unwrap();
     assert!(s
         .iter()
         .all(|i| i.interest == 0 && i.principal == 1_000_000));
@@ -106,7 +127,7 @@ fn fee_loans_charge_a_fee_once_either_up_front_or_spread() {
         term: 7,
         ..t
     };
-    let s = schedule(&added, day("2024-03-20"), 0, whole).unwrap();
+    let s = schedule(&added, day("2024-03-20"), Calendar::Gregorian, 0, whole).unwrap();
     assert_eq!(s.iter().map(|i| i.interest).sum::<i64>(), 300_000);
     assert_eq!(s.iter().map(|i| i.principal).sum::<i64>(), 10_000_000);
     assert_eq!(added.fee_at_disbursement(0, whole).unwrap(), 0);
@@ -123,7 +144,7 @@ fn whole_unit_rounding_keeps_every_instalment_in_whole_rupees_but_the_last() {
         Method::Flat,
     );
     let whole = RoundingRule::parse("half-up/whole").unwrap();
-    let s = schedule(&t, day("2025-04-01"), 2, whole).unwrap();
+    let s = schedule(&t, day("2025-04-01"), Calendar::Gregorian, 2, whole).unwrap();
     // 10,000 / 3 = 3,333.33 → 3,333, 3,333, then 3,334.
     assert_eq!(
         s.iter().map(|i| i.principal).collect::<Vec<_>>(),
@@ -157,7 +178,14 @@ fn weekly_and_fortnightly_rates_are_the_yearly_rate_over_52_and_26() {
         m.period_rate(),
         Decimal::new(2, 2) * Decimal::from(12) / Decimal::from(26)
     );
-    let s = schedule(&t, day("2025-04-07"), 2, RoundingRule::default()).unwrap();
+    let s = schedule(
+        &t,
+        day("2025-04-07"),
+        Calendar::Gregorian,
+        2,
+        RoundingRule::default(),
+    )
+    .unwrap();
     assert_eq!(s[1].due_on, day("2025-04-21"));
 }
 
@@ -230,7 +258,7 @@ proptest! {
             term, frequency: Frequency::Monthly, method,
         };
         let rule = if whole { RoundingRule::parse("half-up/whole").unwrap() } else { RoundingRule::default() };
-        if let Ok(s) = schedule(&t, NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), 2, rule) {
+        if let Ok(s) = schedule(&t, NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(), Calendar::Gregorian, 2, rule) {
             prop_assert_eq!(s.iter().map(|i| i.principal).sum::<i64>(), principal);
             prop_assert!(s.iter().all(|i| i.principal >= 0 && i.interest >= 0));
         } else {
@@ -238,4 +266,55 @@ proptest! {
             prop_assert!(whole);
         }
     }
+}
+
+#[test]
+fn a_solar_hijri_loan_falls_due_on_the_same_persian_day_or_the_months_last() {
+    // Paid out on 31 Farvardin 1404 (20 April 2025), monthly for 12 months:
+    // the 31st through Shahrivar, then the 30th, 29 Esfand (1404 is not a
+    // leap year), and 31 Farvardin 1405 again. Worked with jdatetime.
+    let t = terms(
+        1_200_000,
+        "0",
+        RatePeriod::Year,
+        12,
+        Frequency::Monthly,
+        Method::Flat,
+    );
+    let s = schedule(
+        &t,
+        day("2025-04-20"),
+        Calendar::Persian,
+        0,
+        RoundingRule::default(),
+    )
+    .unwrap();
+    let due: Vec<String> = s.iter().map(|i| i.due_on.to_string()).collect();
+    assert_eq!(
+        due,
+        [
+            "2025-05-21",
+            "2025-06-21",
+            "2025-07-22",
+            "2025-08-22",
+            "2025-09-22",
+            "2025-10-22",
+            "2025-11-21",
+            "2025-12-21",
+            "2026-01-20",
+            "2026-02-19",
+            "2026-03-20",
+            "2026-04-20",
+        ]
+    );
+    // The same loan in the Gregorian calendar keeps the 20th.
+    let g = schedule(
+        &t,
+        day("2025-04-20"),
+        Calendar::Gregorian,
+        0,
+        RoundingRule::default(),
+    )
+    .unwrap();
+    assert!(g.iter().all(|i| i.due_on.format("%d").to_string() == "20"));
 }
