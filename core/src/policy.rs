@@ -43,6 +43,26 @@ pub struct Policy {
     /// lost while it held the organisation's chain.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub recovery_key: Option<daftar_sync::PublicKey>,
+    /// How many days past the device's clock a business date may be: a phone's
+    /// date is often a day off, a meeting dated weeks ahead is a mistake.
+    #[serde(
+        default = "default_days_ahead",
+        skip_serializing_if = "is_default_days_ahead"
+    )]
+    pub days_ahead_allowed: u32,
+}
+
+/// The tolerance a policy gives unless it says otherwise.
+pub const DEFAULT_DAYS_AHEAD: u32 = 1;
+/// The most a policy may allow: a business date a month past the clock.
+pub const MAX_DAYS_AHEAD: u32 = 31;
+
+fn default_days_ahead() -> u32 {
+    DEFAULT_DAYS_AHEAD
+}
+
+fn is_default_days_ahead(d: &u32) -> bool {
+    *d == DEFAULT_DAYS_AHEAD
 }
 
 fn is_false(b: &bool) -> bool {
@@ -62,6 +82,7 @@ impl Default for Policy {
             exit_nets_loans: true,
             reversal_needs_approval: false,
             recovery_key: None,
+            days_ahead_allowed: DEFAULT_DAYS_AHEAD,
         }
     }
 }
@@ -71,6 +92,15 @@ impl Policy {
         check_order(&self.allocation_order)?;
         if self.compulsory_savings < 0 {
             return Err(Error::invalid("compulsory_savings", "must not be negative"));
+        }
+        if self.days_ahead_allowed > MAX_DAYS_AHEAD {
+            return Err(Error::invalid(
+                "days_ahead_allowed",
+                format!(
+                    "{} days is more than the {MAX_DAYS_AHEAD} a policy may allow",
+                    self.days_ahead_allowed
+                ),
+            ));
         }
         if self.absence_fine < 0 {
             return Err(Error::invalid("absence_fine", "must not be negative"));

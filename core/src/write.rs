@@ -37,6 +37,10 @@ impl Writer<'_> {
             let ctx = load_context(view, org, self.actor)?;
             let date = command.date(view)?;
             crate::locale::check_supported_date("date", date)?;
+            let ahead = ctx.as_ref().map_or(crate::policy::DEFAULT_DAYS_AHEAD, |c| {
+                c.policy.days_ahead_allowed
+            });
+            not_past_the_clock(date, self.recorded_at, ahead)?;
             let body = if command.is_custody() {
                 command.decide_custody(view, ctx.as_ref(), self.device)?
             } else {
@@ -203,6 +207,32 @@ fn number_of(body: &EventBody) -> Option<u32> {
 
 fn check_name(field: &str, s: &str) -> Result<String> {
     crate::text::person_text(field, s, MAX_ACTOR_CHARS)
+}
+
+/// A business date may run ahead of the device's clock (`recorded_at`, UTC)
+/// by `ahead` days at most: a phone set a day off, or a meeting just past
+/// midnight UTC, is fine; a date weeks ahead is a typing mistake.
+fn not_past_the_clock(date: chrono::NaiveDate, recorded_at: &str, ahead: u32) -> Result<()> {
+    let clock = chrono::NaiveDateTime::parse_from_str(recorded_at, "%Y-%m-%dT%H:%M:%SZ")
+        .map_err(|_| {
+            Error::invalid(
+                "recorded_at",
+                format!("{recorded_at:?} is not YYYY-MM-DDTHH:MM:SSZ"),
+            )
+        })?
+        .date();
+    let limit = clock
+        .checked_add_days(chrono::Days::new(u64::from(ahead)))
+        .unwrap_or(chrono::NaiveDate::MAX);
+    if date > limit {
+        return Err(Error::invalid(
+            "date",
+            format!(
+                "{date} is after the device's date {clock} by more than the {ahead} day(s) the policy allows; check the date, or the phone's clock"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// Accepts `YYYY-MM-DDTHH:MM:SSZ`.

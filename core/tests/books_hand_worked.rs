@@ -636,3 +636,57 @@ fn an_overdraft_names_the_amounts_in_the_groups_currency_and_writing() {
     }
     assert_eq!(snapshot(&s.path), before);
 }
+
+#[test]
+fn a_business_date_past_the_phones_clock_and_the_policys_tolerance_is_refused() {
+    let s = shg(1, Policy::default());
+    let on = |clock: &str| CommandMeta {
+        recorded_at: Some(format!("{clock}T09:00:00Z")),
+        ..meta()
+    };
+    let saving = |day: &str| SavingsEntry {
+        date: date(day),
+        ..deposit(1, "10")
+    };
+    // The phone says 10 May: 11 May is a day ahead, allowed; 13 May is not.
+    s.book
+        .deposit_savings(&on("2025-05-10"), s.org, saving("2025-05-11"))
+        .unwrap();
+    let before = snapshot(&s.path);
+    let e = s
+        .book
+        .deposit_savings(&on("2025-05-10"), s.org, saving("2025-05-13"))
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::InvalidInput { ref field, .. } if field == "date"),
+        "{e}"
+    );
+    assert!(
+        e.to_string().contains("after the device's date 2025-05-10"),
+        "{e}"
+    );
+    assert_eq!(snapshot(&s.path), before);
+    // A policy may allow more, up to a month.
+    let week = Policy {
+        days_ahead_allowed: 7,
+        ..Policy::default()
+    };
+    s.book
+        .set_policy(&on("2025-05-12"), s.org, date("2025-05-12"), week)
+        .unwrap();
+    s.book
+        .deposit_savings(&on("2025-05-12"), s.org, saving("2025-05-19"))
+        .unwrap();
+    let too_lax = Policy {
+        days_ahead_allowed: 40,
+        ..Policy::default()
+    };
+    let e = s
+        .book
+        .set_policy(&on("2025-05-20"), s.org, date("2025-05-20"), too_lax)
+        .unwrap_err();
+    assert!(
+        matches!(e, Error::InvalidInput { ref field, .. } if field == "days_ahead_allowed"),
+        "{e}"
+    );
+}

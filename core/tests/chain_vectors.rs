@@ -29,7 +29,9 @@ fn m(n: u128, actor: &str) -> CommandMeta {
         op_id: Uuid::from_u128(0x0193_0000_0000_7000_8000_0000_0000_0000 + n),
         actor: actor.into(),
         device: "vector-phone".into(),
-        recorded_at: Some(format!("2025-04-{:02}T10:{:02}:00Z", 1 + n / 50, n % 50)),
+        // After every business date of the vectors: a date may not run ahead of
+        // the device's clock.
+        recorded_at: Some(format!("2025-05-{:02}T10:{:02}:00Z", 14 + n / 50, n % 50)),
     }
 }
 

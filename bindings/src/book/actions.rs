@@ -60,6 +60,7 @@ impl DaftarBook {
                 .as_deref()
                 .map(crate::types::sync::public_key)
                 .transpose()?,
+            days_ahead_allowed: policy.days_ahead_allowed,
         };
         Ok(self.book.set_policy(&meta, org, date, p)?.into())
     }

@@ -38,6 +38,7 @@ impl DaftarBook {
             exit_nets_loans: p.exit_nets_loans,
             reversal_needs_approval: p.reversal_needs_approval,
             recovery_key: p.recovery_key.map(|k| k.to_string()),
+            days_ahead_allowed: p.days_ahead_allowed,
         })
     }
 

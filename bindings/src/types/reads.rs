@@ -177,6 +177,9 @@ pub struct Policy {
     /// of custody for a lost phone; none if nobody may.
     #[uniffi(default = None)]
     pub recovery_key: Option<String>,
+    /// How many days past the phone's date a business date may be (1 unless set).
+    #[uniffi(default = 1)]
+    pub days_ahead_allowed: u32,
 }
 
 /// A journal line: account code and signed amount (debit positive).
