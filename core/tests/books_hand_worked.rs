@@ -690,3 +690,60 @@ fn a_business_date_past_the_phones_clock_and_the_policys_tolerance_is_refused() 
         "{e}"
     );
 }
+
+#[test]
+fn a_write_off_forgives_the_principal_interest_fallen_due_and_penalties_and_says_so() {
+    let policy = Policy {
+        late_penalty: daftar_core::loan::LatePenalty::Fixed { amount: 2_500 },
+        ..Policy::default()
+    };
+    let s = shg(2, policy);
+    // 600 flat at 2% a month: 112 due on 7 May and on 7 June, neither paid.
+    let (m, l) = lend(
+        &s,
+        "2025-04-07",
+        loan("600", "2", RatePeriod::Month, 6, Method::Flat),
+    );
+    close_even(&s, m);
+    s.book
+        .write_off_loan(
+            &approver(),
+            s.org,
+            l,
+            date("2025-06-10"),
+            "left the village",
+        )
+        .unwrap();
+    // Forgiven: principal 600, interest 12 + 12 fallen due, penalties 25 + 25.
+    // Interest not yet due (July to October) was never owed.
+    let p = s
+        .book
+        .passbook(s.org, 1, period("2025-04-01", "2025-06-30"))
+        .unwrap();
+    let w = p.lines.last().unwrap();
+    assert_eq!(w.entry, PassbookEntry::WriteOff);
+    assert_eq!(
+        (
+            w.principal,
+            w.interest,
+            w.penalty,
+            w.loan,
+            w.paid,
+            w.received
+        ),
+        (
+            dec("600.00"),
+            dec("24.00"),
+            dec("50.00"),
+            dec("-600.00"),
+            dec("0.00"),
+            dec("0.00")
+        )
+    );
+    // Only the principal moves the books: income is booked when it is paid.
+    assert_eq!(s.book.balance(s.org, "5600").unwrap(), dec("600.00"));
+    assert_eq!(s.book.balance(s.org, "4100").unwrap(), dec("0.00"));
+    assert_eq!(s.book.balance(s.org, "4200").unwrap(), dec("0.00"));
+    let st = s.book.loan_standing(s.org, l, date("2025-06-10")).unwrap();
+    assert_eq!((st.arrears, st.due_now), (dec("0.00"), dec("0.00")));
+}

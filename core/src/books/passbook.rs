@@ -64,7 +64,9 @@ pub struct PassbookLine {
     pub paid: Decimal,
     pub received: Decimal,
     /// A repayment's split (or the loans settled at an exit): principal,
-    /// interest, penalty; they add up to what was paid for the loan.
+    /// interest, penalty; they add up to what was paid for the loan. For a
+    /// write-off, what it forgave: the principal, the interest fallen due and
+    /// the penalties due.
     pub principal: Decimal,
     pub interest: Decimal,
     pub penalty: Decimal,
@@ -165,6 +167,10 @@ impl Book {
             ) {
                 s.principal = -s.change[2];
             }
+            if entry_kind == PassbookEntry::WriteOff {
+                s.principal = -s.change[2];
+                (s.interest, s.penalty) = self.forgiven(org, first.seq)?;
+            }
             for (b, c) in bal.iter_mut().zip(s.change) {
                 *b += c;
             }
@@ -203,6 +209,22 @@ impl Book {
             closing_compulsory: d(bal[0]),
             closing_voluntary: d(bal[1]),
             closing_loan: d(bal[2]),
+        })
+    }
+
+    /// What write-off `seq` forgave besides the principal: interest fallen due
+    /// and penalties (nothing once the write-off is reversed).
+    fn forgiven(&self, org: Uuid, seq: u64) -> Result<(i64, i64)> {
+        self.with_conn(|conn| {
+            Ok(conn
+                .prepare_cached(
+                    "SELECT l.interest_forgiven, l.penalty_forgiven
+                       FROM loan_movements m JOIN loans l ON l.org_id = m.org_id AND l.loan_no = m.loan_no
+                      WHERE m.org_id = ?1 AND m.seq = ?2",
+                )?
+                .query_row(params![org.to_string(), seq as i64], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?)
         })
     }
 

@@ -162,6 +162,12 @@ pub enum EventBody {
         loan_account: String,
         amount: i64,
         reason: String,
+        /// Interest fallen due and unpaid, forgiven with the principal; absent if none.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        interest_forgiven: i64,
+        /// Late penalties due and unpaid, forgiven with it; absent if none.
+        #[serde(default, skip_serializing_if = "is_zero")]
+        penalty_forgiven: i64,
     },
     /// Money borrowed by the organisation: CIF from the VO, or a bank term loan.
     #[serde(rename = "facility.received")]
@@ -344,6 +350,11 @@ pub struct ExitBody {
 pub struct ExitSettlement {
     pub loan_no: u32,
     pub allocation: Allocation,
+}
+
+/// Whether an optional amount is left out of an event's body.
+fn is_zero(n: &i64) -> bool {
+    *n == 0
 }
 
 /// One line of a journal entry: debit positive, credit negative, in minor units.

@@ -140,13 +140,25 @@ pub(crate) fn apply(tx: &Connection, org: &str, date: NaiveDate, body: &EventBod
             ..
         } => apply_payment(tx, org, *loan_no, date, allocation)?,
         EventBody::LoanWrittenOff {
-            loan_no, amount, ..
+            loan_no,
+            amount,
+            interest_forgiven,
+            penalty_forgiven,
+            ..
         } => {
             tx.prepare_cached(
-                "UPDATE loans SET status = 'written-off', written_off = ?3, closed_on = ?4
+                "UPDATE loans SET status = 'written-off', written_off = ?3, closed_on = ?4,
+                        interest_forgiven = ?5, penalty_forgiven = ?6
                  WHERE org_id = ?1 AND loan_no = ?2",
             )?
-            .execute(params![org, loan_no, amount, date.to_string()])?;
+            .execute(params![
+                org,
+                loan_no,
+                amount,
+                date.to_string(),
+                interest_forgiven,
+                penalty_forgiven
+            ])?;
         }
         EventBody::FacilityReceived {
             loan_no,
@@ -210,7 +222,7 @@ pub(crate) fn undo(tx: &Connection, org: &str, seq: u64, date: NaiveDate) -> Res
                 )?;
             }
             ("loan.written_off", _) => {
-                tx.prepare_cached("UPDATE loans SET status = 'active', written_off = 0, closed_on = NULL WHERE org_id = ?1 AND loan_no = ?2")?.execute(
+                tx.prepare_cached("UPDATE loans SET status = 'active', written_off = 0, interest_forgiven = 0, penalty_forgiven = 0, closed_on = NULL WHERE org_id = ?1 AND loan_no = ?2")?.execute(
                     params![org, loan_no],
                 )?;
             }

@@ -296,11 +296,24 @@ pub(crate) fn decide_write_off_loan(
     }
     let states = instalment_states(tx, org, loan_no)?;
     let amount: i64 = states.iter().map(|s| s.unpaid(Component::Principal)).sum();
+    // The policy of daftar: a write-off forgives with the principal the
+    // interest fallen due and the penalties due by then, all recorded here.
+    // Interest not yet due was never owed. Income is booked when paid, so
+    // forgiving it posts nothing.
+    let (charged, _) = with_penalties_due(&states, date, &ctx.policy, &ctx.org)?;
+    let interest_forgiven = charged
+        .iter()
+        .filter(|s| s.due_on <= date)
+        .map(|s| s.unpaid(Component::Interest))
+        .sum();
+    let penalty_forgiven = charged.iter().map(|s| s.unpaid(Component::Penalty)).sum();
     Ok(EventBody::LoanWrittenOff {
         loan_no,
         loan_account: member_account(MEMBER_LOANS, member_no),
         amount,
         reason,
+        interest_forgiven,
+        penalty_forgiven,
     })
 }
 

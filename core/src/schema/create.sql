@@ -162,6 +162,9 @@ CREATE TABLE loans (
     fee               INTEGER NOT NULL DEFAULT 0,
     written_off       INTEGER NOT NULL DEFAULT 0,
     closed_on         TEXT,
+    -- What a write-off forgave besides the principal (v9).
+    interest_forgiven INTEGER NOT NULL DEFAULT 0,
+    penalty_forgiven  INTEGER NOT NULL DEFAULT 0,
     -- The loan's reference shared with the other side (a CIF loan's, in the
     -- VO's book and the SHG's alike), or a bank loan's account number (v9).
     reference         TEXT,

@@ -2,7 +2,8 @@
 -- opening balances, deposits, repayments and exits apart from the projections
 -- alone; a loan's source may be VRF, borrowed apart from CIF; and a loan may
 -- carry a reference shared with the other side (CIF's, between a VO and an
--- SHG), unique in the organisation. Both tables
+-- SHG), unique in the organisation, and what a write-off forgave besides the
+-- principal (interest fallen due, penalties). Both tables
 -- are rebuilt so their definitions equal a fresh book's; postings, meeting
 -- rows, instalments and loan movements point at them, so their keys are
 -- checked at commit.
@@ -43,6 +44,9 @@ CREATE TABLE loans (
     fee               INTEGER NOT NULL DEFAULT 0,
     written_off       INTEGER NOT NULL DEFAULT 0,
     closed_on         TEXT,
+    -- What a write-off forgave besides the principal (v9).
+    interest_forgiven INTEGER NOT NULL DEFAULT 0,
+    penalty_forgiven  INTEGER NOT NULL DEFAULT 0,
     -- The loan's reference shared with the other side (a CIF loan's, in the
     -- VO's book and the SHG's alike), or a bank loan's account number (v9).
     reference         TEXT,
