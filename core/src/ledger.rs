@@ -71,10 +71,11 @@ pub(crate) fn post(
             reason: format!("account {} has an unknown floor", l.account),
         })?;
         if !floor.allows(after) {
-            let who = member
-                .map(|m| format!(" of member {m}"))
-                .unwrap_or_default();
-            let account = format!("{} {name}{who}", l.account);
+            // "Savings of member" names the sub-ledger's kind; the number says whose.
+            let account = match member {
+                Some(m) => format!("{} {name} {m}", l.account),
+                None => format!("{} {name}", l.account),
+            };
             return Err(shortfall(
                 tx,
                 org,

@@ -105,7 +105,14 @@ fn narration(body: &EventBody) -> String {
         }
         EventBody::ChargeCollected {
             member_no, charge, ..
-        } => format!("{charge:?} from member {member_no}"),
+        } => match charge {
+            crate::event::MemberCharge::MembershipFee => {
+                format!("Membership fee from member {member_no}")
+            }
+            crate::event::MemberCharge::AbsenceFine => {
+                format!("Absence fine from member {member_no}")
+            }
+        },
         EventBody::CutoffRecorded(_) => "Opening balances at cut-off from the paper books".into(),
         EventBody::MemberExited(x) => format!("Exit settlement of member {}", x.member_no),
         EventBody::EntryReversed {

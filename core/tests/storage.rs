@@ -435,33 +435,41 @@ fn an_upgraded_v5_book_gains_its_loan_movements_as_recorded_live() {
 }
 
 #[test]
-fn an_upgraded_v8_book_gains_each_entrys_kind_from_its_event() {
+fn an_upgraded_v8_book_gains_each_entrys_kind_and_fees_narrations_as_a_person_writes_them() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("v8.daftar");
     let book = Book::open(&p).unwrap();
     daftar_core::demo::build(&book, 1, &mut |_, _| true).unwrap();
     book.close().unwrap();
-    let kinds = |p: &std::path::Path| -> Vec<(String, i64, String)> {
+    let kinds = |p: &std::path::Path| -> Vec<(String, i64, String, String)> {
         let c = rusqlite::Connection::open(p).unwrap();
         let mut st = c
-            .prepare("SELECT org_id, seq, kind FROM entries ORDER BY org_id, seq")
+            .prepare("SELECT org_id, seq, kind, narration FROM entries ORDER BY org_id, seq")
             .unwrap();
-        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
             .unwrap()
             .collect::<Result<_, _>>()
             .unwrap()
     };
     let live = kinds(&p);
     assert!(
-        live.iter().any(|(_, _, k)| k == "member.exited"),
+        live.iter().any(|(_, _, k, _)| k == "member.exited"),
         "{live:?}"
     );
-    // Make it a v8 book: entries as v8 defined them, without a kind.
+    assert!(
+        live.iter()
+            .any(|(_, _, _, n)| n.starts_with("Absence fine from member")),
+        "{live:?}"
+    );
+    // Make it a v8 book: entries as v8 defined them, without a kind, and fees'
+    // and fines' narrations as v8 wrote them.
     {
         let c = rusqlite::Connection::open(&p).unwrap();
         c.execute_batch(
             "PRAGMA foreign_keys = OFF;
              CREATE TABLE e8 AS SELECT org_id, seq, business_date, narration FROM entries;
+             UPDATE e8 SET narration = replace(replace(narration, 'Absence fine from ', 'AbsenceFine from '),
+                                               'Membership fee from ', 'MembershipFee from ');
              DROP TABLE entries;
              CREATE TABLE entries (
                  org_id TEXT NOT NULL, seq INTEGER NOT NULL, business_date TEXT NOT NULL,

@@ -21,8 +21,15 @@ CREATE TABLE entries (
     PRIMARY KEY (org_id, seq),
     FOREIGN KEY (org_id, seq) REFERENCES events(org_id, seq)
 ) STRICT, WITHOUT ROWID;
+-- A fee's or fine's narration reads as a person writes it ("Absence fine from
+-- member 4", not "AbsenceFine from member 4"), as replaying its event now gives.
 INSERT INTO entries (org_id, seq, business_date, narration, kind)
-    SELECT o.org_id, o.seq, o.business_date, o.narration, e.kind
+    SELECT o.org_id, o.seq, o.business_date,
+           CASE WHEN e.kind = 'charge.collected'
+                THEN replace(replace(o.narration, 'AbsenceFine from ', 'Absence fine from '),
+                             'MembershipFee from ', 'Membership fee from ')
+                ELSE o.narration END,
+           e.kind
       FROM entries_v8 o JOIN events e ON e.org_id = o.org_id AND e.seq = o.seq;
 DROP TABLE entries_v8;
 CREATE INDEX entries_by_date ON entries (org_id, business_date, seq);
