@@ -277,6 +277,31 @@ pub async fn grant(
     }
 }
 
+/// The node a federation read names, if the caller is a person who may see
+/// it: an administrator, or a user at or above it. A device reads its own
+/// books, never a federation's.
+async fn node_for_person(state: &State, caller: &Caller, key: &str) -> Result<hierarchy::Node> {
+    let Caller::Person(user) = caller else {
+        return Err(Error::Forbidden(
+            "a device reads its own books, not a federation's".into(),
+        ));
+    };
+    let client = state.pool.get().await?;
+    let node = hierarchy::find(&**client, key).await?;
+    let allowed = user.admin
+        || match user.node {
+            Some(mine) => hierarchy::within(&**client, mine, node.id).await?,
+            None => false,
+        };
+    if !allowed {
+        return Err(Error::Forbidden(format!(
+            "{} sees only their own part of the hierarchy",
+            user.name
+        )));
+    }
+    Ok(node)
+}
+
 #[derive(Deserialize)]
 pub struct MonthQuery {
     month: Option<String>,
@@ -298,24 +323,8 @@ pub async fn rollup(
         let month = rollup::month_start(q.month.as_deref())?;
         let caller = authenticate(&state, &method, &uri, &headers, &[]).await?;
         who = caller.who();
-        let Caller::Person(user) = &caller else {
-            return Err(Error::Forbidden(
-                "a device reads its own books, not rollups".into(),
-            ));
-        };
+        let node = node_for_person(&state, &caller, &node).await?;
         let client = state.pool.get().await?;
-        let node = hierarchy::find(&**client, &node).await?;
-        let allowed = user.admin
-            || match user.node {
-                Some(mine) => hierarchy::within(&**client, mine, node.id).await?,
-                None => false,
-            };
-        if !allowed {
-            return Err(Error::Forbidden(format!(
-                "{} sees only their own part of the hierarchy",
-                user.name
-            )));
-        }
         rollup::rollup(&**client, node, month).await
     }
     .await;
@@ -354,27 +363,7 @@ pub async fn cif(
             .transpose()?;
         let caller = authenticate(&state, &method, &uri, &headers, &[]).await?;
         who = caller.who();
-        let Caller::Person(user) = &caller else {
-            return Err(Error::Forbidden(
-                "a device reads its own books, not a federation's".into(),
-            ));
-        };
-        let node = {
-            let client = state.pool.get().await?;
-            let node = hierarchy::find(&**client, &node).await?;
-            let allowed = user.admin
-                || match user.node {
-                    Some(mine) => hierarchy::within(&**client, mine, node.id).await?,
-                    None => false,
-                };
-            if !allowed {
-                return Err(Error::Forbidden(format!(
-                    "{} sees only their own part of the hierarchy",
-                    user.name
-                )));
-            }
-            node
-        };
+        let node = node_for_person(&state, &caller, &node).await?;
         crate::cif::reconcile(&state.pool, state.books_dir.clone(), &node, as_of).await
     }
     .await;
