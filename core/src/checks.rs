@@ -46,6 +46,18 @@ pub(crate) fn not_before_opening(ctx: &OrgContext, date: NaiveDate, field: &str)
     Ok(())
 }
 
+/// Whether the organisation's book has begun: any entry or meeting. Before
+/// that, the book is still being set up from paper (members, then a cut-off).
+pub(crate) fn book_started(tx: &Connection, org: Uuid) -> Result<bool> {
+    let n: i64 = tx
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM entries WHERE org_id = ?1)
+                 OR EXISTS (SELECT 1 FROM meetings WHERE org_id = ?1)",
+        )?
+        .query_row([org.to_string()], |r| r.get(0))?;
+    Ok(n != 0)
+}
+
 pub(crate) fn member_dates(
     tx: &Connection,
     org: Uuid,

@@ -157,7 +157,12 @@ pub(crate) fn decide_add_member(
     }
 
     let ctx = require_org(ctx, org)?;
-    not_before_opening(ctx, new.joined_on, "joined_on")?;
+    // Members who joined before the app came with the paper books: while the
+    // book is still being set up for its cut-off, their real joining date is
+    // kept. Once it has begun, a member joins on or after its opening.
+    if crate::checks::book_started(tx, org)? {
+        not_before_opening(ctx, new.joined_on, "joined_on")?;
+    }
     let member_no = match new.member_no {
         Some(no) => {
             if member_exists(tx, org, no)? {

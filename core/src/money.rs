@@ -353,3 +353,22 @@ pub mod amount {
         d.deserialize_any(Amount)
     }
 }
+
+/// [`amount`] for an amount a command may leave out: absent or `null` is `None`.
+pub mod optional_amount {
+    use rust_decimal::Decimal;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Option<Decimal>, s: S) -> Result<S::Ok, S::Error> {
+        match d {
+            Some(d) => super::amount::serialize(d, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Decimal>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrapped(#[serde(with = "super::amount")] Decimal);
+        Ok(Option::<Wrapped>::deserialize(d)?.map(|Wrapped(d)| d))
+    }
+}

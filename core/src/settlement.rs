@@ -53,6 +53,16 @@ pub struct OpeningLoan {
     pub remaining_term: u32,
     pub frequency: Frequency,
     pub method: Method,
+    /// Interest fallen due on the paper books and not paid by the cut-off. It is
+    /// owed with the arrears (from `overdue_since`) and, like all interest, is
+    /// income only when paid, so it posts nothing at the cut-off.
+    /// None and zero both mean none.
+    #[serde(
+        default,
+        with = "crate::money::optional_amount",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub overdue_interest: Option<Decimal>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -119,14 +129,21 @@ fn non_negative(field: &str, d: Decimal, scale: u32) -> Result<i64> {
     Ok(m)
 }
 
-/// Schedule of a carried-over loan: its arrears as one instalment already due,
-/// then the rest over the remaining term from the cut-off date.
+/// What a carried-over loan had fallen due and left unpaid at the cut-off.
+struct Overdue {
+    principal: i64,
+    interest: i64,
+    since: Option<NaiveDate>,
+}
+
+/// Schedule of a carried-over loan: its arrears (principal and interest) as one
+/// instalment already due, then the rest over the remaining term from the
+/// cut-off date.
 fn opening_schedule(
     field: &str,
     date: NaiveDate,
     outstanding: i64,
-    arrears: i64,
-    overdue_since: Option<NaiveDate>,
+    overdue: Overdue,
     terms_for: impl Fn(i64) -> crate::loan::LoanTerms,
     org: &crate::org::Organisation,
 ) -> Result<(crate::loan::LoanTerms, Vec<Instalment>)> {
@@ -134,6 +151,7 @@ fn opening_schedule(
     if outstanding <= 0 {
         return Err(Error::invalid(field, "outstanding must be more than zero"));
     }
+    let arrears = overdue.principal;
     if arrears > outstanding {
         return Err(Error::invalid(
             field,
@@ -141,9 +159,12 @@ fn opening_schedule(
         ));
     }
     let mut out = Vec::new();
-    if arrears > 0 {
-        let since = overdue_since.ok_or_else(|| {
-            Error::invalid(field, "arrears need the date they fell due (overdue_since)")
+    if arrears > 0 || overdue.interest > 0 {
+        let since = overdue.since.ok_or_else(|| {
+            Error::invalid(
+                field,
+                "arrears and overdue interest need the date they fell due (overdue_since)",
+            )
         })?;
         if since > date {
             return Err(Error::invalid(
@@ -155,7 +176,7 @@ fn opening_schedule(
             no: 1,
             due_on: since,
             principal: arrears,
-            interest: 0,
+            interest: overdue.interest,
         });
     }
     let terms = terms_for(outstanding);
@@ -260,11 +281,7 @@ pub(crate) fn decide_record_cutoff(
     let ctx = require_org(ctx, org)?;
     not_before_opening(ctx, c.date, "date")?;
     let scale = ctx.org.currency.scale;
-    let started: i64 = tx.prepare_cached("SELECT (SELECT count(*) FROM entries WHERE org_id = ?1) + (SELECT count(*) FROM meetings WHERE org_id = ?1)")?.query_row(
-                [org.to_string()],
-                |r| r.get(0),
-            )?;
-    if started > 0 {
+    if crate::checks::book_started(tx, org)? {
         return Err(Error::conflict(
             "a cut-off opens a new book; this one already has entries or meetings",
         ));
@@ -324,8 +341,15 @@ fn opening_member(
             &field,
             date,
             to_minor("outstanding", l.outstanding, scale)?,
-            non_negative("arrears", l.arrears, scale)?,
-            l.overdue_since,
+            Overdue {
+                principal: non_negative("arrears", l.arrears, scale)?,
+                interest: non_negative(
+                    "overdue_interest",
+                    l.overdue_interest.unwrap_or_default(),
+                    scale,
+                )?,
+                since: l.overdue_since,
+            },
             |p| crate::loan::LoanTerms {
                 principal: p,
                 rate: l.rate.normalize(),
@@ -363,8 +387,11 @@ fn opening_borrowing(
         "borrowing",
         date,
         to_minor("outstanding", b.outstanding, scale)?,
-        0,
-        None,
+        Overdue {
+            principal: 0,
+            interest: 0,
+            since: None,
+        },
         |p| crate::loan::LoanTerms {
             principal: p,
             rate: b.rate.normalize(),

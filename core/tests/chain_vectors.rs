@@ -281,6 +281,7 @@ fn build_opening(book: &Book) -> Uuid {
                 remaining_term: 10,
                 frequency: Frequency::Monthly,
                 method: Method::Reducing,
+                overdue_interest: None,
             }],
         }],
         borrowings: vec![],

@@ -161,6 +161,8 @@ pub struct OpeningLoan {
     pub remaining_term: u32,
     pub frequency: Frequency,
     pub method: Method,
+    #[uniffi(default = None)]
+    pub overdue_interest: Option<Decimal>,
 }
 
 #[uniffi::remote(Record)]

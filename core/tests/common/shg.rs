@@ -144,6 +144,7 @@ pub fn cutoff(surplus: &str) -> Cutoff {
                     remaining_term: 5,
                     frequency: Frequency::Monthly,
                     method: Method::Reducing,
+                    overdue_interest: None,
                 }],
             },
             OpeningMember {

@@ -107,10 +107,11 @@ class RestOfApiTest {
     fun `cut-off, borrowing, write-off and exit`() {
         DaftarBook.open(dir.resolve("c.daftar").toString()).use { book ->
             val org = shg(book)
-            val a = book.addMember(meta(), org, NewMember(null, "زهرا", MemberRole.MEMBER, null, start)).number!!
+            // Zahra joined years before the app: her real date is kept while the book is set up.
+            val a = book.addMember(meta(), org, NewMember(null, "زهرا", MemberRole.MEMBER, null, LocalDate.of(2012, 5, 1))).number!!
             val b = book.addMember(meta(), org, NewMember(null, "मीना", MemberRole.MEMBER, null, start)).number!!
             val loan = OpeningLoan(dec("600"), dec("100"), LocalDate.of(2025, 3, 1), dec("2"), RatePeriod.MONTH, 5u,
-                Frequency.MONTHLY, Method.FLAT)
+                Frequency.MONTHLY, Method.FLAT, overdueInterest = dec("24"))
             val unbalanced = Cutoff(start, dec("400"), dec("1000"), dec("0"), dec("0"),
                 listOf(OpeningMember(a, dec("700"), dec("0"), listOf(loan)), OpeningMember(b, dec("300"), dec("0"), emptyList())),
                 emptyList())
@@ -118,7 +119,10 @@ class RestOfApiTest {
             assertEquals("cutoff", e.field)
             book.recordCutoff(meta(), org, unbalanced.copy(surplus = dec("1000")))
             val opening = book.loans(org).single()
-            assertTrue(book.loanStanding(org, opening.loanNo, start).daysPastDue > 0)
+            val standing = book.loanStanding(org, opening.loanNo, start)
+            assertTrue(standing.daysPastDue > 0)
+            assertAmount("24", standing.overdueInterest)
+            assertEquals(LocalDate.of(2012, 5, 1), book.members(org).single { it.memberNo == a }.joinedOn)
             book.writeOffLoan(meta("cc-meena"), org, opening.loanNo, start, "migrated")
             val cif = book.receiveBorrowing(meta(), org, FacilitySource.CIF, start, Via.BANK,
                 LoanRequest(dec("1000"), dec("6"), RatePeriod.YEAR, 10u, Frequency.MONTHLY, Method.FLAT)).number!!
