@@ -19,6 +19,7 @@ use writeable::Writeable;
 
 use crate::error::{Error, Result};
 use crate::org::{Calendar, Locale};
+use crate::text::digit;
 
 /// Longest amount text accepted, in characters: more is not a typed amount.
 const MAX_AMOUNT_CHARS: usize = 64;
@@ -139,26 +140,6 @@ pub fn format_date(date: NaiveDate, locale: Locale) -> Result<String> {
     LocalFormat::new(locale)?.date(date)
 }
 
-/// The digit systems people type amounts in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Script {
-    Latin,
-    Devanagari,
-    /// Persian (U+06F0…) and Arabic-Indic (U+0660…) digits: Iranian keyboards
-    /// produce both, and both read the same, so they may be mixed.
-    Arabic,
-}
-
-fn digit(c: char) -> Option<(u32, Script)> {
-    match c {
-        '0'..='9' => Some((c as u32 - '0' as u32, Script::Latin)),
-        '\u{0966}'..='\u{096F}' => Some((c as u32 - 0x0966, Script::Devanagari)),
-        '\u{06F0}'..='\u{06F9}' => Some((c as u32 - 0x06F0, Script::Arabic)),
-        '\u{0660}'..='\u{0669}' => Some((c as u32 - 0x0660, Script::Arabic)),
-        _ => None,
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Mark {
     /// `.` or the Arabic decimal separator `٫`: always a decimal point.
@@ -202,7 +183,7 @@ pub fn parse_amount(field: &str, text: &str) -> Result<Decimal> {
         Some('+') => (false, &t[1..]),
         _ => (false, t.as_str()),
     };
-    let mut script: Option<Script> = None;
+    let mut script = None;
     let mut groups: Vec<String> = vec![String::new()];
     let mut fraction: Option<String> = None;
     for c in body.chars() {
@@ -344,7 +325,12 @@ pub fn from_calendar(calendar: Calendar, c: CalendarDate) -> Result<NaiveDate> {
 /// A Persian-calendar organisation's dates are Solar Hijri; a year that looks
 /// Gregorian there is refused rather than silently taken as year 2026 AP.
 pub fn parse_date(field: &str, text: &str, calendar: Calendar) -> Result<NaiveDate> {
-    let t = crate::text::ascii_digits(text.trim());
+    let t = crate::text::ascii_digits(text.trim()).ok_or_else(|| {
+        Error::invalid(
+            field,
+            format!("{text:?} mixes digits of different scripts; type it in one"),
+        )
+    })?;
     let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
     let numeric = parts.len() == 3
         && parts
@@ -474,7 +460,7 @@ mod tests {
             "۱٬۲۳۴٬۵۶۷٫۵",
             "١٬٢٣٤٬٥٦٧٫٥",
             "۱۲۳۴۵۶۷٫۵۰",
-            "۱۲۳٤۵۶۷.۵",
+            "۱۲۳۴۵۶۷.۵",
             "1 234 567.5",
         ] {
             assert_eq!(parse_amount("amount", t).unwrap(), dec("1234567.5"), "{t}");
@@ -506,6 +492,8 @@ mod tests {
             ("1,234,56,789", "grouped ambiguously"),
             ("12/5", "ambiguous"),
             ("1۲3", "mixes digits"),
+            // Persian ۴ beside Arabic-Indic ٥: alike on screen, two scripts.
+            ("۱۲۴٥", "mixes digits"),
             ("12.", "ends with a decimal point"),
             (".5", "no digits before"),
             ("1.5,0", "after the decimal point"),
@@ -572,6 +560,13 @@ mod tests {
         assert!(parse_date("d", "25/11/26", Calendar::Gregorian).is_err());
         assert!(parse_date("d", "04/09/1405", Calendar::Persian).is_err());
         assert!(parse_date("d", "2026-02-30", Calendar::Gregorian).is_err());
+        // One script to a date, as to an amount: all Arabic-Indic is read,
+        // Persian with Arabic-Indic (or Latin) is refused.
+        assert_eq!(parse_date("d", "١٤٠٥/٠٩/٠٤", Calendar::Persian).unwrap(), d);
+        for mixed in ["۱۴۰۵/٠٩/٠٤", "1405/۰۹/۰۴"] {
+            let e = parse_date("d", mixed, Calendar::Persian).unwrap_err();
+            assert!(e.to_string().contains("mixes digits"), "{mixed}: {e}");
+        }
     }
 
     #[test]

@@ -109,7 +109,12 @@ pub(crate) fn normalise_name(raw: &str) -> Result<String> {
 /// Accepts digits in any of the scripts daftar serves, spaces and dashes, and an
 /// optional leading `+`; stores ASCII digits with the `+`.
 pub(crate) fn normalise_phone(raw: &str) -> Result<String> {
-    let ascii = text::ascii_digits(raw.trim());
+    let ascii = text::ascii_digits(raw.trim()).ok_or_else(|| {
+        Error::invalid(
+            "phone",
+            format!("{raw:?} mixes digits of different scripts; type it in one"),
+        )
+    })?;
     let (plus, rest) = match ascii.strip_prefix('+') {
         Some(r) => ("+", r),
         None => ("", ascii.as_str()),

@@ -50,24 +50,60 @@ pub fn search_key(s: &str) -> String {
     out.trim_end().to_string()
 }
 
-/// Maps Devanagari, Persian and Arabic-Indic digits to ASCII; other characters pass.
-pub fn ascii_digits(s: &str) -> String {
-    s.chars()
-        .map(|c| {
-            let v = match c {
-                '\u{0966}'..='\u{096F}' => Some(c as u32 - 0x0966),
-                '\u{06F0}'..='\u{06F9}' => Some(c as u32 - 0x06F0),
-                '\u{0660}'..='\u{0669}' => Some(c as u32 - 0x0660),
-                _ => None,
-            };
-            v.and_then(|d| char::from_digit(d, 10)).unwrap_or(c)
-        })
-        .collect()
+/// The digit systems people type numbers in. Persian (U+06F0…) and
+/// Arabic-Indic (U+0660…) digits look alike but for 4, 5 and 6, which is why
+/// one number must be written in one of them: a mix is a slip or a spoof.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DigitScript {
+    Latin,
+    Devanagari,
+    Persian,
+    ArabicIndic,
+}
+
+/// A digit's value and script.
+pub fn digit(c: char) -> Option<(u32, DigitScript)> {
+    match c {
+        '0'..='9' => Some((c as u32 - '0' as u32, DigitScript::Latin)),
+        '\u{0966}'..='\u{096F}' => Some((c as u32 - 0x0966, DigitScript::Devanagari)),
+        '\u{06F0}'..='\u{06F9}' => Some((c as u32 - 0x06F0, DigitScript::Persian)),
+        '\u{0660}'..='\u{0669}' => Some((c as u32 - 0x0660, DigitScript::ArabicIndic)),
+        _ => None,
+    }
+}
+
+/// `s` with its digits in ASCII, other characters as they are; `None` when
+/// its digits are of more than one script (the same rule as for amounts).
+pub fn ascii_digits(s: &str) -> Option<String> {
+    let mut script = None;
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match digit(c) {
+            Some((d, sc)) => {
+                if script.is_some_and(|prev| prev != sc) {
+                    return None;
+                }
+                script = Some(sc);
+                out.push(char::from_digit(d, 10).unwrap_or(c));
+            }
+            None => out.push(c),
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn digits_read_in_one_script_and_a_mix_is_refused() {
+        assert_eq!(ascii_digits("+۹۸ ۹۱۲").as_deref(), Some("+98 912"));
+        assert_eq!(ascii_digits("٠٩١٢").as_deref(), Some("0912"));
+        assert_eq!(ascii_digits("२०२६-1"), None);
+        // ۴ (Persian) and ٤ (Arabic-Indic) are the same four, in two scripts.
+        assert_eq!(ascii_digits("۴٤"), None);
+    }
 
     #[test]
     fn names_are_stored_nfc_normalised() {
@@ -100,8 +136,8 @@ mod tests {
 
     #[test]
     fn local_digits_become_ascii() {
-        assert_eq!(ascii_digits("९८७६५"), "98765");
-        assert_eq!(ascii_digits("۰۹۱۲۳"), "09123");
-        assert_eq!(ascii_digits("٠٩٨"), "098");
+        assert_eq!(ascii_digits("९८७६५").as_deref(), Some("98765"));
+        assert_eq!(ascii_digits("۰۹۱۲۳").as_deref(), Some("09123"));
+        assert_eq!(ascii_digits("٠٩٨").as_deref(), Some("098"));
     }
 }

@@ -150,6 +150,7 @@ def test_formatted_amounts_parse_back_exactly(locale, babel_locale, ns, script):
     ("12,34,5678", "grouped ambiguously"),
     ("۱۲/۵", "ambiguous"),
     ("1۲3", "mixes digits"),
+    ("۱۲۴٥", "mixes digits"),
 ])
 def test_ambiguous_amounts_are_refused(text, why):
     out = daftar("amount", text, ok=False)
