@@ -15,7 +15,6 @@ mod apply;
 mod args;
 mod bench;
 mod demo;
-mod files;
 mod loan_schedule;
 mod output;
 mod remote;
@@ -363,10 +362,7 @@ fn export(
     let book = Book::open_existing(&db)?;
     let org = book.resolve_org(&org)?;
     let summary = match &out {
-        Some(path) => {
-            files::refuse_book_paths(&db, path)?;
-            files::write_atomically(path, |w| book.export(org, format, w, &mut |_, _| true))?
-        }
+        Some(path) => book.export_file(org, format, path, &mut |_, _| true)?,
         None => {
             let stdout = std::io::stdout();
             let mut w = std::io::BufWriter::new(stdout.lock());

@@ -11,7 +11,6 @@ use daftar_sync::signing::recovery_message;
 use daftar_sync::{DeviceKey, PublicKey, Signature};
 
 use crate::args::{BundleAction, CustodyAction};
-use crate::files;
 
 /// A book's device name when none was given.
 pub(crate) const DEFAULT_DEVICE: &str = "daftar-cli";
@@ -157,7 +156,7 @@ pub(crate) fn bundle(action: BundleAction) -> Result<ExitCode, Error> {
         } => {
             let book = Book::open_existing(&db)?;
             let org = book.resolve_org(&org)?;
-            files::refuse_book_paths(&db, &out)?;
+            daftar_core::files::refuse_book_paths(&db, &out)?;
             let chunks = book.bundle(org, after).map_err(|e| match &e {
                 Error::Refused { code, .. } if code == "no_custody" => invalid(
                     "org",
@@ -166,7 +165,7 @@ pub(crate) fn bundle(action: BundleAction) -> Result<ExitCode, Error> {
                 _ => e,
             })?;
             let events: usize = chunks.iter().map(|c| c.events.len()).sum();
-            files::write_atomically(&out, |w| {
+            daftar_core::files::write_atomically(&out, |w| {
                 for c in &chunks {
                     writeln!(w, "{}", c.to_line())?;
                 }
@@ -238,7 +237,7 @@ fn import(db: &Path, file: &Path) -> Result<ExitCode, Error> {
                 if !existed && applied == 0 {
                     // The book this import made holds nothing: take it away again.
                     book.close()?;
-                    for f in files::book_files(db) {
+                    for f in daftar_core::files::book_files(db) {
                         let _ = std::fs::remove_file(f);
                     }
                 }

@@ -320,3 +320,32 @@ fn names_from_a_forged_book_cannot_send_escape_sequences_to_the_terminal() {
         text(&o.stdout)
     );
 }
+
+#[test]
+fn anyone_switching_off_two_person_approval_is_refused_and_the_policy_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let org = first_org(&db);
+    let before = std::fs::read(&db).unwrap();
+    for actor in ["anyone", "asha"] {
+        let o = daftar(&[
+            "policy",
+            "--db",
+            &db,
+            "--org",
+            &org,
+            "--actor",
+            actor,
+            "--reversal-needs-approval",
+            "no",
+        ]);
+        refused_with(&o, "permission_denied");
+        assert!(
+            text(&o.stderr).contains("needs an approver"),
+            "{}",
+            text(&o.stderr)
+        );
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert!(verifies(&db));
+}

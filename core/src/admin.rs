@@ -113,8 +113,17 @@ pub(crate) fn decide_set_policy(
     Ok(EventBody::PolicySet(policy))
 }
 
+/// The number of approvers an organisation has.
+pub(crate) fn approvers(conn: &Connection, org: Uuid) -> Result<i64> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM actors WHERE org_id = ?1 AND role = 'approver'")?
+        .query_row([org.to_string()], |r| r.get(0))?)
+}
+
 /// Gives `actor` a role. Only an approver may, except for the organisation's
-/// first approver, whom any book keeper may name.
+/// first approver, whom any book keeper may name (`permissions.rs`). Once it
+/// has one, an organisation is never left without an approver: the policy and
+/// roles could then be changed by anyone again.
 pub(crate) fn decide_set_role(
     tx: &Connection,
     ctx: Option<&OrgContext>,
@@ -124,12 +133,14 @@ pub(crate) fn decide_set_role(
 ) -> Result<EventBody> {
     let actor = crate::text::person_text("actor", actor, MAX_ACTOR_CHARS)?;
 
-    let ctx = require_org(ctx, org)?;
-    let approvers: i64 = tx
-        .prepare_cached("SELECT count(*) FROM actors WHERE org_id = ?1 AND role = 'approver'")?
-        .query_row([org.to_string()], |r| r.get(0))?;
-    if approvers > 0 {
-        require_approver(ctx, "giving a role")?;
+    require_org(ctx, org)?;
+    if role != ActorRole::Approver
+        && role_of(tx, org, &actor)? == ActorRole::Approver
+        && approvers(tx, org)? == 1
+    {
+        return Err(Error::conflict(format!(
+            "{actor} is the organisation's only approver; name another approver first"
+        )));
     }
     Ok(EventBody::RoleSet { actor, role })
 }

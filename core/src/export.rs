@@ -299,6 +299,19 @@ fn month_end(day: NaiveDate) -> NaiveDate {
 
 impl Book {
     /// Writes the organisation's ledger to `out`. Progress counts entries.
+    /// Writes the export to the file `out`, never the book or one of its
+    /// files, all or nothing, readable by its owner only: it names members.
+    pub fn export_file(
+        &self,
+        org: Uuid,
+        format: ExportFormat,
+        out: &std::path::Path,
+        progress: Progress<'_>,
+    ) -> Result<ExportSummary> {
+        crate::files::refuse_book_paths(self.path(), out)?;
+        crate::files::write_atomically(out, |w| self.export(org, format, w, progress))
+    }
+
     pub fn export(
         &self,
         org: Uuid,

@@ -27,7 +27,8 @@ pub fn path_for(book: &Path) -> PathBuf {
 /// missing witness only means less can be checked later.
 pub(crate) fn record(book: &Path, org: Uuid, seq: u64, hash: &Hash) {
     let line = format!("{HEADER} {org} {seq} {}\n", hex(hash));
-    let _ = std::fs::write(path_for(book), line);
+    let _ = crate::files::open_private(&path_for(book), false)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, line.as_bytes()));
 }
 
 /// The last commit witnessed, if the file is there and reads whole.

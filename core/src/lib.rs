@@ -20,6 +20,7 @@ pub mod error;
 pub mod event;
 pub mod exchange;
 pub mod export;
+pub mod files;
 #[doc(hidden)]
 pub mod fuzz_checks;
 pub mod grading;
@@ -33,6 +34,7 @@ pub mod member;
 pub mod money;
 pub mod movements;
 pub mod org;
+mod permissions;
 pub mod policy;
 mod projection;
 pub mod queries;

@@ -8,7 +8,6 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
-use crate::admin::require_approver;
 use crate::admin::require_org;
 use crate::admin::OrgContext;
 use crate::book::Book;
@@ -384,8 +383,7 @@ pub(crate) fn decide_reopen_meeting(
 ) -> Result<EventBody> {
     let reason = person_text("reason", reason, MAX_REASON_CHARS)?;
 
-    let ctx = require_org(ctx, org)?;
-    require_approver(ctx, "reopening a meeting")?;
+    require_org(ctx, org)?;
     let l = latest(tx, org)?.ok_or_else(|| Error::not_found(format!("meeting {meeting_no}")))?;
     if l.no != meeting_no {
         return Err(Error::conflict(format!(

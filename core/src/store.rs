@@ -79,6 +79,11 @@ pub fn open(path: &Path, mode: OpenMode) -> Result<Connection> {
         Error::Corrupt { reason } => not_a_book(&reason),
         other => other,
     })?;
+    if creating {
+        // Before a byte is written: a book names members and their money. SQLite
+        // gives its -wal and -shm files the book's own permissions.
+        crate::files::make_private(path)?;
+    }
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Every hot statement is prepared once per connection (a meeting runs some
     // sixty distinct ones); parsing SQL on each save cost more than the save.

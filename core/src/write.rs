@@ -35,6 +35,9 @@ impl Writer<'_> {
         }
         let (date, body) = read_only(tx, |view| {
             let ctx = load_context(view, org, self.actor)?;
+            if let Some(ctx) = &ctx {
+                crate::permissions::check(view, ctx, &command)?;
+            }
             let date = command.date(view)?;
             crate::locale::check_supported_date("date", date)?;
             let ahead = ctx.as_ref().map_or(crate::policy::DEFAULT_DAYS_AHEAD, |c| {

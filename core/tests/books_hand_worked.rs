@@ -666,13 +666,17 @@ fn a_business_date_past_the_phones_clock_and_the_policys_tolerance_is_refused() 
         "{e}"
     );
     assert_eq!(snapshot(&s.path), before);
-    // A policy may allow more, up to a month.
+    // A policy may allow more, up to a month; the approver changes it.
+    let by_approver = |day: &str| CommandMeta {
+        actor: "cc-meena".into(),
+        ..on(day)
+    };
     let week = Policy {
         days_ahead_allowed: 7,
         ..Policy::default()
     };
     s.book
-        .set_policy(&on("2025-05-12"), s.org, date("2025-05-12"), week)
+        .set_policy(&by_approver("2025-05-12"), s.org, date("2025-05-12"), week)
         .unwrap();
     s.book
         .deposit_savings(&on("2025-05-12"), s.org, saving("2025-05-19"))
@@ -683,7 +687,12 @@ fn a_business_date_past_the_phones_clock_and_the_policys_tolerance_is_refused() 
     };
     let e = s
         .book
-        .set_policy(&on("2025-05-20"), s.org, date("2025-05-20"), too_lax)
+        .set_policy(
+            &by_approver("2025-05-20"),
+            s.org,
+            date("2025-05-20"),
+            too_lax,
+        )
         .unwrap_err();
     assert!(
         matches!(e, Error::InvalidInput { ref field, .. } if field == "days_ahead_allowed"),

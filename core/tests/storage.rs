@@ -486,3 +486,44 @@ fn an_upgraded_v8_book_gains_each_entrys_kind_and_fees_narrations_as_a_person_wr
     book.close().unwrap();
     assert_eq!(kinds(&p), live);
 }
+
+/// The permission bits of `p`.
+#[cfg(unix)]
+fn mode(p: &std::path::Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(p).unwrap().permissions().mode() & 0o777
+}
+
+#[cfg(unix)]
+#[test]
+fn a_new_book_its_wal_its_witness_and_an_export_are_readable_by_their_owner_only() {
+    let (d, p) = book_path();
+    let book = Book::open(&p).unwrap();
+    let org = shg_with_members(&book, 2, "100");
+    for f in daftar_core::files::book_files(&p) {
+        if f.exists() {
+            assert_eq!(mode(&f), 0o600, "{}", f.display());
+        }
+    }
+    assert!(daftar_core::last_commit::path_for(&p).exists());
+    let out = d.path().join("ledger.csv");
+    book.export_file(org, export::ExportFormat::Csv, &out, &mut |_, _| true)
+        .unwrap();
+    assert_eq!(mode(&out), 0o600);
+}
+
+#[test]
+fn an_export_is_never_written_over_the_book_or_its_files() {
+    let (_d, p) = book_path();
+    let book = Book::open(&p).unwrap();
+    let org = shg_with_members(&book, 2, "100");
+    let before = snapshot(&p);
+    for f in daftar_core::files::book_files(&p) {
+        let e = book
+            .export_file(org, export::ExportFormat::Csv, &f, &mut |_, _| true)
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::InvalidInput, "{}: {e}", f.display());
+    }
+    assert_eq!(snapshot(&p), before);
+    assert!(book.verify(&mut |_, _| true).unwrap().is_intact());
+}

@@ -4,6 +4,7 @@
 
 mod support;
 
+use daftar_core::CommandMeta;
 use daftar_sync::api::{Receipt, ServerInfo};
 use daftar_sync::{DeviceKey, Head};
 use support::*;
@@ -282,7 +283,12 @@ fn a_hand_over_moves_who_may_push_and_read_to_the_new_phone() {
     let b_id = b.device_identity("phone-b").unwrap();
     register(&server.url, &b);
     let day = a.last_business_date(org).unwrap();
-    a.hand_over(&meta(&a), org, day, &b_id.device, b_id.public_key)
+    // A hand-over is the group's approver's to make.
+    let approver = CommandMeta {
+        actor: daftar_core::demo::DEMO_APPROVER.into(),
+        ..meta(&a)
+    };
+    a.hand_over(&approver, org, day, &b_id.device, b_id.public_key)
         .unwrap();
     push_all(&server.url, &a, org);
     // B now holds custody on the server, and may read the chain.

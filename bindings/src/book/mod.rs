@@ -104,6 +104,8 @@ impl DaftarBook {
 
     /// Writes the organisation's ledger to `path`: format `hledger`, `beancount` or
     /// `csv`. Returns the number of entries written. Reports progress; cancellable.
+    /// The file is written whole or not at all, readable by the app only, and
+    /// never over the book or its files.
     pub fn export(
         &self,
         org: Uuid,
@@ -112,11 +114,8 @@ impl DaftarBook {
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<u64> {
         let format = core::export::ExportFormat::parse(&format)?;
-        let file = std::fs::File::create(&path).map_err(|e| DaftarError::Storage {
-            reason: format!("{path}: {e}"),
-        })?;
-        let mut out = std::io::BufWriter::new(file);
-        let summary = with_progress(&listener, |p| self.book.export(org, format, &mut out, p))?;
+        let path = std::path::Path::new(&path);
+        let summary = with_progress(&listener, |p| self.book.export_file(org, format, path, p))?;
         Ok(summary.entries)
     }
 

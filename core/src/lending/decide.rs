@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension};
 use uuid::Uuid;
 
 use super::*;
-use crate::admin::{require_approver, require_org, OrgContext};
+use crate::admin::{require_org, OrgContext};
 use crate::chart::{member_account, MEMBER_LOANS};
 use crate::checks::{active_member, money_date};
 use crate::commands::Via;
@@ -282,7 +282,6 @@ pub(crate) fn decide_write_off_loan(
     let reason = person_text("reason", reason, crate::meetings::MAX_REASON_CHARS)?;
 
     let ctx = require_org(ctx, org)?;
-    require_approver(ctx, "writing a loan off")?;
     money_date(tx, ctx, date)?;
     let l = loan_row(tx, org, loan_no)?;
     let member_no = l

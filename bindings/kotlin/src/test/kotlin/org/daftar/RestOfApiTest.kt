@@ -78,7 +78,9 @@ class RestOfApiTest {
         DaftarBook.open(dir.resolve("b.daftar").toString()).use { book ->
             val org = shg(book)
             val p = book.policy(org)
-            book.setPolicy(meta(), org, start, p.copy(reversalNeedsApproval = true))
+            // Whether a reversal needs approval is the approver's to change, not the book keeper's.
+            assertThrows<DaftarException.PermissionDenied> { book.setPolicy(meta(), org, start, p.copy(reversalNeedsApproval = true)) }
+            book.setPolicy(meta("cc-meena"), org, start, p.copy(reversalNeedsApproval = true))
             val no = book.addMember(meta(), org, NewMember(null, "सीमा", MemberRole.MEMBER, null, start)).number!!
             val wrong = book.depositSavings(meta(), org, SavingsEntry(start, no, Via.CASH, dec("500"), SavingsFund.COMPULSORY))
             val request = book.reverseEntry(meta(), org, wrong.seq, start, "entered twice")

@@ -1,13 +1,16 @@
-//! Files the CLI writes beside a book: never the book itself, and never half-written.
+//! Files daftar writes beside a book (exports, bundles, the last-commit
+//! witness): never the book or one of SQLite's files for it, never left
+//! half-written, and readable by their owner only, as the book is.
 
+use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use daftar_core::Error;
+use crate::error::{Error, Result};
 
 /// The files of a book: the book, SQLite's write-ahead log, index and journal,
 /// and daftar's witness of the last commit.
-pub(crate) fn book_files(book: &Path) -> Vec<PathBuf> {
+pub fn book_files(book: &Path) -> Vec<PathBuf> {
     ["", "-wal", "-shm", "-journal", "-last"]
         .iter()
         .map(|suffix| {
@@ -38,22 +41,25 @@ fn resolved(path: &Path) -> std::io::Result<PathBuf> {
         }
     }
     let name = p.file_name().map(|n| n.to_owned()).unwrap_or_default();
-    let dir = match p.parent() {
+    Ok(std::fs::canonicalize(folder_of(&p))?.join(name))
+}
+
+fn folder_of(p: &Path) -> PathBuf {
+    match p.parent() {
         Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
         _ => PathBuf::from("."),
-    };
-    Ok(std::fs::canonicalize(dir)?.join(name))
+    }
 }
 
 /// Refuses an output path that is the book or one of SQLite's files for it,
 /// whether named directly, through a symbolic link, or as a hard link.
-pub fn refuse_book_paths(book: &Path, out: &Path) -> Result<(), Error> {
+pub fn refuse_book_paths(book: &Path, out: &Path) -> Result<()> {
     let refuse = || Error::InvalidInput {
         field: "out".into(),
         reason: format!(
             "{} is the book {} or one of its files; write the output somewhere else",
-            crate::output::shown(&out.display().to_string()),
-            crate::output::shown(&book.display().to_string())
+            out.display(),
+            book.display()
         ),
     };
     let out_real = resolved(out)?;
@@ -78,26 +84,60 @@ pub fn refuse_book_paths(book: &Path, out: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes `out` through a temporary file in the same folder, renamed into place
-/// only once `write` has succeeded and the bytes are on disk. A failure leaves
-/// whatever was at `out` untouched.
+/// Opens `path` for writing, readable and writable by its owner only when it
+/// is created (0600 on Unix). `new` refuses a file that exists.
+pub fn open_private(path: &Path, new: bool) -> std::io::Result<File> {
+    let mut opts = OpenOptions::new();
+    opts.write(true);
+    if new {
+        opts.create_new(true);
+    } else {
+        opts.create(true).truncate(true);
+    }
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path)
+}
+
+/// Makes an existing file private to its owner (0600 on Unix).
+pub(crate) fn make_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
+}
+
+/// Writes `out` through a private temporary file in the same folder, renamed
+/// into place only once `write` has succeeded and the bytes are on disk. A
+/// failure leaves whatever was at `out` untouched, and no temporary file.
 pub fn write_atomically<T>(
     out: &Path,
-    write: impl FnOnce(&mut dyn Write) -> Result<T, Error>,
-) -> Result<T, Error> {
-    let dir = match out.parent() {
-        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
-    let tmp = tempfile::Builder::new()
-        .prefix(".daftar-out-")
-        .tempfile_in(&dir)?;
-    let mut w = std::io::BufWriter::new(tmp);
-    let value = write(&mut w)?;
-    let tmp = w.into_inner().map_err(|e| Error::from(e.into_error()))?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(out).map_err(|e| Error::from(e.error))?;
-    Ok(value)
+    write: impl FnOnce(&mut dyn Write) -> Result<T>,
+) -> Result<T> {
+    let name = out
+        .file_name()
+        .ok_or_else(|| Error::invalid("out", format!("{} names no file", out.display())))?;
+    let mut tmp_name = std::ffi::OsString::from(".");
+    tmp_name.push(name);
+    tmp_name.push(format!(".{}.daftar-tmp", std::process::id()));
+    let tmp = folder_of(out).join(tmp_name);
+    let written = (|| {
+        let file = open_private(&tmp, true)?;
+        let mut w = std::io::BufWriter::new(file);
+        let value = write(&mut w)?;
+        let file = w.into_inner().map_err(|e| Error::from(e.into_error()))?;
+        file.sync_all()?;
+        std::fs::rename(&tmp, out)?;
+        Ok(value)
+    })();
+    if written.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    written
 }
 
 #[cfg(test)]
@@ -109,7 +149,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let book = dir.path().join("b.daftar");
         std::fs::write(&book, b"x").unwrap();
-        for name in ["b.daftar", "b.daftar-wal", "b.daftar-shm"] {
+        for name in ["b.daftar", "b.daftar-wal", "b.daftar-shm", "b.daftar-last"] {
             assert!(
                 refuse_book_paths(&book, &dir.path().join(name)).is_err(),
                 "{name}"
@@ -131,17 +171,31 @@ mod tests {
     }
 
     #[test]
-    fn a_failed_write_leaves_the_old_file_as_it_was() {
+    fn a_failed_write_leaves_the_old_file_as_it_was_and_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("o.txt");
         std::fs::write(&out, b"old").unwrap();
-        let r: Result<(), Error> = write_atomically(&out, |w| {
+        let r: Result<()> = write_atomically(&out, |w| {
             w.write_all(b"half")?;
             Err(Error::Cancelled)
         });
         assert!(r.is_err());
         assert_eq!(std::fs::read(&out).unwrap(), b"old");
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
         write_atomically(&out, |w| Ok(w.write_all(b"new")?)).unwrap();
         assert_eq!(std::fs::read(&out).unwrap(), b"new");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn what_is_written_is_readable_by_its_owner_only() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("export.csv");
+        std::fs::write(&out, b"old").unwrap();
+        std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o644)).unwrap();
+        write_atomically(&out, |w| Ok(w.write_all(b"names")?)).unwrap();
+        let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
     }
 }

@@ -1,0 +1,77 @@
+//! Who may give which command: the book's one table of permissions, checked
+//! for every command (custody's included) before it is decided. An auditor
+//! never gets this far: the organisation's context refuses them any write.
+
+use rusqlite::Connection;
+
+use crate::admin::{require_approver, OrgContext};
+use crate::command::Command;
+use crate::error::Result;
+
+/// The role a command needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Needs {
+    /// Anyone who may write: a book keeper or an approver.
+    Writer,
+    /// An approver, always.
+    Approver(&'static str),
+    /// An approver once the organisation has one. Before that, the book keeper
+    /// setting the organisation up may, or it could never be set up.
+    ApproverOnceNamed(&'static str),
+}
+
+/// The table. Changing who may approve (roles) or whether approval is needed
+/// (the policy) needs an approver, as do the decisions a second person makes
+/// and the moves of the book from one phone to another.
+pub(crate) fn needs(command: &Command) -> Needs {
+    use Command::*;
+    match command {
+        SetPolicy { .. } => Needs::ApproverOnceNamed("changing the policy"),
+        SetRole { .. } => Needs::ApproverOnceNamed("giving a role"),
+        HandOver { .. } => Needs::ApproverOnceNamed("handing the book to another phone"),
+        RecoverCustody { .. } => Needs::ApproverOnceNamed("recovering a lost phone's book"),
+        ReopenMeeting { .. } => Needs::Approver("reopening a meeting"),
+        WriteOffLoan { .. } => Needs::Approver("writing a loan off"),
+        ApproveCorrection { .. } | RejectCorrection { .. } => {
+            Needs::Approver("deciding a correction")
+        }
+        CreateOrganisation { .. }
+        | AddMember { .. }
+        | ChangeMember { .. }
+        | RecordReceipt { .. }
+        | RecordPayment { .. }
+        | Transfer { .. }
+        | DepositSavings { .. }
+        | WithdrawSavings { .. }
+        | OpenMeeting { .. }
+        | MarkAttendance { .. }
+        | CloseMeeting { .. }
+        | ApplyForLoan { .. }
+        | ApproveLoan { .. }
+        | DisburseLoan { .. }
+        | SanctionLoan { .. }
+        | RepayLoan { .. }
+        | RepayBorrowing { .. }
+        | ReceiveBorrowing { .. }
+        | CollectCharge { .. }
+        | RecordCutoff { .. }
+        | ExitMember { .. }
+        | ReverseEntry { .. }
+        | ClaimCustody { .. } => Needs::Writer,
+    }
+}
+
+/// Refuses `command` unless the actor's role allows it.
+pub(crate) fn check(view: &Connection, ctx: &OrgContext, command: &Command) -> Result<()> {
+    match needs(command) {
+        Needs::Writer => Ok(()),
+        Needs::Approver(what) => require_approver(ctx, what),
+        Needs::ApproverOnceNamed(what) => {
+            if crate::admin::approvers(view, ctx.org.id)? > 0 {
+                require_approver(ctx, what)
+            } else {
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,284 @@
+//! Roles that hold: every policy change, role change, approval, write-off,
+//! reopening, hand-over and recovery is tried as a plain book keeper and as an
+//! auditor, and refused with the book unchanged; the approver may.
+
+mod common;
+
+use common::shg::*;
+use common::*;
+use daftar_core::exchange::Chunk;
+use daftar_core::loan::{Method, RatePeriod};
+use daftar_core::policy::{ActorRole, Policy};
+use daftar_core::*;
+use daftar_sync::signing::recovery_message;
+use daftar_sync::DeviceKey;
+
+const KEEPER: &str = "tester"; // common::meta()'s actor, a book keeper
+const AUDITOR: &str = "ravi";
+const APPROVER: &str = "cc-meena";
+
+fn by(actor: &str) -> CommandMeta {
+    CommandMeta {
+        actor: actor.into(),
+        ..meta()
+    }
+}
+
+fn admin() -> DeviceKey {
+    DeviceKey::from_secret(&[42; 32])
+}
+
+fn strict() -> Policy {
+    Policy {
+        reversal_needs_approval: true,
+        recovery_key: Some(admin().public()),
+        ..Policy::default()
+    }
+}
+
+struct Set {
+    s: Shg,
+    meeting: u32,
+    loan: u32,
+    request: u64,
+}
+
+/// An SHG whose approver asks for maker-checker reversals and names an
+/// auditor and a recovery key; custody claimed; a loan paid out at a closed
+/// meeting; and a reversal the book keeper asked for, waiting for a checker.
+fn set_up() -> Set {
+    let s = shg(2, Policy::default());
+    let b = &s.book;
+    b.set_policy(&by(APPROVER), s.org, date("2025-04-01"), strict())
+        .unwrap();
+    b.set_role(
+        &by(APPROVER),
+        s.org,
+        date("2025-04-01"),
+        AUDITOR,
+        ActorRole::Auditor,
+    )
+    .unwrap();
+    b.claim_custody(&meta(), s.org, date("2025-04-01")).unwrap();
+    let (meeting, loan) = lend(
+        &s,
+        "2025-04-08",
+        loan("1000", "2", RatePeriod::Month, 5, Method::Flat),
+    );
+    close_even(&s, meeting);
+    let wrong = b.deposit_savings(&meta(), s.org, deposit(1, "30")).unwrap();
+    let request = b
+        .reverse_entry(
+            &meta(),
+            s.org,
+            wrong.seq,
+            date("2025-04-08"),
+            "typed 30 for 3",
+        )
+        .unwrap()
+        .seq;
+    Set {
+        s,
+        meeting,
+        loan,
+        request,
+    }
+}
+
+type Attempt = (&'static str, fn(&Set, &CommandMeta) -> Result<Outcome>);
+
+fn attempts() -> Vec<Attempt> {
+    vec![
+        ("switch off two-person approval", |t, m| {
+            let lax = Policy {
+                reversal_needs_approval: false,
+                ..strict()
+            };
+            t.s.book.set_policy(m, t.s.org, date("2025-04-08"), lax)
+        }),
+        ("make themself an approver", |t, m| {
+            let me = m.actor.clone();
+            t.s.book
+                .set_role(m, t.s.org, date("2025-04-08"), &me, ActorRole::Approver)
+        }),
+        ("demote the approver", |t, m| {
+            t.s.book
+                .set_role(m, t.s.org, date("2025-04-08"), APPROVER, ActorRole::Auditor)
+        }),
+        ("approve a correction", |t, m| {
+            t.s.book
+                .approve_correction(m, t.s.org, t.request, date("2025-04-08"))
+        }),
+        ("reject a correction", |t, m| {
+            t.s.book
+                .reject_correction(m, t.s.org, t.request, date("2025-04-08"), "no")
+        }),
+        ("write a loan off", |t, m| {
+            t.s.book
+                .write_off_loan(m, t.s.org, t.loan, date("2025-04-08"), "left the village")
+        }),
+        ("reopen a meeting", |t, m| {
+            t.s.book
+                .reopen_meeting(m, t.s.org, t.meeting, "forgot a deposit")
+        }),
+        ("hand the book to another phone", |t, m| {
+            let other = DeviceKey::from_secret(&[7; 32]).public();
+            t.s.book
+                .hand_over(m, t.s.org, date("2025-04-08"), "phone-2", other)
+        }),
+    ]
+}
+
+#[test]
+fn a_book_keeper_and_an_auditor_are_refused_every_approvers_command_and_nothing_changes() {
+    let t = set_up();
+    for actor in [KEEPER, AUDITOR] {
+        for (what, attempt) in attempts() {
+            let before = snapshot(&t.s.path);
+            let e = attempt(&t, &by(actor)).unwrap_err();
+            assert_eq!(
+                e.code(),
+                ErrorCode::PermissionDenied,
+                "{actor}: {what}: {e}"
+            );
+            assert_eq!(snapshot(&t.s.path), before, "{actor}: {what}");
+        }
+    }
+    assert!(t.s.book.policy(t.s.org).unwrap().reversal_needs_approval);
+    assert_eq!(
+        t.s.book.role(t.s.org, KEEPER).unwrap(),
+        ActorRole::Bookkeeper
+    );
+}
+
+#[test]
+fn the_approver_may_do_each_of_them() {
+    for (what, attempt) in attempts() {
+        let t = set_up();
+        // The approver may not demote herself while she is the only one, so
+        // the attempt to demote her is made with a second approver named.
+        if what == "demote the approver" {
+            t.s.book
+                .set_role(
+                    &by(APPROVER),
+                    t.s.org,
+                    date("2025-04-08"),
+                    "maya",
+                    ActorRole::Approver,
+                )
+                .unwrap();
+        }
+        attempt(&t, &by(APPROVER)).unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert!(
+            t.s.book.verify(&mut |_, _| true).unwrap().is_intact(),
+            "{what}"
+        );
+    }
+}
+
+#[test]
+fn the_only_approver_cannot_step_down_until_another_is_named() {
+    let t = set_up();
+    let before = snapshot(&t.s.path);
+    let e =
+        t.s.book
+            .set_role(
+                &by(APPROVER),
+                t.s.org,
+                date("2025-04-08"),
+                APPROVER,
+                ActorRole::Bookkeeper,
+            )
+            .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict, "{e}");
+    assert!(e.to_string().contains("only approver"), "{e}");
+    assert_eq!(snapshot(&t.s.path), before);
+    t.s.book
+        .set_role(
+            &by(APPROVER),
+            t.s.org,
+            date("2025-04-08"),
+            "maya",
+            ActorRole::Approver,
+        )
+        .unwrap();
+    t.s.book
+        .set_role(
+            &by(APPROVER),
+            t.s.org,
+            date("2025-04-08"),
+            APPROVER,
+            ActorRole::Bookkeeper,
+        )
+        .unwrap();
+    // Stepped down, she is a book keeper like any other.
+    let e =
+        t.s.book
+            .set_policy(
+                &by(APPROVER),
+                t.s.org,
+                date("2025-04-08"),
+                Policy::default(),
+            )
+            .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PermissionDenied, "{e}");
+}
+
+#[test]
+fn before_any_approver_is_named_the_book_keeper_sets_the_group_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = Book::open(dir.path().join("new.daftar")).unwrap();
+    let o = new_org(OrgKind::Shg, "INR");
+    let org = o.id;
+    book.create_organisation(&meta(), o).unwrap();
+    book.set_policy(&meta(), org, date("2025-04-01"), strict())
+        .unwrap();
+    book.set_role(
+        &meta(),
+        org,
+        date("2025-04-01"),
+        APPROVER,
+        ActorRole::Approver,
+    )
+    .unwrap();
+    // From the first approver on, the policy is hers to change.
+    let e = book
+        .set_policy(&meta(), org, date("2025-04-01"), Policy::default())
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::PermissionDenied, "{e}");
+    assert!(
+        e.to_string()
+            .contains("changing the policy needs an approver"),
+        "{e}"
+    );
+}
+
+#[test]
+fn recovering_a_lost_phones_book_needs_the_approver_as_well_as_the_key() {
+    let t = set_up();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("c.daftar");
+    let c = Book::open(&path).unwrap();
+    for chunk in t.s.book.bundle(t.s.org, 0).unwrap() {
+        let chunk = Chunk::parse(chunk.to_line().as_bytes()).unwrap();
+        c.ingest(&chunk).unwrap();
+    }
+    let c_id = c.device_identity("C").unwrap();
+    let epoch = c.custody(t.s.org).unwrap().unwrap().epoch + 1;
+    let signature = admin().sign(&recovery_message(&t.s.org, epoch, &c_id.public_key, "C"));
+    let on_c = |actor: &str| CommandMeta {
+        device: "C".into(),
+        ..by(actor)
+    };
+    for actor in [KEEPER, AUDITOR] {
+        let before = snapshot(&path);
+        let e = c
+            .recover_custody(&on_c(actor), t.s.org, date("2025-04-09"), signature)
+            .unwrap_err();
+        assert_eq!(e.code(), ErrorCode::PermissionDenied, "{actor}: {e}");
+        assert_eq!(snapshot(&path), before, "{actor}");
+    }
+    c.recover_custody(&on_c(APPROVER), t.s.org, date("2025-04-09"), signature)
+        .unwrap();
+    assert_eq!(c.custody(t.s.org).unwrap().unwrap().device, "C");
+}
