@@ -65,8 +65,9 @@ impl Writer<'_> {
             recorded_at: self.recorded_at.to_string(),
             date,
             body,
+            command: Some(*self.digest),
         };
-        append(tx, &event, self.digest)
+        append(tx, &event)
     }
 }
 
@@ -122,13 +123,13 @@ fn earlier_outcome(tx: &Connection, op_id: Uuid, digest: &Hash) -> Result<Option
 }
 
 /// Appends `event` to its organisation's chain and applies it to the projections.
-fn append(tx: &Connection, event: &Event, digest: &Hash) -> Result<Outcome> {
+fn append(tx: &Connection, event: &Event) -> Result<Outcome> {
     let org = event.org.to_string();
     let (last_seq, prev) = chain_head(tx, &org)?;
     let seq = last_seq + 1;
     let canonical = event.canonical_bytes()?;
     let hash = chain_hash(&prev, seq, &canonical);
-    insert_event(tx, (seq, &prev, &hash), event, digest, &canonical)?;
+    insert_event(tx, (seq, &prev, &hash), event, &canonical)?;
     projection::apply(tx, seq, event)?;
     Ok(Outcome {
         org_id: event.org,
@@ -141,8 +142,8 @@ fn append(tx: &Connection, event: &Event, digest: &Hash) -> Result<Outcome> {
 
 /// Appends an event received from another device (`exchange::ingest`) at
 /// `seq`, after the chain's head, and applies it through the same projection
-/// code as a live command. Its command was asked on that device: the digest
-/// stored here only marks it received, so reusing its op_id is a conflict.
+/// code as a live command. Its command's digest comes chained with it, so a
+/// retry of that command here answers as the first did.
 pub(crate) fn append_received(
     tx: &Connection,
     seq: u64,
@@ -157,13 +158,21 @@ pub(crate) fn append_received(
             reason: format!("received seq {seq} does not extend the head at seq {last_seq}"),
         });
     }
-    let digest: Hash = Sha256::new()
-        .chain_update(b"daftar.received\0")
-        .chain_update(canonical)
-        .finalize()
-        .into();
-    insert_event(tx, (seq, &prev, hash), event, &digest, canonical)?;
+    insert_event(tx, (seq, &prev, hash), event, canonical)?;
     projection::apply(tx, seq, event)
+}
+
+/// The digest kept beside an event for retries: the one it chains, or, for a
+/// version 1 event received from another device, a marker of its bytes (its
+/// command is not known here, so reusing its op_id is a conflict).
+pub(crate) fn stored_digest(event: &Event, canonical: &[u8]) -> Hash {
+    event.command.unwrap_or_else(|| {
+        Sha256::new()
+            .chain_update(b"daftar.received\0")
+            .chain_update(canonical)
+            .finalize()
+            .into()
+    })
 }
 
 /// The event's row: its place in the chain (seq, prev_hash, hash), the
@@ -172,9 +181,9 @@ fn insert_event(
     tx: &Connection,
     (seq, prev, hash): (u64, &Hash, &Hash),
     event: &Event,
-    digest: &Hash,
     canonical: &[u8],
 ) -> Result<()> {
+    let digest = stored_digest(event, canonical);
     tx.prepare_cached(
         "INSERT INTO events (org_id, seq, prev_hash, hash, kind, op_id, command_digest, actor,
              device, recorded_at, business_date, canonical)

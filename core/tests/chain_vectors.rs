@@ -1,8 +1,9 @@
-//! The published chain format's test vectors (tests/vectors/chain-v1.json): a
+//! The published chain format's test vectors (tests/vectors/chain-v2.json): a
 //! small book's events as canonical bytes with their hashes. The file is the
 //! contract: this test fails if the library would write different bytes.
 //! Regenerate it deliberately with DAFTAR_WRITE_VECTORS=1 (and bump the version
-//! in docs/chain-format.md if any existing kind's bytes change).
+//! in docs/chain-format.md if any existing kind's bytes change). The version 1
+//! vectors (chain-v1*.json) are frozen: books written then must still verify.
 
 mod common;
 
@@ -17,12 +18,23 @@ use uuid::Uuid;
 
 const VECTORS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../tests/vectors/chain-v1.json"
+    "/../tests/vectors/chain-v2.json"
 );
 const OPENING_VECTORS: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/../tests/vectors/chain-v1-opening.json"
+    "/../tests/vectors/chain-v2-opening.json"
 );
+/// Version 1's vectors, written before commands were chained; never rewritten.
+const V1_VECTORS: [&str; 2] = [
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/chain-v1.json"
+    ),
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../tests/vectors/chain-v1-opening.json"
+    ),
+];
 
 fn m(n: u128, actor: &str) -> CommandMeta {
     CommandMeta {
@@ -349,7 +361,7 @@ fn the_library_writes_exactly_the_published_vectors() {
 }
 
 #[test]
-fn the_vectors_hold_every_event_kind_of_version_1() {
+fn the_vectors_hold_every_documented_event_kind() {
     let mut kinds = std::collections::BTreeSet::new();
     for file in [VECTORS, OPENING_VECTORS] {
         let v: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
@@ -388,13 +400,13 @@ fn the_vectors_hold_every_event_kind_of_version_1() {
     assert_eq!(kinds, documented, "every documented kind has a vector");
 }
 
-#[test]
-fn the_published_vectors_verify_by_the_documented_rule() {
-    let v: Value = serde_json::from_str(&std::fs::read_to_string(VECTORS).unwrap()).unwrap();
+/// Checks a vectors file by the documented rule; returns its events.
+fn verify_vectors(file: &str) -> Vec<Event> {
+    let v: Value = serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
     assert_eq!(unhex(v["domain_tag_hex"].as_str().unwrap()), DOMAIN_TAG);
     let mut prev = GENESIS;
     let events = v["events"].as_array().unwrap();
-    assert!(events.len() >= 15);
+    let mut out = Vec::new();
     for (i, e) in events.iter().enumerate() {
         assert_eq!(e["seq"].as_u64().unwrap(), i as u64 + 1);
         assert_eq!(unhex(e["prev_hash"].as_str().unwrap()), prev);
@@ -405,6 +417,26 @@ fn the_published_vectors_verify_by_the_documented_rule() {
         let ev = Event::from_canonical_bytes(&bytes).unwrap();
         assert_eq!(ev.canonical_bytes().unwrap(), bytes);
         assert_eq!(ev.body.kind(), e["kind"].as_str().unwrap());
+        out.push(ev);
         prev = h;
+    }
+    out
+}
+
+#[test]
+fn the_published_vectors_verify_by_the_documented_rule_and_chain_their_commands() {
+    for file in [VECTORS, OPENING_VECTORS] {
+        let events = verify_vectors(file);
+        assert!(events.len() >= 3, "{file}");
+        assert!(events.iter().all(|e| e.command.is_some()), "{file}");
+    }
+}
+
+#[test]
+fn the_version_1_vectors_still_verify_and_re_encode_to_themselves() {
+    for file in V1_VECTORS {
+        let events = verify_vectors(file);
+        assert!(events.len() >= 3, "{file}");
+        assert!(events.iter().all(|e| e.command.is_none()), "{file}");
     }
 }

@@ -451,3 +451,33 @@ fn verify_reports_an_event_by_a_device_without_custody_even_when_the_books_agree
     let text = format!("{report:?}");
     assert!(text.contains("custody: not the writer: seq 5"), "{text}");
 }
+
+#[test]
+fn a_command_retried_on_the_phone_the_book_was_handed_to_answers_as_the_first_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, org) = founded(&dir);
+    // A records a deposit, then hands the book to B; the app on B (or a
+    // support person) retries the same command with the same op_id.
+    let on_a = meta_on("A");
+    let first = a.deposit_savings(&on_a, org, deposit(1, "25")).unwrap();
+    let b = open(&dir, "b.daftar");
+    let b_id = b.device_identity("B").unwrap();
+    a.hand_over(&meta_on("A"), org, date("2025-04-02"), "B", b_id.public_key)
+        .unwrap();
+    send(&a, &b, org, 0);
+    let head = b.chain_head(org).unwrap();
+    let retry = CommandMeta {
+        device: "B".into(),
+        ..on_a.clone()
+    };
+    let again = b.deposit_savings(&retry, org, deposit(1, "25")).unwrap();
+    assert!(again.replayed);
+    assert_eq!((again.seq, again.hash), (first.seq, first.hash));
+    assert_eq!(b.chain_head(org).unwrap(), head);
+    // The same op_id for a different command is still a conflict.
+    let e = b
+        .deposit_savings(&retry, org, deposit(1, "26"))
+        .unwrap_err();
+    assert_eq!(e.code(), ErrorCode::Conflict, "{e}");
+    assert_eq!(b.chain_head(org).unwrap(), head);
+}

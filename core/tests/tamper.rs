@@ -360,3 +360,19 @@ fn the_demo_book_has_daftars_own_schema_and_no_stray_rows() {
     assert!(report.structure.is_empty(), "{:?}", report.structure);
     assert!(report.is_intact());
 }
+
+#[test]
+fn an_edited_command_digest_is_tampering_named_at_its_seq() {
+    // The digest decides whether a retry is the same command; version 2 chains
+    // it, so editing it is caught like any chained value.
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_demo(dir.path());
+    let org = first_org(&p);
+    forge(
+        &p,
+        &format!(
+            "UPDATE events SET command_digest = zeroblob(32) WHERE org_id = '{org}' AND seq = 40"
+        ),
+    );
+    assert_named(&verify(&p), &org, "command_digest");
+}

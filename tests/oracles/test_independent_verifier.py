@@ -25,6 +25,27 @@ def test_the_published_vectors_verify_independently():
     out = run_verifier("vectors", ROOT / "tests" / "vectors" / "chain-v1-opening.json")
     assert out.returncode == 0, out.stdout + out.stderr
     assert "ok 01930000-0000-7000-8000-000000000c01 3 events" in out.stdout
+    # Version 2: the same book, each event chaining its command's digest.
+    out = run_verifier("vectors", ROOT / "tests" / "vectors" / "chain-v2.json")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "ok 01930000-0000-7000-8000-000000000001 31 events" in out.stdout
+    out = run_verifier("vectors", ROOT / "tests" / "vectors" / "chain-v2-opening.json")
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert "ok 01930000-0000-7000-8000-000000000c01 3 events" in out.stdout
+
+
+def test_an_edited_command_digest_fails_independent_verification(tmp_path):
+    book = tmp_path / "demo.daftar"
+    subprocess.run([DAFTAR, "demo", "--db", str(book)], check=True, capture_output=True)
+    db = sqlite3.connect(book)
+    db.execute("DROP TRIGGER events_no_update")
+    org = db.execute("SELECT org_id FROM events ORDER BY org_id LIMIT 1").fetchone()[0]
+    db.execute("UPDATE events SET command_digest = zeroblob(32) WHERE org_id = ? AND seq = 25", (org,))
+    db.commit()
+    db.close()
+    out = run_verifier("book", book)
+    assert out.returncode == 3
+    assert "TAMPERED %s seq 25: column command differs from the chained event" % org in out.stdout
 
 
 def test_a_demo_book_verifies_independently_with_daftars_heads(tmp_path):

@@ -18,7 +18,10 @@ import unicodedata
 TAG = b"daftar.event.v1\x00"
 GENESIS = bytes(32)
 ENVELOPE = {"v", "org", "op_id", "actor", "device", "recorded_at", "date", "kind", "body"}
-COLUMNS = ("kind", "op_id", "actor", "device", "recorded_at", "date")
+# Version 2 adds the command digest: 64 lower-case hex digits.
+ENVELOPE_V2 = ENVELOPE | {"command"}
+HEX64 = set("0123456789abcdef")
+COLUMNS = ("kind", "op_id", "actor", "device", "recorded_at", "date", "command")
 
 
 def canonical(value):
@@ -78,6 +81,18 @@ def event_hash(prev, seq, data):
     return hashlib.sha256(TAG + prev + seq.to_bytes(8, "big") + data).digest()
 
 
+def good_envelope(doc):
+    v = doc.get("v")
+    if v is True or v is False:
+        return False
+    if v == 1:
+        return set(doc) == ENVELOPE
+    if v == 2:
+        c = doc.get("command")
+        return set(doc) == ENVELOPE_V2 and isinstance(c, str) and len(c) == 64 and set(c) <= HEX64
+    return False
+
+
 def check_chain(org, rows):
     """rows: (seq, prev_hash, hash, canonical bytes, columns dict or None) in seq order.
     Returns (events, head hash, problem or None)."""
@@ -102,12 +117,15 @@ def check_chain(org, rows):
         bad_text = first_bad_text(doc)
         if bad_text is not None:
             return expected - 1, prev, "seq %d: %s" % (seq, bad_text)
-        if set(doc) != ENVELOPE or doc["v"] != 1 or doc["org"] != org:
+        if not good_envelope(doc) or doc["org"] != org:
             return expected - 1, prev, "seq %d: bad envelope" % seq
         if (seq == 1) != (doc["kind"] == "org.created"):
             return expected - 1, prev, "seq %d: the chain must start with org.created" % seq
         if cols is not None:
             for c in COLUMNS:
+                # A version 1 event's command digest is not chained: unchecked.
+                if c == "command" and doc["v"] == 1:
+                    continue
                 if cols[c] != doc[c]:
                     return expected - 1, prev, "seq %d: column %s differs from the chained event" % (seq, c)
         prev, expected = stored, expected + 1
@@ -129,10 +147,10 @@ def from_book(path):
     chains = {}
     for (org,) in db.execute("SELECT DISTINCT org_id FROM events ORDER BY org_id"):
         chains[org] = [
-            (seq, prev, h, data, dict(zip(COLUMNS, cols)))
+            (seq, prev, h, data, dict(zip(COLUMNS, cols[:-1] + [cols[-1].hex()])))
             for seq, prev, h, data, *cols in db.execute(
-                "SELECT seq, prev_hash, hash, canonical, kind, op_id, actor, device, recorded_at, business_date"
-                " FROM events WHERE org_id = ? ORDER BY seq", (org,))
+                "SELECT seq, prev_hash, hash, canonical, kind, op_id, actor, device, recorded_at, business_date,"
+                " command_digest FROM events WHERE org_id = ? ORDER BY seq", (org,))
         ]
     return chains
 

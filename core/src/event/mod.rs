@@ -30,7 +30,12 @@ use crate::org::NewOrganisation;
 use crate::policy::{ActorRole, Policy};
 
 /// Version of the canonical event encoding, carried in every event as `"v"`.
-pub const ENCODING_VERSION: u64 = 1;
+/// Version 2 chains the digest of the command that decided the event
+/// (`"command"`), so that the digest a retry is compared with cannot be edited
+/// unseen. Version 1 events (without it) are still read and verified.
+pub const ENCODING_VERSION: u64 = 2;
+/// The first version, read in books and bundles written before version 2.
+pub const ENCODING_V1: u64 = 1;
 pub use daftar_sync::{chain_hash, hex, Hash, DOMAIN_TAG, GENESIS};
 
 /// What happened. Each variant is one event kind; `kind()` is its name in the log.
@@ -253,6 +258,10 @@ pub struct Event {
     /// The business date: the meeting or voucher date.
     pub date: NaiveDate,
     pub body: EventBody,
+    /// The digest of the command that decided it (with its actor), which tells
+    /// a retry from a conflicting reuse of the op_id. `None` only for events
+    /// of encoding version 1.
+    pub command: Option<Hash>,
 }
 
 impl Event {
@@ -270,7 +279,15 @@ impl Event {
             _ => return Err(internal("event body did not encode as one tagged object")),
         };
         let mut env = serde_json::Map::new();
-        env.insert("v".into(), Value::from(ENCODING_VERSION));
+        match &self.command {
+            Some(digest) => {
+                env.insert("v".into(), Value::from(ENCODING_VERSION));
+                env.insert("command".into(), Value::String(hex(digest)));
+            }
+            None => {
+                env.insert("v".into(), Value::from(ENCODING_V1));
+            }
+        }
         env.insert("org".into(), Value::String(self.org.to_string()));
         env.insert("op_id".into(), Value::String(self.op_id.to_string()));
         env.insert("actor".into(), Value::String(self.actor.clone()));
@@ -315,9 +332,23 @@ impl Event {
             .parse()
             .map_err(|e| bad(format!("date: {e}")))?;
         let kind = take_str("kind")?;
-        if env.remove("v") != Some(Value::from(ENCODING_VERSION)) {
-            return Err(bad(format!("encoding version is not {ENCODING_VERSION}")));
-        }
+        let command = take_str("command").ok();
+        let command = match env.remove("v") {
+            Some(v) if v == ENCODING_VERSION => {
+                let text =
+                    command.ok_or_else(|| bad("field command is missing or not text".into()))?;
+                Some(parse_digest(&text).map_err(bad)?)
+            }
+            Some(v) if v == ENCODING_V1 => match command {
+                None => None,
+                Some(_) => return Err(bad("a version 1 event has no command".into())),
+            },
+            _ => {
+                return Err(bad(format!(
+                    "encoding version is not {ENCODING_V1} or {ENCODING_VERSION}"
+                )))
+            }
+        };
         let body = env.remove("body").unwrap_or(Value::Null);
         if let Some(extra) = env.keys().next() {
             return Err(bad(format!("unknown field {extra}")));
@@ -334,6 +365,7 @@ impl Event {
             recorded_at,
             date,
             body,
+            command,
         };
         if let EventBody::OrgCreated(o) = &event.body {
             if o.id != event.org {
@@ -354,6 +386,19 @@ impl Event {
     }
 }
 
+/// A command digest as the envelope writes it: 64 lower-case hex digits.
+fn parse_digest(text: &str) -> std::result::Result<Hash, String> {
+    let bad = || format!("command {text:?} is not 64 lower-case hex digits");
+    if text.len() != 64 || !text.bytes().all(|b| matches!(b, b'0'..=b'9' | b'a'..=b'f')) {
+        return Err(bad());
+    }
+    let mut out = [0u8; 32];
+    for (i, byte) in out.iter_mut().enumerate() {
+        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).map_err(|_| bad())?;
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -372,6 +417,7 @@ mod tests {
                 amount: 10000,
                 fund: SavingsFund::Compulsory,
             },
+            command: Some([0xab; 32]),
         }
     }
 
@@ -382,9 +428,47 @@ mod tests {
         let text = String::from_utf8(bytes.clone()).unwrap();
         assert_eq!(
             text,
+            format!(
+                r#"{{"actor":"sita","body":{{"amount":10000,"member_no":3,"via":"1100"}},"command":"{}","date":"2025-04-01","device":"phone-1","kind":"savings.deposit","op_id":"01930000-0000-7000-8000-000000000002","org":"01930000-0000-7000-8000-000000000001","recorded_at":"2025-04-01T10:00:00Z","v":2}}"#,
+                "ab".repeat(32)
+            )
+        );
+        assert_eq!(Event::from_canonical_bytes(&bytes).unwrap(), e);
+    }
+
+    #[test]
+    fn a_version_1_event_without_its_command_still_reads_and_writes_the_same_bytes() {
+        let e = Event {
+            command: None,
+            ..sample()
+        };
+        let bytes = e.canonical_bytes().unwrap();
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        assert_eq!(
+            text,
             r#"{"actor":"sita","body":{"amount":10000,"member_no":3,"via":"1100"},"date":"2025-04-01","device":"phone-1","kind":"savings.deposit","op_id":"01930000-0000-7000-8000-000000000002","org":"01930000-0000-7000-8000-000000000001","recorded_at":"2025-04-01T10:00:00Z","v":1}"#
         );
         assert_eq!(Event::from_canonical_bytes(&bytes).unwrap(), e);
+    }
+
+    #[test]
+    fn a_command_that_does_not_match_its_version_is_refused() {
+        let v2 = String::from_utf8(sample().canonical_bytes().unwrap()).unwrap();
+        let cases = [
+            // Version 2 without its command, with a short one, upper-case hex.
+            v2.replace(&format!(r#""command":"{}","#, "ab".repeat(32)), ""),
+            v2.replace(&"ab".repeat(32), &"ab".repeat(31)),
+            v2.replace(&"ab".repeat(32), &"AB".repeat(32)),
+            // Version 1 with a command; an unknown version.
+            v2.replace(r#""v":2"#, r#""v":1"#),
+            v2.replace(r#""v":2"#, r#""v":3"#),
+        ];
+        for bytes in cases {
+            assert!(
+                Event::from_canonical_bytes(bytes.as_bytes()).is_err(),
+                "{bytes}"
+            );
+        }
     }
 
     #[test]
