@@ -105,6 +105,8 @@ fn phones_the_server_and_a_faulty_network_never_lose_acknowledged_work_and_conve
             ("crashes", t.crashes),
             ("loans", t.loans),
             ("refused commands", t.refused_commands),
+            ("exits", t.exits),
+            ("cut-offs", t.cutoffs),
         ] {
             assert!(n > 0, "no {what} in these seeds: {t:?}");
         }

@@ -17,7 +17,12 @@ impl World {
             .entries
             .iter()
             .filter(|e| {
-                e.seq > 0 && e.loan.is_none() && e.reverses.is_none() && !model.reversed(e.seq)
+                e.seq > 0
+                    && e.loan.is_none()
+                    && e.reverses.is_none()
+                    && !model.reversed(e.seq)
+                    && !model.settled.contains(&e.seq)
+                    && !model.of_exited(&e.account)
             })
             .filter(|e| {
                 e.amount < 0 || (model.balance(&e.account) >= e.amount && model.cash() >= e.cash)
@@ -65,7 +70,8 @@ impl World {
             };
             return (command, effect);
         }
-        let member = 1 + self.rng.u32(0..MEMBERS);
+        let active = model.active();
+        let member = active[self.rng.usize(0..active.len())];
         let fund = if self.rng.bool() {
             SavingsFund::Compulsory
         } else {
@@ -186,7 +192,8 @@ impl World {
         }
         let cash = self.model[o].cash();
         if cash > 0 && self.rng.bool() {
-            let member = 1 + self.rng.u32(0..MEMBERS);
+            let active = self.model[o].active();
+            let member = active[self.rng.usize(0..active.len())];
             let principal = 1 + self.rng.i64(0..cash);
             let terms = LoanRequest {
                 principal: Decimal::from(principal),
@@ -229,6 +236,52 @@ impl World {
             )
             .unwrap_or_else(|e| panic!("closing a meeting with the model's cash: {e}"));
         self.stats.meetings += 1;
+    }
+
+    /// A member leaves, with no loan left and savings the cash box can pay
+    /// back: her savings go to zero and the cash out. One member always stays.
+    pub(crate) fn exit(&mut self, o: usize) {
+        let (org, c) = (self.orgs[o], self.model[o].custodian);
+        let model = &self.model[o];
+        let funds = [SavingsFund::Compulsory, SavingsFund::Voluntary];
+        let leaving: Vec<u32> = model
+            .active()
+            .into_iter()
+            .filter(|m| {
+                let borrowing = model
+                    .open_loans()
+                    .iter()
+                    .any(|l| l.1 == format!("1300-{m:04}"));
+                let savings: i64 = funds
+                    .iter()
+                    .map(|f| model.balance(&savings_account(*f, *m)))
+                    .sum();
+                !borrowing && savings <= model.cash()
+            })
+            .collect();
+        if model.active().len() < 2 || leaving.is_empty() {
+            return;
+        }
+        let member = leaving[self.rng.usize(0..leaving.len())];
+        let out = self
+            .book(c)
+            .exit_member(&on(&self.phones[c]), org, member, self.date, Via::Cash)
+            .unwrap_or_else(|e| panic!("member {member} could not leave: {e}"));
+        for fund in funds {
+            let account = savings_account(fund, member);
+            let paid = self.model[o].balance(&account);
+            self.model[o].entries.push(Entry {
+                seq: out.seq,
+                account,
+                amount: -paid,
+                cash: -paid,
+                reverses: None,
+                loan: None,
+            });
+        }
+        self.model[o].exited.push(member);
+        self.model[o].settled.push(out.seq);
+        self.stats.exits += 1;
     }
 
     /// The custodian's app is killed right after the `j`-th of `k` commands

@@ -24,6 +24,10 @@ pub(crate) struct OrgModel {
     pub(crate) entries: Vec<Entry>,
     /// Events a phone wrote after losing custody: never in the chain.
     pub(crate) stale_writes: u32,
+    /// Members who have left: no command names them again.
+    pub(crate) exited: Vec<u32>,
+    /// The cut-off's and the exits' seqs: settlements, never reversed here.
+    pub(crate) settled: Vec<u64>,
 }
 
 impl OrgModel {
@@ -36,6 +40,18 @@ impl OrgModel {
     }
     pub(crate) fn cash(&self) -> i64 {
         self.entries.iter().map(|e| e.cash).sum()
+    }
+    /// Members still in the group.
+    pub(crate) fn active(&self) -> Vec<u32> {
+        (1..=super::MEMBERS)
+            .filter(|m| !self.exited.contains(m))
+            .collect()
+    }
+    /// Whether `account` (a member's sub-ledger, `CODE-NNNN`) is an exited member's.
+    pub(crate) fn of_exited(&self, account: &str) -> bool {
+        self.exited
+            .iter()
+            .any(|m| account.ends_with(&format!("-{m:04}")))
     }
     pub(crate) fn reversed(&self, seq: u64) -> bool {
         self.entries.iter().any(|e| e.reverses == Some(seq))
@@ -74,6 +90,8 @@ pub(crate) struct Stats {
     pub(crate) crashes: u32,
     pub(crate) loans: u32,
     pub(crate) refused_commands: u32,
+    pub(crate) exits: u32,
+    pub(crate) cutoffs: u32,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -91,5 +109,7 @@ impl std::ops::AddAssign for Stats {
         self.loans += o.loans;
         self.refused_commands += o.refused_commands;
         self.crashes += o.crashes;
+        self.exits += o.exits;
+        self.cutoffs += o.cutoffs;
     }
 }

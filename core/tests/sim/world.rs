@@ -56,17 +56,91 @@ impl World {
                 book.add_member(&on(&w.phones[p]), org, member(&format!("सदस्य {m}")))
                     .unwrap();
             }
-            book.claim_custody(&on(&w.phones[p]), org, date("2025-04-01"))
-                .unwrap();
-            w.orgs.push(org);
-            w.model.push(OrgModel {
+            let mut model = OrgModel {
                 custodian: p,
                 ..OrgModel::default()
-            });
+            };
+            // Half the groups come from paper books, opened by a cut-off.
+            if w.rng.bool() {
+                w.cutoff(p, org, &mut model);
+            }
+            w.book(p)
+                .claim_custody(&on(&w.phones[p]), org, date("2025-04-01"))
+                .unwrap();
+            w.orgs.push(org);
+            w.model.push(model);
             // The new group's book reaches the server before anything else.
             w.push(p, o, true);
         }
         w
+    }
+
+    /// Opening balances from paper: each member's savings, a Revolving Fund,
+    /// and now and then an interest-free loan to member 1 carried over (loan 1);
+    /// the cash is what balances them.
+    fn cutoff(&mut self, p: usize, org: Uuid, model: &mut OrgModel) {
+        let mut members = Vec::new();
+        let mut effects = Vec::new();
+        for m in 1..=MEMBERS {
+            let (compulsory, voluntary) = (self.rng.i64(0..400), self.rng.i64(0..100));
+            for (fund, amount) in [
+                (SavingsFund::Compulsory, compulsory),
+                (SavingsFund::Voluntary, voluntary),
+            ] {
+                effects.push((savings_account(fund, m), amount, amount, None));
+            }
+            members.push(settlement::OpeningMember {
+                member_no: m,
+                compulsory: Decimal::from(compulsory),
+                voluntary: Decimal::from(voluntary),
+                loans: Vec::new(),
+            });
+        }
+        let revolving_fund = 1 + self.rng.i64(0..1000);
+        effects.push(("3000".into(), 0, revolving_fund, None));
+        if self.rng.bool() {
+            let outstanding = 1 + self.rng.i64(0..revolving_fund);
+            members[0].loans.push(settlement::OpeningLoan {
+                outstanding: Decimal::from(outstanding),
+                arrears: Decimal::ZERO,
+                overdue_since: None,
+                rate: Decimal::ZERO,
+                rate_period: loan::RatePeriod::Year,
+                remaining_term: 4,
+                frequency: loan::Frequency::Monthly,
+                method: loan::Method::Flat,
+                overdue_interest: None,
+            });
+            effects.push(("1300-0001".into(), outstanding, -outstanding, Some(1)));
+        }
+        let cash: i64 = effects.iter().map(|e| e.2).sum();
+        let c = settlement::Cutoff {
+            date: date("2025-04-01"),
+            cash: Decimal::from(cash),
+            bank: Decimal::ZERO,
+            revolving_fund: Decimal::from(revolving_fund),
+            surplus: Decimal::ZERO,
+            members,
+            borrowings: Vec::new(),
+        };
+        let out = self.phones[p]
+            .book
+            .as_ref()
+            .unwrap()
+            .record_cutoff(&on(&self.phones[p]), org, c)
+            .unwrap_or_else(|e| panic!("the cut-off was refused: {e}"));
+        for (account, amount, cash, loan) in effects {
+            model.entries.push(Entry {
+                seq: out.seq,
+                account,
+                amount,
+                cash,
+                reverses: None,
+                loan,
+            });
+        }
+        model.settled.push(out.seq);
+        self.stats.cutoffs += 1;
     }
 
     pub(crate) fn book(&self, p: usize) -> &Book {
@@ -141,7 +215,8 @@ impl World {
         let what = self.rng.u8(0..100);
         self.log.push(format!("{what} p{p} o{o}"));
         match what {
-            0..=31 => self.write(o),
+            0..=29 => self.write(o),
+            30..=31 => self.exit(o),
             32..=34 => self.invalid(o),
             35..=38 => self.meeting(o),
             39..=44 => self.crash(o),
