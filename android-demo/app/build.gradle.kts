@@ -60,5 +60,5 @@ dependencies {
         // The JVM jar of JNA has no Android loader; the aar below brings libjnidispatch.so per ABI.
         exclude(group = "net.java.dev.jna", module = "jna")
     }
-    implementation("net.java.dev.jna:jna:5.17.0@aar")
+    implementation("net.java.dev.jna:jna:5.18.1@aar")
 }
