@@ -11,6 +11,7 @@ class GroupActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_group)
+        keepClearOfSystemBars()
         val group = shown(app.group(this)) ?: return
         title = group.name
         findViewById<TextView>(R.id.group_name).text = group.name

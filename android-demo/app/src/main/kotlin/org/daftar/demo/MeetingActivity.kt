@@ -20,6 +20,7 @@ class MeetingActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_meeting)
+        keepClearOfSystemBars()
         val group = shown(app.group(this)) ?: return
         day = shown(app.session().map { MeetingDay(it, group) }) ?: return
         title = group.name

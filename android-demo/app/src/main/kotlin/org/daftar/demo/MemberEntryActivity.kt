@@ -28,9 +28,19 @@ class MemberEntryActivity : Activity() {
     /** The loan methods in the order of the spinner's strings (R.array.loan_methods). */
     private val methods = listOf(Method.REDUCING, Method.FLAT, Method.EMI, Method.FEE_DEDUCTED)
 
+    /**
+     * The repayment fields, made in code and so without view ids: Android keeps
+     * their text over a rotation or process death only through this activity's
+     * own saved state.
+     */
+    private val repayFields = mutableMapOf<UInt, EditText>()
+    private var restored: Bundle? = null
+
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        restored = savedInstanceState
         setContentView(R.layout.activity_member_entry)
+        keepClearOfSystemBars()
         val group = shown(app.group(this)) ?: return
         day = shown(app.session().map { MeetingDay(it, group) }) ?: return
         memberNo = intent.getIntExtra(DaftarApp.EXTRA_MEMBER, 0).toUInt()
@@ -47,6 +57,13 @@ class MemberEntryActivity : Activity() {
         findViewById<Button>(R.id.give_loan).setOnClickListener { newLoan() }
         refresh()
     }
+
+    override fun onSaveInstanceState(outState: Bundle) {
+        super.onSaveInstanceState(outState)
+        repayFields.forEach { (loan, field) -> outState.putString(repayKey(loan), field.text.toString()) }
+    }
+
+    private fun repayKey(loan: UInt) = "repay-$loan"
 
     private fun text(id: Int) = findViewById<EditText>(id).text.toString()
 
@@ -73,16 +90,19 @@ class MemberEntryActivity : Activity() {
 
     private fun showLoans(sheet: MemberSheet) {
         val group = day.group
+        repayFields.clear()
         val views = sheet.loans.flatMap { loan ->
             val due = getString(R.string.loan_due, group.count(loan.loanNo.toLong()), group.show(loan.outstanding), group.show(loan.dueNow))
             val late = if (loan.daysPastDue > 0) "\n" + getString(R.string.loan_late, group.count(loan.daysPastDue)) else ""
             val field = EditText(this).apply {
-                setText(loan.prefill)
+                // What was typed before a rotation wins over the pre-filled due amount.
+                setText(restored?.getString(repayKey(loan.loanNo)) ?: loan.prefill)
                 hint = getString(R.string.amount_hint)
                 textSize = 20f
                 minHeight = resources.getDimensionPixelSize(R.dimen.touch)
                 acceptLocalDigits()
             }
+            repayFields[loan.loanNo] = field
             listOf(
                 bodyText(due + late),
                 field,
@@ -95,6 +115,7 @@ class MemberEntryActivity : Activity() {
             bodyText(getString(R.string.loan_unfinished, group.count(it.toLong())))
         }
         findViewById<LinearLayout>(R.id.loans).addAll(views + unfinished)
+        restored = null // only the first showing after a restore takes the typed text
     }
 
     private fun attendance(present: Boolean) {

@@ -10,6 +10,7 @@ class MembersActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_list)
+        keepClearOfSystemBars()
         findViewById<TextView>(R.id.list_title).setText(R.string.members_title)
         val group = shown(app.group(this)) ?: return
         title = group.name

@@ -11,6 +11,7 @@ class PassbookActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_report)
+        keepClearOfSystemBars()
         val group = shown(app.group(this)) ?: return
         val memberNo = intent.getIntExtra(DaftarApp.EXTRA_MEMBER, 0).toUInt()
         val reports = shown(app.session().map { org.daftar.demo.logic.Reports(it, group) }) ?: return

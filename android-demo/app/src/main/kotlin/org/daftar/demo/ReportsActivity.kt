@@ -16,6 +16,7 @@ class ReportsActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_report)
+        keepClearOfSystemBars()
         val group = shown(app.group(this)) ?: return
         title = group.name
         val reports = shown(app.session().map { Reports(it, group) }) ?: return

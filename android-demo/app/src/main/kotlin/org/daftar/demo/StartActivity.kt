@@ -18,6 +18,7 @@ class StartActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_start)
+        keepClearOfSystemBars()
         findViewById<Button>(R.id.build_demo).setOnClickListener { buildDemo() }
     }
 

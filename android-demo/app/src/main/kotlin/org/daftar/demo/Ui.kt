@@ -4,9 +4,11 @@ import android.app.Activity
 import android.content.Context
 import android.content.Intent
 import android.graphics.Typeface
+import android.os.Build
 import android.text.InputType
 import android.text.method.DigitsKeyListener
 import android.view.View
+import android.view.WindowInsets
 import android.widget.Button
 import android.widget.EditText
 import android.widget.LinearLayout
@@ -97,6 +99,24 @@ fun Context.bodyText(text: String): TextView = TextView(this).apply {
 fun LinearLayout.addAll(views: List<View>) {
     removeAllViews()
     views.forEach(::addView)
+}
+
+/**
+ * Android 15 draws an app targeting SDK 35 edge to edge: without this, the
+ * navigation bar and the keyboard cover the last rows and the Save button.
+ * The screen's content is padded by the system bars and the keyboard; the top
+ * only where no action bar already sits below the status bar.
+ */
+fun Activity.keepClearOfSystemBars() {
+    if (Build.VERSION.SDK_INT < 35) return // the framework fits the content itself
+    val content = findViewById<View>(android.R.id.content)
+    val padTop = actionBar == null
+    content.setOnApplyWindowInsetsListener { v, insets ->
+        val bars = insets.getInsets(WindowInsets.Type.systemBars() or WindowInsets.Type.ime())
+        v.setPadding(bars.left, if (padTop) bars.top else 0, bars.right, bars.bottom)
+        insets
+    }
+    content.requestApplyInsets()
 }
 
 fun Activity.start(target: Class<out Activity>, extras: Intent.() -> Unit) {

@@ -22,6 +22,7 @@ class VerifyActivity : Activity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_verify)
+        keepClearOfSystemBars()
         val group = shown(app.group(this)) ?: return
         title = group.name
         checks = shown(app.session().map { BookChecks(it, group) }) ?: return
