@@ -21,20 +21,60 @@ data class Keeper(val actor: String, val device: String) {
  * Keeps one op_id per pending action, so that pressing Save again after a
  * failure (a full disk, a killed call) sends the same command and the book
  * records it at most once. Different content gets a fresh op_id.
+ *
+ * With a [file], the pending op_ids outlive the process: an app killed after
+ * the book committed but before it heard the answer sends the same op_id when
+ * the book keeper saves again, and the core answers as it did the first time.
+ * The file holds a line per slot: the slot, the op_id, and a SHA-256 of the
+ * content (never the content: it names members and amounts).
  */
-class PendingCommands(private val keeper: Keeper) {
-    private val pending = HashMap<String, Pair<Any, CommandMeta>>()
+class PendingCommands(private val keeper: Keeper, private val file: File? = null) {
+    private val pending = LinkedHashMap<String, Pair<String, CommandMeta>>()
+
+    init {
+        load()
+    }
 
     @Synchronized
     fun metaFor(slot: String, content: Any): CommandMeta {
+        val key = digest(content)
         val held = pending[slot]
-        if (held != null && held.first == content) return held.second
-        return keeper.meta().also { pending[slot] = content to it }
+        if (held != null && held.first == key) return held.second
+        return keeper.meta().also {
+            pending[slot] = key to it
+            save()
+        }
     }
 
     @Synchronized
     fun done(slot: String) {
-        pending.remove(slot)
+        if (pending.remove(slot) != null) save()
+    }
+
+    private fun digest(content: Any): String =
+        java.security.MessageDigest.getInstance("SHA-256")
+            .digest(content.toString().toByteArray(Charsets.UTF_8))
+            .joinToString("") { "%02x".format(it) }
+
+    /** A line that does not read whole (a torn write) is left out: at worst that slot gets a new op_id. */
+    private fun load() {
+        val f = file ?: return
+        if (!f.exists()) return
+        f.readLines().forEach { line ->
+            val parts = line.split('\t')
+            val opId = parts.getOrNull(1)?.let { runCatching { UUID.fromString(it) }.getOrNull() }
+            if (parts.size == 3 && opId != null && parts[2].length == 64) {
+                pending[parts[0]] = parts[2] to CommandMeta(opId, keeper.actor, keeper.device, null)
+            }
+        }
+    }
+
+    /** Written beside and renamed, so the file is always a whole one. */
+    private fun save() {
+        val f = file ?: return
+        val part = File(f.path + ".part")
+        part.writeText(pending.entries.joinToString("") { (slot, held) -> "$slot\t${held.second.opId}\t${held.first}\n" })
+        if (!part.renameTo(f)) throw java.io.IOException("cannot write ${f.name}")
     }
 
     /** Sends a command; its op_id is kept until it succeeds. */
@@ -88,8 +128,9 @@ data class Group(val org: Organisation) {
 enum class StartChoice { BUILD_DEMO, OPEN }
 
 /** The open book on this phone, and the book keeper using it. */
-class BookSession private constructor(val book: DaftarBook, val keeper: Keeper) : AutoCloseable {
-    val pending = PendingCommands(keeper)
+class BookSession private constructor(val book: DaftarBook, val keeper: Keeper, pendingFile: File?) : AutoCloseable {
+    /** Pending op_ids, kept beside the book (`BOOK-pending`) so they survive the app's death. */
+    val pending = PendingCommands(keeper, pendingFile)
 
     fun groups(): Outcome<List<Group>> = attempt { book.organisations().map(::Group) }
 
@@ -109,7 +150,10 @@ class BookSession private constructor(val book: DaftarBook, val keeper: Keeper) 
         fun startChoice(file: File): StartChoice = if (file.exists()) StartChoice.OPEN else StartChoice.BUILD_DEMO
 
         fun open(file: File, keeper: Keeper): Outcome<BookSession> =
-            attempt { BookSession(DaftarBook.open(file.path), keeper) }
+            attempt { BookSession(DaftarBook.open(file.path), keeper, pendingFile(file)) }
+
+        /** Where a book's pending op_ids are kept. */
+        fun pendingFile(book: File) = File(book.path + "-pending")
 
         /**
          * Builds the demo book into [file]. It is built beside it and renamed at the

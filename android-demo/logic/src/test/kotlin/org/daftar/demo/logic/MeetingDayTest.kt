@@ -149,6 +149,38 @@ class MeetingDayTest {
     }
 
     @Test
+    fun `an op_id pending when the app died is sent again after the restart and recorded once`() {
+        val entry: org.daftar.SavingsEntry
+        val groupId: java.util.UUID
+        val before: java.util.UUID
+        openSession(dir).use { session ->
+            val group = monthlyShg(session)
+            groupId = group.id
+            val day = MeetingDay(session, group)
+            day.open(day1.toString()).ok()
+            val sita = session.members(group).ok().first().memberNo
+            entry = org.daftar.SavingsEntry(day1, sita, org.daftar.Via.CASH, BigDecimal("75"), SavingsFund.VOLUNTARY)
+            // The book commits, then the process dies before the answer reaches the screen.
+            val meta = session.pending.metaFor("savings-$sita", entry)
+            before = meta.opId
+            assertFalse(session.book.depositSavings(meta, group.id, entry).replayed)
+        }
+        // The file beside the book holds the slot, its op_id and a digest; no amounts or names.
+        val kept = BookSession.pendingFile(dir.resolve("group.daftar").toFile()).readText()
+        val fields = kept.trim().split('\t')
+        assertEquals(listOf("savings-1", before.toString()), fields.take(2), kept)
+        assertTrue(fields.size == 3 && fields[2].matches(Regex("[0-9a-f]{64}")), kept)
+        openSession(dir).use { session ->
+            // The book keeper presses Save again: the same op_id, answered as the first time.
+            val again = session.pending.send("savings-${entry.memberNo}", entry) { session.book.depositSavings(it, groupId, entry) }.ok()
+            assertTrue(again.replayed)
+            assertAmount("-75", session.book.accounts(groupId).single { it.code == "2110-0001" }.balance)
+            // Done: the next deposit of the same amount is a new command.
+            assertTrue(session.pending.metaFor("savings-${entry.memberNo}", entry).opId != before)
+        }
+    }
+
+    @Test
     fun `the core's refusals arrive as problems with its detail, not exceptions`() {
         openSession(dir).use { session ->
             val group = monthlyShg(session)
