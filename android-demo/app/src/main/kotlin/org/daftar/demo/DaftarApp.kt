@@ -24,6 +24,9 @@ class DaftarApp : Application() {
     val slowWork: ExecutorService = Executors.newSingleThreadExecutor()
     val mainThread = Handler(Looper.getMainLooper())
 
+    /** Slow work by the key of the screen that runs it; touched on the main thread only. */
+    val jobs = HashMap<String, SlowJob<*>>()
+
     val bookFile: File get() = File(filesDir, "groups.daftar")
 
     private var session: BookSession? = null

@@ -13,13 +13,19 @@ import org.daftar.demo.logic.StartChoice
 
 /** Choose a group; on a phone with no book yet, build the demo book first. */
 class StartActivity : Activity() {
-    private var building: org.daftar.demo.logic.ProgressRelay? = null
+    private var building: SlowJob<Int>? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_start)
         keepClearOfSystemBars()
         findViewById<Button>(R.id.build_demo).setOnClickListener { buildDemo() }
+        // After a rotation: a demo build started before it is still running.
+        building = attachSlow(DEMO_JOB, findViewById<ProgressBar>(R.id.progress), ::built)
+        if (building != null) {
+            findViewById<Button>(R.id.build_demo).isEnabled = false
+            findViewById<TextView>(R.id.start_message).setText(R.string.start_building)
+        }
     }
 
     override fun onResume() {
@@ -28,7 +34,7 @@ class StartActivity : Activity() {
     }
 
     override fun onDestroy() {
-        building?.cancel()
+        releaseSlow(DEMO_JOB)
         super.onDestroy()
     }
 
@@ -57,10 +63,16 @@ class StartActivity : Activity() {
         build.isEnabled = false
         findViewById<TextView>(R.id.start_message).setText(R.string.start_building)
         val file = app.bookFile
-        building = runSlow(findViewById<ProgressBar>(R.id.progress), { relay -> BookSession.buildDemoBook(file, 1, relay) }) { outcome ->
-            building = null
-            build.isEnabled = true
-            if (outcome is Outcome.Refused) shown(outcome) else show()
-        }
+        building = runSlow(DEMO_JOB, findViewById<ProgressBar>(R.id.progress), { relay -> BookSession.buildDemoBook(file, 1, relay) }, ::built)
+    }
+
+    private fun built(outcome: Outcome<Int>) {
+        building = null
+        findViewById<Button>(R.id.build_demo).isEnabled = true
+        if (outcome is Outcome.Refused) shown(outcome) else show()
+    }
+
+    private companion object {
+        const val DEMO_JOB = "demo"
     }
 }

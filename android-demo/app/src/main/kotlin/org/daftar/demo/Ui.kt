@@ -174,21 +174,80 @@ fun TableLayout.show(table: ReportTable) {
 }
 
 /**
- * Runs slow work on the app's background thread with a progress bar fed by the
- * core, then hands the outcome back on the main thread unless the screen is gone.
+ * Slow work that outlives the screen that started it: a rotation destroys the
+ * Activity, not the work, and the new Activity attaches to it by its key.
+ * Everything here runs on the main thread, except what [ProgressRelay] posts.
  */
-fun <T> Activity.runSlow(bar: ProgressBar, work: (ProgressRelay) -> Outcome<T>, done: (Outcome<T>) -> Unit): ProgressRelay {
-    bar.progress = 0
-    bar.visibility = View.VISIBLE
-    val relay = ProgressRelay { percent -> app.mainThread.post { bar.progress = percent } }
+class SlowJob<T>(val relay: ProgressRelay) {
+    var percent = 0
+    /** Set when the work is over and no screen has taken the outcome yet. */
+    var outcome: Outcome<T>? = null
+    var onPercent: ((Int) -> Unit)? = null
+    /** The attached screen's hand-off; returns false when that screen is gone. */
+    var onDone: ((Outcome<T>) -> Boolean)? = null
+}
+
+/**
+ * Runs slow work on the app's background thread with a progress bar fed by the
+ * core, and hands the outcome to whichever screen is attached under [key] when
+ * it ends (the one after a rotation included).
+ */
+fun <T> Activity.runSlow(key: String, bar: ProgressBar, work: (ProgressRelay) -> Outcome<T>, done: (Outcome<T>) -> Unit): SlowJob<T> {
+    lateinit var job: SlowJob<T>
+    val relay = ProgressRelay { percent ->
+        app.mainThread.post {
+            job.percent = percent
+            job.onPercent?.invoke(percent)
+        }
+    }
+    job = SlowJob(relay)
+    app.jobs[key] = job
+    attachSlow(key, bar, done)
     app.slowWork.execute {
         val outcome = work(relay)
         app.mainThread.post {
-            if (!isDestroyed) {
-                bar.visibility = View.GONE
-                done(outcome)
-            }
+            if (job.onDone?.invoke(outcome) == true) app.jobs.remove(key) else job.outcome = outcome
         }
     }
-    return relay
+    return job
+}
+
+/** Attaches this screen to the slow work running under [key], if any; returns it. */
+fun <T> Activity.attachSlow(key: String, bar: ProgressBar, done: (Outcome<T>) -> Unit): SlowJob<T>? {
+    @Suppress("UNCHECKED_CAST")
+    val job = app.jobs[key] as SlowJob<T>? ?: return null
+    val deliver = { outcome: Outcome<T> ->
+        if (isDestroyed) {
+            false
+        } else {
+            bar.visibility = View.GONE
+            done(outcome)
+            true
+        }
+    }
+    job.outcome?.let { finished ->
+        app.jobs.remove(key)
+        deliver(finished)
+        return null
+    }
+    bar.visibility = View.VISIBLE
+    bar.progress = job.percent
+    job.onPercent = { bar.progress = it }
+    job.onDone = deliver
+    return job
+}
+
+/**
+ * What a screen does with its slow work when it is destroyed: the user leaving
+ * cancels it; a rotation (or any re-creation) leaves it running for the next one.
+ */
+fun Activity.releaseSlow(key: String) {
+    val job = app.jobs[key] ?: return
+    if (isFinishing) {
+        job.relay.cancel()
+        app.jobs.remove(key)
+    } else {
+        job.onPercent = null
+        job.onDone = null
+    }
 }

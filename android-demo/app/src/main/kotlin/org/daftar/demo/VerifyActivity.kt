@@ -12,12 +12,14 @@ import org.daftar.demo.logic.BookCheck
 import org.daftar.demo.logic.BookChecks
 import org.daftar.demo.logic.ExportFormat
 import org.daftar.demo.logic.ExportedFile
-import org.daftar.demo.logic.ProgressRelay
+import org.daftar.demo.logic.Outcome
 
 /** Verify the whole book and show this group's checkpoint; export the group's ledger through the share sheet. */
 class VerifyActivity : Activity() {
     private lateinit var checks: BookChecks
-    private var running: ProgressRelay? = null
+    private var running: SlowJob<*>? = null
+    private val verifyKey get() = "verify-" + checks.group.id
+    private val exportKey get() = "export-" + checks.group.id
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
@@ -27,14 +29,21 @@ class VerifyActivity : Activity() {
         title = group.name
         checks = shown(app.session().map { BookChecks(it, group) }) ?: return
         findViewById<Button>(R.id.run_verify).setOnClickListener { verify() }
-        findViewById<Button>(R.id.cancel).setOnClickListener { running?.cancel() }
+        findViewById<Button>(R.id.cancel).setOnClickListener { running?.relay?.cancel() }
         findViewById<Button>(R.id.export_hledger).setOnClickListener { export(ExportFormat.HLEDGER) }
         findViewById<Button>(R.id.export_beancount).setOnClickListener { export(ExportFormat.BEANCOUNT) }
         findViewById<Button>(R.id.export_csv).setOnClickListener { export(ExportFormat.CSV) }
+        // After a rotation: the verify or export started before it is still running.
+        val bar = findViewById<ProgressBar>(R.id.progress)
+        running = attachSlow(verifyKey, bar, ::verified) ?: attachSlow(exportKey, bar, ::exported)
+        if (running != null) busy(true)
     }
 
     override fun onDestroy() {
-        running?.cancel()
+        if (::checks.isInitialized) {
+            releaseSlow(verifyKey)
+            releaseSlow(exportKey)
+        }
         super.onDestroy()
     }
 
@@ -46,11 +55,13 @@ class VerifyActivity : Activity() {
 
     private fun verify() {
         busy(true)
-        running = runSlow(findViewById<ProgressBar>(R.id.progress), { relay -> checks.verify(relay) }) { outcome ->
-            running = null
-            busy(false)
-            shown(outcome)?.let(::showCheck)
-        }
+        running = runSlow(verifyKey, findViewById<ProgressBar>(R.id.progress), { relay -> checks.verify(relay) }, ::verified)
+    }
+
+    private fun verified(outcome: Outcome<BookCheck>) {
+        running = null
+        busy(false)
+        shown(outcome)?.let(::showCheck)
     }
 
     private fun showCheck(check: BookCheck) {
@@ -64,11 +75,13 @@ class VerifyActivity : Activity() {
     private fun export(format: ExportFormat) {
         busy(true)
         val dir = ExportProvider.directory(this)
-        running = runSlow(findViewById<ProgressBar>(R.id.progress), { relay -> checks.export(format, dir, LocalDate.now(), relay) }) { outcome ->
-            running = null
-            busy(false)
-            shown(outcome)?.let(::share)
-        }
+        running = runSlow(exportKey, findViewById<ProgressBar>(R.id.progress), { relay -> checks.export(format, dir, LocalDate.now(), relay) }, ::exported)
+    }
+
+    private fun exported(outcome: Outcome<ExportedFile>) {
+        running = null
+        busy(false)
+        shown(outcome)?.let(::share)
     }
 
     /** Hands the file to the share sheet; the receiving app may read it once, through ExportProvider. */
