@@ -165,7 +165,7 @@ pub(crate) fn append_received(
 /// The digest kept beside an event for retries: the one it chains, or, for a
 /// version 1 event received from another device, a marker of its bytes (its
 /// command is not known here, so reusing its op_id is a conflict).
-pub(crate) fn stored_digest(event: &Event, canonical: &[u8]) -> Hash {
+fn stored_digest(event: &Event, canonical: &[u8]) -> Hash {
     event.command.unwrap_or_else(|| {
         Sha256::new()
             .chain_update(b"daftar.received\0")

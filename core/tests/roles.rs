@@ -85,6 +85,12 @@ fn set_up() -> Set {
     }
 }
 
+/// The approver gives `person` a role on 8 April.
+fn give_role(t: &Set, person: &str, role: ActorRole) -> Result<Outcome> {
+    t.s.book
+        .set_role(&by(APPROVER), t.s.org, date("2025-04-08"), person, role)
+}
+
 type Attempt = (&'static str, fn(&Set, &CommandMeta) -> Result<Outcome>);
 
 fn attempts() -> Vec<Attempt> {
@@ -158,15 +164,7 @@ fn the_approver_may_do_each_of_them() {
         // The approver may not demote herself while she is the only one, so
         // the attempt to demote her is made with a second approver named.
         if what == "demote the approver" {
-            t.s.book
-                .set_role(
-                    &by(APPROVER),
-                    t.s.org,
-                    date("2025-04-08"),
-                    "maya",
-                    ActorRole::Approver,
-                )
-                .unwrap();
+            give_role(&t, "maya", ActorRole::Approver).unwrap();
         }
         attempt(&t, &by(APPROVER)).unwrap_or_else(|e| panic!("{what}: {e}"));
         assert!(
@@ -180,37 +178,12 @@ fn the_approver_may_do_each_of_them() {
 fn the_only_approver_cannot_step_down_until_another_is_named() {
     let t = set_up();
     let before = snapshot(&t.s.path);
-    let e =
-        t.s.book
-            .set_role(
-                &by(APPROVER),
-                t.s.org,
-                date("2025-04-08"),
-                APPROVER,
-                ActorRole::Bookkeeper,
-            )
-            .unwrap_err();
+    let e = give_role(&t, APPROVER, ActorRole::Bookkeeper).unwrap_err();
     assert_eq!(e.code(), ErrorCode::Conflict, "{e}");
     assert!(e.to_string().contains("only approver"), "{e}");
     assert_eq!(snapshot(&t.s.path), before);
-    t.s.book
-        .set_role(
-            &by(APPROVER),
-            t.s.org,
-            date("2025-04-08"),
-            "maya",
-            ActorRole::Approver,
-        )
-        .unwrap();
-    t.s.book
-        .set_role(
-            &by(APPROVER),
-            t.s.org,
-            date("2025-04-08"),
-            APPROVER,
-            ActorRole::Bookkeeper,
-        )
-        .unwrap();
+    give_role(&t, "maya", ActorRole::Approver).unwrap();
+    give_role(&t, APPROVER, ActorRole::Bookkeeper).unwrap();
     // Stepped down, she is a book keeper like any other.
     let e =
         t.s.book
