@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use daftar_core::books::fiscal_year;
+use daftar_core::books::{fiscal_year, Period};
 use daftar_core::money::to_minor;
 use daftar_core::Book;
 use daftar_sync::Chunk;
@@ -73,13 +73,7 @@ fn figures_of(book: &Book, org: Uuid) -> Result<Figures> {
         }
     }
     let portfolio = book.portfolio(org, as_of)?;
-    let grade = match fiscal_year(&o, as_of) {
-        Ok(period) => {
-            let g = book.grade(org, period)?;
-            Some((g.grade.to_string(), g.total))
-        }
-        Err(_) => None,
-    };
+    let grade = grade_to(book, &o, org, as_of)?;
     let (seq, _) = book.chain_head(org)?;
     Ok(Figures {
         seq,
@@ -92,6 +86,101 @@ fn figures_of(book: &Book, org: Uuid) -> Result<Figures> {
         par30_outstanding: minor(portfolio.par30_outstanding)?,
         grade,
     })
+}
+
+/// The Panchasutra grade of the fiscal year to `day`: what the group has done
+/// so far, not a year still to come. None before the organisation opened.
+fn grade_to(
+    book: &Book,
+    o: &daftar_core::Organisation,
+    org: Uuid,
+    day: NaiveDate,
+) -> Result<Option<(String, Decimal)>> {
+    if day < o.opened_on {
+        return Ok(None);
+    }
+    let Ok(year) = fiscal_year(o, day) else {
+        return Ok(None);
+    };
+    let g = book.grade(org, Period::new(year.from, day)?)?;
+    Ok(Some((g.grade.to_string(), g.total)))
+}
+
+/// What the core's reports say of one organisation as of a day asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FiguresOn {
+    /// The replica's head when they were computed.
+    pub seq: u64,
+    pub loans_outstanding: i64,
+    pub par30_outstanding: i64,
+    pub grade: Option<(String, Decimal)>,
+}
+
+fn figures_on_of(path: &Path, org: Uuid, as_of: NaiveDate) -> Result<FiguresOn> {
+    let book = Book::open_existing(path)?;
+    let o = book.organisation(org)?;
+    let minor = |d: Decimal| to_minor("amount", d, o.currency.scale).map_err(Error::Core);
+    let portfolio = book.portfolio(org, as_of)?;
+    let (seq, _) = book.chain_head(org)?;
+    Ok(FiguresOn {
+        seq,
+        loans_outstanding: minor(portfolio.outstanding)?,
+        par30_outstanding: minor(portfolio.par30_outstanding)?,
+        grade: grade_to(&book, &o, org, as_of)?,
+    })
+}
+
+/// Computes and keeps (in `figures_on`) each of `orgs`' figures as of
+/// `as_of`, from its replica as it stands. An organisation with no replica yet
+/// is left out: the worker has not reached it.
+pub async fn figures_on(pool: &Pool, dir: &Path, orgs: &[Uuid], as_of: NaiveDate) -> Result<()> {
+    for &org in orgs {
+        let path = replica_path(dir, org);
+        let f = tokio::task::spawn_blocking(move || -> Result<Option<FiguresOn>> {
+            if !path.exists() {
+                return Ok(None);
+            }
+            figures_on_of(&path, org, as_of).map(Some)
+        })
+        .await
+        .map_err(|e| Error::Internal(e.to_string()))??;
+        let Some(f) = f else { continue };
+        let (grade, score) = match &f.grade {
+            Some((g, s)) => (Some(g.as_str()), Some(*s)),
+            None => (None, None),
+        };
+        let mut client = pool.get().await?;
+        let tx = client.transaction().await?;
+        // Figures of an older head are of no use once the chain has moved on.
+        tx.execute(
+            "DELETE FROM figures_on WHERE org_id = $1 AND consolidated_seq < $2",
+            &[&org, &(f.seq as i64)],
+        )
+        .await?;
+        tx.execute(
+            "INSERT INTO figures_on (org_id, as_of, consolidated_seq, loans_outstanding,
+                                         par30_outstanding, grade, grade_score)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7)
+                 ON CONFLICT (org_id, as_of) DO UPDATE SET
+                    consolidated_seq = excluded.consolidated_seq,
+                    loans_outstanding = excluded.loans_outstanding,
+                    par30_outstanding = excluded.par30_outstanding,
+                    grade = excluded.grade, grade_score = excluded.grade_score
+                 WHERE figures_on.consolidated_seq <= excluded.consolidated_seq",
+            &[
+                &org,
+                &as_of,
+                &(f.seq as i64),
+                &f.loans_outstanding,
+                &f.par30_outstanding,
+                &grade,
+                &score,
+            ],
+        )
+        .await?;
+        tx.commit().await?;
+    }
+    Ok(())
 }
 
 /// Ingests `chunks` into the replica and reads its figures. A replica that

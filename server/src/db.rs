@@ -8,7 +8,10 @@ use tokio_postgres::NoTls;
 use crate::error::{Error, Result};
 
 /// Each migration: its version and its SQL. Never edit a shipped one; add the next.
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("schema/001-chains.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("schema/001-chains.sql")),
+    (2, include_str!("schema/002-days.sql")),
+];
 
 /// The key of the advisory lock held while migrating ("daftar" in ASCII).
 const MIGRATION_LOCK: i64 = 0x6461_6674_6172;

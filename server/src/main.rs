@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use daftar_server::error::{Error, Result};
-use daftar_server::store::{access, hierarchy};
+use daftar_server::store::{access, hierarchy, journal};
 use daftar_server::{consolidate, db, http, keys, rollup, verify};
 use daftar_sync::PublicKey;
 
@@ -86,9 +86,15 @@ enum Command {
     Rollup {
         #[arg(long)]
         node: String,
-        /// YYYY-MM; this month by default.
+        /// As of this day (YYYY-MM-DD); today by default.
+        #[arg(long, conflicts_with = "month")]
+        as_of: Option<String>,
+        /// As of the last day of this month (YYYY-MM).
         #[arg(long)]
         month: Option<String>,
+        /// The replica books (`serve --books`), for PAR30 and the grade.
+        #[arg(long)]
+        books: PathBuf,
     },
 }
 
@@ -147,6 +153,7 @@ async fn run(cli: Cli) -> Result<()> {
     };
     let pool = db::pool(&url, pool_size)?;
     db::migrate(&pool).await?;
+    journal::rebuild_pending(&pool).await?;
     let client = pool.get().await?;
     match cli.command {
         Command::Migrate => println!("schema is up to date"),
@@ -235,10 +242,16 @@ async fn run(cli: Cli) -> Result<()> {
                 return Err(Error::Tampered(broken));
             }
         }
-        Command::Rollup { node, month } => {
+        Command::Rollup {
+            node,
+            as_of,
+            month,
+            books,
+        } => {
             let node = hierarchy::find(&**client, &node).await?;
-            let month = rollup::month_start(month.as_deref())?;
-            let r = rollup::rollup(&**client, node, month).await?;
+            let as_of = rollup::as_of_day(as_of.as_deref(), month.as_deref())?;
+            drop(client);
+            let r = rollup::rollup(&pool, &books, node, as_of).await?;
             let text =
                 serde_json::to_string_pretty(&r).map_err(|e| Error::Internal(e.to_string()))?;
             println!("{text}");

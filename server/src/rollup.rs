@@ -1,16 +1,19 @@
-//! Consolidated figures for a node of the hierarchy: each organisation with a
-//! book under it, and totals per currency. Balances and members are as of the
-//! end of the month asked for, summed from `month_totals` and
-//! `month_activity`; PAR30 and the grade are the core's, as of each book's
-//! last business date (`org_figures`).
+//! Consolidated figures for a node of the hierarchy as of any date: each
+//! organisation with a book under it, and totals per currency. Balances,
+//! members and meetings are summed from the months before the date
+//! (`month_totals`, `month_activity`) and the days of its own month
+//! (`day_totals`, `day_activity`); PAR30 and the grade are the core's own, as
+//! of that date, on the server's replica of each book (`figures_on`).
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use chrono::{Datelike, Months, NaiveDate};
 use daftar_core::chart;
+use daftar_core::locale::check_supported_date;
+use deadpool_postgres::Pool;
 use rust_decimal::Decimal;
 use serde::Serialize;
-use tokio_postgres::GenericClient;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
@@ -27,12 +30,15 @@ pub struct OrgLine {
     pub members: i64,
     pub savings: Decimal,
     pub loans_outstanding: Decimal,
+    /// Meetings held in the three months up to the date.
     pub meetings_last_3_months: i64,
-    /// From the core's portfolio, as of `figures_as_of`.
+    /// From the core's portfolio on the server's replica, as of the date.
     pub par30: Option<Decimal>,
+    /// The Panchasutra grade of the fiscal year up to the date.
     pub grade: Option<String>,
     pub grade_score: Option<Decimal>,
-    pub figures_as_of: Option<NaiveDate>,
+    /// The latest business date in the server's replica of the book.
+    pub last_business_date: Option<NaiveDate>,
     pub head_seq: i64,
     pub head_hash: String,
     /// Whether the core's figures cover the whole chain the server holds.
@@ -58,59 +64,103 @@ pub struct Totals {
 #[derive(Debug, Clone, Serialize)]
 pub struct Rollup {
     pub node: Node,
-    /// Balances and members are as of the end of this month.
-    pub month: String,
+    /// Every figure is as of the end of this day.
+    pub as_of: NaiveDate,
     pub organisations: Vec<OrgLine>,
     /// By currency: rupees and rials are never added together.
     pub totals: BTreeMap<String, Totals>,
 }
 
-/// The first day of `YYYY-MM`, or of this month when none is given.
-pub fn month_start(month: Option<&str>) -> Result<NaiveDate> {
-    match month {
-        None => {
-            let today = chrono::Utc::now().date_naive();
-            Ok(today.with_day(1).unwrap_or(today))
+/// The day a rollup is as of: `as_of` (YYYY-MM-DD), or the last day of
+/// `month` (YYYY-MM), or today (UTC) when neither is given.
+pub fn as_of_day(as_of: Option<&str>, month: Option<&str>) -> Result<NaiveDate> {
+    let day = match (as_of, month) {
+        (Some(_), Some(_)) => {
+            return Err(Error::BadRequest(
+                "give as_of or month, not both".to_string(),
+            ))
         }
-        Some(m) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
-            .map_err(|_| Error::BadRequest(format!("{m:?} is not a month (YYYY-MM)"))),
-    }
+        (Some(d), None) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .map_err(|_| Error::BadRequest(format!("as_of {d:?} is not a date (YYYY-MM-DD)")))?,
+        (None, Some(m)) => NaiveDate::parse_from_str(&format!("{m}-01"), "%Y-%m-%d")
+            .ok()
+            .filter(|_| m.len() == 7)
+            .and_then(|first| first.checked_add_months(Months::new(1)))
+            .and_then(|next| next.pred_opt())
+            .ok_or_else(|| Error::BadRequest(format!("month {m:?} is not a month (YYYY-MM)")))?,
+        (None, None) => chrono::Utc::now().date_naive(),
+    };
+    check_supported_date("as_of", day).map_err(|e| Error::BadRequest(e.to_string()))
 }
 
 fn decimal(minor: i64, scale: i16) -> Decimal {
     Decimal::new(minor, scale.max(0) as u32)
 }
 
-/// The rollup of `node` at the end of `month` (its first day).
-pub async fn rollup(client: &impl GenericClient, node: Node, month: NaiveDate) -> Result<Rollup> {
+/// The subtree of `$1`, as a recursive CTE named `t`.
+const SUBTREE: &str = "WITH RECURSIVE t(id) AS (
+    SELECT $1::uuid
+    UNION SELECT o.org_id FROM orgs o JOIN t ON o.parent_id = t.id)";
+
+/// The rollup of `node` as of the end of `as_of`. The core's figures of each
+/// book are computed on its replica for that day unless kept from before at
+/// the replica's present head.
+pub async fn rollup(pool: &Pool, books: &Path, node: Node, as_of: NaiveDate) -> Result<Rollup> {
+    let client = pool.get().await?;
+    let missing: Vec<Uuid> = client
+        .query(
+            &format!(
+                "{SUBTREE}
+                 SELECT o.org_id FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
+                   JOIN org_figures f ON f.org_id = o.org_id
+                   LEFT JOIN figures_on fo ON fo.org_id = o.org_id AND fo.as_of = $2
+                  WHERE fo.org_id IS NULL OR fo.consolidated_seq < f.consolidated_seq
+                  ORDER BY o.org_id"
+            ),
+            &[&node.id, &as_of],
+        )
+        .await?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    crate::consolidate::figures_on(pool, books, &missing, as_of).await?;
+    let month = as_of.with_day(1).unwrap_or(as_of);
+    let sum_of = |what: &str, table: &str, filter: &str| {
+        format!(
+            "(coalesce((SELECT sum({what}) FROM month_{table} m
+                         WHERE m.org_id = o.org_id AND m.month < $3 {filter}), 0)
+            + coalesce((SELECT sum({what}) FROM day_{table} d
+                         WHERE d.org_id = o.org_id AND d.day >= $3 AND d.day <= $2 {filter}), 0))::bigint"
+        )
+    };
+    let sql = format!(
+        "{SUBTREE}
+         SELECT o.org_id, o.kind, o.name, o.code, p.name, o.currency, coalesce(o.scale, 0::smallint),
+                {members}, {savings}, {loans},
+                coalesce((SELECT sum(meetings) FROM day_activity a
+                           WHERE a.org_id = o.org_id AND a.day > $4 AND a.day <= $2), 0)::bigint,
+                fo.par30_outstanding, fo.loans_outstanding, fo.grade, fo.grade_score,
+                f.as_of,
+                coalesce(c.head_seq, 0), c.head_hash, coalesce(f.consolidated_seq, 0),
+                to_char(c.last_push_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
+           FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
+           LEFT JOIN orgs p ON p.org_id = o.parent_id
+           LEFT JOIN chains c ON c.org_id = o.org_id
+           LEFT JOIN org_figures f ON f.org_id = o.org_id
+           LEFT JOIN figures_on fo ON fo.org_id = o.org_id AND fo.as_of = $2
+          ORDER BY o.name, o.org_id",
+        members = sum_of("members_added - members_exited", "activity", ""),
+        savings = sum_of("net", "totals", "AND account IN ($5, $6)"),
+        loans = sum_of("net", "totals", "AND account = $7"),
+    );
     let rows = client
         .query(
-            "WITH RECURSIVE t(id) AS (
-                 SELECT $1::uuid
-                 UNION SELECT o.org_id FROM orgs o JOIN t ON o.parent_id = t.id)
-             SELECT o.org_id, o.kind, o.name, o.code, p.name, o.currency, coalesce(o.scale, 0::smallint),
-                    coalesce((SELECT sum(members_added - members_exited) FROM month_activity a
-                               WHERE a.org_id = o.org_id AND a.month <= $2), 0)::bigint,
-                    coalesce((SELECT sum(net) FROM month_totals m
-                               WHERE m.org_id = o.org_id AND m.month <= $2
-                                 AND m.account IN ($4, $5)), 0)::bigint,
-                    coalesce((SELECT sum(net) FROM month_totals m
-                               WHERE m.org_id = o.org_id AND m.month <= $2
-                                 AND m.account = $6), 0)::bigint,
-                    coalesce((SELECT sum(meetings) FROM month_activity a
-                               WHERE a.org_id = o.org_id AND a.month > $3 AND a.month <= $2), 0)::bigint,
-                    f.par30_outstanding, f.loans_outstanding, f.grade, f.grade_score, f.as_of,
-                    coalesce(c.head_seq, 0), c.head_hash, coalesce(f.consolidated_seq, 0),
-                    to_char(c.last_push_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
-               FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
-               LEFT JOIN orgs p ON p.org_id = o.parent_id
-               LEFT JOIN chains c ON c.org_id = o.org_id
-               LEFT JOIN org_figures f ON f.org_id = o.org_id
-              ORDER BY o.name, o.org_id",
+            &sql,
             &[
                 &node.id,
+                &as_of,
                 &month,
-                &(month - Months::new(3)),
+                &(as_of - Months::new(3)),
                 &chart::MEMBER_SAVINGS,
                 &chart::MEMBER_VOLUNTARY,
                 &chart::MEMBER_LOANS,
@@ -144,7 +194,7 @@ pub async fn rollup(client: &impl GenericClient, node: Node, month: NaiveDate) -
             par30,
             grade: r.get(13),
             grade_score: r.get(14),
-            figures_as_of: r.get(15),
+            last_business_date: r.get(15),
             head_seq,
             head_hash: r
                 .get::<_, Option<&[u8]>>(17)
@@ -177,7 +227,7 @@ pub async fn rollup(client: &impl GenericClient, node: Node, month: NaiveDate) -
     }
     Ok(Rollup {
         node,
-        month: month.format("%Y-%m").to_string(),
+        as_of,
         organisations,
         totals,
     })

@@ -6,9 +6,13 @@ mod support;
 
 use std::time::{Duration, Instant};
 
-use daftar_core::books::fiscal_year;
+use chrono::{Datelike, NaiveDate};
+use daftar_core::books::{fiscal_year, Period};
+use daftar_core::meetings::MeetingStatus;
+use daftar_core::{chart, Book};
 use rust_decimal::Decimal;
 use support::*;
+use uuid::Uuid;
 
 /// Waits until the server's figures cover every organisation's whole chain.
 fn consolidated(url: &str, token: &str, path: &str) -> serde_json::Value {
@@ -76,52 +80,35 @@ fn a_vos_rollup_equals_the_core_reports_of_each_shgs_own_book() {
         .map(|(b, o)| b.last_business_date(*o).unwrap())
         .max()
         .unwrap();
-    let month = last.format("%Y-%m").to_string();
-    let r = consolidated(
+    // The end of the books, a day in the middle of a month of the shorter
+    // book, and a day after every book ended (loans go on ageing).
+    let middle = phones[0].0.last_business_date(phones[0].1).unwrap() - chrono::Days::new(45);
+    for day in [last, middle, last + chrono::Days::new(75)] {
+        let r = consolidated(
+            &server.url,
+            &token,
+            &format!("/v1/nodes/{block}/rollup?as_of={day}"),
+        );
+        assert_eq!(r["as_of"], day.to_string());
+        the_rollup_is_the_core_s_on(&r, &phones, day);
+        for line in r["organisations"].as_array().unwrap() {
+            assert!(line["code"].as_str().unwrap().starts_with("LOKOS-"));
+        }
+    }
+    // month=YYYY-MM is the same as the month's last day.
+    let month_end = NaiveDate::from_ymd_opt(middle.year(), middle.month(), 1)
+        .unwrap()
+        .checked_add_months(chrono::Months::new(1))
+        .unwrap()
+        .pred_opt()
+        .unwrap();
+    let by_month = consolidated(
         &server.url,
         &token,
-        &format!("/v1/nodes/{block}/rollup?month={month}"),
+        &format!("/v1/nodes/{block}/rollup?month={}", middle.format("%Y-%m")),
     );
-    let lines = r["organisations"].as_array().unwrap();
-    assert_eq!(lines.len(), 2);
-    let (mut savings_total, mut loans_total) = (Decimal::ZERO, Decimal::ZERO);
-    for (book, org) in &phones {
-        let line = lines.iter().find(|l| l["org"] == org.to_string()).unwrap();
-        let members = book
-            .members(*org)
-            .unwrap()
-            .iter()
-            .filter(|m| m.exited_on.is_none())
-            .count();
-        assert_eq!(line["members"], members as i64);
-        let savings: Decimal = book
-            .accounts(*org)
-            .unwrap()
-            .iter()
-            .filter(|a| a.code.starts_with("2100") || a.code.starts_with("2110"))
-            .map(|a| -a.balance)
-            .sum();
-        assert_eq!(dec(&line["savings"]), savings);
-        let as_of = book.last_business_date(*org).unwrap();
-        let portfolio = book.portfolio(*org, as_of).unwrap();
-        assert_eq!(dec(&line["loans_outstanding"]), portfolio.outstanding);
-        assert_eq!(dec(&line["par30"]), portfolio.par30);
-        let o = book.organisation(*org).unwrap();
-        let grading = book.grade(*org, fiscal_year(&o, as_of).unwrap()).unwrap();
-        assert_eq!(line["grade"], grading.grade);
-        assert_eq!(dec(&line["grade_score"]), grading.total);
-        assert_eq!(line["parent"], "VO");
-        let (seq, hash) = book.chain_head(*org).unwrap();
-        assert_eq!(line["head_seq"], seq);
-        assert_eq!(line["head_hash"], daftar_sync::hex(&hash));
-        assert!(line["code"].as_str().unwrap().starts_with("LOKOS-"));
-        savings_total += savings;
-        loans_total += portfolio.outstanding;
-    }
-    let inr = &r["totals"]["INR"];
-    assert_eq!(inr["organisations"], 2);
-    assert_eq!(dec(&inr["savings"]), savings_total);
-    assert_eq!(dec(&inr["loans_outstanding"]), loans_total);
+    assert_eq!(by_month["as_of"], month_end.to_string());
+    the_rollup_is_the_core_s_on(&by_month, &phones, month_end);
     // A month before any book began holds nothing.
     let (_, early) = call(
         &server.url,
@@ -132,14 +119,94 @@ fn a_vos_rollup_equals_the_core_reports_of_each_shgs_own_book() {
     );
     assert_eq!(dec(&early["totals"]["INR"]["savings"]), Decimal::ZERO);
     assert_eq!(early["totals"]["INR"]["members"], 0);
-    let (status, bad) = call(
-        &server.url,
-        "GET",
-        &format!("/v1/nodes/{block}/rollup?month=2025-13"),
-        b"",
-        As::Token(&token),
-    );
-    assert_eq!((status, bad["code"].as_str()), (400, Some("bad_request")));
+    for query in [
+        "month=2025-13",
+        "month=2025-1",
+        "as_of=2025-02-30",
+        "as_of=9999-04-01",
+        "as_of=2025-01-01&month=2025-01",
+    ] {
+        let (status, bad) = call(
+            &server.url,
+            "GET",
+            &format!("/v1/nodes/{block}/rollup?{query}"),
+            b"",
+            As::Token(&token),
+        );
+        assert_eq!(
+            (status, bad["code"].as_str()),
+            (400, Some("bad_request")),
+            "{query}: {bad}"
+        );
+    }
+}
+
+/// Each organisation's line, and the totals, against the core's own reports
+/// on the phone's book as of `day`: the balance sheet for savings and loans,
+/// the members on the day, the portfolio and the grade of the year to date.
+fn the_rollup_is_the_core_s_on(r: &serde_json::Value, phones: &[(Book, Uuid)], day: NaiveDate) {
+    let lines = r["organisations"].as_array().unwrap();
+    assert_eq!(lines.len(), phones.len());
+    let (mut savings_total, mut loans_total, mut members_total) = (Decimal::ZERO, Decimal::ZERO, 0);
+    for (book, org) in phones {
+        let line = lines.iter().find(|l| l["org"] == org.to_string()).unwrap();
+        let members = book
+            .members(*org)
+            .unwrap()
+            .iter()
+            .filter(|m| m.joined_on <= day && m.exited_on.is_none_or(|e| e > day))
+            .count() as i64;
+        assert_eq!(line["members"], members, "{day}");
+        let sheet = book.balance_sheet(*org, day).unwrap();
+        let savings: Decimal = sheet
+            .liabilities
+            .iter()
+            .filter(|l| l.code == chart::MEMBER_SAVINGS || l.code == chart::MEMBER_VOLUNTARY)
+            .map(|l| l.amount)
+            .sum();
+        let loans: Decimal = sheet
+            .assets
+            .iter()
+            .filter(|l| l.code == chart::MEMBER_LOANS)
+            .map(|l| l.amount)
+            .sum();
+        assert_eq!(dec(&line["savings"]), savings, "{day}");
+        assert_eq!(dec(&line["loans_outstanding"]), loans, "{day}");
+        let portfolio = book.portfolio(*org, day).unwrap();
+        assert_eq!(portfolio.outstanding, loans, "{day}");
+        assert_eq!(dec(&line["par30"]), portfolio.par30, "{day}");
+        let o = book.organisation(*org).unwrap();
+        let year = fiscal_year(&o, day).unwrap();
+        let grading = book
+            .grade(*org, Period::new(year.from, day).unwrap())
+            .unwrap();
+        assert_eq!(line["grade"], grading.grade, "{day}");
+        assert_eq!(dec(&line["grade_score"]), grading.total, "{day}");
+        let from = day.checked_sub_months(chrono::Months::new(3)).unwrap();
+        let meetings = book
+            .meetings(*org)
+            .unwrap()
+            .iter()
+            .filter(|m| m.status == MeetingStatus::Closed && m.held_on > from && m.held_on <= day)
+            .count() as i64;
+        assert_eq!(line["meetings_last_3_months"], meetings, "{day}");
+        assert_eq!(line["parent"], "VO");
+        let (seq, hash) = book.chain_head(*org).unwrap();
+        assert_eq!(line["head_seq"], seq);
+        assert_eq!(line["head_hash"], daftar_sync::hex(&hash));
+        assert_eq!(
+            line["last_business_date"],
+            book.last_business_date(*org).unwrap().to_string()
+        );
+        savings_total += savings;
+        loans_total += loans;
+        members_total += members;
+    }
+    let inr = &r["totals"]["INR"];
+    assert_eq!(inr["organisations"], phones.len());
+    assert_eq!(inr["members"], members_total);
+    assert_eq!(dec(&inr["savings"]), savings_total);
+    assert_eq!(dec(&inr["loans_outstanding"]), loans_total);
 }
 
 #[test]
@@ -167,4 +234,44 @@ fn the_replica_is_rebuilt_when_lost_and_startup_catches_up_on_figures_left_behin
     server.restart();
     let after = consolidated(&server.url, &token, path);
     assert_eq!(before["organisations"], after["organisations"]);
+}
+
+#[test]
+fn a_book_pushed_under_schema_1_gets_its_day_sums_when_the_server_upgrades() {
+    let db = fresh_database();
+    let dir = tempfile::tempdir().unwrap();
+    admin(
+        &db,
+        &[
+            "node", "add", "--kind", "vo", "--name", "VO", "--code", "VO-1",
+        ],
+    );
+    let mut server = Server::start(&db, dir.path(), &["--new-orgs-under", "VO-1"]);
+    let (book, org) = phone(dir.path(), "phone-a", 91, 20);
+    claim(&book, org);
+    register(&server.url, &book);
+    push_all(&server.url, &book, org);
+    let token = admin(&db, &["user", "--name", "admin", "--admin"]);
+    let day = book.last_business_date(org).unwrap() - chrono::Days::new(40);
+    let path = format!("/v1/nodes/VO-1/rollup?as_of={day}");
+    let before = consolidated(&server.url, &token, &path);
+    the_rollup_is_the_core_s_on(&before, &[(book, org)], day);
+    // Back to schema 1 as it was shipped: month sums only.
+    server.kill();
+    sql(
+        &db,
+        "DROP TABLE day_totals, day_activity, figures_on, totals_to_rebuild;
+         DELETE FROM schema_version WHERE version = 2;",
+    );
+    assert_eq!(sql(&db, "SELECT max(version) FROM schema_version"), ["1"]);
+    server.restart();
+    let after = consolidated(&server.url, &token, &path);
+    assert_eq!(before["organisations"], after["organisations"]);
+    assert_eq!(before["totals"], after["totals"]);
+    assert_eq!(sql(&db, "SELECT count(*) FROM totals_to_rebuild"), ["0"]);
+    let days = sql(
+        &db,
+        &format!("SELECT count(*) FROM day_totals WHERE org_id = '{org}'"),
+    );
+    assert_ne!(days, ["0"]);
 }

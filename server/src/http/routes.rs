@@ -303,7 +303,8 @@ async fn node_for_person(state: &State, caller: &Caller, key: &str) -> Result<hi
 }
 
 #[derive(Deserialize)]
-pub struct MonthQuery {
+pub struct RollupQuery {
+    as_of: Option<String>,
     month: Option<String>,
 }
 
@@ -312,7 +313,7 @@ pub struct MonthQuery {
 pub async fn rollup(
     Shared(state): St,
     Path(node): Path<String>,
-    query: std::result::Result<Query<MonthQuery>, axum::extract::rejection::QueryRejection>,
+    query: std::result::Result<Query<RollupQuery>, axum::extract::rejection::QueryRejection>,
     method: Method,
     uri: Uri,
     headers: HeaderMap,
@@ -320,12 +321,11 @@ pub async fn rollup(
     let mut who = "an unauthenticated caller".to_string();
     let result = async {
         let Query(q) = query.map_err(|e| Error::BadRequest(e.body_text()))?;
-        let month = rollup::month_start(q.month.as_deref())?;
+        let as_of = rollup::as_of_day(q.as_of.as_deref(), q.month.as_deref())?;
         let caller = authenticate(&state, &method, &uri, &headers, &[]).await?;
         who = caller.who();
         let node = node_for_person(&state, &caller, &node).await?;
-        let client = state.pool.get().await?;
-        rollup::rollup(&**client, node, month).await
+        rollup::rollup(&state.pool, &state.books_dir, node, as_of).await
     }
     .await;
     match result {
@@ -355,11 +355,7 @@ pub async fn cif(
         let as_of = q
             .as_of
             .as_deref()
-            .map(|d| {
-                chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").map_err(|_| {
-                    Error::BadRequest(format!("as_of {d:?} is not a date (YYYY-MM-DD)"))
-                })
-            })
+            .map(|d| rollup::as_of_day(Some(d), None))
             .transpose()?;
         let caller = authenticate(&state, &method, &uri, &headers, &[]).await?;
         who = caller.who();
