@@ -154,7 +154,7 @@ fn the_rollup_is_the_core_s_on(r: &serde_json::Value, phones: &[(Book, Uuid)], d
             .members(*org)
             .unwrap()
             .iter()
-            .filter(|m| m.joined_on <= day && m.exited_on.is_none_or(|e| e > day))
+            .filter(|m| m.joined_on <= day && !matches!(m.exited_on, Some(e) if e <= day))
             .count() as i64;
         assert_eq!(line["members"], members, "{day}");
         let sheet = book.balance_sheet(*org, day).unwrap();
