@@ -144,6 +144,10 @@ pub(crate) enum Command {
         /// The server's public key, if known: refuse any other server.
         #[arg(long)]
         server_key: Option<String>,
+        /// KiB of events per pushed chunk (default about 1024): smaller on a
+        /// weak network, so a dropped connection loses less.
+        #[arg(long, value_parser = clap::value_parser!(u32).range(1..=8192))]
+        chunk_kb: Option<u32>,
     },
     /// List the organisations in a book with their ids.
     Orgs {

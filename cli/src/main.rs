@@ -105,6 +105,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             device,
             actor,
             server_key,
+            chunk_kb,
         } => remote::sync(remote::SyncArgs {
             db,
             server,
@@ -112,6 +113,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             device,
             actor,
             server_key,
+            chunk_bytes: chunk_kb.map_or(0, |kb| kb as usize * 1024),
         }),
         Command::Orgs { db } => orgs(db),
         Command::Member { action } => member(action),

@@ -58,6 +58,8 @@ pub(crate) struct SyncArgs {
     pub device: Option<String>,
     pub actor: Option<String>,
     pub server_key: Option<String>,
+    /// Bytes of events per pushed chunk; 0 for the usual.
+    pub chunk_bytes: usize,
 }
 
 pub(crate) fn sync(args: SyncArgs) -> Result<ExitCode, Error> {
@@ -111,6 +113,7 @@ pub(crate) fn sync(args: SyncArgs) -> Result<ExitCode, Error> {
         orgs,
         actor: args.actor,
         server_key,
+        chunk_bytes: args.chunk_bytes,
     };
     let report = book.sync_with_server(&transport, &options, &mut |_, _| true)?;
     sayln!(

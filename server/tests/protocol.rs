@@ -321,6 +321,72 @@ fn a_hand_over_moves_who_may_push_and_read_to_the_new_phone() {
 }
 
 #[test]
+fn a_new_holder_pushes_the_old_phones_history_it_never_synced_joined_up_to_its_custody() {
+    let db = fresh_database();
+    let dir = tempfile::tempdir().unwrap();
+    let server = Server::start(&db, dir.path(), &[]);
+    // Phone A keeps a book for weeks and never reaches the server.
+    let (a, org) = phone(dir.path(), "phone-a", 21, 10);
+    claim(&a, org);
+    let day = a.last_business_date(org).unwrap();
+    let m = a.members(org).unwrap()[0].member_no;
+    for i in 1..=30 {
+        a.deposit_savings(&meta(&a), org, voluntary(day, m, 100 * i))
+            .unwrap();
+    }
+    let b = daftar_core::Book::open(dir.path().join("phone-b.daftar")).unwrap();
+    let b_id = b.device_identity("phone-b").unwrap();
+    let approver = CommandMeta {
+        actor: daftar_core::demo::DEMO_APPROVER.into(),
+        ..meta(&a)
+    };
+    a.hand_over(&approver, org, day, &b_id.device, b_id.public_key)
+        .unwrap();
+    // The hand-over reaches B as many small chunks, each signed by A.
+    let handed = a.bundle_sized(org, 0, 2_000).unwrap();
+    assert!(handed.len() > 3, "{} chunks", handed.len());
+    for c in &handed {
+        b.ingest(c).unwrap();
+    }
+    // B writes after the hand-over.
+    let m = b.members(org).unwrap()[0].member_no;
+    b.deposit_savings(&meta(&b), org, voluntary(day, m, 500))
+        .unwrap();
+    // A chunk of A's that ends before B's custody is not B's to push alone.
+    register(&server.url, &b);
+    let (status, refusal) = push(&server.url, &b, &handed[0]);
+    assert_eq!((status, refusal["code"].as_str()), (403, Some("forbidden")));
+    // B's sync, in small chunks too, joins A's up to the hand-over.
+    let options = daftar_core::exchange::SyncOptions {
+        chunk_bytes: 2_000,
+        ..Default::default()
+    };
+    let report = b
+        .sync_with_server(&Http(server.url.clone()), &options, &mut |_, _| true)
+        .unwrap();
+    let done = &report.orgs[0];
+    assert_eq!(done.refused, None);
+    let (seq, hash) = b.chain_head(org).unwrap();
+    assert_eq!(done.server_head, Head { seq, hash });
+    assert_eq!(done.events_pushed, seq);
+    // A's history goes joined to B's first chunk, which ends at B's own head.
+    assert_eq!(done.chunks_pushed, 1);
+    assert_eq!(
+        b.sync_state(org).unwrap().acknowledged,
+        Some(Head { seq, hash })
+    );
+    let (status, _) = call(
+        &server.url,
+        "GET",
+        &format!("/v1/orgs/{org}/head"),
+        b"",
+        As::Device(&b),
+    );
+    assert_eq!(status, 200);
+    assert!(a.chain_head(org).unwrap().0 < seq);
+}
+
+#[test]
 fn a_federation_user_reads_only_their_subtree_and_a_device_reads_no_rollup() {
     let db = fresh_database();
     let dir = tempfile::tempdir().unwrap();

@@ -59,6 +59,21 @@ impl Chunk {
         }
     }
 
+    /// Makes this chunk and `next`, which extends it, one chunk ending at
+    /// `next`'s signed head; gives `next` back when it does not start at this
+    /// head. A device that relays another's history joins it up to a head
+    /// after which it holds custody, so that the receiver lets it push.
+    pub fn extend_with(&mut self, next: Chunk) -> Result<(), Chunk> {
+        if next.org != self.org || next.base != self.head || next.version != self.version {
+            return Err(next);
+        }
+        self.events.extend(next.events);
+        self.head = next.head;
+        self.signer = next.signer;
+        self.signature = next.signature;
+        Ok(())
+    }
+
     /// The chunk as one line of JSON (no newline).
     pub fn to_line(&self) -> String {
         // A Chunk holds only strings, integers and hex: it always serialises.

@@ -304,3 +304,23 @@ fn a_chunk_of_an_unknown_version_or_format_is_refused_by_code() {
         "malformed"
     );
 }
+
+#[test]
+fn two_chunks_joined_are_the_one_chunk_signed_at_the_later_head_and_a_stranger_is_given_back() {
+    let mut a = Phone::founding(ORG, "A", 1);
+    a.deposit(100);
+    a.deposit(200);
+    let mut joined = a.chunk(0, 2);
+    joined.extend_with(a.chunk(2, 4)).unwrap();
+    assert_eq!(joined, a.chunk(0, 4));
+    let mut server = ModelServer::default();
+    assert_eq!(server.receive(&joined).unwrap().seq, 4);
+    // A chunk that does not start at the head is not joined, and nothing changes.
+    let mut first = a.chunk(0, 2);
+    let skipping = a.chunk(3, 4);
+    assert_eq!(first.extend_with(skipping.clone()), Err(skipping));
+    assert_eq!(first, a.chunk(0, 2));
+    let other = Phone::founding(Uuid::from_u128(7), "A", 1).chunk(0, 2);
+    let mut first = a.chunk(0, 2);
+    assert_eq!(first.extend_with(other.clone()), Err(other));
+}

@@ -60,6 +60,7 @@ impl DaftarBook {
             orgs: options.orgs,
             actor: options.actor,
             server_key,
+            ..Default::default()
         };
         let transport = Transported(transport);
         let report = with_progress(&listener, |p| {

@@ -37,6 +37,9 @@ pub struct SyncOptions {
     pub actor: Option<String>,
     /// The server's key, if known: any other server is refused.
     pub server_key: Option<PublicKey>,
+    /// Bytes of events per pushed chunk; 0 for the usual (about 1 MiB).
+    /// Smaller for a weak network, so a dropped connection loses less.
+    pub chunk_bytes: usize,
 }
 
 /// What one organisation's sync did.
@@ -201,6 +204,26 @@ impl Book {
     }
 }
 
+/// The chunks as this device may push them: another device's chunks (history
+/// it received with a hand-over) are joined to those after them up to this
+/// device's first own head, or to the end, so that each pushed chunk ends at a
+/// head this device signed or after which it holds custody. The server lets a
+/// device push only those.
+fn relayable(chunks: Vec<Chunk>, own: &PublicKey) -> Vec<Chunk> {
+    let mut out: Vec<Chunk> = Vec::with_capacity(chunks.len());
+    for chunk in chunks {
+        let chunk = match out.last_mut() {
+            Some(last) if last.signer != *own => match last.extend_with(chunk) {
+                Ok(()) => continue,
+                Err(chunk) => chunk,
+            },
+            _ => chunk,
+        };
+        out.push(chunk);
+    }
+    out
+}
+
 fn sync_org(
     server: &Server,
     key: &PublicKey,
@@ -235,7 +258,12 @@ fn sync_org(
         let acked = book.sync_state(org)?.acknowledged.map_or(0, |h| h.seq);
         let start = acked.min(remote.head.seq);
         if start < mine.seq {
-            for chunk in book.bundle(org, start)? {
+            let own = book.registration()?.key;
+            let target = match options.chunk_bytes {
+                0 => daftar_sync::chunk::TARGET_CHUNK_BYTES,
+                n => n,
+            };
+            for chunk in relayable(book.bundle_sized(org, start, target)?, &own) {
                 let receipt: Receipt = server.json(
                     "POST",
                     &format!("/v1/orgs/{org}/chunks"),

@@ -303,3 +303,32 @@ pub fn voluntary(date: chrono::NaiveDate, member_no: u32, paise: i64) -> daftar_
         fund: daftar_core::event::SavingsFund::Voluntary,
     }
 }
+
+/// The core's own sync (`Book::sync_with_server`) over this client, as the CLI does.
+pub struct Http(pub String);
+
+impl daftar_core::exchange::Transport for Http {
+    fn send(
+        &self,
+        method: &str,
+        path: &str,
+        auth: &str,
+        body: &[u8],
+    ) -> Result<(u16, Vec<u8>), String> {
+        let url = format!("{}{path}", self.0);
+        let agent = agent();
+        let answer = match method {
+            "GET" => agent.get(&url).header(AUTH_HEADER, auth).call(),
+            _ => agent.post(&url).header(AUTH_HEADER, auth).send(body),
+        }
+        .map_err(|e| e.to_string())?;
+        let status = answer.status().as_u16();
+        let bytes = answer
+            .into_body()
+            .with_config()
+            .limit(64 << 20)
+            .read_to_vec()
+            .map_err(|e| e.to_string())?;
+        Ok((status, bytes))
+    }
+}
