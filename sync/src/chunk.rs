@@ -63,9 +63,9 @@ impl Chunk {
     /// `next`'s signed head; gives `next` back when it does not start at this
     /// head. A device that relays another's history joins it up to a head
     /// after which it holds custody, so that the receiver lets it push.
-    pub fn extend_with(&mut self, next: Chunk) -> Result<(), Chunk> {
+    pub fn extend_with(&mut self, next: Chunk) -> Result<(), Box<Chunk>> {
         if next.org != self.org || next.base != self.head || next.version != self.version {
-            return Err(next);
+            return Err(Box::new(next));
         }
         self.events.extend(next.events);
         self.head = next.head;

@@ -318,9 +318,9 @@ fn two_chunks_joined_are_the_one_chunk_signed_at_the_later_head_and_a_stranger_i
     // A chunk that does not start at the head is not joined, and nothing changes.
     let mut first = a.chunk(0, 2);
     let skipping = a.chunk(3, 4);
-    assert_eq!(first.extend_with(skipping.clone()), Err(skipping));
+    assert_eq!(first.extend_with(skipping.clone()), Err(Box::new(skipping)));
     assert_eq!(first, a.chunk(0, 2));
     let other = Phone::founding(Uuid::from_u128(7), "A", 1).chunk(0, 2);
     let mut first = a.chunk(0, 2);
-    assert_eq!(first.extend_with(other.clone()), Err(other));
+    assert_eq!(first.extend_with(other.clone()), Err(Box::new(other)));
 }

@@ -215,7 +215,7 @@ fn relayable(chunks: Vec<Chunk>, own: &PublicKey) -> Vec<Chunk> {
         let chunk = match out.last_mut() {
             Some(last) if last.signer != *own => match last.extend_with(chunk) {
                 Ok(()) => continue,
-                Err(chunk) => chunk,
+                Err(chunk) => *chunk,
             },
             _ => chunk,
         };
