@@ -44,7 +44,7 @@ fn write_value(v: &Value, out: &mut Vec<u8>, limit: i64) -> Result<(), JcsError>
             if i < -limit || i > limit {
                 return Err(JcsError::OutOfRange(i.to_string()));
             }
-            out.extend_from_slice(i.to_string().as_bytes());
+            write_integer(i, out);
         }
         Value::String(s) => write_string(s, out),
         Value::Array(a) => {
@@ -60,7 +60,7 @@ fn write_value(v: &Value, out: &mut Vec<u8>, limit: i64) -> Result<(), JcsError>
         Value::Object(m) => {
             // RFC 8785 §3.2.3: members sorted by their names' UTF-16 code units.
             let mut keys: Vec<&String> = m.keys().collect();
-            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            keys.sort_by(|a, b| utf16_order(a, b));
             out.push(b'{');
             for (i, k) in keys.iter().enumerate() {
                 if i > 0 {
@@ -80,26 +80,66 @@ fn write_value(v: &Value, out: &mut Vec<u8>, limit: i64) -> Result<(), JcsError>
 /// five controls with a short form as `\b \t \n \f \r`, other controls below
 /// U+0020 as `\u00xx` in lower-case hex, everything else as its UTF-8 bytes.
 pub fn write_string(s: &str, out: &mut Vec<u8>) {
+    // Only ASCII bytes are ever escaped, and no byte of a multi-byte UTF-8
+    // sequence is ASCII: runs between escapes are copied whole.
+    let bytes = s.as_bytes();
+    out.reserve(bytes.len() + 2);
     out.push(b'"');
-    for c in s.chars() {
-        match c {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\u{8}' => out.extend_from_slice(b"\\b"),
-            '\t' => out.extend_from_slice(b"\\t"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            '\u{c}' => out.extend_from_slice(b"\\f"),
-            '\r' => out.extend_from_slice(b"\\r"),
-            c if (c as u32) < 0x20 => {
-                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
-            }
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let short: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            0x08 => b"\\b",
+            b'\t' => b"\\t",
+            b'\n' => b"\\n",
+            0x0c => b"\\f",
+            b'\r' => b"\\r",
+            0x00..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[run..i]);
+        if short.is_empty() {
+            const HEX: &[u8; 16] = b"0123456789abcdef";
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.extend_from_slice(short);
+        }
+        run = i + 1;
+    }
+    out.extend_from_slice(&bytes[run..]);
+    out.push(b'"');
+}
+
+/// An integer's decimal digits, with no allocation.
+fn write_integer(i: i64, out: &mut Vec<u8>) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut n = i.unsigned_abs();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
         }
     }
-    out.push(b'"');
+    if i < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// RFC 8785's order of member names: by UTF-16 code units. For ASCII names
+/// that is their byte order, which is compared directly.
+fn utf16_order(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.as_bytes().cmp(b.as_bytes())
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
 }
 
 #[cfg(test)]
@@ -146,5 +186,30 @@ mod tests {
             canonical_json(&json!(1.5)),
             Err(JcsError::NotInteger(_))
         ));
+    }
+
+    proptest::proptest! {
+        // serde_json escapes strings exactly as RFC 8785 does (short forms,
+        // other controls as lower-case \u00xx, nothing else): an oracle.
+        #[test]
+        fn a_string_is_written_as_serde_json_writes_it(s in ".*", c in proptest::char::range('\u{0}', '\u{1f}')) {
+            for text in [s.clone(), format!("{c}{s}{c}")] {
+                let mut out = Vec::new();
+                write_string(&text, &mut out);
+                proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), serde_json::to_string(&text).unwrap());
+            }
+        }
+
+        #[test]
+        fn an_integer_is_written_as_its_decimal_digits(i in proptest::num::i64::ANY) {
+            let mut out = Vec::new();
+            write_integer(i, &mut out);
+            proptest::prop_assert_eq!(String::from_utf8(out).unwrap(), i.to_string());
+        }
+
+        #[test]
+        fn names_are_ordered_by_utf16_code_units(a in "\\PC{0,6}", b in "[a-z\u{e000}-\u{e00f}\u{10000}-\u{10010}]{0,4}") {
+            proptest::prop_assert_eq!(utf16_order(&a, &b), a.encode_utf16().cmp(b.encode_utf16()));
+        }
     }
 }

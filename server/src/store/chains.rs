@@ -55,24 +55,25 @@ fn seq_i64(seq: u64) -> Result<i64> {
 
 async fn load_held(tx: &Transaction<'_>, chunk: &Chunk) -> Result<Held> {
     let org = chunk.org;
-    super::exec(
-        tx,
-        "INSERT INTO chains (org_id, head_seq, head_hash, custody) VALUES ($1, 0, $2, $3)
-         ON CONFLICT (org_id) DO NOTHING",
-        &[
-            &org,
-            &GENESIS.as_slice(),
-            &serde_json::to_value(CustodyState::default())
-                .map_err(|e| Error::Internal(e.to_string()))?,
-        ],
-    )
-    .await?;
-    let locked = super::rows(
-        tx,
-        "SELECT head_seq, head_hash, custody FROM chains WHERE org_id = $1 FOR UPDATE",
-        &[&org],
-    )
-    .await?;
+    let lock = "SELECT head_seq, head_hash, custody FROM chains WHERE org_id = $1 FOR UPDATE";
+    let mut locked = super::rows(tx, lock, &[&org]).await?;
+    if locked.is_empty() {
+        // An organisation's first push makes its row; a concurrent first push
+        // of the same organisation waits here on the key, then locks it.
+        super::exec(
+            tx,
+            "INSERT INTO chains (org_id, head_seq, head_hash, custody) VALUES ($1, 0, $2, $3)
+             ON CONFLICT (org_id) DO NOTHING",
+            &[
+                &org,
+                &GENESIS.as_slice(),
+                &serde_json::to_value(CustodyState::default())
+                    .map_err(|e| Error::Internal(e.to_string()))?,
+            ],
+        )
+        .await?;
+        locked = super::rows(tx, lock, &[&org]).await?;
+    }
     let row = locked
         .first()
         .ok_or_else(|| Error::Internal(format!("the chain row of {org} vanished")))?;
@@ -83,9 +84,14 @@ async fn load_held(tx: &Transaction<'_>, chunk: &Chunk) -> Result<Held> {
     };
     let custody: CustodyState = serde_json::from_value(row.get(2))
         .map_err(|e| Error::Internal(format!("stored custody of {org}: {e}")))?;
-    let from = chunk.base.seq.max(1);
-    let to = chunk.head.seq.min(head.seq);
+    // The hashes the chunk overlaps; the head's own is in the row, so a push
+    // that extends the head (nearly all) reads no events.
     let mut hashes = BTreeMap::new();
+    if head.seq > 0 {
+        hashes.insert(head.seq, head.hash);
+    }
+    let from = chunk.base.seq.max(1);
+    let to = chunk.head.seq.min(head.seq.saturating_sub(1));
     if from <= to {
         for r in super::rows(
             tx,
@@ -132,38 +138,43 @@ pub async fn push(pool: &Pool, chunk: &Chunk, pusher: &PublicKey) -> Result<Acce
     }
     let first_seq = chunk.base.seq + 1 + checked.first_new as u64;
     let new = decode_new_events(chunk, checked.first_new, &checked.hashes, first_seq)?;
-    insert_events(&tx, chunk.org, &new).await?;
     if first_seq == 1 {
         super::hierarchy::record_book(&tx, &new[0]).await?;
     }
-    Totals::of(&new).store(&tx, chunk.org).await?;
-    super::exec(
-        &tx,
-        "INSERT INTO signed_heads (org_id, seq, signer, signature) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (org_id, seq) DO NOTHING",
-        &[
-            &chunk.org,
-            &seq_i64(chunk.head.seq)?,
-            &chunk.signer.0.as_slice(),
-            &chunk.signature.0.as_slice(),
-        ],
-    )
-    .await?;
     let custody =
         serde_json::to_value(&checked.custody).map_err(|e| Error::Internal(e.to_string()))?;
-    let moved = super::exec(
-        &tx,
-        "UPDATE chains SET head_seq = $2, head_hash = $3, custody = $4, last_push_at = now(),
-                    updated_at = now()
-              WHERE org_id = $1 AND head_seq < $2",
-        &[
-            &chunk.org,
-            &seq_i64(chunk.head.seq)?,
-            &chunk.head.hash.as_slice(),
-            &custody,
-        ],
-    )
-    .await?;
+    let head_seq = seq_i64(chunk.head.seq)?;
+    let (signer, signature) = (chunk.signer.0.as_slice(), chunk.signature.0.as_slice());
+    // Three statements sent together (tokio-postgres pipelines them on the
+    // transaction's connection): one round trip, not three.
+    let (_, _, moved) = tokio::try_join!(
+        insert_events(&tx, chunk.org, &new),
+        async {
+            Totals::of(&new).store(&tx, chunk.org).await?;
+            Ok(())
+        },
+        async {
+            super::exec(
+                &tx,
+                "WITH signed AS (
+                     INSERT INTO signed_heads (org_id, seq, signer, signature)
+                     VALUES ($1, $2, $5, $6) ON CONFLICT (org_id, seq) DO NOTHING)
+                 UPDATE chains SET head_seq = $2, head_hash = $3, custody = $4,
+                        last_push_at = now(), updated_at = now()
+                  WHERE org_id = $1 AND head_seq < $2",
+                &[
+                    &chunk.org,
+                    &head_seq,
+                    &chunk.head.hash.as_slice(),
+                    &custody,
+                    &signer,
+                    &signature,
+                ],
+            )
+            .await
+            .map_err(Error::Database)
+        },
+    )?;
     // The row is locked and the chunk extends its head, so it moves exactly once.
     if moved != 1 {
         return Err(Error::Internal(format!(
