@@ -115,7 +115,14 @@ pub(crate) fn sync(args: SyncArgs) -> Result<ExitCode, Error> {
         server_key,
         chunk_bytes: args.chunk_bytes,
     };
-    let report = book.sync_with_server(&transport, &options, &mut |_, _| true)?;
+    // Progress on stderr, one line per organisation as its turn comes.
+    let mut progress = |done: u64, total: u64| {
+        if done < total {
+            esayln!("syncing organisation {} of {total}", done + 1);
+        }
+        true
+    };
+    let report = book.sync_with_server(&transport, &options, &mut progress)?;
     sayln!(
         "device {device} registered with {} (server key {})",
         transport.base,

@@ -48,7 +48,7 @@ fn the_demo_book_syncs_into_a_vo_rollup_and_restores_onto_a_new_book() {
     let book = dir.path().join("demo.daftar");
     let book_s = book.to_str().unwrap();
     ok(daftar(&["demo", "--db", book_s]));
-    let out = ok(daftar(&[
+    let first = daftar(&[
         "sync",
         "--db",
         book_s,
@@ -56,8 +56,16 @@ fn the_demo_book_syncs_into_a_vo_rollup_and_restores_onto_a_new_book() {
         &server.url,
         "--actor",
         "asha",
-    ]));
+    ]);
+    let progress = String::from_utf8_lossy(&first.stderr).into_owned();
+    let out = ok(first);
     assert_eq!(out.matches("claimed custody").count(), 3, "{out}");
+    for i in 1..=3 {
+        assert!(
+            progress.contains(&format!("syncing organisation {i} of 3")),
+            "{progress}"
+        );
+    }
     // A second run has nothing to send.
     let again = ok(daftar(&["sync", "--db", book_s, "--server", &server.url]));
     assert_eq!(
