@@ -4,12 +4,14 @@
 //! this file that alters bytes must bump `ENCODING_VERSION` and the document.
 
 mod canonical;
+mod header;
 mod journal;
 mod parts;
 
 pub use canonical::canonical_json;
 pub(crate) use canonical::{check_event_text, parse_stored_json, stored_json};
 use canonical::{internal, parse_uuid};
+pub use header::EventHeader;
 pub use parts::{
     CutoffBody, CutoffFacility, CutoffLoan, CutoffMember, ExitBody, ExitSettlement, FacilitySource,
     MemberCharge, SavingsFund,
