@@ -185,22 +185,22 @@ fn check_link(org: &str, st: &ChainStatus, e: &StoredEvent) -> std::result::Resu
     if e.prev_hash != st.head_hash {
         return Err(format!(
             "prev_hash {} does not match the hash of event {} ({})",
-            hex(&e.prev_hash),
+            hex(e.prev_hash),
             st.head_seq,
             hex(&st.head_hash)
         ));
     }
-    let h = chain_hash(&st.head_hash, e.seq, &e.canonical);
+    let h = chain_hash(&st.head_hash, e.seq, e.canonical);
     if e.hash != h {
         return Err(format!(
             "stored hash {} differs from the recomputed {}: the event's bytes were changed",
-            hex(&e.hash),
+            hex(e.hash),
             hex(&h)
         ));
     }
     // Only the envelope is compared here: the bytes are hashed as stored, and
     // the replay decodes every body.
-    let ev = EventHeader::read(&e.canonical)?;
+    let ev = EventHeader::read(e.canonical)?;
     let mismatch = [
         ("org_id", ev.org == org),
         ("kind", ev.kind == e.kind),
@@ -211,7 +211,7 @@ fn check_link(org: &str, st: &ChainStatus, e: &StoredEvent) -> std::result::Resu
         ("business_date", ev.date == e.business_date),
         // Version 2 chains it; a version 1 event's stays unchecked (see
         // docs/chain-format.md).
-        ("command_digest", ev.command_is(&e.command_digest)),
+        ("command_digest", ev.command_is(e.command_digest)),
     ]
     .into_iter()
     .find(|(_, ok)| !ok);
