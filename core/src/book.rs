@@ -128,6 +128,26 @@ impl Book {
         f(conn)
     }
 
+    /// Runs a long read (an export, a chain check) on a connection of its own
+    /// in one read transaction: it sees one snapshot, and holds no lock that a
+    /// save or a screen's read would wait on. In bulk mode, whose writes are
+    /// not committed yet, it runs on the book's own connection instead.
+    pub(crate) fn with_snapshot<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        let bulk = {
+            let guard = self.lock();
+            if guard.conn.is_none() {
+                return Err(closed());
+            }
+            guard.bulk.is_some()
+        };
+        if bulk {
+            return self.with_conn(|c| f(c));
+        }
+        let reader = store::open_reader(&self.path)?;
+        let snapshot = reader.unchecked_transaction()?;
+        f(&snapshot)
+    }
+
     /// Bulk mode, for loading many commands at once (the demo, an import): each
     /// command is still validated and recorded on its own, and one that is
     /// refused still changes nothing, but commands share one transaction,

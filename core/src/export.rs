@@ -298,7 +298,6 @@ fn month_end(day: NaiveDate) -> NaiveDate {
 }
 
 impl Book {
-    /// Writes the organisation's ledger to `out`. Progress counts entries.
     /// Writes the export to the file `out`, never the book or one of its
     /// files, all or nothing, readable by its owner only: it names members.
     pub fn export_file(
@@ -312,6 +311,9 @@ impl Book {
         crate::files::write_atomically(out, |w| self.export(org, format, w, progress))
     }
 
+    /// Writes the organisation's ledger to `out`. Progress counts entries.
+    /// It reads one snapshot on a connection of its own, so saves and other
+    /// reads go on while it runs.
     pub fn export(
         &self,
         org: Uuid,
@@ -319,15 +321,36 @@ impl Book {
         out: &mut dyn Write,
         progress: Progress<'_>,
     ) -> Result<ExportSummary> {
-        let o = self.organisation(org)?;
-        let accounts = self
-            .accounts(org)?
-            .into_iter()
-            .map(|a| {
-                let n = account_name(format, a.class, &a.code);
-                (a.code, (n, a.name))
-            })
-            .collect();
+        self.with_snapshot(|snapshot| Book::export_from(snapshot, org, format, out, progress))
+    }
+
+    fn export_from(
+        conn: &rusqlite::Connection,
+        org: Uuid,
+        format: ExportFormat,
+        out: &mut dyn Write,
+        progress: Progress<'_>,
+    ) -> Result<ExportSummary> {
+        // Everything from `conn` alone: the snapshot (or, in bulk mode, the
+        // book's own connection, whose lock the caller holds).
+        let total = conn
+            .prepare_cached("SELECT count(*) FROM entries WHERE org_id = ?1")?
+            .query_row([org.to_string()], |r| r.get::<_, i64>(0))? as u64;
+        let o = crate::registry::load_org(conn, org)?
+            .ok_or_else(|| Error::not_found(format!("organisation {org}")))?;
+        let mut accounts = BTreeMap::new();
+        let mut st = conn.prepare_cached(
+            "SELECT code, name, class FROM accounts WHERE org_id = ?1 ORDER BY code",
+        )?;
+        let mut rows = st.query([org.to_string()])?;
+        while let Some(r) = rows.next()? {
+            let (code, name, class): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+            let class = AccountClass::parse(&class).ok_or_else(|| Error::Storage {
+                reason: format!("account {code} has an unknown class {class}"),
+            })?;
+            let n = account_name(format, class, &code);
+            accounts.insert(code, (n, name));
+        }
         let mut j = Journal {
             out,
             format,
@@ -341,13 +364,8 @@ impl Book {
             },
         };
         j.header(&o)?;
-        let total = self.with_conn(|conn| {
-            Ok(conn
-                .prepare_cached("SELECT count(*) FROM entries WHERE org_id = ?1")?
-                .query_row([org.to_string()], |r| r.get::<_, i64>(0))? as u64)
-        })?;
         let mut month: Option<NaiveDate> = None;
-        self.with_conn(|conn| {
+        {
             let mut st = conn.prepare(PostingRow::SQL)?;
             let mut rows = st.query(params![org.to_string()])?;
             let mut current: Option<i64> = None;
@@ -372,8 +390,7 @@ impl Book {
             if format != ExportFormat::Csv {
                 writeln!(j.out).map_err(io)?;
             }
-            Ok(())
-        })?;
+        }
         if let Some(end) = month {
             j.assert_month(end)?;
         }

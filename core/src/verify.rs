@@ -58,7 +58,7 @@ pub type Progress<'a> = &'a mut dyn FnMut(u64, u64) -> bool;
 impl Book {
     /// Recomputes every organisation's chain and checks each link.
     pub fn verify_chains(&self, progress: Progress<'_>) -> Result<Vec<ChainStatus>> {
-        self.with_conn(|conn| chains(conn, progress))
+        self.with_snapshot(|conn| chains(conn, progress))
     }
 }
 
