@@ -132,6 +132,12 @@ impl Book {
         })
     }
 
+    /// The cash in hand as the book holds it: what a meeting's count is
+    /// checked against. Callers need not know the chart's code for cash.
+    pub fn cash_in_hand(&self, org: Uuid) -> Result<Decimal> {
+        self.balance(org, crate::chart::CASH)
+    }
+
     /// One account's balance, debit positive.
     pub fn balance(&self, org: Uuid, code: &str) -> Result<Decimal> {
         self.accounts(org)?

@@ -87,6 +87,12 @@ impl DaftarBook {
         Ok(self.book.accounts(org)?)
     }
 
+    /// The cash in hand as the book holds it (what a meeting's count is
+    /// checked against), without naming the chart's account code.
+    pub fn cash_in_hand(&self, org: Uuid) -> Result<rust_decimal::Decimal> {
+        Ok(self.book.cash_in_hand(org)?)
+    }
+
     pub fn trial_balance(&self, org: Uuid) -> Result<TrialBalance> {
         Ok(self.book.trial_balance(org)?)
     }

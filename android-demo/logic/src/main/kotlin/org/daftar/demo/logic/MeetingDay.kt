@@ -17,9 +17,6 @@ import org.daftar.SavingsEntry
 import org.daftar.SavingsFund
 import org.daftar.Via
 
-/** The cash-in-hand account in every organisation's chart. */
-const val CASH_ACCOUNT = "1100"
-
 /** Attendance as the roll shows it: not yet marked is its own state. */
 enum class Presence { PRESENT, ABSENT, UNMARKED }
 
@@ -220,9 +217,7 @@ class MeetingDay(private val session: BookSession, val group: Group) {
             .map { it.loanNo }
     }
 
-    fun cashInBook(): Outcome<BigDecimal> = attempt {
-        book.accounts(org).firstOrNull { it.code == CASH_ACCOUNT }?.balance ?: BigDecimal.ZERO
-    }
+    fun cashInBook(): Outcome<BigDecimal> = attempt { book.cashInHand(org) }
 
     /** What closing with this count would show, before anything is written. */
     fun count(countedText: String): Outcome<CashCount> =
