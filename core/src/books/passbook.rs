@@ -120,6 +120,42 @@ struct Sums {
 }
 
 impl Book {
+    /// Where the period starts for the member's three accounts only (as
+    /// `opening_balances` computes it for the whole chart): every posting
+    /// dated before the period, and the cut-off's if it falls inside it.
+    fn opening_of(&self, org: Uuid, p: Period, accounts: &[String; 3]) -> Result<[i64; 3]> {
+        let sums: Vec<(String, i64)> = self.with_conn(|conn| {
+            let mut st = conn.prepare_cached(
+                "SELECT p.account, SUM(p.amount) FROM postings p
+                   JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq
+                  WHERE p.org_id = ?1 AND p.account IN (?2, ?3, ?4)
+                    AND (e.business_date < ?5
+                         OR (e.kind = ?6 AND e.business_date BETWEEN ?5 AND ?7))
+                  GROUP BY p.account",
+            )?;
+            let rows = st.query_map(
+                params![
+                    org.to_string(),
+                    accounts[0],
+                    accounts[1],
+                    accounts[2],
+                    p.from.to_string(),
+                    OPENING_KIND,
+                    p.to.to_string()
+                ],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            Ok(rows.collect::<rusqlite::Result<_>>()?)
+        })?;
+        let mut out = [0i64; 3];
+        for (account, sum) in sums {
+            if let Some(i) = accounts.iter().position(|a| *a == account) {
+                out[i] = sum;
+            }
+        }
+        Ok(out)
+    }
+
     /// A member's passbook over `p`. Its lines are the entries that touched her
     /// savings or loans, her fines and fees, and their reversals; the cut-off's
     /// balances from the paper books are where it opens, not a line.
@@ -131,9 +167,8 @@ impl Book {
             member_account(MEMBER_VOLUNTARY, member_no),
             member_account(MEMBER_LOANS, member_no),
         ];
-        let opening = self.opening_balances(org, p)?;
-        let open = |a: &str| opening.get(a).copied().unwrap_or(0);
-        let mut bal = [-open(&accounts[0]), -open(&accounts[1]), open(&accounts[2])];
+        let open = self.opening_of(org, p, &accounts)?;
+        let mut bal = [-open[0], -open[1], open[2]];
         let opening_bal = bal;
         let rows = self.member_postings(org, member_no, &accounts, p)?;
         let d = |m: i64| from_minor(m, scale);
@@ -276,5 +311,47 @@ impl Book {
             }
             Ok(out)
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_passbook_opens_where_the_whole_charts_opening_does_for_its_accounts() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = Book::open(dir.path().join("b.daftar")).unwrap();
+        crate::demo::build(&book, 9, &mut |_, _| true).unwrap();
+        let mut compared = 0;
+        for o in book.organisations().unwrap() {
+            let last = book.last_business_date(o.id).unwrap();
+            let mut from = o.opened_on;
+            while from <= last {
+                let p = Period::new(from, last).unwrap();
+                let whole = book.opening_balances(o.id, p).unwrap();
+                for m in book.members(o.id).unwrap() {
+                    let accounts = [
+                        member_account(MEMBER_SAVINGS, m.member_no),
+                        member_account(MEMBER_VOLUNTARY, m.member_no),
+                        member_account(MEMBER_LOANS, m.member_no),
+                    ];
+                    let expected = accounts
+                        .clone()
+                        .map(|a| whole.get(&a).copied().unwrap_or(0));
+                    assert_eq!(
+                        book.opening_of(o.id, p, &accounts).unwrap(),
+                        expected,
+                        "{p:?}"
+                    );
+                    compared += usize::from(expected != [0, 0, 0]);
+                }
+                from = from.checked_add_days(chrono::Days::new(23)).unwrap();
+            }
+        }
+        assert!(
+            compared > 100,
+            "only {compared} openings with money in them"
+        );
     }
 }
