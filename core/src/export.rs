@@ -321,83 +321,83 @@ impl Book {
         out: &mut dyn Write,
         progress: Progress<'_>,
     ) -> Result<ExportSummary> {
-        self.with_snapshot(|snapshot| Book::export_from(snapshot, org, format, out, progress))
+        self.with_snapshot(|snapshot| export_from(snapshot, org, format, out, progress))
     }
+}
 
-    fn export_from(
-        conn: &rusqlite::Connection,
-        org: Uuid,
-        format: ExportFormat,
-        out: &mut dyn Write,
-        progress: Progress<'_>,
-    ) -> Result<ExportSummary> {
-        // Everything from `conn` alone: the snapshot (or, in bulk mode, the
-        // book's own connection, whose lock the caller holds).
-        let total = conn
-            .prepare_cached("SELECT count(*) FROM entries WHERE org_id = ?1")?
-            .query_row([org.to_string()], |r| r.get::<_, i64>(0))? as u64;
-        let o = crate::registry::load_org(conn, org)?
-            .ok_or_else(|| Error::not_found(format!("organisation {org}")))?;
-        let mut accounts = BTreeMap::new();
-        let mut st = conn.prepare_cached(
-            "SELECT code, name, class FROM accounts WHERE org_id = ?1 ORDER BY code",
-        )?;
-        let mut rows = st.query([org.to_string()])?;
+/// The export, read from `conn` alone: the snapshot (or, in bulk mode, the
+/// book's own connection, whose lock the caller holds).
+fn export_from(
+    conn: &rusqlite::Connection,
+    org: Uuid,
+    format: ExportFormat,
+    out: &mut dyn Write,
+    progress: Progress<'_>,
+) -> Result<ExportSummary> {
+    // Everything from `conn` alone: the snapshot (or, in bulk mode, the
+    // book's own connection, whose lock the caller holds).
+    let total = conn
+        .prepare_cached("SELECT count(*) FROM entries WHERE org_id = ?1")?
+        .query_row([org.to_string()], |r| r.get::<_, i64>(0))? as u64;
+    let o = crate::registry::load_org(conn, org)?
+        .ok_or_else(|| Error::not_found(format!("organisation {org}")))?;
+    let mut accounts = BTreeMap::new();
+    let mut st = conn
+        .prepare_cached("SELECT code, name, class FROM accounts WHERE org_id = ?1 ORDER BY code")?;
+    let mut rows = st.query([org.to_string()])?;
+    while let Some(r) = rows.next()? {
+        let (code, name, class): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
+        let class = AccountClass::parse(&class).ok_or_else(|| Error::Storage {
+            reason: format!("account {code} has an unknown class {class}"),
+        })?;
+        let n = account_name(format, class, &code);
+        accounts.insert(code, (n, name));
+    }
+    let mut j = Journal {
+        out,
+        format,
+        ccy: o.currency.code.clone(),
+        scale: o.currency.scale,
+        accounts,
+        balances: BTreeMap::new(),
+        summary: ExportSummary {
+            entries: 0,
+            assertions: 0,
+        },
+    };
+    j.header(&o)?;
+    let mut month: Option<NaiveDate> = None;
+    {
+        let mut st = conn.prepare(PostingRow::SQL)?;
+        let mut rows = st.query(params![org.to_string()])?;
+        let mut current: Option<i64> = None;
         while let Some(r) = rows.next()? {
-            let (code, name, class): (String, String, String) = (r.get(0)?, r.get(1)?, r.get(2)?);
-            let class = AccountClass::parse(&class).ok_or_else(|| Error::Storage {
-                reason: format!("account {code} has an unknown class {class}"),
-            })?;
-            let n = account_name(format, class, &code);
-            accounts.insert(code, (n, name));
-        }
-        let mut j = Journal {
-            out,
-            format,
-            ccy: o.currency.code.clone(),
-            scale: o.currency.scale,
-            accounts,
-            balances: BTreeMap::new(),
-            summary: ExportSummary {
-                entries: 0,
-                assertions: 0,
-            },
-        };
-        j.header(&o)?;
-        let mut month: Option<NaiveDate> = None;
-        {
-            let mut st = conn.prepare(PostingRow::SQL)?;
-            let mut rows = st.query(params![org.to_string()])?;
-            let mut current: Option<i64> = None;
-            while let Some(r) = rows.next()? {
-                let r = PostingRow::from_row(r)?;
-                if current != Some(r.seq) {
-                    if let Some(end) = month {
-                        if r.day > end {
-                            j.assert_month(end)?;
-                        }
-                    }
-                    month = Some(month_end(r.day));
-                    j.entry(current.is_none(), &r)?;
-                    current = Some(r.seq);
-                    if j.summary.entries.is_multiple_of(1024) && !progress(j.summary.entries, total)
-                    {
-                        return Err(Error::Cancelled);
+            let r = PostingRow::from_row(r)?;
+            if current != Some(r.seq) {
+                if let Some(end) = month {
+                    if r.day > end {
+                        j.assert_month(end)?;
                     }
                 }
-                j.posting(&r)?;
+                month = Some(month_end(r.day));
+                j.entry(current.is_none(), &r)?;
+                current = Some(r.seq);
+                if j.summary.entries.is_multiple_of(1024) && !progress(j.summary.entries, total) {
+                    return Err(Error::Cancelled);
+                }
             }
-            if format != ExportFormat::Csv {
-                writeln!(j.out).map_err(io)?;
-            }
+            j.posting(&r)?;
         }
-        if let Some(end) = month {
-            j.assert_month(end)?;
+        if format != ExportFormat::Csv {
+            writeln!(j.out).map_err(io)?;
         }
-        j.out.flush().map_err(io)?;
-        if !progress(j.summary.entries, total) {
-            return Err(Error::Cancelled);
-        }
-        Ok(j.summary)
     }
+    if let Some(end) = month {
+        j.assert_month(end)?;
+    }
+    j.out.flush().map_err(io)?;
+    if !progress(j.summary.entries, total) {
+        return Err(Error::Cancelled);
+    }
+    Ok(j.summary)
 }

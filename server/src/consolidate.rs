@@ -1,10 +1,12 @@
 //! Consolidation: each organisation's books computed by daftar-core itself,
 //! so the server's figures are the phone's. The server keeps a replica book
 //! per organisation (a cache, rebuilt from PostgreSQL whenever it is missing or
-//! disagrees), ingests the accepted chunks into it, and stores what the core's
-//! reports say (members, savings, loans, PAR30, the Panchasutra grade) in
-//! `org_figures`. It runs apart from the push, one organisation at a time; a
-//! crash leaves it behind, never wrong, and startup catches up.
+//! disagrees) and ingests the accepted chunks into it, noting in `org_figures`
+//! how far each replica has got. It runs apart from the push, one
+//! organisation at a time; a crash leaves it behind, never wrong, and startup
+//! catches up. What the core's reports say as of a day a rollup asks for
+//! (PAR30, the Panchasutra grade) is computed on the replica then, and kept
+//! in `figures_on`.
 
 use std::path::{Path, PathBuf};
 
@@ -21,18 +23,13 @@ use uuid::Uuid;
 use crate::error::{Error, Result};
 use crate::store::chains;
 
-/// What the core's reports say of one organisation's books.
+/// How far an organisation's replica has got: its head, and the latest
+/// business date in it. The figures themselves are computed for the day a
+/// rollup asks ([`figures_on`]).
 #[derive(Debug, Clone, PartialEq)]
-pub struct Figures {
+pub struct Consolidated {
     pub seq: u64,
     pub as_of: NaiveDate,
-    pub currency: String,
-    pub scale: u32,
-    pub members: i32,
-    pub savings: i64,
-    pub loans_outstanding: i64,
-    pub par30_outstanding: i64,
-    pub grade: Option<(String, Decimal)>,
 }
 
 /// Where `org`'s replica book lives.
@@ -53,38 +50,11 @@ fn replica_head(path: &Path, org: Uuid) -> Result<u64> {
     })
 }
 
-fn figures_of(book: &Book, org: Uuid) -> Result<Figures> {
-    let o = book.organisation(org)?;
-    let scale = o.currency.scale;
-    let minor = |d: Decimal| to_minor("amount", d, scale).map_err(Error::Core);
-    let as_of = book.last_business_date(org)?;
-    let members = book
-        .members(org)?
-        .iter()
-        .filter(|m| m.exited_on.is_none())
-        .count() as i32;
-    let mut savings = Decimal::ZERO;
-    for a in book.accounts(org)? {
-        let header = crate::store::journal::header(&a.code);
-        if header == daftar_core::chart::MEMBER_SAVINGS
-            || header == daftar_core::chart::MEMBER_VOLUNTARY
-        {
-            savings -= a.balance;
-        }
-    }
-    let portfolio = book.portfolio(org, as_of)?;
-    let grade = grade_to(book, &o, org, as_of)?;
+fn consolidated(book: &Book, org: Uuid) -> Result<Consolidated> {
     let (seq, _) = book.chain_head(org)?;
-    Ok(Figures {
+    Ok(Consolidated {
         seq,
-        as_of,
-        currency: o.currency.code.clone(),
-        scale,
-        members,
-        savings: minor(savings)?,
-        loans_outstanding: minor(portfolio.outstanding)?,
-        par30_outstanding: minor(portfolio.par30_outstanding)?,
-        grade,
+        as_of: book.last_business_date(org)?,
     })
 }
 
@@ -186,16 +156,16 @@ pub async fn figures_on(pool: &Pool, dir: &Path, orgs: &[Uuid], as_of: NaiveDate
 /// Ingests `chunks` into the replica and reads its figures. A replica that
 /// refuses the server's own chunks disagrees with PostgreSQL: it is dropped
 /// and the caller rebuilds it.
-fn apply(path: &Path, org: Uuid, chunks: &[Chunk]) -> Result<Figures> {
+fn apply(path: &Path, org: Uuid, chunks: &[Chunk]) -> Result<Consolidated> {
     let book = Book::open(path)?;
     for c in chunks {
         book.ingest(c)?;
     }
-    figures_of(&book, org)
+    consolidated(&book, org)
 }
 
 /// Brings `org`'s replica up to the server's head and stores its figures.
-pub async fn consolidate(pool: &Pool, dir: &Path, org: Uuid) -> Result<Figures> {
+pub async fn consolidate(pool: &Pool, dir: &Path, org: Uuid) -> Result<Consolidated> {
     let path = replica_path(dir, org);
     for attempt in 0..2 {
         let p = path.clone();
@@ -232,38 +202,17 @@ pub async fn consolidate(pool: &Pool, dir: &Path, org: Uuid) -> Result<Figures> 
     )))
 }
 
-async fn store(pool: &Pool, org: Uuid, f: &Figures) -> Result<()> {
+async fn store(pool: &Pool, org: Uuid, c: &Consolidated) -> Result<()> {
     let client = pool.get().await?;
-    let (grade, score) = match &f.grade {
-        Some((g, s)) => (Some(g.as_str()), Some(*s)),
-        None => (None, None),
-    };
     client
         .execute(
-            "INSERT INTO org_figures (org_id, consolidated_seq, as_of, currency, scale, members,
-                                      savings, loans_outstanding, par30_outstanding, grade,
-                                      grade_score, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, now())
+            "INSERT INTO org_figures (org_id, consolidated_seq, as_of, updated_at)
+             VALUES ($1, $2, $3, now())
              ON CONFLICT (org_id) DO UPDATE SET
                 consolidated_seq = excluded.consolidated_seq, as_of = excluded.as_of,
-                currency = excluded.currency, scale = excluded.scale, members = excluded.members,
-                savings = excluded.savings, loans_outstanding = excluded.loans_outstanding,
-                par30_outstanding = excluded.par30_outstanding, grade = excluded.grade,
-                grade_score = excluded.grade_score, updated_at = now()
+                updated_at = now()
              WHERE org_figures.consolidated_seq <= excluded.consolidated_seq",
-            &[
-                &org,
-                &(f.seq as i64),
-                &f.as_of,
-                &f.currency,
-                &(f.scale as i16),
-                &f.members,
-                &f.savings,
-                &f.loans_outstanding,
-                &f.par30_outstanding,
-                &grade,
-                &score,
-            ],
+            &[&org, &(c.seq as i64), &c.as_of],
         )
         .await?;
     Ok(())

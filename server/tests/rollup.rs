@@ -209,8 +209,12 @@ fn the_rollup_is_the_core_s_on(r: &serde_json::Value, phones: &[(Book, Uuid)], d
     assert_eq!(dec(&inr["loans_outstanding"]), loans_total);
 }
 
-#[test]
-fn the_replica_is_rebuilt_when_lost_and_startup_catches_up_on_figures_left_behind() {
+/// A server with a VO under which new books are placed, one phone's book of
+/// `weeks` pushed to it, and an administrator's token.
+fn one_phone_under_a_vo(
+    seed: u64,
+    weeks: u32,
+) -> (String, tempfile::TempDir, Server, Book, Uuid, String) {
     let db = fresh_database();
     let dir = tempfile::tempdir().unwrap();
     admin(
@@ -219,12 +223,18 @@ fn the_replica_is_rebuilt_when_lost_and_startup_catches_up_on_figures_left_behin
             "node", "add", "--kind", "vo", "--name", "VO", "--code", "VO-1",
         ],
     );
-    let mut server = Server::start(&db, dir.path(), &["--new-orgs-under", "VO-1"]);
-    let (book, org) = phone(dir.path(), "phone-a", 77, 12);
+    let server = Server::start(&db, dir.path(), &["--new-orgs-under", "VO-1"]);
+    let (book, org) = phone(dir.path(), "phone-a", seed, weeks);
     claim(&book, org);
     register(&server.url, &book);
     push_all(&server.url, &book, org);
     let token = admin(&db, &["user", "--name", "admin", "--admin"]);
+    (db, dir, server, book, org, token)
+}
+
+#[test]
+fn the_replica_is_rebuilt_when_lost_and_startup_catches_up_on_figures_left_behind() {
+    let (db, dir, mut server, _book, _org, token) = one_phone_under_a_vo(77, 12);
     let path = "/v1/nodes/VO-1/rollup?month=2030-01";
     let before = consolidated(&server.url, &token, path);
     // The figures and the replicas are lost; a restart makes them again.
@@ -238,20 +248,7 @@ fn the_replica_is_rebuilt_when_lost_and_startup_catches_up_on_figures_left_behin
 
 #[test]
 fn a_book_pushed_under_schema_1_gets_its_day_sums_when_the_server_upgrades() {
-    let db = fresh_database();
-    let dir = tempfile::tempdir().unwrap();
-    admin(
-        &db,
-        &[
-            "node", "add", "--kind", "vo", "--name", "VO", "--code", "VO-1",
-        ],
-    );
-    let mut server = Server::start(&db, dir.path(), &["--new-orgs-under", "VO-1"]);
-    let (book, org) = phone(dir.path(), "phone-a", 91, 20);
-    claim(&book, org);
-    register(&server.url, &book);
-    push_all(&server.url, &book, org);
-    let token = admin(&db, &["user", "--name", "admin", "--admin"]);
+    let (db, _dir, mut server, book, org, token) = one_phone_under_a_vo(91, 20);
     let day = book.last_business_date(org).unwrap() - chrono::Days::new(40);
     let path = format!("/v1/nodes/VO-1/rollup?as_of={day}");
     let before = consolidated(&server.url, &token, &path);
@@ -261,6 +258,14 @@ fn a_book_pushed_under_schema_1_gets_its_day_sums_when_the_server_upgrades() {
     sql(
         &db,
         "DROP TABLE day_totals, day_activity, figures_on, totals_to_rebuild;
+         ALTER TABLE org_figures
+             ADD COLUMN currency text NOT NULL DEFAULT 'INR',
+             ADD COLUMN scale smallint NOT NULL DEFAULT 2,
+             ADD COLUMN members integer NOT NULL DEFAULT 0,
+             ADD COLUMN savings bigint NOT NULL DEFAULT 0,
+             ADD COLUMN loans_outstanding bigint NOT NULL DEFAULT 0,
+             ADD COLUMN par30_outstanding bigint NOT NULL DEFAULT 0,
+             ADD COLUMN grade text, ADD COLUMN grade_score numeric;
          DELETE FROM schema_version WHERE version = 2;",
     );
     assert_eq!(sql(&db, "SELECT max(version) FROM schema_version"), ["1"]);

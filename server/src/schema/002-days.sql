@@ -33,6 +33,13 @@ CREATE TABLE figures_on (
     PRIMARY KEY (org_id, as_of)
 );
 
+-- org_figures keeps only how far each replica has got: the figures are
+-- computed for the day a rollup asks for (figures_on), and nothing read these.
+ALTER TABLE org_figures
+    DROP COLUMN currency, DROP COLUMN scale, DROP COLUMN members, DROP COLUMN savings,
+    DROP COLUMN loans_outstanding, DROP COLUMN par30_outstanding, DROP COLUMN grade,
+    DROP COLUMN grade_score;
+
 -- Books pushed under schema 1 have no day sums yet: the server makes them
 -- from the stored events at startup, one organisation at a time, under the
 -- organisation's row lock, and removes it from this list.
