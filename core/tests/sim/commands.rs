@@ -279,7 +279,7 @@ impl World {
                 loan: None,
             });
         }
-        self.model[o].exited.push(member);
+        self.model[o].exited.push((member, out.seq));
         self.model[o].settled.push(out.seq);
         self.stats.exits += 1;
     }

@@ -24,8 +24,8 @@ pub(crate) struct OrgModel {
     pub(crate) entries: Vec<Entry>,
     /// Events a phone wrote after losing custody: never in the chain.
     pub(crate) stale_writes: u32,
-    /// Members who have left: no command names them again.
-    pub(crate) exited: Vec<u32>,
+    /// Members who have left, with their exit's seq: no command names them again.
+    pub(crate) exited: Vec<(u32, u64)>,
     /// The cut-off's and the exits' seqs: settlements, never reversed here.
     pub(crate) settled: Vec<u64>,
 }
@@ -44,14 +44,36 @@ impl OrgModel {
     /// Members still in the group.
     pub(crate) fn active(&self) -> Vec<u32> {
         (1..=super::MEMBERS)
-            .filter(|m| !self.exited.contains(m))
+            .filter(|m| !self.exited.iter().any(|(x, _)| x == m))
             .collect()
     }
     /// Whether `account` (a member's sub-ledger, `CODE-NNNN`) is an exited member's.
     pub(crate) fn of_exited(&self, account: &str) -> bool {
         self.exited
             .iter()
-            .any(|m| account.ends_with(&format!("-{m:04}")))
+            .any(|(m, _)| account.ends_with(&format!("-{m:04}")))
+    }
+    /// The figures a server's books must show of this organisation.
+    pub(crate) fn expected(&self, org: uuid::Uuid) -> super::Expected {
+        let sum = |prefixes: &[&str]| -> i64 {
+            self.entries
+                .iter()
+                .filter(|e| prefixes.iter().any(|p| e.account.starts_with(p)))
+                .map(|e| e.amount)
+                .sum()
+        };
+        super::Expected {
+            org,
+            members: self.active().len(),
+            savings: sum(&["2100-", "2110-"]),
+            loans: sum(&["1300-"]),
+        }
+    }
+    /// What a lost phone took with it: everything after `held`, the server's head.
+    pub(crate) fn forget_after(&mut self, held: u64) {
+        self.entries.retain(|e| e.seq <= held);
+        self.exited.retain(|(_, seq)| *seq <= held);
+        self.settled.retain(|seq| *seq <= held);
     }
     pub(crate) fn reversed(&self, seq: u64) -> bool {
         self.entries.iter().any(|e| e.reverses == Some(seq))
@@ -92,6 +114,8 @@ pub(crate) struct Stats {
     pub(crate) refused_commands: u32,
     pub(crate) exits: u32,
     pub(crate) cutoffs: u32,
+    /// The server killed and restarted between two steps.
+    pub(crate) server_crashes: u32,
 }
 
 impl std::ops::AddAssign for Stats {
@@ -111,5 +135,6 @@ impl std::ops::AddAssign for Stats {
         self.crashes += o.crashes;
         self.exits += o.exits;
         self.cutoffs += o.cutoffs;
+        self.server_crashes += o.server_crashes;
     }
 }

@@ -5,7 +5,6 @@ use crate::common::*;
 use daftar_core::exchange::Chunk;
 use daftar_core::meetings::MeetingStatus;
 use daftar_core::*;
-use daftar_sync::chunk::Receiver;
 use daftar_sync::signing::recovery_message;
 
 impl World {
@@ -46,13 +45,14 @@ impl World {
             }
         }
         let mut acked = None;
+        let from = self.phones[p].book.as_ref().unwrap();
         for c in &chunks {
             let c = Chunk::parse(c.to_line().as_bytes()).unwrap();
-            match self.server.receive(&c) {
+            match self.server.receive(from, &c) {
                 Ok(head) => acked = Some(head),
                 Err(r) => {
                     assert!(!clean, "a clean push from phone-{p} was refused: {r}");
-                    assert_eq!(r.code(), "gap", "phone-{p}'s chunk: {r}");
+                    assert_eq!(r.code, "gap", "phone-{p}'s chunk: {r}");
                     self.stats.refused_chunks += 1;
                 }
             }
@@ -67,11 +67,16 @@ impl World {
         }
     }
 
-    /// A phone fetches what the server has after its own head, maybe twice.
+    /// A phone fetches what the server has after its own head, each chunk
+    /// maybe twice, until it has all of it.
     pub(crate) fn pull(&mut self, p: usize, o: usize) {
         let org = self.orgs[o];
-        let after = self.book(p).chain_head(org).map_or(0, |h| h.0);
-        if let Some(c) = self.server.pull(org, after) {
+        loop {
+            let book = self.phones[p].book.as_ref().unwrap();
+            let after = book.chain_head(org).map_or(0, |h| h.0);
+            let Some(c) = self.server.pull(book, org, after) else {
+                return;
+            };
             let twice = self.rng.u8(0..4) == 0;
             for _ in 0..(1 + twice as u8) {
                 let c = Chunk::parse(c.to_line().as_bytes()).unwrap();
@@ -117,17 +122,23 @@ impl World {
     /// new phone takes its place, restores every book from the server, and the
     /// administrator signs the recovery of the lost phone's organisations.
     pub(crate) fn lose(&mut self, p: usize) {
-        let server_heads: Vec<u64> = self
-            .orgs
-            .iter()
-            .map(|org| self.server.chains.get(org).map_or(0, |c| c.head().seq))
-            .collect();
+        let mut server_heads = Vec::new();
+        for &org in &self.orgs {
+            server_heads.push(self.server.head(org).map_or(0, |h| h.seq));
+        }
         let name = format!("{}-new{}", self.phones[p].name, self.lost.len());
         let path = self.phones[p]
             .path
             .with_extension(format!("new{}", self.lost.len()));
         let book = Book::open(&path).unwrap();
         book.device_identity(&name).unwrap();
+        // An administrator lets the new phone restore what the server holds.
+        self.server.join(&book);
+        for (o, &held) in server_heads.iter().enumerate() {
+            if held > 0 {
+                self.server.grant(&book, self.orgs[o]);
+            }
+        }
         let old = std::mem::replace(
             &mut self.phones[p],
             Phone {
@@ -146,7 +157,7 @@ impl World {
                 continue;
             }
             // Writes the server never acknowledged are lost with the phone.
-            self.model[o].entries.retain(|e| e.seq <= held);
+            self.model[o].forget_after(held);
             let org = self.orgs[o];
             let id = self.book(p).device().unwrap().unwrap();
             let epoch = self.book(p).custody(org).unwrap().unwrap().epoch + 1;
@@ -188,20 +199,26 @@ impl World {
             .is_ok()
         {
             self.model[o].stale_writes += 1;
-            let before = self.server.chains.get(&org).map(|c| c.head());
+            let before = self.server.head(org);
             let after = book
                 .sync_state(org)
                 .unwrap()
                 .acknowledged
                 .map_or(0, |h| h.seq);
             for c in book.bundle(org, after).unwrap_or_default() {
-                if let Err(r) = self.server.receive(&c) {
-                    assert!(["not_writer", "fork", "gap"].contains(&r.code()), "{r}");
-                    self.stats.stale_writes_refused += (r.code() != "gap") as u32;
+                match self.server.receive(book, &c) {
+                    Err(r) => {
+                        assert!(
+                            ["not_writer", "fork", "gap"].contains(&r.code.as_str()),
+                            "{r}"
+                        );
+                        self.stats.stale_writes_refused += (r.code != "gap") as u32;
+                    }
+                    Ok(head) => panic!("a lost phone's stale write was accepted up to {head:?}"),
                 }
             }
             assert_eq!(
-                self.server.chains.get(&org).map(|c| c.head()),
+                self.server.head(org),
                 before,
                 "a stale write reached the chain"
             );

@@ -5,13 +5,11 @@ use crate::common::*;
 use daftar_core::event::SavingsFund;
 use daftar_core::policy::Policy;
 use daftar_core::*;
-use daftar_sync::chunk::Receiver;
-use daftar_sync::model::ModelServer;
 use daftar_sync::DeviceKey;
 use rust_decimal::Decimal;
 
 impl World {
-    pub(crate) fn new(seed: u64) -> World {
+    pub(crate) fn new(seed: u64, server: Box<dyn Server>) -> World {
         let dir = tempfile::tempdir().unwrap();
         let mut phones = Vec::new();
         for i in 0..PHONES {
@@ -31,7 +29,7 @@ impl World {
             rng: fastrand::Rng::with_seed(seed),
             phones,
             lost: Vec::new(),
-            server: ModelServer::default(),
+            server,
             orgs: Vec::new(),
             model: Vec::new(),
             admin,
@@ -39,6 +37,9 @@ impl World {
             log: Vec::new(),
             stats: Stats::default(),
         };
+        for phone in &w.phones {
+            w.server.join(phone.book.as_ref().unwrap());
+        }
         for o in 0..ORGS {
             let p = o % PHONES;
             let book = w.phones[p].book.as_ref().unwrap();
@@ -71,6 +72,12 @@ impl World {
             w.model.push(model);
             // The new group's book reaches the server before anything else.
             w.push(p, o, true);
+        }
+        // Every phone may read every group: any of them may be handed its book.
+        for &org in &w.orgs {
+            for phone in &w.phones {
+                w.server.grant(phone.book.as_ref().unwrap(), org);
+            }
         }
         w
     }
@@ -157,21 +164,20 @@ impl World {
     /// After every step: the custodian's balances are the model's; the
     /// server's chain is the custodian's, up to its head; whatever a phone holds
     /// as acknowledged, the server holds.
-    pub(crate) fn check(&self) {
-        for (o, org) in self.orgs.iter().enumerate() {
+    pub(crate) fn check(&mut self) {
+        for (o, &org) in self.orgs.iter().enumerate() {
             self.check_balances(o);
-            let Some(chain) = self.server.chains.get(org) else {
+            let Some(s) = self.server.head(org) else {
                 continue;
             };
-            let s = chain.head();
             let c = self.book(self.model[o].custodian);
-            let (c_seq, _) = c.chain_head(*org).unwrap();
+            let (c_seq, _) = c.chain_head(org).unwrap();
             assert!(s.seq <= c_seq, "the server is ahead of the custodian");
             for (p, phone) in self.phones.iter().enumerate() {
                 let book = phone.book.as_ref().unwrap();
-                if let Ok(Some(ack)) = book.sync_state(*org).map(|st| st.acknowledged) {
+                if let Ok(Some(ack)) = book.sync_state(org).map(|st| st.acknowledged) {
                     assert_eq!(
-                        chain.hash_at(ack.seq),
+                        self.server.hash_at(org, ack.seq),
                         Some(ack.hash),
                         "phone-{p}'s acknowledged head is not the server's"
                     );
@@ -207,6 +213,14 @@ impl World {
             Decimal::from(model.cash()),
             "cash"
         );
+        let active: Vec<u32> = book
+            .members(org)
+            .unwrap()
+            .iter()
+            .filter(|m| m.exited_on.is_none())
+            .map(|m| m.member_no)
+            .collect();
+        assert_eq!(active, model.active(), "members still in the group");
     }
 
     pub(crate) fn step(&mut self) {
@@ -225,7 +239,7 @@ impl World {
                 self.push(c, o, false)
             }
             65..=79 => {
-                if self.server.chains.contains_key(&self.orgs[o]) {
+                if self.server.head(self.orgs[o]).is_some() {
                     self.pull(p, o)
                 }
             }
@@ -245,6 +259,10 @@ impl World {
         if self.rng.u8(0..10) == 0 {
             self.date = self.date.succ_opt().unwrap();
         }
+        if self.server.between_steps(&mut self.rng) {
+            self.log.push("server crashed".into());
+            self.stats.server_crashes += 1;
+        }
         self.check();
     }
 
@@ -258,14 +276,16 @@ impl World {
                 self.pull(p, o);
             }
         }
-        for (o, org) in self.orgs.iter().enumerate() {
-            let custodian = self.book(self.model[o].custodian);
-            let head = custodian.chain_head(*org).unwrap();
+        let mut expected = Vec::new();
+        for (o, &org) in self.orgs.iter().enumerate() {
+            let custodian = self.phones[self.model[o].custodian].book.as_ref().unwrap();
+            let head = custodian.chain_head(org).unwrap();
             assert_eq!(
-                self.server.chains[org].head().seq,
-                head.0,
+                self.server.head(org).map(|h| (h.seq, h.hash)),
+                Some(head),
                 "the server lacks the custodian's events"
             );
+            let org = &org;
             self.check_balances(o);
             for p in 0..PHONES {
                 assert_eq!(self.book(p).chain_head(*org).unwrap(), head, "phone-{p}");
@@ -274,11 +294,13 @@ impl World {
                     .unwrap();
                 assert!(diffs.is_empty(), "phone-{p}: {diffs:?}");
             }
-            let aside = self.server.chains[org].aside.len();
+            let aside = self.server.aside(*org);
             if self.model[o].stale_writes == 0 {
                 assert_eq!(aside, 0, "events kept aside without a stale write");
             }
+            expected.push(self.model[o].expected(*org));
         }
+        self.server.agrees(&expected, self.date);
         for p in 0..PHONES {
             let report = self.book(p).verify(&mut |_, _| true).unwrap();
             assert!(report.is_intact(), "phone-{p}: {report:?}");
