@@ -42,4 +42,8 @@ need python3 || apt_install python3 python3-pip
 python3 - <<'PY' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pytest numpy-financial beancount jdatetime babel cryptography
 import numpy_financial, pytest, beancount.loader, jdatetime, babel.numbers, cryptography.hazmat.primitives.asymmetric.ed25519
 PY
+# The federation's web pages are tested in a real browser: Debian's headless
+# Chromium, driven over the DevTools protocol by websocket-client (PyPI).
+need chromium || apt_install chromium fonts-noto-core
+python3 -c 'import websocket' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore websocket-client
 need bean-check || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore beancount

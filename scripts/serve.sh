@@ -7,7 +7,8 @@
 # $DAFTAR_SERVER_PORT (8080 by default). New organisations are placed under a
 # VO node "Demo VO" (code DEMO-VO), so its rollup shows them:
 #   target/debug/daftar-server --database URL rollup --node DEMO-VO
-# Stop it with Ctrl-C; the cluster stops with it.
+# The federation's pages are at http://127.0.0.1:8080/web/: sign in with the
+# admin token it prints. Stop it with Ctrl-C; the cluster stops with it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 dir="${DAFTAR_SERVER_DIR:-$PWD/.daftar-server}"
@@ -25,6 +26,7 @@ DAFTAR_PG_DIR="$dir/pg" bash scripts/pg-cluster.sh bash -c '
   [ -s "$dir/admin.token" ] || "$bin" user --name admin --admin >"$dir/admin.token"
   echo "database: $DAFTAR_DATABASE_URL"
   echo "admin token: $dir/admin.token (curl -H \"Authorization: Bearer \$(cat $dir/admin.token)\" http://127.0.0.1:$port/v1/nodes/DEMO-VO/rollup)"
+  echo "federation pages: http://127.0.0.1:$port/web/ (sign in with the token: $(cat "$dir/admin.token"))"
   "$bin" serve --listen "127.0.0.1:$port" --key "$dir/server.key" --books "$dir/books" \
     --new-orgs-under DEMO-VO
 ' serve "$bin" "$dir" "$port"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project: formatting, lints, the whole workspace's tests (the
 # server's against a PostgreSQL cluster started for them), the
-# simulator, the oracles, the Kotlin library, the Android demo's check and the library's size.
+# simulator, the oracles, the web pages in a browser, the Kotlin library, the Android demo's check and the library's size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,8 @@ bash scripts/sim.sh --seeds 200
 echo "== oracle tests (tests/oracles, against the debug build)"
 cargo build --quiet --locked -p daftar
 DAFTAR_BIN="$PWD/target/debug/daftar" python3 -m pytest -q tests/oracles
+echo "== the federation's web pages in headless Chromium (tests/web; screenshots to docs/screenshots/web)"
+bash scripts/web-test.sh
 echo "== Kotlin library (bindings/kotlin: generates from the host cdylib, JUnit 5 on the JVM)"
 # ServerSyncTest runs the real server (target/debug/daftar-server) on a cluster of its own.
 (cd bindings/kotlin && bash ../../scripts/pg-cluster.sh mvn -B --no-transfer-progress test)

@@ -7,6 +7,7 @@ mod actions;
 mod admin;
 pub mod book;
 pub mod books;
+pub mod catalogue;
 pub mod charges;
 pub mod chart;
 mod checks;

@@ -60,7 +60,7 @@ fn consolidated(book: &Book, org: Uuid) -> Result<Consolidated> {
 
 /// The Panchasutra grade of the fiscal year to `day`: what the group has done
 /// so far, not a year still to come. None before the organisation opened.
-fn grade_to(
+pub(crate) fn grade_to(
     book: &Book,
     o: &daftar_core::Organisation,
     org: Uuid,

@@ -11,6 +11,7 @@ use crate::error::{Error, Result};
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("schema/001-chains.sql")),
     (2, include_str!("schema/002-days.sql")),
+    (3, include_str!("schema/003-web.sql")),
 ];
 
 /// The key of the advisory lock held while migrating ("daftar" in ASCII).

@@ -8,6 +8,7 @@
 //! - [`rollup`]: a node's consolidated figures;
 //! - [`verify`]: every chain re-hashed and its custody and signatures checked, from PostgreSQL;
 //! - [`http`]: the routes;
+//! - [`web`]: the federation's pages (HTML), behind signed-in sessions;
 //! - [`error`]: the one error type and its HTTP answer.
 
 pub mod cif;
@@ -19,3 +20,4 @@ pub mod keys;
 pub mod rollup;
 pub mod store;
 pub mod verify;
+pub mod web;

@@ -232,3 +232,125 @@ pub async fn rollup(pool: &Pool, books: &Path, node: Node, as_of: NaiveDate) -> 
         totals,
     })
 }
+
+/// The latest business date of any book under `node`, if the server holds one:
+/// the day a page shows when none is asked for (never after today).
+pub async fn latest_day(pool: &Pool, node: Uuid) -> Result<Option<NaiveDate>> {
+    let client = pool.get().await?;
+    let row = client
+        .query_one(
+            &format!(
+                "{SUBTREE}
+                 SELECT max(f.as_of) FROM t JOIN org_figures f ON f.org_id = t.id"
+            ),
+            &[&node],
+        )
+        .await?;
+    let today = chrono::Utc::now().date_naive();
+    Ok(row.get::<_, Option<NaiveDate>>(0).map(|d| d.min(today)))
+}
+
+/// Members' savings and loans outstanding under `node` at one day.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MonthPoint {
+    pub day: NaiveDate,
+    pub savings: Decimal,
+    pub loans_outstanding: Decimal,
+}
+
+/// The month ends of the eleven months before `as_of`'s month, then `as_of`.
+pub fn month_ends(as_of: NaiveDate) -> Vec<NaiveDate> {
+    let first = as_of.with_day(1).unwrap_or(as_of);
+    let mut days: Vec<NaiveDate> = (1..=11u32)
+        .rev()
+        .filter_map(|k| first.checked_sub_months(Months::new(k - 1)))
+        .filter_map(|d| d.pred_opt())
+        .collect();
+    days.push(as_of);
+    days
+}
+
+/// Savings and loans outstanding under `node` at each of [`month_ends`], by
+/// currency: whole months from `month_totals`, and the last point exactly as
+/// of `as_of` (its month's days from `day_totals`).
+pub async fn by_month(
+    pool: &Pool,
+    node: Uuid,
+    as_of: NaiveDate,
+) -> Result<BTreeMap<String, Vec<MonthPoint>>> {
+    let client = pool.get().await?;
+    let days = month_ends(as_of);
+    let first_of_month = as_of.with_day(1).unwrap_or(as_of);
+    let rows = client
+        .query(
+            &format!(
+                "{SUBTREE}
+                 SELECT coalesce(o.currency, ''), coalesce(o.scale, 0::smallint), m.month,
+                        coalesce(sum(m.net) FILTER (WHERE m.account IN ($2, $3)), 0)::bigint,
+                        coalesce(sum(m.net) FILTER (WHERE m.account = $4), 0)::bigint
+                   FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
+                   JOIN month_totals m ON m.org_id = o.org_id
+                  WHERE m.month < $5
+                  GROUP BY 1, 2, 3
+                 UNION ALL
+                 SELECT coalesce(o.currency, ''), coalesce(o.scale, 0::smallint), $5::date,
+                        coalesce(sum(d.net) FILTER (WHERE d.account IN ($2, $3)), 0)::bigint,
+                        coalesce(sum(d.net) FILTER (WHERE d.account = $4), 0)::bigint
+                   FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
+                   JOIN day_totals d ON d.org_id = o.org_id
+                  WHERE d.day >= $5 AND d.day <= $6
+                  GROUP BY 1, 2
+                  ORDER BY 3"
+            ),
+            &[
+                &node,
+                &chart::MEMBER_SAVINGS,
+                &chart::MEMBER_VOLUNTARY,
+                &chart::MEMBER_LOANS,
+                &first_of_month,
+                &as_of,
+            ],
+        )
+        .await?;
+    // Per currency: its scale, and each month's (first day, savings net, loans net), in order.
+    type MonthNets = (i16, Vec<(NaiveDate, i64, i64)>);
+    let mut nets: BTreeMap<String, MonthNets> = BTreeMap::new();
+    for r in &rows {
+        let e = nets.entry(r.get(0)).or_insert((r.get(1), Vec::new()));
+        e.1.push((r.get(2), r.get(3), r.get(4)));
+    }
+    let mut out = BTreeMap::new();
+    for (currency, (scale, months)) in nets {
+        let points = days
+            .iter()
+            .map(|&day| {
+                let upto = months.iter().filter(|m| m.0 <= day);
+                let (s, l) = upto.fold((0i64, 0i64), |(s, l), m| (s + m.1, l + m.2));
+                MonthPoint {
+                    day,
+                    // Savings are owed to members: a credit.
+                    savings: -decimal(s, scale),
+                    loans_outstanding: decimal(l, scale),
+                }
+            })
+            .collect();
+        out.insert(currency, points);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_ends_are_the_eleven_months_before_then_the_day() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let ends = month_ends(d("2025-03-15"));
+        assert_eq!(ends.len(), 12);
+        assert_eq!(ends[0], d("2024-04-30"));
+        assert_eq!(ends[9], d("2025-01-31"));
+        assert_eq!(ends[10], d("2025-02-28"));
+        assert_eq!(ends[11], d("2025-03-15"));
+    }
+}

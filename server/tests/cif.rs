@@ -217,6 +217,29 @@ fn a_vos_cif_reconciliation_is_served_from_the_replicas_as_the_core_computes_it(
     assert_eq!(statuses, ["agrees", "differs"]);
     assert_eq!(r["difference"], "2000.00");
 
+    // The VO's page shows the same lines and totals, in the reader's language.
+    let cookies = web_sign_in(&server.url, &staff);
+    let (status, page) = web_page(
+        &server.url,
+        "/web/nodes/VO-7/cif?as_of=2025-05-31&lang=hi",
+        &cookies,
+    );
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("data-status=\"Agrees\""), "{page}");
+    assert!(page.contains("data-status=\"Differs\""), "{page}");
+    assert!(page.contains(&format!(
+        "data-field=\"difference\" data-value=\"{}\"",
+        want.difference
+    )));
+    assert!(page.contains(&format!(
+        "data-field=\"lender\" data-value=\"{}\"",
+        want.lender_outstanding
+    )));
+    assert!(page.contains("सीआईएफ मिलान"), "the Hindi title");
+    // Without a session the page sends the reader to sign in; another VO's staff is refused.
+    let (status, _) = web_page(&server.url, "/web/nodes/VO-7/cif", "");
+    assert_eq!(status, 303);
+
     // Another VO's staff may not read it; an SHG is not a lender; a bad date is refused.
     admin(
         &db,
@@ -232,6 +255,9 @@ fn a_vos_cif_reconciliation_is_served_from_the_replicas_as_the_core_computes_it(
         b"",
         As::Token(&other),
     );
+    assert_eq!(status, 403);
+    let other_cookies = web_sign_in(&server.url, &other);
+    let (status, _) = web_page(&server.url, "/web/nodes/VO-7/cif", &other_cookies);
     assert_eq!(status, 403);
     let (status, r) = call(
         &server.url,

@@ -332,3 +332,63 @@ impl daftar_core::exchange::Transport for Http {
         Ok((status, bytes))
     }
 }
+
+/// Signs `token`'s person in on the web pages as a browser would (the form's
+/// cookie and hidden field, then the session cookie); returns the cookies to send.
+pub fn web_sign_in(url: &str, token: &str) -> String {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let form = agent.get(&format!("{url}/web/signin")).call().unwrap();
+    let signin_cookie = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("daftar_signin="))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_string();
+    let html = form.into_body().read_to_string().unwrap();
+    let csrf = html
+        .split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string();
+    let answer = agent
+        .post(&format!("{url}/web/signin"))
+        .header("cookie", &format!("daftar_signin={signin_cookie}"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .send(format!("token={token}&csrf={csrf}&next=%2Fweb%2F"))
+        .unwrap();
+    assert_eq!(answer.status().as_u16(), 303);
+    let session = answer
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find_map(|c| c.strip_prefix("daftar_session="))
+        .and_then(|c| c.split(';').next())
+        .unwrap()
+        .to_string();
+    format!("daftar_session={session}")
+}
+
+/// A web page with the given cookies: its status and HTML.
+pub fn web_page(url: &str, path: &str, cookies: &str) -> (u16, String) {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into();
+    let answer = agent
+        .get(&format!("{url}{path}"))
+        .header("cookie", cookies)
+        .call()
+        .unwrap();
+    let status = answer.status().as_u16();
+    (status, answer.into_body().read_to_string().unwrap())
+}
