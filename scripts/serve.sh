@@ -6,7 +6,7 @@
 # ./.daftar-server (or $DAFTAR_SERVER_DIR) and survive a restart. The port is
 # $DAFTAR_SERVER_PORT (8080 by default). New organisations are placed under a
 # VO node "Demo VO" (code DEMO-VO), so its rollup shows them:
-#   target/debug/daftar-server --database URL rollup --node DEMO-VO
+#   target/debug/daftar-server --database URL rollup --node DEMO-VO --books DIR/books
 # The federation's pages are at http://127.0.0.1:8080/web/: sign in with the
 # admin token it prints. Stop it with Ctrl-C; the cluster stops with it.
 set -euo pipefail
@@ -21,7 +21,7 @@ DAFTAR_PG_DIR="$dir/pg" bash scripts/pg-cluster.sh bash -c '
   set -euo pipefail
   bin="$1"; dir="$2"; port="$3"
   "$bin" migrate >/dev/null
-  "$bin" rollup --node DEMO-VO >/dev/null 2>&1 ||
+  [ "$(psql -tA "$DAFTAR_DATABASE_URL" -c "SELECT count(*) FROM orgs WHERE code = '"'"'DEMO-VO'"'"'")" = 1 ] ||
     "$bin" node add --kind vo --name "Demo VO" --code DEMO-VO >/dev/null
   [ -s "$dir/admin.token" ] || "$bin" user --name admin --admin >"$dir/admin.token"
   echo "database: $DAFTAR_DATABASE_URL"

@@ -36,7 +36,8 @@ bash scripts/pg-cluster.sh bash -c '
   "$bin/daftar-load" --server "$url" --phones "$phones" --weeks "$weeks" --members "$members" | grep -E "events|phones" || true
   echo "== consolidating"
   start=$(date +%s)
-  until [ "$(psql -tA "$DAFTAR_DATABASE_URL" -c "SELECT count(*) FROM chains c LEFT JOIN org_figures f USING (org_id) WHERE f.consolidated_seq IS NULL OR f.consolidated_seq < c.head_seq")" = 0 ]; do
+  behind() { psql -tA "$DAFTAR_DATABASE_URL" -c "SELECT count(*) FROM chains c LEFT JOIN org_figures f USING (org_id) WHERE f.consolidated_seq IS NULL OR f.consolidated_seq < c.head_seq"; }
+  until [ "$(behind)" = 0 ]; do
     sleep 2
   done
   echo "consolidated in $(( $(date +%s) - start )) s"

@@ -6,7 +6,8 @@
 //! organisation at a time; a crash leaves it behind, never wrong, and startup
 //! catches up. What the core's reports say as of a day a rollup asks for
 //! (PAR30, the Panchasutra grade) is computed on the replica then, and kept
-//! in `figures_on`.
+//! in `figures_on`; the days a rollup or a page asks by default (today, and
+//! the book's latest date) are computed ahead, as each push is consolidated.
 
 use std::path::{Path, PathBuf};
 
@@ -88,6 +89,10 @@ pub struct FiguresOn {
 
 fn figures_on_of(path: &Path, org: Uuid, as_of: NaiveDate) -> Result<FiguresOn> {
     let book = Book::open_existing(path)?;
+    figures_of_book(&book, org, as_of)
+}
+
+fn figures_of_book(book: &Book, org: Uuid, as_of: NaiveDate) -> Result<FiguresOn> {
     let o = book.organisation(org)?;
     let minor = |d: Decimal| to_minor("amount", d, o.currency.scale).map_err(Error::Core);
     let portfolio = book.portfolio(org, as_of)?;
@@ -96,7 +101,7 @@ fn figures_on_of(path: &Path, org: Uuid, as_of: NaiveDate) -> Result<FiguresOn> 
         seq,
         loans_outstanding: minor(portfolio.outstanding)?,
         par30_outstanding: minor(portfolio.par30_outstanding)?,
-        grade: grade_to(&book, &o, org, as_of)?,
+        grade: grade_to(book, &o, org, as_of)?,
     })
 }
 
@@ -115,20 +120,27 @@ pub async fn figures_on(pool: &Pool, dir: &Path, orgs: &[Uuid], as_of: NaiveDate
         .await
         .map_err(|e| Error::Internal(e.to_string()))??;
         let Some(f) = f else { continue };
-        let (grade, score) = match &f.grade {
-            Some((g, s)) => (Some(g.as_str()), Some(*s)),
-            None => (None, None),
-        };
-        let mut client = pool.get().await?;
-        let tx = client.transaction().await?;
-        // Figures of an older head are of no use once the chain has moved on.
-        tx.execute(
-            "DELETE FROM figures_on WHERE org_id = $1 AND consolidated_seq < $2",
-            &[&org, &(f.seq as i64)],
-        )
-        .await?;
-        tx.execute(
-            "INSERT INTO figures_on (org_id, as_of, consolidated_seq, loans_outstanding,
+        store_figures(pool, org, as_of, &f).await?;
+    }
+    Ok(())
+}
+
+/// Keeps `f`, `org`'s figures as of `as_of`, unless newer ones are kept.
+async fn store_figures(pool: &Pool, org: Uuid, as_of: NaiveDate, f: &FiguresOn) -> Result<()> {
+    let (grade, score) = match &f.grade {
+        Some((g, s)) => (Some(g.as_str()), Some(*s)),
+        None => (None, None),
+    };
+    let mut client = pool.get().await?;
+    let tx = client.transaction().await?;
+    // Figures of an older head are of no use once the chain has moved on.
+    tx.execute(
+        "DELETE FROM figures_on WHERE org_id = $1 AND consolidated_seq < $2",
+        &[&org, &(f.seq as i64)],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO figures_on (org_id, as_of, consolidated_seq, loans_outstanding,
                                          par30_outstanding, grade, grade_score)
                  VALUES ($1, $2, $3, $4, $5, $6, $7)
                  ON CONFLICT (org_id, as_of) DO UPDATE SET
@@ -137,31 +149,53 @@ pub async fn figures_on(pool: &Pool, dir: &Path, orgs: &[Uuid], as_of: NaiveDate
                     par30_outstanding = excluded.par30_outstanding,
                     grade = excluded.grade, grade_score = excluded.grade_score
                  WHERE figures_on.consolidated_seq <= excluded.consolidated_seq",
-            &[
-                &org,
-                &as_of,
-                &(f.seq as i64),
-                &f.loans_outstanding,
-                &f.par30_outstanding,
-                &grade,
-                &score,
-            ],
-        )
-        .await?;
-        tx.commit().await?;
-    }
+        &[
+            &org,
+            &as_of,
+            &(f.seq as i64),
+            &f.loans_outstanding,
+            &f.par30_outstanding,
+            &grade,
+            &score,
+        ],
+    )
+    .await?;
+    tx.commit().await?;
     Ok(())
 }
 
-/// Ingests `chunks` into the replica and reads its figures. A replica that
-/// refuses the server's own chunks disagrees with PostgreSQL: it is dropped
-/// and the caller rebuilds it.
-fn apply(path: &Path, org: Uuid, chunks: &[Chunk]) -> Result<Consolidated> {
+/// The days whose figures a consolidation computes ahead, while the replica
+/// is open: today (a rollup's default) and the book's own latest date (a
+/// page's default), so neither waits for a replica to be opened per group.
+fn days_ahead(latest: NaiveDate) -> Vec<NaiveDate> {
+    let today = chrono::Utc::now().date_naive();
+    let mut days = vec![today];
+    if latest < today {
+        days.push(latest);
+    }
+    days
+}
+
+/// Ingests `chunks` into the replica and reads how far it has got, with its
+/// figures on [`days_ahead`]. A replica that refuses the server's own chunks
+/// disagrees with PostgreSQL: it is dropped and the caller rebuilds it.
+fn apply(
+    path: &Path,
+    org: Uuid,
+    chunks: &[Chunk],
+) -> Result<(Consolidated, Vec<(NaiveDate, FiguresOn)>)> {
     let book = Book::open(path)?;
     for c in chunks {
         book.ingest(c)?;
     }
-    consolidated(&book, org)
+    let c = consolidated(&book, org)?;
+    let mut ahead = Vec::new();
+    if !chunks.is_empty() {
+        for day in days_ahead(c.as_of) {
+            ahead.push((day, figures_of_book(&book, org, day)?));
+        }
+    }
+    Ok((c, ahead))
 }
 
 /// Brings `org`'s replica up to the server's head and stores its figures.
@@ -182,8 +216,11 @@ pub async fn consolidate(pool: &Pool, dir: &Path, org: Uuid) -> Result<Consolida
             .await
             .map_err(|e| Error::Internal(e.to_string()))?;
         match result {
-            Ok(f) => {
+            Ok((f, ahead)) => {
                 store(pool, org, &f).await?;
+                for (day, figures) in &ahead {
+                    store_figures(pool, org, *day, figures).await?;
+                }
                 return Ok(f);
             }
             Err(e) if attempt == 0 => {

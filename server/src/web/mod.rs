@@ -426,7 +426,7 @@ async fn home(Shared(state): St, uri: Uri, headers: HeaderMap) -> Response {
             ul.nodes {
                 @for t in &tops {
                     li { a href={ "/web/nodes/" (t.get::<_, uuid::Uuid>(0)) "?lang=" (lang) } {
-                        (t.get::<_, &str>(1)) } " (" (t.get::<_, &str>(2)) ")" }
+                        (t.get::<_, &str>(1)) } " (" (text::kind(t.get::<_, &str>(2), r.locale)) ")" }
                 }
             }
             @if tops.is_empty() { p { (r.t(Text::NoGroups)) } }

@@ -90,14 +90,14 @@ pub async fn page(
                 .collect::<Vec<_>>()
         };
         let r = v.reader()?;
-        let title = format!("{} ({})", node.name, node.kind.to_uppercase());
+        let title = format!("{} ({})", node.name, super::text::kind(&node.kind, r.locale));
         let body = html! {
             (as_of_form(&r, day))
             @if !children.is_empty() {
                 section.children {
                     h2 { (r.t(Text::SubNodes)) }
                     ul { @for (id, kind, name) in &children {
-                        li { a href={ "/web/nodes/" (id) "?" (r.carry(day)) } { (name) } " (" (kind.to_uppercase()) ")" }
+                        li { a href={ "/web/nodes/" (id) "?" (r.carry(day)) } { (name) } " (" (super::text::kind(kind, r.locale)) ")" }
                     } }
                 }
             }

@@ -108,3 +108,24 @@ pub fn text(text: Text, locale: Locale) -> &'static str {
         Locale::FaIr => fa,
     }
 }
+
+/// A node's or organisation's kind, as the hierarchy names it, in `locale`.
+pub fn kind(kind: &str, locale: Locale) -> String {
+    let (en, hi, fa) = match kind {
+        "state" => ("State", "राज्य", "استان"),
+        "district" => ("District", "ज़िला", "شهرستان"),
+        "block" => ("Block", "प्रखंड", "بخش"),
+        "clf" => ("CLF", "संकुल स्तरीय संघ", "فدراسیون خوشه"),
+        "vo" => ("VO", "ग्राम संगठन", "سازمان روستا"),
+        "shg" => ("SHG", "स्वयं सहायता समूह", "گروه خودیار"),
+        "ngo" => ("NGO", "स्वैच्छिक संस्था", "سازمان مردم‌نهاد"),
+        "fund" => ("Fund", "निधि", "صندوق"),
+        other => return other.to_string(),
+    };
+    match locale {
+        Locale::EnIn => en,
+        Locale::HiIn => hi,
+        Locale::FaIr => fa,
+    }
+    .to_string()
+}

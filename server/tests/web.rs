@@ -1,0 +1,129 @@
+//! The federation's pages over HTTP, as an attacker would try them: sessions
+//! that are forged, stolen after sign-out or used across sites, forms without
+//! their CSRF token, bad dates, unknown nodes, and the headers that keep a
+//! shared office computer from keeping members' figures. What a person sees
+//! in a real browser, and the figures, are `tests/web/` (headless Chromium).
+
+mod support;
+
+use support::*;
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .build()
+        .into()
+}
+
+#[test]
+fn sessions_forms_and_headers_hold_against_forgery_and_reuse() {
+    let db = fresh_database();
+    let dir = tempfile::tempdir().unwrap();
+    admin(
+        &db,
+        &[
+            "node", "add", "--kind", "vo", "--name", "VO", "--code", "VO-1",
+        ],
+    );
+    let server = Server::start(&db, dir.path(), &["--new-orgs-under", "VO-1"]);
+    let (book, org) = phone(dir.path(), "phone-a", 5, 12);
+    claim(&book, org);
+    register(&server.url, &book);
+    push_all(&server.url, &book, org);
+    let token = admin(&db, &["user", "--name", "vo-staff", "--node", "VO-1"]);
+    let url = &server.url;
+
+    // No session, or a forged one: to the sign-in page, and back after it.
+    for cookies in ["", "daftar_session=00ff", "daftar_session=; x=y"] {
+        let (status, _) = web_page(url, "/web/nodes/VO-1", cookies);
+        assert_eq!(status, 303, "{cookies:?}");
+    }
+    let cookies = web_sign_in(url, &token);
+    let (status, page) = web_page(url, "/web/nodes/VO-1?lang=fa", &cookies);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("dir=\"rtl\""));
+
+    // The page's headers: no cache, no script, no framing.
+    let answer = agent()
+        .get(&format!("{url}/web/nodes/VO-1"))
+        .header("cookie", &cookies)
+        .call()
+        .unwrap();
+    let header = |name: &str| {
+        answer
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
+    assert_eq!(header("cache-control"), "no-store");
+    assert!(header("content-security-policy").contains("default-src 'none'"));
+    assert!(!header("content-security-policy").contains("script-src"));
+    assert!(header("content-security-policy").contains("frame-ancestors 'none'"));
+    assert_eq!(header("x-content-type-options"), "nosniff");
+
+    // The session cookie is HttpOnly, Secure and SameSite=Strict.
+    let form = agent().get(&format!("{url}/web/signin")).call().unwrap();
+    let set: Vec<String> = form
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok().map(String::from))
+        .collect();
+    assert!(
+        set.iter().any(|c| c.starts_with("daftar_signin=")
+            && c.contains("HttpOnly")
+            && c.contains("Secure")
+            && c.contains("SameSite=Strict")),
+        "{set:?}"
+    );
+
+    // A bad date is refused in the reader's language; an unknown node is 404.
+    let (status, page) = web_page(url, "/web/nodes/VO-1?as_of=2025-02-30&lang=fa", &cookies);
+    assert_eq!(status, 400);
+    assert!(page.contains("این درخواست معتبر نیست"), "{page}");
+    let (status, _) = web_page(url, "/web/nodes/NO-SUCH-NODE", &cookies);
+    assert_eq!(status, 404);
+    let (status, _) = web_page(url, "/web/orgs/not-a-uuid", &cookies);
+    assert_eq!(status, 404);
+
+    // Sign-out needs the session's CSRF token; with it, the old cookie is dead.
+    let signout = |csrf: &str| {
+        agent()
+            .post(&format!("{url}/web/signout"))
+            .header("cookie", &cookies)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .send(format!("csrf={csrf}"))
+            .unwrap()
+            .status()
+            .as_u16()
+    };
+    assert_eq!(signout(&"0".repeat(64)), 400);
+    let (status, _) = web_page(url, "/web/nodes/VO-1", &cookies);
+    assert_eq!(status, 200, "a refused sign-out ended the session");
+    let csrf = page_csrf(url, &cookies);
+    assert_eq!(signout(&csrf), 303);
+    let (status, _) = web_page(url, "/web/nodes/VO-1", &cookies);
+    assert_eq!(status, 303, "the cookie still works after signing out");
+    assert_eq!(sql(&db, "SELECT count(*) FROM web_sessions"), ["0"]);
+    // Only the session's SHA-256 was ever kept, never the id itself.
+    let id = cookies.trim_start_matches("daftar_session=");
+    let cookies2 = web_sign_in(url, &token);
+    let id2 = cookies2.trim_start_matches("daftar_session=");
+    let kept = sql(&db, "SELECT encode(id_sha256, 'hex') FROM web_sessions");
+    assert_eq!(kept.len(), 1);
+    assert_ne!(kept[0], id2);
+    assert_ne!(id, id2, "a new sign-in is a new session");
+}
+
+/// The CSRF token in the sign-out form of the node page.
+fn page_csrf(url: &str, cookies: &str) -> String {
+    let (_, page) = web_page(url, "/web/nodes/VO-1", cookies);
+    page.split("name=\"csrf\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap()
+        .to_string()
+}
