@@ -242,6 +242,8 @@ fn trial_balance_totals_are_equal_for_every_demo_organisation() {
             &p,
             "--org",
             &id,
+            "--locale",
+            "en-IN",
         ]));
         assert!(table.trim_end().ends_with("balanced"), "{table}");
     }
@@ -313,6 +315,8 @@ fn the_demo_holds_a_year_of_meetings_with_loans_late_payments_and_an_exit() {
             &p,
             "--org",
             &id,
+            "--locale",
+            "en-IN",
         ]));
         assert!(
             tb.contains("4200") && tb.contains("Penalties"),
@@ -485,9 +489,32 @@ fn reports_show_in_the_organisations_locale_unless_another_is_asked() {
         !devanagari_digit(&json) && json.contains("\"total_debit\""),
         "{json}"
     );
-    // CSV is plain unless a locale is asked for.
+    // CSV is plain unless a locale is asked for: digits and words alike.
     let csv = report(&shg.0, &["--format", "csv"]);
     assert!(!devanagari_digit(&csv));
+    assert!(csv.starts_with("account,name,debit,credit"), "{csv}");
+    // The words are the locale's too, from the core's catalogue.
+    let hi = report(&shg.0, &[]);
+    assert!(
+        hi.starts_with("तलपट:") && hi.contains("नामे") && hi.contains("हाथ में नकद"),
+        "{hi}"
+    );
+    assert!(report(&shg.0, &["--locale", "en-IN"]).starts_with("Trial balance:"));
+    assert!(
+        fa.starts_with("تراز آزمایشی:") && fa.contains("بدهکار"),
+        "{fa}"
+    );
+    // Columns line up by display width: Devanagari's vowel signs and
+    // conjuncts take no column of their own. Every row whose last column is
+    // the credit (or the debit) ends at the same column.
+    use unicode_width::UnicodeWidthStr;
+    let ends: std::collections::BTreeSet<usize> = hi
+        .lines()
+        .skip(2)
+        .filter(|l| l.contains('.'))
+        .map(|l| l.width())
+        .collect();
+    assert!(ends.len() <= 2, "rows end at columns {ends:?}:\n{hi}");
     assert!(devanagari_digit(&report(
         &shg.0,
         &["--format", "csv", "--locale", "hi-IN"]
@@ -509,7 +536,7 @@ fn reports_show_in_the_organisations_locale_unless_another_is_asked() {
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stdout(&o).contains("۱۴۰۳/۰۱/۰۱ to ۱۴۰۳/۱۲/۳۰"),
+        stdout(&o).contains("۱۴۰۳/۰۱/۰۱ – ۱۴۰۳/۱۲/۳۰"),
         "{}",
         stdout(&o)
     );

@@ -310,11 +310,131 @@ const NAMES: &[(&str, &str, &str)] = &[
     ("over 90 days", "90 दिन से अधिक", "بیش از ۹۰ روز"),
 ];
 
+/// The words of the reports as the CLI lays them out (titles, columns, row
+/// labels), with their Hindi and Persian.
+const REPORT_WORDS: &[(&str, &str, &str)] = &[
+    ("Passbook", "पासबुक", "دفترچه عضو"),
+    ("Loan ledger", "ऋण खाता बही", "دفتر وام"),
+    ("Loan portfolio", "ऋण पोर्टफोलियो", "سبد وام‌ها"),
+    (
+        "Receipts and payments",
+        "प्राप्ति और भुगतान",
+        "دریافت‌ها و پرداخت‌ها",
+    ),
+    ("Income and expenditure", "आय और व्यय", "درآمد و هزینه"),
+    ("Balance sheet", "तुलन पत्र", "ترازنامه"),
+    ("Monthly report", "मासिक रिपोर्ट", "گزارش ماهانه"),
+    ("Panchasutra grading", "पंचसूत्र ग्रेडिंग", "رتبه‌بندی پنج‌اصل"),
+    ("Journal", "रोज़नामचा", "دفتر روزنامه"),
+    ("Cash book", "रोकड़ बही", "دفتر صندوق"),
+    ("Bank book", "बैंक बही", "دفتر بانک"),
+    (
+        "CIF reconciliation",
+        "सीआईएफ मिलान",
+        "تطبیق صندوق سرمایه‌گذاری اجتماعی",
+    ),
+    ("Trial balance", "तलपट", "تراز آزمایشی"),
+    ("account", "खाता", "حساب"),
+    ("name", "नाम", "نام"),
+    ("amount", "राशि", "مبلغ"),
+    ("debit", "नामे", "بدهکار"),
+    ("credit", "जमा", "بستانکار"),
+    ("total", "कुल", "جمع"),
+    ("seq", "क्रम", "ردیف"),
+    ("date", "तिथि", "تاریخ"),
+    ("narration", "विवरण", "شرح"),
+    ("paid", "जमा किया", "پرداخت‌شده"),
+    ("received", "प्राप्त किया", "دریافت‌شده"),
+    ("principal", "मूलधन", "اصل"),
+    ("interest", "ब्याज", "سود"),
+    ("penalty", "दंड", "جریمه"),
+    ("fines, fees", "जुर्माना, शुल्क", "جریمه‌ها، کارمزدها"),
+    ("compulsory", "अनिवार्य", "اجباری"),
+    ("voluntary", "स्वैच्छिक", "اختیاری"),
+    ("loan", "ऋण", "وام"),
+    ("compulsory bal", "अनिवार्य शेष", "مانده اجباری"),
+    ("voluntary bal", "स्वैच्छिक शेष", "مانده اختیاری"),
+    ("loan bal", "ऋण शेष", "مانده وام"),
+    ("opening", "प्रारंभिक शेष", "مانده اول دوره"),
+    ("total and closing", "कुल और अंतिम शेष", "جمع و مانده پایان"),
+    ("kind", "प्रकार", "نوع"),
+    ("disbursed", "वितरित", "پرداخت وام"),
+    ("written off", "बट्टे खाते", "سوخت‌شده"),
+    ("outstanding", "बकाया", "مانده"),
+    ("member", "सदस्य", "عضو"),
+    ("arrears", "देय बकाया", "معوقه"),
+    ("dpd", "देय तिथि से दिन", "روز تأخیر"),
+    ("bucket", "अतिदेय अवधि", "دوره معوق"),
+    ("receipt", "प्राप्ति", "دریافت"),
+    ("payment", "भुगतान", "پرداخت"),
+    ("balance", "शेष", "مانده"),
+    ("day total", "दिन का योग", "جمع روز"),
+    ("asset", "परिसंपत्ति", "دارایی"),
+    ("liability", "देयता", "بدهی"),
+    ("equity", "पूंजी", "حقوق صاحبان سرمایه"),
+    ("income", "आय", "درآمد"),
+    ("expenditure", "व्यय", "هزینه"),
+    ("surplus", "अधिशेष", "مازاد"),
+    ("Accumulated surplus", "संचित अधिशेष", "مازاد انباشته"),
+    ("total assets", "कुल परिसंपत्तियाँ", "جمع دارایی‌ها"),
+    (
+        "total liabilities and equity",
+        "कुल देयताएँ और पूंजी",
+        "جمع بدهی‌ها و حقوق صاحبان سرمایه",
+    ),
+    ("item", "मद", "قلم"),
+    ("value", "मान", "مقدار"),
+    ("meetings", "बैठकें", "جلسه‌ها"),
+    ("meeting dates", "बैठक तिथियाँ", "تاریخ جلسه‌ها"),
+    ("attendance", "उपस्थिति", "حضور"),
+    ("compulsory savings", "अनिवार्य बचत", "پس‌انداز اجباری"),
+    ("voluntary savings", "स्वैच्छिक बचत", "پس‌انداز اختیاری"),
+    ("withdrawals", "निकासी", "برداشت‌ها"),
+    (
+        "savings returned at exits",
+        "निकास पर लौटाई बचत",
+        "پس‌انداز بازگشتی هنگام خروج",
+    ),
+    ("loans disbursed", "वितरित ऋण", "وام‌های پرداخت‌شده"),
+    ("amount disbursed", "वितरित राशि", "مبلغ پرداخت‌شده"),
+    ("principal repaid", "चुकाया गया मूलधन", "اصل بازپرداخت‌شده"),
+    ("interest collected", "प्राप्त ब्याज", "سود دریافتی"),
+    ("penalties collected", "प्राप्त दंड", "جریمه‌های دریافتی"),
+    ("fines and fees", "जुर्माना और शुल्क", "جریمه‌ها و کارمزدها"),
+    ("closing cash", "अंतिम नकद", "موجودی نقد پایان"),
+    ("closing bank", "अंतिम बैंक शेष", "موجودی بانک پایان"),
+    ("loans outstanding", "बकाया ऋण", "مانده وام‌ها"),
+    ("norm", "मानदंड", "معیار"),
+    ("score", "अंक", "امتیاز"),
+    ("how", "गणना", "محاسبه"),
+    ("reference", "संदर्भ", "شماره مرجع"),
+    ("lent to", "किसे दिया", "وام‌گیرنده"),
+    ("outstanding (lender)", "बकाया (ऋणदाता)", "مانده (وام‌دهنده)"),
+    (
+        "outstanding (borrower)",
+        "बकाया (उधारकर्ता)",
+        "مانده (وام‌گیرنده)",
+    ),
+    ("borrower", "उधारकर्ता", "وام‌گیرنده"),
+    ("difference", "अंतर", "اختلاف"),
+    ("status", "स्थिति", "وضعیت"),
+    ("agrees", "मेल खाता है", "مطابق است"),
+    ("differs", "अंतर है", "اختلاف دارد"),
+    ("no reference", "कोई संदर्भ नहीं", "بدون شماره مرجع"),
+    ("reference held twice", "संदर्भ दो बार", "شماره مرجع تکراری"),
+    ("note", "टिप्पणी", "یادداشت"),
+    ("loans", "ऋण", "وام"),
+    ("balanced", "संतुलित", "تراز است"),
+    ("NOT BALANCED", "संतुलित नहीं", "تراز نیست"),
+];
+
 /// One of the core's English names (an account of the default chart, a
-/// grading norm, a portfolio bucket) in `locale`; a name the catalogue does
-/// not hold, such as an account a group added, is shown as it was written.
+/// grading norm, a portfolio bucket, a report's word) in `locale`; a name the
+/// catalogue does not hold, such as an account a group added, is shown as it
+/// was written.
 pub fn name(english: &str, locale: Locale) -> &str {
-    match (locale, NAMES.iter().find(|n| n.0 == english)) {
+    let found = NAMES.iter().chain(REPORT_WORDS).find(|n| n.0 == english);
+    match (locale, found) {
         (Locale::HiIn, Some(n)) => n.1,
         (Locale::FaIr, Some(n)) => n.2,
         _ => english,
@@ -362,5 +482,15 @@ mod tests {
             name("An account a group made", Locale::FaIr),
             "An account a group made"
         );
+    }
+
+    #[test]
+    fn no_english_word_is_given_two_meanings() {
+        let all: Vec<&str> = NAMES.iter().chain(REPORT_WORDS).map(|n| n.0).collect();
+        for w in &all {
+            assert_eq!(all.iter().filter(|x| *x == w).count(), 1, "{w}");
+        }
+        assert_eq!(name("total", Locale::HiIn), "कुल");
+        assert_eq!(name("Balance sheet", Locale::FaIr), "ترازنامه");
     }
 }

@@ -208,6 +208,17 @@ pub fn default_chart(kind: OrgKind) -> Vec<AccountSpec> {
     v
 }
 
+/// The English name of the member header a member's own account
+/// (`2100-0007`) sits under; None for any other code. Member headers are the
+/// same in every kind's default chart.
+pub fn member_header_name(code: &str) -> Option<&'static str> {
+    let (header, _) = code.split_once('-')?;
+    default_chart(OrgKind::Shg)
+        .into_iter()
+        .find(|a| a.member_header && a.code == header)
+        .map(|a| a.name)
+}
+
 /// A member's sub-ledger under a header such as `2100` (savings) or `1300` (loans).
 pub fn member_account(header: &str, member_no: u32) -> String {
     format!("{header}-{member_no:04}")

@@ -18,10 +18,8 @@ pub(super) fn passbook(book: &Book, org: Uuid, a: &Args, c: &Context<'_>) -> Res
     let p = book.passbook(org, need(a.member, "member")?, period)?;
     emit(view, &p, || {
         let mut g = Grid::new(
-            format!(
-                "Passbook of member {} {}, {span}",
-                p.member_no, p.member_name
-            ),
+            "Passbook",
+            format!("{} {}, {span}", p.member_no, p.member_name),
             vec![
                 "seq",
                 "date",
@@ -99,7 +97,8 @@ pub(super) fn loan_ledger(
     let l = book.loan_ledger(org, need(a.loan, "loan")?)?;
     emit(view, &l, || {
         let mut g = Grid::new(
-            format!("Loan ledger of loan {}", l.loan_no),
+            "Loan ledger",
+            l.loan_no.to_string(),
             vec![
                 "seq",
                 "date",
@@ -141,10 +140,8 @@ pub(super) fn portfolio(
     let p = book.portfolio(org, as_of)?;
     emit(view, &p, || {
         let mut g = Grid::new(
-            format!(
-                "Loan portfolio on {on}: PAR30 {}",
-                view.table_locale.amount(p.par30)
-            ),
+            "Loan portfolio",
+            format!("{on} · PAR30 {}", view.table_locale.amount(p.par30)),
             vec![
                 "loan",
                 "member",
@@ -163,14 +160,18 @@ pub(super) fn portfolio(
                 l.outstanding.into(),
                 l.arrears.into(),
                 l.days_past_due.into(),
-                l.bucket.clone().into(),
+                Cell::Name(l.bucket.clone()),
             ]);
         }
         for b in &p.buckets {
             g.row(vec![
                 Cell::Empty,
                 Cell::Empty,
-                format!("{} ({} loans)", b.label, b.loans).into(),
+                Cell::Phrase(vec![
+                    Cell::Name(b.label.clone()),
+                    Cell::Number(b.loans.into()),
+                    "loans".into(),
+                ]),
                 b.outstanding.into(),
                 Cell::Empty,
                 Cell::Empty,
@@ -203,14 +204,15 @@ pub(super) fn trial_balance(
     } else {
         book.trial_balance(org)?
     };
+    let locale = view.table_locale.locale();
     let status = if tb.is_balanced() {
-        "balanced\n"
+        format!("{}\n", daftar_core::catalogue::name("balanced", locale))
     } else {
-        "NOT BALANCED\n"
+        format!("{}\n", daftar_core::catalogue::name("NOT BALANCED", locale))
     };
     Ok(emit(view, &tb, || trial_balance_grid(&tb))?
         + if view.format == Format::Table {
-            status
+            &status
         } else {
             ""
         })
@@ -231,7 +233,8 @@ pub(super) fn receipts_payments(
     let r = book.receipts_and_payments(org, period)?;
     emit(view, &r, || {
         let mut g = Grid::new(
-            format!("Receipts and payments: {}, {span}", o.name),
+            "Receipts and payments",
+            format!("{}, {span}", o.name),
             vec!["", "account", "name", "amount"],
         );
         g.row(vec![
@@ -279,7 +282,8 @@ pub(super) fn income_expenditure(
     let r = book.income_and_expenditure(org, period)?;
     emit(view, &r, || {
         let mut g = Grid::new(
-            format!("Income and expenditure: {}, {span}", o.name),
+            "Income and expenditure",
+            format!("{}, {span}", o.name),
             vec!["", "account", "name", "amount"],
         );
         lines(&mut g, "income", &r.income);
@@ -307,7 +311,8 @@ pub(super) fn balance_sheet(
     let b = book.balance_sheet(org, as_of)?;
     emit(view, &b, || {
         let mut g = Grid::new(
-            format!("Balance sheet: {} on {on}", o.name),
+            "Balance sheet",
+            format!("{} · {on}", o.name),
             vec!["", "account", "name", "amount"],
         );
         lines(&mut g, "asset", &b.assets);
@@ -356,7 +361,8 @@ pub(super) fn monthly(book: &Book, org: Uuid, a: &Args, c: &Context<'_>) -> Resu
     let r = book.monthly_report(org, y, m)?;
     emit(view, &r, || {
         let mut g = Grid::new(
-            format!("Monthly report: {}, {y}-{m:02}", o.name),
+            "Monthly report",
+            format!("{}, {y}-{m:02}", o.name),
             vec!["item", "value"],
         );
         let rows: Vec<(&str, Cell)> = vec![
@@ -395,10 +401,8 @@ pub(super) fn grading(book: &Book, org: Uuid, _a: &Args, c: &Context<'_>) -> Res
     let g = book.grade(org, period)?;
     emit(view, &g, || {
         let mut grid = Grid::new(
-            format!(
-                "Panchasutra grading: {}, {span}: {} of 100, grade {}",
-                o.name, g.total, g.grade
-            ),
+            "Panchasutra grading",
+            format!("{}, {span}: {} / 100 · {}", o.name, g.total, g.grade),
             vec!["norm", "score", "how"],
         );
         for n in &g.norms {
@@ -418,7 +422,8 @@ pub(super) fn journal(book: &Book, org: Uuid, _a: &Args, c: &Context<'_>) -> Res
     let entries = book.journal(org, period.from, period.to)?;
     emit(view, &entries, || {
         let mut g = Grid::new(
-            format!("Journal: {}, {span}", o.name),
+            "Journal",
+            format!("{}, {span}", o.name),
             vec![
                 "seq",
                 "date",
@@ -484,7 +489,8 @@ pub(super) fn cash_book(
             "Cash book"
         };
         let mut g = Grid::new(
-            format!("{title}: {}, {span}", o.name),
+            title,
+            format!("{}, {span}", o.name),
             vec!["date", "seq", "narration", "receipt", "payment", "balance"],
         );
         g.row(vec![

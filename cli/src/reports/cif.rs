@@ -30,7 +30,8 @@ pub(super) fn reconciliation(
     let r = cif_reconciliation((book, org), &groups, c.as_of)?;
     emit(c.view, &r, || {
         let mut g = Grid::new(
-            format!("CIF reconciliation of {} on {}", c.o.name, c.on),
+            "CIF reconciliation",
+            format!("{} · {}", c.o.name, c.on),
             vec![
                 "reference",
                 "lent to",

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use daftar_core::books::{fiscal_year, AccountLine, Period};
 use daftar_core::locale::LocalFormat;
 use daftar_core::report::TrialBalance;
-use daftar_core::{Book, Error, Locale, Organisation};
+use daftar_core::{chart, Book, Error, Locale, Organisation};
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -31,12 +31,12 @@ pub struct Args {
 
 pub const NAMES: &str = "passbook, cash-book, bank-book, loan-ledger, portfolio, trial-balance, receipts-payments, income-expenditure, balance-sheet, monthly, grading, journal, cif-reconciliation";
 
-fn lines(g: &mut Grid, section: &str, l: &[AccountLine]) {
+fn lines(g: &mut Grid, section: &'static str, l: &[AccountLine]) {
     for a in l {
         g.row(vec![
             section.into(),
             a.code.clone().into(),
-            a.name.clone().into(),
+            Cell::Name(a.name.clone()),
             a.amount.into(),
         ]);
     }
@@ -72,18 +72,29 @@ impl View {
 
 pub fn trial_balance_grid(tb: &TrialBalance) -> Grid {
     let mut g = Grid::new(
-        format!("Trial balance: {} ({})", tb.org_name, tb.currency),
+        "Trial balance",
+        format!("{} ({})", tb.org_name, tb.currency),
         vec!["account", "name", "debit", "credit"],
     );
     for r in &tb.rows {
-        let name = match r.member_no {
-            Some(no) => format!("{} {no} {}", r.name, r.member_name.as_deref().unwrap_or("")),
-            None => r.name.clone(),
+        // A member's own account is named by its header, in the locale's words.
+        let name = match (r.member_no, chart::member_header_name(&r.code)) {
+            (Some(no), Some(header)) => Cell::Phrase(vec![
+                Cell::Name(header.to_string()),
+                Cell::Number(no.into()),
+                Cell::Text(r.member_name.clone().unwrap_or_default()),
+            ]),
+            (Some(no), None) => Cell::Text(format!(
+                "{} {no} {}",
+                r.name,
+                r.member_name.as_deref().unwrap_or("")
+            )),
+            (None, _) => Cell::Name(r.name.clone()),
         };
         let show = |d: Decimal| if d.is_zero() { Cell::Empty } else { d.into() };
         g.row(vec![
             r.code.clone().into(),
-            name.into(),
+            name,
             show(r.debit),
             show(r.credit),
         ]);
@@ -137,7 +148,8 @@ impl Context<'_> {
     }
 
     pub fn span(&self, p: &Period) -> Result<String, Error> {
-        Ok(format!("{} to {}", self.day(p.from)?, self.day(p.to)?))
+        // A dash reads the same in every language the reports are shown in.
+        Ok(format!("{} – {}", self.day(p.from)?, self.day(p.to)?))
     }
 }
 

@@ -218,14 +218,9 @@ fn trial_balance(r: &Reader, b: &Books) -> Markup {
 /// An account's name in the reader's language: a member's own account is
 /// named by its header (loans to members, compulsory or voluntary savings).
 fn account_name(row: &daftar_core::report::TrialBalanceRow, r: &Reader) -> String {
-    let header = row.code.split('-').next().unwrap_or(&row.code);
-    // Member headers are the same in every kind's default chart.
     let english = match row.member_no {
-        Some(_) => chart::default_chart(daftar_core::OrgKind::Shg)
-            .into_iter()
-            .find(|a| a.member_header && a.code == header)
-            .map_or(row.name.as_str(), |a| a.name),
-        None => row.name.as_str(),
+        Some(_) => chart::member_header_name(&row.code).unwrap_or(&row.name),
+        None => &row.name,
     };
     name(english, r.locale).to_string()
 }
