@@ -165,13 +165,14 @@ async fn store_figures(pool: &Pool, org: Uuid, as_of: NaiveDate, f: &FiguresOn) 
 }
 
 /// The days whose figures a consolidation computes ahead, while the replica
-/// is open: today (a rollup's default) and the book's own latest date (a
-/// page's default), so neither waits for a replica to be opened per group.
+/// is open: today (a rollup's default), the book's own latest date (a page's
+/// default) and the month ends of the year before it (a page's PAR30 by
+/// month), so none of them waits for a replica to be opened per group.
 fn days_ahead(latest: NaiveDate) -> Vec<NaiveDate> {
     let today = chrono::Utc::now().date_naive();
-    let mut days = vec![today];
-    if latest < today {
-        days.push(latest);
+    let mut days = crate::rollup::month_ends(latest.min(today));
+    if !days.contains(&today) {
+        days.push(today);
     }
     days
 }

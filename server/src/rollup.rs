@@ -339,6 +339,69 @@ pub async fn by_month(
     Ok(out)
 }
 
+/// PAR30 under `node` at each of `days`, by currency: the outstanding of
+/// loans more than 30 days late over all loans outstanding, summed from the
+/// core's portfolio of each book as of each day (`figures_on`, computed for
+/// any book that lacks the day at its present head).
+pub async fn par30_by_day(
+    pool: &Pool,
+    books: &Path,
+    node: Uuid,
+    days: &[NaiveDate],
+) -> Result<BTreeMap<String, Vec<(NaiveDate, Decimal)>>> {
+    let client = pool.get().await?;
+    for &day in days {
+        let missing: Vec<Uuid> = client
+            .query(
+                &format!(
+                    "{SUBTREE}
+                     SELECT o.org_id FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
+                       JOIN org_figures f ON f.org_id = o.org_id
+                       LEFT JOIN figures_on fo ON fo.org_id = o.org_id AND fo.as_of = $2
+                      WHERE fo.org_id IS NULL OR fo.consolidated_seq < f.consolidated_seq"
+                ),
+                &[&node, &day],
+            )
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        crate::consolidate::figures_on(pool, books, &missing, day).await?;
+    }
+    let rows = client
+        .query(
+            &format!(
+                "{SUBTREE}
+                 SELECT coalesce(o.currency, ''), fo.as_of,
+                        sum(fo.par30_outstanding)::bigint, sum(fo.loans_outstanding)::bigint
+                   FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
+                   JOIN figures_on fo ON fo.org_id = o.org_id AND fo.as_of = ANY($2)
+                  GROUP BY 1, 2 ORDER BY 1, 2"
+            ),
+            &[&node, &days],
+        )
+        .await?;
+    let mut out: BTreeMap<String, Vec<(NaiveDate, Decimal)>> = BTreeMap::new();
+    for r in &rows {
+        let (par30, loans): (i64, i64) = (r.get(2), r.get(3));
+        let share = if loans > 0 {
+            (Decimal::from(par30) / Decimal::from(loans)).round_dp(4)
+        } else {
+            Decimal::ZERO
+        };
+        out.entry(r.get(0)).or_default().push((r.get(1), share));
+    }
+    // A day no book had figures for (before any began) is no risk at all.
+    for series in out.values_mut() {
+        let known: BTreeMap<NaiveDate, Decimal> = series.iter().copied().collect();
+        *series = days
+            .iter()
+            .map(|d| (*d, known.get(d).copied().unwrap_or(Decimal::ZERO)))
+            .collect();
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

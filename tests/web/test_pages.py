@@ -85,9 +85,32 @@ def test_the_block_page_shows_each_groups_figures_as_the_core_reports_them(world
     b.open(f"{world.url}/web/nodes/BLK-1?as_of={AS_OF}&weak=1")
     weak = b.js("[...document.querySelectorAll('table.groups [data-field=grade]')].map(td => td.dataset.value)")
     assert all(g in ("C", "D") for g in weak)
-    # The plots are drawn from the same figures: the last point is the day's total.
-    last = b.js("""document.querySelector('polyline[data-values]').dataset.values.split(' ').pop()""")
-    assert last is not None
+    # The plots are drawn from the same figures: each line's last point is the day's total.
+    b.open(f"{world.url}/web/nodes/BLK-1?as_of={AS_OF}&lang=en")
+    plots = b.js("""Object.fromEntries([...document.querySelectorAll('figure.plot')].map(f =>
+        [f.querySelector('figcaption').innerText,
+         [...f.querySelectorAll('polyline')].map(p => p.dataset.values.split(' '))]))""")
+    totals = b.js("""Object.fromEntries([...document.querySelectorAll('table.totals tbody tr')].map(tr =>
+        [tr.dataset.currency, Object.fromEntries([...tr.querySelectorAll('[data-field]')].map(td =>
+            [td.dataset.field, td.dataset.value]))]))""")
+    for currency, t in totals.items():
+        savings, loans = plots[f"Savings and loans outstanding by month ({currency})"]
+        assert len(savings) == 12 and len(loans) == 12
+        assert Decimal(savings[-1]) == Decimal(t["savings"]), currency
+        assert Decimal(loans[-1]) == Decimal(t["loans"]), currency
+        (par30,) = plots[f"PAR30 by month ({currency})"]
+        assert Decimal(par30[-1]) == Decimal(t["par30"]), currency
+    # An earlier point: PAR30 at the end of December 2024 (the tenth of the
+    # twelve), weighted over the INR groups as each phone's portfolio has it.
+    inr = [r["org"] for r in rows if currency_of[r["org"]] == "INR"]
+    at_risk = outstanding = Decimal(0)
+    for org in inr:
+        p = report(world.books[org], "portfolio", org, "--as-of", "2024-12-31")
+        at_risk += Decimal(p["par30_outstanding"])
+        outstanding += Decimal(p["outstanding"])
+    (par30,) = plots["PAR30 by month (INR)"]
+    want = (at_risk / outstanding).quantize(Decimal("0.0001")) if outstanding else Decimal(0)
+    assert Decimal(par30[9]) == want, (par30, want)
 
 
 def test_a_groups_page_is_the_core_s_books_of_that_group(world):

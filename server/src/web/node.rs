@@ -75,6 +75,13 @@ pub async fn page(
         let day = super::as_of(v.locale, q.as_of.as_deref(), default_day)?;
         let roll = rollup::rollup(&state.pool, &state.books_dir, node.clone(), day).await?;
         let trend = rollup::by_month(&state.pool, node.id, day).await?;
+        let par30 = rollup::par30_by_day(
+            &state.pool,
+            &state.books_dir,
+            node.id,
+            &rollup::month_ends(day),
+        )
+        .await?;
         let children = {
             let client = state.pool.get().await?;
             client
@@ -105,7 +112,7 @@ pub async fn page(
                 p { a href={ "/web/nodes/" (node.id) "/cif?" (r.carry(day)) } { (r.term(Term::CifReconciliation)) } }
             }
             (totals(&r, &roll))
-            (plots(&r, &roll, &trend))
+            (plots(&r, &roll, &trend, &par30))
             (groups(&r, &roll, &q, day))
         };
         Ok(shell(&r, &title, body))
@@ -154,6 +161,7 @@ fn plots(
     r: &Reader,
     roll: &Rollup,
     trend: &std::collections::BTreeMap<String, Vec<rollup::MonthPoint>>,
+    par30: &std::collections::BTreeMap<String, Vec<(NaiveDate, Decimal)>>,
 ) -> Markup {
     let mut grades: std::collections::BTreeMap<String, i64> =
         ["A", "B", "C"].iter().map(|g| (g.to_string(), 0)).collect();
@@ -175,6 +183,15 @@ fn plots(
                         Series { name: r.term(Term::LoansOutstanding), points: points.iter().map(|p| p.loans_outstanding).collect() },
                     ],
                     false,
+                ))
+            }
+            @for (currency, points) in par30 {
+                (plot::lines(
+                    r,
+                    &format!("{} ({currency})", r.t(Text::Par30ByMonth)),
+                    &points.iter().map(|p| p.0).collect::<Vec<_>>(),
+                    &[Series { name: r.term(Term::Par30), points: points.iter().map(|p| p.1).collect() }],
+                    true,
                 ))
             }
             (plot::bars(r, r.t(Text::GradeDistribution), &grades))
