@@ -11,8 +11,10 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate};
 use daftar_core::books::{fiscal_year, Period};
+use daftar_core::chart;
+use daftar_core::meetings::MeetingStatus;
 use daftar_core::money::to_minor;
 use daftar_core::Book;
 use daftar_sync::Chunk;
@@ -85,6 +87,12 @@ pub struct FiguresOn {
     pub loans_outstanding: i64,
     pub par30_outstanding: i64,
     pub grade: Option<(String, Decimal)>,
+    /// Members in the group on the day.
+    pub members: i64,
+    /// Members' savings, both funds, in minor units.
+    pub savings: i64,
+    /// Meetings closed in the three months up to the day.
+    pub meetings_3m: i64,
 }
 
 fn figures_on_of(path: &Path, org: Uuid, as_of: NaiveDate) -> Result<FiguresOn> {
@@ -97,11 +105,32 @@ fn figures_of_book(book: &Book, org: Uuid, as_of: NaiveDate) -> Result<FiguresOn
     let minor = |d: Decimal| to_minor("amount", d, o.currency.scale).map_err(Error::Core);
     let portfolio = book.portfolio(org, as_of)?;
     let (seq, _) = book.chain_head(org)?;
+    let sheet = book.balance_sheet(org, as_of)?;
+    let savings: Decimal = sheet
+        .liabilities
+        .iter()
+        .filter(|l| l.code == chart::MEMBER_SAVINGS || l.code == chart::MEMBER_VOLUNTARY)
+        .map(|l| l.amount)
+        .sum();
+    let members = book
+        .members(org)?
+        .iter()
+        .filter(|m| m.joined_on <= as_of && !matches!(m.exited_on, Some(e) if e <= as_of))
+        .count();
+    let since = as_of - Months::new(3);
+    let meetings = book
+        .meetings(org)?
+        .iter()
+        .filter(|m| m.status == MeetingStatus::Closed && m.held_on > since && m.held_on <= as_of)
+        .count();
     Ok(FiguresOn {
         seq,
         loans_outstanding: minor(portfolio.outstanding)?,
         par30_outstanding: minor(portfolio.par30_outstanding)?,
         grade: grade_to(book, &o, org, as_of)?,
+        members: members as i64,
+        savings: minor(savings)?,
+        meetings_3m: meetings as i64,
     })
 }
 
@@ -141,14 +170,17 @@ async fn store_figures(pool: &Pool, org: Uuid, as_of: NaiveDate, f: &FiguresOn) 
     .await?;
     tx.execute(
         "INSERT INTO figures_on (org_id, as_of, consolidated_seq, loans_outstanding,
-                                         par30_outstanding, grade, grade_score)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7)
-                 ON CONFLICT (org_id, as_of) DO UPDATE SET
-                    consolidated_seq = excluded.consolidated_seq,
-                    loans_outstanding = excluded.loans_outstanding,
-                    par30_outstanding = excluded.par30_outstanding,
-                    grade = excluded.grade, grade_score = excluded.grade_score
-                 WHERE figures_on.consolidated_seq <= excluded.consolidated_seq",
+                                 par30_outstanding, grade, grade_score,
+                                 members, savings, meetings_3m)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (org_id, as_of) DO UPDATE SET
+            consolidated_seq = excluded.consolidated_seq,
+            loans_outstanding = excluded.loans_outstanding,
+            par30_outstanding = excluded.par30_outstanding,
+            grade = excluded.grade, grade_score = excluded.grade_score,
+            members = excluded.members, savings = excluded.savings,
+            meetings_3m = excluded.meetings_3m
+         WHERE figures_on.consolidated_seq <= excluded.consolidated_seq",
         &[
             &org,
             &as_of,
@@ -157,6 +189,9 @@ async fn store_figures(pool: &Pool, org: Uuid, as_of: NaiveDate, f: &FiguresOn) 
             &f.par30_outstanding,
             &grade,
             &score,
+            &(f.members as i32),
+            &f.savings,
+            &(f.meetings_3m as i32),
         ],
     )
     .await?;

@@ -12,6 +12,7 @@ const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("schema/001-chains.sql")),
     (2, include_str!("schema/002-days.sql")),
     (3, include_str!("schema/003-web.sql")),
+    (4, include_str!("schema/004-figures.sql")),
 ];
 
 /// The key of the advisory lock held while migrating ("daftar" in ASCII).

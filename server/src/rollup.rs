@@ -1,9 +1,11 @@
 //! Consolidated figures for a node of the hierarchy as of any date: each
-//! organisation with a book under it, and totals per currency. Balances,
-//! members and meetings are summed from the months before the date
-//! (`month_totals`, `month_activity`) and the days of its own month
-//! (`day_totals`, `day_activity`); PAR30 and the grade are the core's own, as
-//! of that date, on the server's replica of each book (`figures_on`).
+//! organisation with a book under it, and totals per currency. Every figure
+//! is the core's own, as of that date, on the server's replica of each book
+//! (`figures_on`: members, savings, loans, meetings, PAR30, the grade), once
+//! the replica holds the whole chain. For a book whose last push is not yet
+//! consolidated, balances, members and meetings are summed from the journal:
+//! the months before the date (`month_totals`, `month_activity`) and the days
+//! of its own month (`day_totals`, `day_activity`).
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -125,33 +127,62 @@ pub async fn rollup(pool: &Pool, books: &Path, node: Node, as_of: NaiveDate) -> 
         .collect();
     crate::consolidate::figures_on(pool, books, &missing, as_of).await?;
     let month = as_of.with_day(1).unwrap_or(as_of);
-    let sum_of = |what: &str, table: &str, filter: &str| {
-        format!(
-            "(coalesce((SELECT sum({what}) FROM month_{table} m
-                         WHERE m.org_id = o.org_id AND m.month < $3 {filter}), 0)
-            + coalesce((SELECT sum({what}) FROM day_{table} d
-                         WHERE d.org_id = o.org_id AND d.day >= $3 AND d.day <= $2 {filter}), 0))::bigint"
-        )
-    };
+    // A book whose figures for the day were computed by the core at the
+    // chain's head (`fresh`) is read from that one row. Only the others (a
+    // push not yet consolidated, figures from before schema 4) are summed
+    // from the journal, each sum one pass grouped by organisation.
     let sql = format!(
-        "{SUBTREE}
+        "{SUBTREE},
+         books AS MATERIALIZED (
+             SELECT o.org_id,
+                    coalesce(fo.members IS NOT NULL
+                             AND fo.consolidated_seq >= coalesce(c.head_seq, 0), false) AS fresh
+               FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
+               LEFT JOIN chains c ON c.org_id = o.org_id
+               LEFT JOIN figures_on fo ON fo.org_id = o.org_id AND fo.as_of = $2),
+         stale AS MATERIALIZED (SELECT org_id FROM books WHERE NOT fresh),
+         money AS (
+             SELECT org_id,
+                    sum(net) FILTER (WHERE account IN ($5, $6)) AS savings,
+                    sum(net) FILTER (WHERE account = $7) AS loans
+               FROM (SELECT m.org_id, m.account, m.net FROM month_totals m JOIN stale USING (org_id)
+                      WHERE m.month < $3 AND m.account IN ($5, $6, $7)
+                     UNION ALL
+                     SELECT d.org_id, d.account, d.net FROM day_totals d JOIN stale USING (org_id)
+                      WHERE d.day >= $3 AND d.day <= $2 AND d.account IN ($5, $6, $7)) x
+              GROUP BY org_id),
+         people AS (
+             SELECT org_id, sum(added - exited) AS members
+               FROM (SELECT m.org_id, m.members_added AS added, m.members_exited AS exited
+                       FROM month_activity m JOIN stale USING (org_id) WHERE m.month < $3
+                     UNION ALL
+                     SELECT d.org_id, d.members_added, d.members_exited
+                       FROM day_activity d JOIN stale USING (org_id)
+                      WHERE d.day >= $3 AND d.day <= $2) y
+              GROUP BY org_id),
+         met AS (
+             SELECT a.org_id, sum(a.meetings) AS meetings
+               FROM day_activity a JOIN stale USING (org_id)
+              WHERE a.day > $4 AND a.day <= $2
+              GROUP BY a.org_id)
          SELECT o.org_id, o.kind, o.name, o.code, p.name, o.currency, coalesce(o.scale, 0::smallint),
-                {members}, {savings}, {loans},
-                coalesce((SELECT sum(meetings) FROM day_activity a
-                           WHERE a.org_id = o.org_id AND a.day > $4 AND a.day <= $2), 0)::bigint,
+                CASE WHEN b.fresh THEN fo.members ELSE coalesce(pe.members, 0) END::bigint,
+                CASE WHEN b.fresh THEN -fo.savings ELSE coalesce(mo.savings, 0) END::bigint,
+                CASE WHEN b.fresh THEN fo.loans_outstanding ELSE coalesce(mo.loans, 0) END::bigint,
+                CASE WHEN b.fresh THEN fo.meetings_3m ELSE coalesce(me.meetings, 0) END::bigint,
                 fo.par30_outstanding, fo.loans_outstanding, fo.grade, fo.grade_score,
                 f.as_of,
                 coalesce(c.head_seq, 0), c.head_hash, coalesce(f.consolidated_seq, 0),
                 to_char(c.last_push_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
-           FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
+           FROM books b JOIN orgs o ON o.org_id = b.org_id
            LEFT JOIN orgs p ON p.org_id = o.parent_id
+           LEFT JOIN money mo ON mo.org_id = o.org_id
+           LEFT JOIN people pe ON pe.org_id = o.org_id
+           LEFT JOIN met me ON me.org_id = o.org_id
            LEFT JOIN chains c ON c.org_id = o.org_id
            LEFT JOIN org_figures f ON f.org_id = o.org_id
            LEFT JOIN figures_on fo ON fo.org_id = o.org_id AND fo.as_of = $2
-          ORDER BY o.name, o.org_id",
-        members = sum_of("members_added - members_exited", "activity", ""),
-        savings = sum_of("net", "totals", "AND account IN ($5, $6)"),
-        loans = sum_of("net", "totals", "AND account = $7"),
+          ORDER BY o.name, o.org_id"
     );
     let rows = client
         .query(
@@ -271,8 +302,10 @@ pub fn month_ends(as_of: NaiveDate) -> Vec<NaiveDate> {
 }
 
 /// Savings and loans outstanding under `node` at each of [`month_ends`], by
-/// currency: whole months from `month_totals`, and the last point exactly as
-/// of `as_of` (its month's days from `day_totals`).
+/// currency. A book with the core's figures for a day at its chain's head
+/// (`figures_on`, computed ahead by the consolidation worker) gives that row;
+/// any other is summed from the journal: whole months from `month_totals`,
+/// and the last point's own month from `day_totals`.
 pub async fn by_month(
     pool: &Pool,
     node: Uuid,
@@ -284,26 +317,43 @@ pub async fn by_month(
     let rows = client
         .query(
             &format!(
-                "{SUBTREE}
-                 SELECT coalesce(o.currency, ''), coalesce(o.scale, 0::smallint), m.month,
-                        coalesce(sum(m.net) FILTER (WHERE m.account IN ($2, $3)), 0)::bigint,
-                        coalesce(sum(m.net) FILTER (WHERE m.account = $4), 0)::bigint
-                   FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
-                   JOIN month_totals m ON m.org_id = o.org_id
-                  WHERE m.month < $5
-                  GROUP BY 1, 2, 3
-                 UNION ALL
-                 SELECT coalesce(o.currency, ''), coalesce(o.scale, 0::smallint), $5::date,
-                        coalesce(sum(d.net) FILTER (WHERE d.account IN ($2, $3)), 0)::bigint,
-                        coalesce(sum(d.net) FILTER (WHERE d.account = $4), 0)::bigint
-                   FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
-                   JOIN day_totals d ON d.org_id = o.org_id
-                  WHERE d.day >= $5 AND d.day <= $6
-                  GROUP BY 1, 2
-                  ORDER BY 3"
+                "{SUBTREE},
+                 books AS MATERIALIZED (
+                     SELECT o.org_id, coalesce(o.currency, '') AS currency,
+                            coalesce(o.scale, 0::smallint) AS scale, coalesce(c.head_seq, 0) AS head
+                       FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
+                       LEFT JOIN chains c ON c.org_id = o.org_id),
+                 cells AS MATERIALIZED (
+                     SELECT b.org_id, b.currency, b.scale, d.day, fo.savings, fo.loans_outstanding,
+                            coalesce(fo.savings IS NOT NULL AND fo.consolidated_seq >= b.head, false) AS fresh
+                       FROM books b CROSS JOIN unnest($2::date[]) AS d(day)
+                       LEFT JOIN figures_on fo ON fo.org_id = b.org_id AND fo.as_of = d.day),
+                 stale AS MATERIALIZED (SELECT DISTINCT org_id FROM cells WHERE NOT fresh),
+                 journal AS (
+                     SELECT m.org_id, m.month AS at,
+                            coalesce(sum(m.net) FILTER (WHERE m.account IN ($3, $4)), 0) AS s,
+                            coalesce(sum(m.net) FILTER (WHERE m.account = $5), 0) AS l
+                       FROM month_totals m JOIN stale USING (org_id)
+                      WHERE m.month < $6 GROUP BY 1, 2
+                     UNION ALL
+                     SELECT d.org_id, $6::date,
+                            coalesce(sum(d.net) FILTER (WHERE d.account IN ($3, $4)), 0),
+                            coalesce(sum(d.net) FILTER (WHERE d.account = $5), 0)
+                       FROM day_totals d JOIN stale USING (org_id)
+                      WHERE d.day >= $6 AND d.day <= $7 GROUP BY 1),
+                 summed AS (
+                     SELECT c.org_id, c.day, sum(j.s) AS s, sum(j.l) AS l
+                       FROM cells c JOIN journal j ON j.org_id = c.org_id AND j.at <= c.day
+                      WHERE NOT c.fresh GROUP BY 1, 2)
+                 SELECT c.currency, c.scale, c.day,
+                        sum(CASE WHEN c.fresh THEN -c.savings ELSE coalesce(x.s, 0) END)::bigint,
+                        sum(CASE WHEN c.fresh THEN c.loans_outstanding ELSE coalesce(x.l, 0) END)::bigint
+                   FROM cells c LEFT JOIN summed x ON x.org_id = c.org_id AND x.day = c.day
+                  GROUP BY 1, 2, 3 ORDER BY 1, 3"
             ),
             &[
                 &node,
+                &days,
                 &chart::MEMBER_SAVINGS,
                 &chart::MEMBER_VOLUNTARY,
                 &chart::MEMBER_LOANS,
@@ -312,29 +362,15 @@ pub async fn by_month(
             ],
         )
         .await?;
-    // Per currency: its scale, and each month's (first day, savings net, loans net), in order.
-    type MonthNets = (i16, Vec<(NaiveDate, i64, i64)>);
-    let mut nets: BTreeMap<String, MonthNets> = BTreeMap::new();
+    let mut out: BTreeMap<String, Vec<MonthPoint>> = BTreeMap::new();
     for r in &rows {
-        let e = nets.entry(r.get(0)).or_insert((r.get(1), Vec::new()));
-        e.1.push((r.get(2), r.get(3), r.get(4)));
-    }
-    let mut out = BTreeMap::new();
-    for (currency, (scale, months)) in nets {
-        let points = days
-            .iter()
-            .map(|&day| {
-                let upto = months.iter().filter(|m| m.0 <= day);
-                let (s, l) = upto.fold((0i64, 0i64), |(s, l), m| (s + m.1, l + m.2));
-                MonthPoint {
-                    day,
-                    // Savings are owed to members: a credit.
-                    savings: -decimal(s, scale),
-                    loans_outstanding: decimal(l, scale),
-                }
-            })
-            .collect();
-        out.insert(currency, points);
+        let scale: i16 = r.get(1);
+        out.entry(r.get(0)).or_default().push(MonthPoint {
+            day: r.get(2),
+            // Savings are owed to members: a credit.
+            savings: -decimal(r.get(3), scale),
+            loans_outstanding: decimal(r.get(4), scale),
+        });
     }
     Ok(out)
 }
@@ -350,23 +386,27 @@ pub async fn par30_by_day(
     days: &[NaiveDate],
 ) -> Result<BTreeMap<String, Vec<(NaiveDate, Decimal)>>> {
     let client = pool.get().await?;
-    for &day in days {
-        let missing: Vec<Uuid> = client
-            .query(
-                &format!(
-                    "{SUBTREE}
-                     SELECT o.org_id FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
-                       JOIN org_figures f ON f.org_id = o.org_id
-                       LEFT JOIN figures_on fo ON fo.org_id = o.org_id AND fo.as_of = $2
-                      WHERE fo.org_id IS NULL OR fo.consolidated_seq < f.consolidated_seq"
-                ),
-                &[&node, &day],
-            )
-            .await?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        crate::consolidate::figures_on(pool, books, &missing, day).await?;
+    // Which books lack which days at their present head, in one query.
+    let mut missing: BTreeMap<NaiveDate, Vec<Uuid>> = BTreeMap::new();
+    for r in client
+        .query(
+            &format!(
+                "{SUBTREE}
+                 SELECT d.day, o.org_id
+                   FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
+                   JOIN org_figures f ON f.org_id = o.org_id
+                   CROSS JOIN unnest($2::date[]) AS d(day)
+                   LEFT JOIN figures_on fo ON fo.org_id = o.org_id AND fo.as_of = d.day
+                  WHERE fo.org_id IS NULL OR fo.consolidated_seq < f.consolidated_seq"
+            ),
+            &[&node, &days],
+        )
+        .await?
+    {
+        missing.entry(r.get(0)).or_default().push(r.get(1));
+    }
+    for (day, orgs) in &missing {
+        crate::consolidate::figures_on(pool, books, orgs, *day).await?;
     }
     let rows = client
         .query(

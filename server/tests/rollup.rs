@@ -280,3 +280,78 @@ fn a_book_pushed_under_schema_1_gets_its_day_sums_when_the_server_upgrades() {
     );
     assert_ne!(days, ["0"]);
 }
+
+/// Before a push is consolidated (here: never, the worker is off), a book's
+/// balances, members and meetings come from the journal summed in
+/// PostgreSQL; they must be the core's all the same.
+#[test]
+fn a_book_not_yet_consolidated_is_summed_from_the_journal_to_the_same_figures() {
+    let db = fresh_database();
+    let dir = tempfile::tempdir().unwrap();
+    admin(
+        &db,
+        &[
+            "node", "add", "--kind", "vo", "--name", "VO", "--code", "VO-1",
+        ],
+    );
+    let server = Server::start(
+        &db,
+        dir.path(),
+        &["--new-orgs-under", "VO-1", "--no-consolidation"],
+    );
+    let (book, org) = phone(dir.path(), "phone-j", 23, 30);
+    claim(&book, org);
+    register(&server.url, &book);
+    push_all(&server.url, &book, org);
+    let token = admin(&db, &["user", "--name", "admin", "--admin"]);
+    let last = book.last_business_date(org).unwrap();
+    for day in [last, last - chrono::Days::new(40)] {
+        let (status, r) = call(
+            &server.url,
+            "GET",
+            &format!("/v1/nodes/VO-1/rollup?as_of={day}"),
+            b"",
+            As::Token(&token),
+        );
+        assert_eq!(status, 200, "{r}");
+        let line = &r["organisations"][0];
+        assert_eq!(line["consolidated"], false, "{line}");
+        assert!(line["par30"].is_null() && line["grade"].is_null(), "{line}");
+        let sheet = book.balance_sheet(org, day).unwrap();
+        let sum = |codes: &[&str], lines: &[daftar_core::books::AccountLine]| -> Decimal {
+            lines
+                .iter()
+                .filter(|l| codes.contains(&l.code.as_str()))
+                .map(|l| l.amount)
+                .sum()
+        };
+        assert_eq!(
+            dec(&line["savings"]),
+            sum(
+                &[chart::MEMBER_SAVINGS, chart::MEMBER_VOLUNTARY],
+                &sheet.liabilities
+            ),
+            "{day}"
+        );
+        assert_eq!(
+            dec(&line["loans_outstanding"]),
+            sum(&[chart::MEMBER_LOANS], &sheet.assets),
+            "{day}"
+        );
+        let members = book
+            .members(org)
+            .unwrap()
+            .iter()
+            .filter(|m| m.joined_on <= day && !matches!(m.exited_on, Some(e) if e <= day))
+            .count() as i64;
+        assert_eq!(line["members"], members, "{day}");
+        let from = day.checked_sub_months(chrono::Months::new(3)).unwrap();
+        let meetings = book
+            .meetings(org)
+            .unwrap()
+            .iter()
+            .filter(|m| m.status == MeetingStatus::Closed && m.held_on > from && m.held_on <= day)
+            .count() as i64;
+        assert_eq!(line["meetings_last_3_months"], meetings, "{day}");
+    }
+}

@@ -111,6 +111,19 @@ def test_the_block_page_shows_each_groups_figures_as_the_core_reports_them(world
     (par30,) = plots["PAR30 by month (INR)"]
     want = (at_risk / outstanding).quantize(Decimal("0.0001")) if outstanding else Decimal(0)
     assert Decimal(par30[9]) == want, (par30, want)
+    # Savings and loans at two month ends, as each phone's balance sheet has them.
+    savings, loans = plots["Savings and loans outstanding by month (INR)"]
+    for i, day in [(0, "2024-03-31"), (9, "2024-12-31")]:
+        want_s = want_l = Decimal(0)
+        for org in inr:
+            try:
+                sheet = report(world.books[org], "balance-sheet", org, "--as-of", day)
+            except Exception:
+                continue  # a group that had not opened yet holds nothing
+            want_s += sum(Decimal(l["amount"]) for l in sheet["liabilities"] if l["code"] in ("2100", "2110"))
+            want_l += sum(Decimal(l["amount"]) for l in sheet["assets"] if l["code"] == "1300")
+        assert Decimal(savings[i]) == want_s, (day, savings[i], want_s)
+        assert Decimal(loans[i]) == want_l, (day, loans[i], want_l)
 
 
 def test_a_groups_page_is_the_core_s_books_of_that_group(world):

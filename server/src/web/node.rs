@@ -25,6 +25,7 @@ pub struct NodeQuery {
     stale: Option<String>,
     weak: Option<String>,
     risky: Option<String>,
+    page: Option<usize>,
 }
 
 /// Columns a reader may sort by, as named in the link.
@@ -34,6 +35,9 @@ const SORTS: [&str; 9] = [
 
 /// Not synced for this many days: the group needs a visit.
 const STALE_DAYS: i64 = 30;
+/// Groups on one page of the table: a block's 2,000 stay quick to send and
+/// to read on a phone. Sorting and filters apply to all of them first.
+const PAGE: usize = 250;
 /// PAR30 above this share is a portfolio at risk.
 const RISKY_PAR30: Decimal = Decimal::from_parts(10, 0, 0, false, 2);
 
@@ -222,10 +226,16 @@ fn groups(r: &Reader, roll: &Rollup, q: &NodeQuery, day: NaiveDate) -> Markup {
             o
         }
     });
+    let pages = lines.len().div_ceil(PAGE).max(1);
+    let page = q.page.unwrap_or(1).clamp(1, pages);
+    let first = (page - 1) * PAGE;
+    let shown = &lines[first.min(lines.len())..(first + PAGE).min(lines.len())];
+    let page_link = |p: usize| r.link_with("page", Some(&p.to_string()));
     let header = |key: &str, label: &str| {
         let flip = sort == key && !desc;
         let mut link = r.link_with("sort", Some(key));
         link = with_param(&link, "desc", flip.then_some("1"));
+        link = with_param(&link, "page", None);
         let mark = if sort == key {
             if desc {
                 " ▼"
@@ -243,6 +253,8 @@ fn groups(r: &Reader, roll: &Rollup, q: &NodeQuery, day: NaiveDate) -> Markup {
             form.filters method="get" {
                 input type="hidden" name="as_of" value=(day);
                 input type="hidden" name="lang" value=(super::lang_code(r.locale));
+                input type="hidden" name="sort" value=(sort);
+                @if desc { input type="hidden" name="desc" value="1"; }
                 label { input type="checkbox" name="stale" value="1" checked[q.stale.is_some()]; " " (r.t(Text::NotSynced30)) }
                 label { input type="checkbox" name="weak" value="1" checked[q.weak.is_some()]; " " (r.t(Text::GradeCOrD)) }
                 label { input type="checkbox" name="risky" value="1" checked[q.risky.is_some()]; " " (r.t(Text::Par30Above10)) }
@@ -264,8 +276,16 @@ fn groups(r: &Reader, roll: &Rollup, q: &NodeQuery, day: NaiveDate) -> Markup {
                         (header("sync", r.term(Term::LastSync)))
                         (header("head", r.term(Term::ChainHead)))
                     } }
-                    tbody { @for l in &lines { (group_row(r, l, day)) } }
+                    tbody { @for l in shown { (group_row(r, l, day)) } }
                 } }
+                @if pages > 1 {
+                    nav.pages {
+                        @if page > 1 { a rel="prev" href=(page_link(page - 1)) { "‹" } }
+                        span { (r.count((first + 1) as i64)) "–" (r.count((first + shown.len()) as i64))
+                               " / " (r.count(lines.len() as i64)) }
+                        @if page < pages { a rel="next" href=(page_link(page + 1)) { "›" } }
+                    }
+                }
             }
         }
     }
