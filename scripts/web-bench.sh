@@ -54,4 +54,10 @@ bash scripts/pg-cluster.sh bash -c '
   for lang in hi fa; do
     curl -s -b "$jar" -o /dev/null -w "block page in $lang: %{time_total} s\n" "$page?lang=$lang"
   done
+  echo "where the last renders went (the server log):"
+  grep "node page" "$work/log" | tail -3 | sed -e "s/^.*node page//"
+  psql -q "$DAFTAR_DATABASE_URL" -c ANALYZE
+  for i in $(seq 5); do curl -s -b "$jar" -o /dev/null -w "%{time_total}\n" "$page"; done | sort -n >"$work/times2"
+  echo "after ANALYZE: median $(sed -n 3p "$work/times2") s"
+  grep "node page" "$work/log" | tail -1 | sed -e "s/^.*node page//"
 ' bench "$bin" "$phones" "$weeks" "$members"

@@ -314,62 +314,100 @@ pub async fn by_month(
     let client = pool.get().await?;
     let days = month_ends(as_of);
     let first_of_month = as_of.with_day(1).unwrap_or(as_of);
-    let rows = client
+    // Each book on each day: the core's row if fresh; the rest listed, to be
+    // summed from the journal below (usually none: the worker keeps them).
+    let cells = client
         .query(
             &format!(
                 "{SUBTREE},
-                 books AS MATERIALIZED (
-                     SELECT o.org_id, coalesce(o.currency, '') AS currency,
-                            coalesce(o.scale, 0::smallint) AS scale, coalesce(c.head_seq, 0) AS head
-                       FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
-                       LEFT JOIN chains c ON c.org_id = o.org_id),
                  cells AS MATERIALIZED (
-                     SELECT b.org_id, b.currency, b.scale, d.day, fo.savings, fo.loans_outstanding,
-                            coalesce(fo.savings IS NOT NULL AND fo.consolidated_seq >= b.head, false) AS fresh
-                       FROM books b CROSS JOIN unnest($2::date[]) AS d(day)
-                       LEFT JOIN figures_on fo ON fo.org_id = b.org_id AND fo.as_of = d.day),
-                 stale AS MATERIALIZED (SELECT DISTINCT org_id FROM cells WHERE NOT fresh),
-                 journal AS (
-                     SELECT m.org_id, m.month AS at,
-                            coalesce(sum(m.net) FILTER (WHERE m.account IN ($3, $4)), 0) AS s,
-                            coalesce(sum(m.net) FILTER (WHERE m.account = $5), 0) AS l
-                       FROM month_totals m JOIN stale USING (org_id)
-                      WHERE m.month < $6 GROUP BY 1, 2
-                     UNION ALL
-                     SELECT d.org_id, $6::date,
-                            coalesce(sum(d.net) FILTER (WHERE d.account IN ($3, $4)), 0),
-                            coalesce(sum(d.net) FILTER (WHERE d.account = $5), 0)
-                       FROM day_totals d JOIN stale USING (org_id)
-                      WHERE d.day >= $6 AND d.day <= $7 GROUP BY 1),
-                 summed AS (
-                     SELECT c.org_id, c.day, sum(j.s) AS s, sum(j.l) AS l
-                       FROM cells c JOIN journal j ON j.org_id = c.org_id AND j.at <= c.day
-                      WHERE NOT c.fresh GROUP BY 1, 2)
-                 SELECT c.currency, c.scale, c.day,
-                        sum(CASE WHEN c.fresh THEN -c.savings ELSE coalesce(x.s, 0) END)::bigint,
-                        sum(CASE WHEN c.fresh THEN c.loans_outstanding ELSE coalesce(x.l, 0) END)::bigint
-                   FROM cells c LEFT JOIN summed x ON x.org_id = c.org_id AND x.day = c.day
-                  GROUP BY 1, 2, 3 ORDER BY 1, 3"
+                     SELECT coalesce(o.currency, '') AS currency,
+                            coalesce(o.scale, 0::smallint) AS scale, d.day, o.org_id,
+                            coalesce(fo.savings IS NOT NULL
+                                     AND fo.consolidated_seq >= coalesce(c.head_seq, 0), false) AS fresh,
+                            fo.savings, fo.loans_outstanding
+                       FROM t JOIN orgs o ON o.org_id = t.id AND o.has_book
+                       LEFT JOIN chains c ON c.org_id = o.org_id
+                       CROSS JOIN unnest($2::date[]) AS d(day)
+                       LEFT JOIN figures_on fo ON fo.org_id = o.org_id AND fo.as_of = d.day)
+                 SELECT currency, scale, day, NULL::uuid, true,
+                        sum(savings)::bigint, sum(loans_outstanding)::bigint
+                   FROM cells WHERE fresh GROUP BY 1, 2, 3
+                 UNION ALL
+                 SELECT currency, scale, day, org_id, false, NULL::bigint, NULL::bigint
+                   FROM cells WHERE NOT fresh"
             ),
-            &[
-                &node,
-                &days,
-                &chart::MEMBER_SAVINGS,
-                &chart::MEMBER_VOLUNTARY,
-                &chart::MEMBER_LOANS,
-                &first_of_month,
-                &as_of,
-            ],
+            &[&node, &days],
         )
         .await?;
+    // (currency, day) -> (scale, savings net, loans net), in minor units.
+    let mut sums: BTreeMap<(String, NaiveDate), (i16, i64, i64)> = BTreeMap::new();
+    let mut stale: BTreeMap<Uuid, Vec<(String, i16, NaiveDate)>> = BTreeMap::new();
+    for r in &cells {
+        let (currency, scale, day): (String, i16, NaiveDate) = (r.get(0), r.get(1), r.get(2));
+        let e = sums.entry((currency.clone(), day)).or_insert((scale, 0, 0));
+        if r.get::<_, bool>(4) {
+            // Savings are owed to members: a credit, negative in the journal.
+            e.1 -= r.get::<_, Option<i64>>(5).unwrap_or(0);
+            e.2 += r.get::<_, Option<i64>>(6).unwrap_or(0);
+        } else {
+            stale
+                .entry(r.get(3))
+                .or_default()
+                .push((currency, scale, day));
+        }
+    }
+    if !stale.is_empty() {
+        let orgs: Vec<Uuid> = stale.keys().copied().collect();
+        let nets = client
+            .query(
+                "SELECT m.org_id, m.month,
+                        coalesce(sum(m.net) FILTER (WHERE m.account IN ($2, $3)), 0)::bigint,
+                        coalesce(sum(m.net) FILTER (WHERE m.account = $4), 0)::bigint
+                   FROM month_totals m
+                  WHERE m.org_id = ANY($1) AND m.month < $5 GROUP BY 1, 2
+                 UNION ALL
+                 SELECT d.org_id, $5::date,
+                        coalesce(sum(d.net) FILTER (WHERE d.account IN ($2, $3)), 0)::bigint,
+                        coalesce(sum(d.net) FILTER (WHERE d.account = $4), 0)::bigint
+                   FROM day_totals d
+                  WHERE d.org_id = ANY($1) AND d.day >= $5 AND d.day <= $6 GROUP BY 1",
+                &[
+                    &orgs,
+                    &chart::MEMBER_SAVINGS,
+                    &chart::MEMBER_VOLUNTARY,
+                    &chart::MEMBER_LOANS,
+                    &first_of_month,
+                    &as_of,
+                ],
+            )
+            .await?;
+        let mut by_org: BTreeMap<Uuid, Vec<(NaiveDate, i64, i64)>> = BTreeMap::new();
+        for r in &nets {
+            by_org
+                .entry(r.get(0))
+                .or_default()
+                .push((r.get(1), r.get(2), r.get(3)));
+        }
+        for (org, cells) in &stale {
+            let months = by_org.get(org).map(Vec::as_slice).unwrap_or(&[]);
+            for (currency, scale, day) in cells {
+                let e = sums
+                    .entry((currency.clone(), *day))
+                    .or_insert((*scale, 0, 0));
+                for (_, s, l) in months.iter().filter(|m| m.0 <= *day) {
+                    e.1 += s;
+                    e.2 += l;
+                }
+            }
+        }
+    }
     let mut out: BTreeMap<String, Vec<MonthPoint>> = BTreeMap::new();
-    for r in &rows {
-        let scale: i16 = r.get(1);
-        out.entry(r.get(0)).or_default().push(MonthPoint {
-            day: r.get(2),
-            // Savings are owed to members: a credit.
-            savings: -decimal(r.get(3), scale),
-            loans_outstanding: decimal(r.get(4), scale),
+    for ((currency, day), (scale, s, l)) in sums {
+        out.entry(currency).or_default().push(MonthPoint {
+            day,
+            savings: -decimal(s, scale),
+            loans_outstanding: decimal(l, scale),
         });
     }
     Ok(out)

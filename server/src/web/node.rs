@@ -73,12 +73,16 @@ pub async fn page(
         let v = visitor(&state, &uri, &headers).await?;
         let Query(q) = Query::<NodeQuery>::try_from_uri(&uri).map_err(|e| PageError::Bad(e.body_text()))?;
         let node = visible_node(&state, &v.session.user, &key).await?;
+        let started = std::time::Instant::now();
         let default_day = rollup::latest_day(&state.pool, node.id)
             .await?
             .unwrap_or_else(|| Utc::now().date_naive());
         let day = super::as_of(v.locale, q.as_of.as_deref(), default_day)?;
+        let at_rollup = started.elapsed();
         let roll = rollup::rollup(&state.pool, &state.books_dir, node.clone(), day).await?;
+        let at_trend = started.elapsed();
         let trend = rollup::by_month(&state.pool, node.id, day).await?;
+        let at_par30 = started.elapsed();
         let par30 = rollup::par30_by_day(
             &state.pool,
             &state.books_dir,
@@ -100,6 +104,7 @@ pub async fn page(
                 .map(|c| (c.get::<_, uuid::Uuid>(0), c.get::<_, String>(1), c.get::<_, String>(2)))
                 .collect::<Vec<_>>()
         };
+        let at_children = started.elapsed();
         let r = v.reader()?;
         let title = format!("{} ({})", node.name, super::text::kind(&node.kind, r.locale));
         let body = html! {
@@ -119,7 +124,18 @@ pub async fn page(
             (plots(&r, &roll, &trend, &par30))
             (groups(&r, &roll, &q, day))
         };
-        Ok(shell(&r, &title, body))
+        let page = shell(&r, &title, body);
+        // Where a page's time goes, for scripts/web-bench.sh.
+        tracing::info!(
+            groups = roll.organisations.len(),
+            latest_day_ms = at_rollup.as_millis() as u64,
+            rollup_ms = (at_trend - at_rollup).as_millis() as u64,
+            by_month_ms = (at_par30 - at_trend).as_millis() as u64,
+            par30_and_children_ms = (at_children - at_par30).as_millis() as u64,
+            render_ms = (started.elapsed() - at_children).as_millis() as u64,
+            "node page"
+        );
+        Ok(page)
     }
     .await;
     result.unwrap_or_else(|e| failure(e, &uri, &headers))
