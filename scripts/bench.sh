@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # The benchmark, one table: `daftar bench` (each workload in its own process,
 # beside a lower bound or a peer measured in the same run), then the Kotlin
-# rows: the same calls through JNA and UniFFI, against the Rust figures of this run.
+# rows: the same calls through JNA and UniFFI, against the Rust figures of this run;
+# then the server's pushes beside raw COPY (server-bench.sh) and the federation's
+# block page for 2,000 SHGs (web-bench.sh).
 # Usage: scripts/bench.sh [--quick] [--scale clf|SHGSxMEMBERSxWEEKS]
 # The full run builds a CLF-sized book (about 1.2 million events, 1.4 GB of
 # scratch disk) and takes some minutes; --quick checks that everything runs.
@@ -32,3 +34,11 @@ echo "Kotlin rows: the JVM that runs them is Maven's (exec:java), so its peak RS
 # The server's rows: pushes through daftar-server beside raw COPY, in PostgreSQL.
 echo
 bash scripts/server-bench.sh "${quick[@]}"
+
+# The federation's page: a block of 2,000 SHGs (20 with --quick) rendered from the rollups.
+echo
+if [ "${#quick[@]}" -gt 0 ]; then
+  bash scripts/web-bench.sh --phones 20
+else
+  bash scripts/web-bench.sh --phones 2000
+fi
