@@ -11,7 +11,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{Months, NaiveDate};
+use chrono::{Datelike, Months, NaiveDate};
 use daftar_core::books::{fiscal_year, Period};
 use daftar_core::chart;
 use daftar_core::meetings::MeetingStatus;
@@ -199,13 +199,25 @@ async fn store_figures(pool: &Pool, org: Uuid, as_of: NaiveDate, f: &FiguresOn) 
     Ok(())
 }
 
+/// The month ends of the eleven months before `as_of`'s month, then `as_of`.
+pub fn month_ends(as_of: NaiveDate) -> Vec<NaiveDate> {
+    let first = as_of.with_day(1).unwrap_or(as_of);
+    let mut days: Vec<NaiveDate> = (1..=11u32)
+        .rev()
+        .filter_map(|k| first.checked_sub_months(Months::new(k - 1)))
+        .filter_map(|d| d.pred_opt())
+        .collect();
+    days.push(as_of);
+    days
+}
+
 /// The days whose figures a consolidation computes ahead, while the replica
 /// is open: today (a rollup's default), the book's own latest date (a page's
 /// default) and the month ends of the year before it (a page's PAR30 by
 /// month), so none of them waits for a replica to be opened per group.
 fn days_ahead(latest: NaiveDate) -> Vec<NaiveDate> {
     let today = chrono::Utc::now().date_naive();
-    let mut days = crate::rollup::month_ends(latest.min(today));
+    let mut days = month_ends(latest.min(today));
     if !days.contains(&today) {
         days.push(today);
     }
@@ -324,4 +336,20 @@ pub fn spawn_worker(pool: Pool, dir: PathBuf) -> mpsc::UnboundedSender<Uuid> {
         }
     });
     tx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn month_ends_are_the_eleven_months_before_then_the_day() {
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let ends = month_ends(d("2025-03-15"));
+        assert_eq!(ends.len(), 12);
+        assert_eq!(ends[0], d("2024-04-30"));
+        assert_eq!(ends[9], d("2025-01-31"));
+        assert_eq!(ends[10], d("2025-02-28"));
+        assert_eq!(ends[11], d("2025-03-15"));
+    }
 }

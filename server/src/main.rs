@@ -9,7 +9,7 @@ use axum::serve::ListenerExt;
 use clap::{Parser, Subcommand};
 use daftar_server::error::{Error, Result};
 use daftar_server::store::{access, hierarchy, journal};
-use daftar_server::{consolidate, db, http, keys, rollup, verify};
+use daftar_server::{consolidate, db, http, keys, rollup, verify, web};
 use daftar_sync::PublicKey;
 
 #[derive(Parser)]
@@ -304,7 +304,9 @@ async fn serve(
             tracing::warn!(error = %e, "TCP_NODELAY");
         }
     });
-    axum::serve(listener, http::router(state))
+    // The protocol's routes, and the federation's pages beside them.
+    let app = http::router(state.clone()).merge(web::router().with_state(state));
+    axum::serve(listener, app)
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

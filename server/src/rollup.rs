@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
+pub use crate::consolidate::month_ends;
 use crate::error::{Error, Result};
 use crate::store::hierarchy::Node;
 
@@ -289,18 +290,6 @@ pub struct MonthPoint {
     pub loans_outstanding: Decimal,
 }
 
-/// The month ends of the eleven months before `as_of`'s month, then `as_of`.
-pub fn month_ends(as_of: NaiveDate) -> Vec<NaiveDate> {
-    let first = as_of.with_day(1).unwrap_or(as_of);
-    let mut days: Vec<NaiveDate> = (1..=11u32)
-        .rev()
-        .filter_map(|k| first.checked_sub_months(Months::new(k - 1)))
-        .filter_map(|d| d.pred_opt())
-        .collect();
-    days.push(as_of);
-    days
-}
-
 /// Savings and loans outstanding under `node` at each of [`month_ends`], by
 /// currency. A book with the core's figures for a day at its chain's head
 /// (`figures_on`, computed ahead by the consolidation worker) gives that row;
@@ -478,20 +467,4 @@ pub async fn par30_by_day(
             .collect();
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn month_ends_are_the_eleven_months_before_then_the_day() {
-        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let ends = month_ends(d("2025-03-15"));
-        assert_eq!(ends.len(), 12);
-        assert_eq!(ends[0], d("2024-04-30"));
-        assert_eq!(ends[9], d("2025-01-31"));
-        assert_eq!(ends[10], d("2025-02-28"));
-        assert_eq!(ends[11], d("2025-03-15"));
-    }
 }

@@ -42,7 +42,6 @@ pub fn router(state: Arc<State>) -> Router {
         .route("/v1/orgs/{org}/grants", post(routes::grant))
         .route("/v1/nodes/{node}/rollup", get(routes::rollup))
         .route("/v1/nodes/{node}/cif", get(routes::cif))
-        .merge(crate::web::router())
         // A chunk of the largest size, plus room for its JSON around the events.
         .layer(DefaultBodyLimit::max(MAX_CHUNK_BYTES + (64 << 10)))
         .with_state(state)
