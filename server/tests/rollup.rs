@@ -4,8 +4,6 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
-
 use chrono::{Datelike, NaiveDate};
 use daftar_core::books::{fiscal_year, Period};
 use daftar_core::meetings::MeetingStatus;
@@ -13,24 +11,6 @@ use daftar_core::{chart, Book};
 use rust_decimal::Decimal;
 use support::*;
 use uuid::Uuid;
-
-/// Waits until the server's figures cover every organisation's whole chain.
-fn consolidated(url: &str, token: &str, path: &str) -> serde_json::Value {
-    let start = Instant::now();
-    loop {
-        let (status, r) = call(url, "GET", path, b"", As::Token(token));
-        assert_eq!(status, 200, "{r}");
-        let orgs = r["organisations"].as_array().unwrap();
-        if !orgs.is_empty() && orgs.iter().all(|o| o["consolidated"] == true) {
-            return r;
-        }
-        assert!(
-            start.elapsed() < Duration::from_secs(120),
-            "never consolidated: {r}"
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 fn dec(v: &serde_json::Value) -> Decimal {
     v.as_str().unwrap().parse().unwrap()

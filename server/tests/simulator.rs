@@ -17,8 +17,6 @@ mod common;
 mod sim;
 mod support;
 
-use std::time::{Duration, Instant};
-
 use daftar_core::exchange::Chunk;
 use daftar_core::Book;
 use daftar_sync::api::{Problem, Receipt};
@@ -90,31 +88,6 @@ impl RealServer {
             }
             .unwrap()
         })
-    }
-
-    /// The rollup of the simulator's VO once every group is consolidated.
-    fn rollup(&self, on: chrono::NaiveDate) -> serde_json::Value {
-        let start = Instant::now();
-        let path = format!("/v1/nodes/{}/rollup?as_of={on}", self.node);
-        loop {
-            let (status, r) = support::call(
-                &self.server.url,
-                "GET",
-                &path,
-                b"",
-                As::Token(&self.admin_token),
-            );
-            assert_eq!(status, 200, "{r}");
-            let orgs = r["organisations"].as_array().unwrap();
-            if !orgs.is_empty() && orgs.iter().all(|o| o["consolidated"] == true) {
-                return r;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(120),
-                "never consolidated: {r}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
     }
 }
 
@@ -217,7 +190,11 @@ impl sim::Server for RealServer {
             verified.ends_with(&format!("{} chains, 0 not intact", expected.len())),
             "{verified}"
         );
-        let r = self.rollup(on);
+        let r = support::consolidated(
+            &self.server.url,
+            &self.admin_token,
+            &format!("/v1/nodes/{}/rollup?as_of={on}", self.node),
+        );
         let lines = r["organisations"].as_array().unwrap();
         assert_eq!(lines.len(), expected.len(), "{r}");
         let amount = |v: &serde_json::Value| -> Decimal { v.as_str().unwrap().parse().unwrap() };

@@ -2,7 +2,7 @@
 //! book and the group's book record it, and any difference, from the core's
 //! `cif_reconciliation` on the server's replicas (`crate::cif`).
 
-use axum::extract::{Path, Query, State as Shared};
+use axum::extract::{Path, State as Shared};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use daftar_core::books::{CifMatch, CifSide};
@@ -11,7 +11,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 
 use super::node::as_of_form;
-use super::{failure, shell, visible_node, visitor, PageError, PageResult, Reader, St};
+use super::{failure, shell, visible_node, visitor, PageResult, Reader, St};
 
 #[derive(Deserialize, Default)]
 pub struct CifQuery {
@@ -50,12 +50,9 @@ pub async fn page(
 ) -> Response {
     let result: PageResult = async {
         let v = visitor(&state, &uri, &headers).await?;
-        let Query(q) = Query::<CifQuery>::try_from_uri(&uri).map_err(|e| PageError::Bad(e.body_text()))?;
+        let q: CifQuery = super::query(&uri)?;
         let node = visible_node(&state, &v.session.user, &key).await?;
-        let typed = match q.as_of.as_deref() {
-            Some(s) if !s.trim().is_empty() => Some(super::as_of(v.locale, Some(s), chrono::Utc::now().date_naive())?),
-            _ => None,
-        };
+        let typed = super::asked_day(v.locale, q.as_of.as_deref())?;
         let rec = crate::cif::reconcile(&state.pool, state.books_dir.clone(), &node, typed).await?;
         let r = v.reader()?;
         let body = html! {

@@ -252,6 +252,21 @@ pub async fn visible_node(state: &State, user: &User, key: &str) -> Result<Node,
     Ok(node)
 }
 
+/// A page's query, or a clear refusal of it.
+pub fn query<T: serde::de::DeserializeOwned>(uri: &Uri) -> Result<T, PageError> {
+    axum::extract::Query::<T>::try_from_uri(uri)
+        .map(|q| q.0)
+        .map_err(|e| PageError::Bad(e.body_text()))
+}
+
+/// The day asked for, if one was typed (see [`as_of`]).
+pub fn asked_day(locale: Locale, typed: Option<&str>) -> Result<Option<NaiveDate>, PageError> {
+    match typed.map(str::trim).filter(|s| !s.is_empty()) {
+        Some(s) => as_of(locale, Some(s), NaiveDate::MIN).map(Some),
+        None => Ok(None),
+    }
+}
+
 /// The date a page is as of: `as_of` typed as ISO or in the reader's own
 /// calendar and digits (a Persian date for fa), or `default`.
 pub fn as_of(

@@ -4,7 +4,7 @@
 
 use std::cmp::Ordering;
 
-use axum::extract::{Path, Query, State as Shared};
+use axum::extract::{Path, State as Shared};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -14,7 +14,7 @@ use rust_decimal::Decimal;
 use serde::Deserialize;
 
 use super::plot::{self, Series};
-use super::{failure, shell, visible_node, visitor, PageError, PageResult, Reader, St, Text};
+use super::{failure, shell, visible_node, visitor, PageResult, Reader, St, Text};
 use crate::rollup::{self, OrgLine, Rollup};
 
 #[derive(Deserialize, Default)]
@@ -71,7 +71,7 @@ pub async fn page(
 ) -> Response {
     let result: PageResult = async {
         let v = visitor(&state, &uri, &headers).await?;
-        let Query(q) = Query::<NodeQuery>::try_from_uri(&uri).map_err(|e| PageError::Bad(e.body_text()))?;
+        let q: NodeQuery = super::query(&uri)?;
         let node = visible_node(&state, &v.session.user, &key).await?;
         let started = std::time::Instant::now();
         let default_day = rollup::latest_day(&state.pool, node.id)

@@ -4,7 +4,7 @@
 //! the book, brought up to the chain the server holds first: the same code,
 //! and so the same figures, as the phone's.
 
-use axum::extract::{Path, Query, State as Shared};
+use axum::extract::{Path, State as Shared};
 use axum::http::{HeaderMap, Uri};
 use axum::response::Response;
 use chrono::{Datelike, NaiveDate, Utc};
@@ -114,7 +114,7 @@ pub async fn page(
 ) -> Response {
     let result: PageResult = async {
         let v = visitor(&state, &uri, &headers).await?;
-        let Query(q) = Query::<OrgQuery>::try_from_uri(&uri).map_err(|e| PageError::Bad(e.body_text()))?;
+        let q: OrgQuery = super::query(&uri)?;
         let org = Uuid::parse_str(&key).map_err(|_| PageError::NotFound)?;
         may_see(&state, &v.session.user, org).await?;
         let node = {
@@ -124,10 +124,7 @@ pub async fn page(
         if !node.has_book {
             return Err(PageError::NotFound);
         }
-        let asked = match q.as_of.as_deref() {
-            Some(s) if !s.trim().is_empty() => Some(super::as_of(v.locale, Some(s), Utc::now().date_naive())?),
-            _ => None,
-        };
+        let asked = super::asked_day(v.locale, q.as_of.as_deref())?;
         consolidate(&state.pool, &state.books_dir, org).await?;
         let path = replica_path(&state.books_dir, org);
         let b = tokio::task::spawn_blocking(move || -> Result<Books, Error> {
@@ -225,68 +222,41 @@ fn account_name(row: &daftar_core::report::TrialBalanceRow, r: &Reader) -> Strin
     name(english, r.locale).to_string()
 }
 
+/// A line of the monthly report: what kind of figure it is decides how it shows.
+enum Figure {
+    Count(i64),
+    Share(Decimal),
+    Amount(Decimal),
+}
+
 fn monthly(r: &Reader, b: &Books) -> Markup {
     let m = &b.monthly;
-    let rows: [(Term, String, Decimal); 14] = [
-        (
-            Term::Meetings,
-            r.count(m.meetings.len() as i64),
-            Decimal::from(m.meetings.len()),
-        ),
-        (Term::Attendance, r.percent(m.attendance), m.attendance),
-        (
-            Term::CompulsorySavings,
-            r.amount(m.compulsory_savings),
-            m.compulsory_savings,
-        ),
-        (
-            Term::VoluntarySavings,
-            r.amount(m.voluntary_savings),
-            m.voluntary_savings,
-        ),
-        (Term::Withdrawals, r.amount(m.withdrawals), m.withdrawals),
-        (
-            Term::SavingsReturned,
-            r.amount(m.savings_returned),
-            m.savings_returned,
-        ),
-        (
-            Term::LoansDisbursed,
-            r.count(m.loans_disbursed.into()),
-            Decimal::from(m.loans_disbursed),
-        ),
-        (
-            Term::AmountDisbursed,
-            r.amount(m.amount_disbursed),
-            m.amount_disbursed,
-        ),
-        (
-            Term::PrincipalRepaid,
-            r.amount(m.principal_repaid),
-            m.principal_repaid,
-        ),
-        (
-            Term::InterestCollected,
-            r.amount(m.interest_collected),
-            m.interest_collected,
-        ),
-        (
-            Term::PenaltiesCollected,
-            r.amount(m.penalties_collected),
-            m.penalties_collected,
-        ),
-        (
-            Term::FinesAndFees,
-            r.amount(m.fines_and_fees),
-            m.fines_and_fees,
-        ),
-        (Term::ClosingCash, r.amount(m.closing_cash), m.closing_cash),
-        (Term::ClosingBank, r.amount(m.closing_bank), m.closing_bank),
+    use Figure::*;
+    let rows = [
+        (Term::Meetings, Count(m.meetings.len() as i64)),
+        (Term::Attendance, Share(m.attendance)),
+        (Term::CompulsorySavings, Amount(m.compulsory_savings)),
+        (Term::VoluntarySavings, Amount(m.voluntary_savings)),
+        (Term::Withdrawals, Amount(m.withdrawals)),
+        (Term::SavingsReturned, Amount(m.savings_returned)),
+        (Term::LoansDisbursed, Count(m.loans_disbursed.into())),
+        (Term::AmountDisbursed, Amount(m.amount_disbursed)),
+        (Term::PrincipalRepaid, Amount(m.principal_repaid)),
+        (Term::InterestCollected, Amount(m.interest_collected)),
+        (Term::PenaltiesCollected, Amount(m.penalties_collected)),
+        (Term::FinesAndFees, Amount(m.fines_and_fees)),
+        (Term::ClosingCash, Amount(m.closing_cash)),
+        (Term::ClosingBank, Amount(m.closing_bank)),
     ];
     html! {
         section #monthly-report {
             h2 { (r.term(Term::MonthlyReport)) " · " (r.date(m.period.from)) " – " (r.date(m.period.to)) }
-            table { tbody { @for (t, shown, value) in &rows {
+            table { tbody { @for (t, figure) in &rows {
+                @let (value, shown) = match figure {
+                    Count(n) => (Decimal::from(*n), r.count(*n)),
+                    Share(d) => (*d, r.percent(*d)),
+                    Amount(d) => (*d, r.amount(*d)),
+                };
                 tr { th { (r.term(*t)) } td.num data-value=(value) { (shown) } }
             } } }
         }

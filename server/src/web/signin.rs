@@ -31,7 +31,7 @@ fn safe_next(next: Option<&str>) -> &str {
 }
 
 pub(super) async fn form(uri: Uri, headers: HeaderMap) -> Response {
-    let q: SigninQuery = serde_urlencoded_query(&uri);
+    let q: SigninQuery = super::query(&uri).unwrap_or_default();
     let locale = language(&uri, &headers);
     let Ok(csrf) = session::random_token() else {
         return failure(PageError::Failed("no randomness".into()), &uri, &headers);
@@ -64,12 +64,6 @@ pub(super) async fn form(uri: Uri, headers: HeaderMap) -> Response {
         resp.headers_mut().append(header::SET_COOKIE, v);
     }
     resp
-}
-
-fn serde_urlencoded_query<T: for<'de> Deserialize<'de> + Default>(uri: &Uri) -> T {
-    axum::extract::Query::<T>::try_from_uri(uri)
-        .map(|q| q.0)
-        .unwrap_or_default()
 }
 
 #[derive(Deserialize)]

@@ -392,3 +392,21 @@ pub fn web_page(url: &str, path: &str, cookies: &str) -> (u16, String) {
     let status = answer.status().as_u16();
     (status, answer.into_body().read_to_string().unwrap())
 }
+
+/// Waits until a rollup's figures cover every organisation's whole chain, and returns it.
+pub fn consolidated(url: &str, token: &str, path: &str) -> serde_json::Value {
+    let start = std::time::Instant::now();
+    loop {
+        let (status, r) = call(url, "GET", path, b"", As::Token(token));
+        assert_eq!(status, 200, "{r}");
+        let orgs = r["organisations"].as_array().unwrap();
+        if !orgs.is_empty() && orgs.iter().all(|o| o["consolidated"] == true) {
+            return r;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(120),
+            "never consolidated: {r}"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
