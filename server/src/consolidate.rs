@@ -160,16 +160,13 @@ async fn store_figures(pool: &Pool, org: Uuid, as_of: NaiveDate, f: &FiguresOn) 
         Some((g, s)) => (Some(g.as_str()), Some(*s)),
         None => (None, None),
     };
-    let mut client = pool.get().await?;
-    let tx = client.transaction().await?;
-    // Figures of an older head are of no use once the chain has moved on.
-    tx.execute(
-        "DELETE FROM figures_on WHERE org_id = $1 AND consolidated_seq < $2",
-        &[&org, &(f.seq as i64)],
-    )
-    .await?;
-    tx.execute(
-        "INSERT INTO figures_on (org_id, as_of, consolidated_seq, loans_outstanding,
+    let client = pool.get().await?;
+    // Rows of an older head stay: every reader checks a row's head before it
+    // uses it, and deleting them here raced a rollup that had just computed
+    // one for its own day (it then answered "consolidated" with no PAR30).
+    client
+        .execute(
+            "INSERT INTO figures_on (org_id, as_of, consolidated_seq, loans_outstanding,
                                  par30_outstanding, grade, grade_score,
                                  members, savings, meetings_3m)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -181,21 +178,21 @@ async fn store_figures(pool: &Pool, org: Uuid, as_of: NaiveDate, f: &FiguresOn) 
             members = excluded.members, savings = excluded.savings,
             meetings_3m = excluded.meetings_3m
          WHERE figures_on.consolidated_seq <= excluded.consolidated_seq",
-        &[
-            &org,
-            &as_of,
-            &(f.seq as i64),
-            &f.loans_outstanding,
-            &f.par30_outstanding,
-            &grade,
-            &score,
-            &(f.members as i32),
-            &f.savings,
-            &(f.meetings_3m as i32),
-        ],
-    )
-    .await?;
-    tx.commit().await?;
+            &[
+                &org,
+                &as_of,
+                &(f.seq as i64),
+                &f.loans_outstanding,
+                &f.par30_outstanding,
+                &grade,
+                &score,
+                &(f.members as i32),
+                &f.savings,
+                &(f.meetings_3m as i32),
+            ],
+        )
+        .await?;
+
     Ok(())
 }
 
