@@ -262,10 +262,12 @@ pub async fn consolidate(pool: &Pool, dir: &Path, org: Uuid) -> Result<Consolida
             .map_err(|e| Error::Internal(e.to_string()))?;
         match result {
             Ok((f, ahead)) => {
-                store(pool, org, &f).await?;
+                // The figures first: once `org_figures` says how far the
+                // replica has got, its days ahead are there to read.
                 for (day, figures) in &ahead {
                     store_figures(pool, org, *day, figures).await?;
                 }
+                store(pool, org, &f).await?;
                 return Ok(f);
             }
             Err(e) if attempt == 0 => {

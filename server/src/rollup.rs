@@ -173,7 +173,10 @@ pub async fn rollup(pool: &Pool, books: &Path, node: Node, as_of: NaiveDate) -> 
                 CASE WHEN b.fresh THEN fo.meetings_3m ELSE coalesce(me.meetings, 0) END::bigint,
                 fo.par30_outstanding, fo.loans_outstanding, fo.grade, fo.grade_score,
                 f.as_of,
-                coalesce(c.head_seq, 0), c.head_hash, coalesce(f.consolidated_seq, 0),
+                coalesce(c.head_seq, 0), c.head_hash,
+                -- Consolidated: the replica and the core's figures for this
+                -- day both cover the whole chain.
+                least(coalesce(f.consolidated_seq, 0), coalesce(fo.consolidated_seq, 0)),
                 to_char(c.last_push_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')
            FROM books b JOIN orgs o ON o.org_id = b.org_id
            LEFT JOIN orgs p ON p.org_id = o.parent_id
