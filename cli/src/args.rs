@@ -103,7 +103,8 @@ pub(crate) enum Command {
         reversal_needs_approval: String,
     },
     /// This book's device: its name and the public key another device hands
-    /// custody over to. Made (with a new key) the first time.
+    /// custody over to. Made (with a new key) the first time; with --name, on
+    /// a new, empty book if there is none yet (a phone about to receive one).
     Device {
         #[arg(long)]
         db: PathBuf,
@@ -499,7 +500,8 @@ pub(crate) enum CustodyAction {
 #[derive(Subcommand)]
 pub(crate) enum BundleAction {
     /// Write the organisation's events after --after as signed chunks, one JSON
-    /// line each.
+    /// line each. Once the organisation is handed over to another device, the
+    /// file is sealed so that only that device can read it.
     Export {
         #[arg(long)]
         db: PathBuf,
@@ -509,8 +511,13 @@ pub(crate) enum BundleAction {
         after: u64,
         #[arg(long)]
         out: PathBuf,
+        /// Seal the file to this device's public key (as `daftar device`
+        /// prints it), so that only that device can read it.
+        #[arg(long)]
+        to_key: Option<String>,
     },
-    /// Apply a bundle file's chunks to the book (created if it does not exist).
+    /// Apply a bundle file's chunks to the book (created if it does not exist;
+    /// a sealed file opens only in the book of the device it was sealed to).
     /// Chunks already held write nothing.
     Import {
         #[arg(long)]

@@ -1,11 +1,10 @@
 //! `daftar device`, `daftar custody …` and `daftar bundle …`: sync's commands
 //! over daftar-core, with files written beside and renamed.
 
-use std::io::{BufRead, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use daftar_core::exchange::Chunk;
 use daftar_core::{Book, Error};
 use daftar_sync::signing::recovery_message;
 use daftar_sync::{DeviceKey, PublicKey, Signature};
@@ -23,7 +22,12 @@ fn invalid(field: &str, reason: impl ToString) -> Error {
 }
 
 pub(crate) fn device(db: PathBuf, name: Option<String>) -> Result<ExitCode, Error> {
-    let book = Book::open_existing(&db)?;
+    // A new phone names its device before anything is handed over to it, so
+    // with --name an empty book is made.
+    let book = match name {
+        Some(_) => Book::open(&db)?,
+        None => Book::open_existing(&db)?,
+    };
     let id = match (book.device()?, name) {
         (Some(id), None) => id,
         (_, name) => book.device_identity(name.as_deref().unwrap_or(DEFAULT_DEVICE))?,
@@ -153,28 +157,33 @@ pub(crate) fn bundle(action: BundleAction) -> Result<ExitCode, Error> {
             org,
             after,
             out,
+            to_key,
         } => {
             let book = Book::open_existing(&db)?;
             let org = book.resolve_org(&org)?;
             daftar_core::files::refuse_book_paths(&db, &out)?;
-            let chunks = book.bundle(org, after).map_err(|e| match &e {
-                Error::Refused { code, .. } if code == "no_custody" => invalid(
-                    "org",
-                    format!("{e}; claim custody first: daftar custody claim --db … --org {org}"),
+            let to = match to_key {
+                Some(k) => Some(PublicKey::parse(&k).map_err(|e| invalid("to-key", e))?),
+                None => book.handed_over_to(org)?,
+            };
+            let bytes = book
+                .bundle_file(org, after, to.as_ref())
+                .map_err(|e| match &e {
+                    Error::Refused { code, .. } if code == "no_custody" => invalid(
+                        "org",
+                        format!(
+                            "{e}; claim custody first: daftar custody claim --db … --org {org}"
+                        ),
+                    ),
+                    _ => e,
+                })?;
+            daftar_core::files::write_atomically(&out, |w| Ok(w.write_all(&bytes)?))?;
+            match to {
+                Some(key) => esayln!(
+                    "wrote {org}'s events after seq {after}, sealed: only device {key} can read the file"
                 ),
-                _ => e,
-            })?;
-            let events: usize = chunks.iter().map(|c| c.events.len()).sum();
-            daftar_core::files::write_atomically(&out, |w| {
-                for c in &chunks {
-                    writeln!(w, "{}", c.to_line())?;
-                }
-                Ok(())
-            })?;
-            esayln!(
-                "wrote {events} events of {org} after seq {after} in {} chunks",
-                chunks.len()
-            );
+                None => esayln!("wrote {org}'s events after seq {after}, signed but not sealed"),
+            }
         }
         BundleAction::Import { db, file } => return import(&db, &file),
         BundleAction::Aside { db, org } => {
@@ -202,27 +211,27 @@ pub(crate) fn bundle(action: BundleAction) -> Result<ExitCode, Error> {
 /// Applies each chunk in order; stops at the first refusal, since every chunk
 /// after it extends it.
 fn import(db: &Path, file: &Path) -> Result<ExitCode, Error> {
-    let input = std::io::BufReader::new(std::fs::File::open(file)?);
-    let mut lines = Vec::new();
-    for line in input.lines() {
-        let line = line.map_err(|e| invalid("file", e))?;
-        if !line.trim().is_empty() {
-            lines.push(line);
-        }
+    let bytes = std::fs::read(file)?;
+    if daftar_core::exchange::is_sealed(&bytes) && !db.exists() {
+        return Err(Error::Refused {
+            code: "wrong_device".into(),
+            reason: format!(
+                "the file is sealed to the device it was handed over to; {} does not exist, so it is not that device's book",
+                db.display()
+            ),
+        });
     }
-    if lines.is_empty() {
-        return Err(invalid("file", "holds no chunks"));
-    }
-    let mut chunks = Vec::with_capacity(lines.len());
-    for (i, line) in lines.iter().enumerate() {
-        let chunk = Chunk::parse(line.as_bytes()).map_err(|r| Error::Refused {
-            code: r.code().into(),
-            reason: format!("line {}: {r}", i + 1),
-        })?;
-        chunks.push(chunk);
-    }
+    let plain = if daftar_core::exchange::is_sealed(&bytes) {
+        None
+    } else {
+        Some(daftar_core::exchange::parse_bundle(&bytes)?)
+    };
     let existed = db.exists();
     let book = Book::open(db)?;
+    let chunks = match plain {
+        Some(chunks) => chunks,
+        None => book.read_bundle_file(&bytes)?,
+    };
     let (mut applied, mut held) = (0u64, 0usize);
     for (i, chunk) in chunks.iter().enumerate() {
         match book.ingest(chunk) {

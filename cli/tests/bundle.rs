@@ -135,6 +135,38 @@ fn a_hand_over_moves_the_pen_and_the_old_phones_late_write_is_refused() {
     ok(&[
         "bundle", "export", "--db", &a, "--org", &org, "--after", "3", "--out", &hand,
     ]);
+    // Sealed to phone B: another phone's book cannot read it, and is unchanged.
+    let sealed = std::fs::read(&hand).unwrap();
+    assert!(sealed.starts_with(b"daftar.sealed.v1\n"));
+    let c = path(dir.path(), "c.daftar");
+    ok(&["bundle", "import", "--db", &c, &start]);
+    ok(&["device", "--db", &c, "--name", "phone-c"]);
+    let before = std::fs::read(&c).unwrap();
+    let o = daftar(&["bundle", "import", "--db", &c, &hand]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("wrong_device") && text(&o.stderr).contains(&key),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(std::fs::read(&c).unwrap(), before);
+    // Nor can a book that does not exist yet, and none is left behind.
+    let d = path(dir.path(), "d.daftar");
+    let o = daftar(&["bundle", "import", "--db", &d, &hand]);
+    assert!(
+        text(&o.stderr).contains("wrong_device"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert!(!Path::new(&d).exists());
+    // The whole chain for B, sealed too: no member's name in the file.
+    let whole = path(dir.path(), "whole.bundle");
+    ok(&[
+        "bundle", "export", "--db", &a, "--org", &org, "--out", &whole,
+    ]);
+    let whole_bytes = std::fs::read(&whole).unwrap();
+    assert!(!whole_bytes.windows(4).any(|w| w == b"Sita"));
+
     ok(&["bundle", "import", "--db", &b, &hand]);
     let shown = ok(&["custody", "show", "--db", &b, "--org", &org]);
     assert!(

@@ -271,7 +271,7 @@ pub async fn consolidate(pool: &Pool, dir: &Path, org: Uuid) -> Result<Consolida
                 return Ok(f);
             }
             Err(e) if attempt == 0 => {
-                tracing::warn!(%org, error = %e, "replica disagrees; rebuilding it");
+                tracing::warn!(%org, error = %e.for_log(), "replica disagrees; rebuilding it");
                 for suffix in ["", "-wal", "-shm", "-last"] {
                     let mut name = path.clone().into_os_string();
                     name.push(suffix);
@@ -329,7 +329,7 @@ pub fn spawn_worker(pool: Pool, dir: PathBuf) -> mpsc::UnboundedSender<Uuid> {
             }
             for org in queued {
                 if let Err(e) = consolidate(&pool, &dir, org).await {
-                    tracing::error!(%org, error = %e, "consolidation failed");
+                    tracing::error!(%org, error = %e.for_log(), "consolidation failed");
                 }
             }
         }

@@ -78,10 +78,31 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The error as the server's log may hold it: no text that could carry a
+    /// member's name or phone number. A refusal's or the books' message can
+    /// quote what a phone sent, so only its code goes to the log (the
+    /// `refusals` table keeps the reason for the operator); the database's
+    /// own errors name tables and ids, and stay whole.
+    pub fn for_log(&self) -> String {
+        match self {
+            Error::Refused(r) => format!("refused: {}", r.code()),
+            Error::Core(c) => format!("the books: {}", c.code().as_str()),
+            Error::BadRequest(_)
+            | Error::Unauthenticated(_)
+            | Error::Forbidden(_)
+            | Error::NotFound(_)
+            | Error::Conflict(_)
+            | Error::Internal(_) => self.problem().code,
+            Error::Database(_) | Error::Pool(_) | Error::Tampered(_) => self.to_string(),
+        }
+    }
+}
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         if self.status() == StatusCode::SERVICE_UNAVAILABLE {
-            tracing::error!(error = %self, "request failed");
+            tracing::error!(error = %self.for_log(), "request failed");
         }
         (self.status(), Json(self.problem())).into_response()
     }

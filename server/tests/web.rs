@@ -127,3 +127,65 @@ fn page_csrf(url: &str, cookies: &str) -> String {
         .unwrap()
         .to_string()
 }
+
+#[test]
+fn the_servers_log_holds_no_members_names_or_phone_numbers() {
+    let db = fresh_database();
+    let dir = tempfile::tempdir().unwrap();
+    admin(
+        &db,
+        &[
+            "node", "add", "--kind", "vo", "--name", "VO", "--code", "VO-1",
+        ],
+    );
+    let server = Server::start(&db, dir.path(), &["--new-orgs-under", "VO-1"]);
+    let (book, org) = phone(dir.path(), "phone-a", 6, 8);
+    let (name, phone_no) = ("Zubaida Qureshi", "9812345670");
+    let day = book.last_business_date(org).unwrap();
+    book.add_member(
+        &meta(&book),
+        org,
+        daftar_core::NewMember {
+            member_no: None,
+            name: name.into(),
+            role: daftar_core::MemberRole::Member,
+            phone: Some(phone_no.into()),
+            joined_on: day,
+        },
+    )
+    .unwrap();
+    claim(&book, org);
+    register(&server.url, &book);
+    push_all(&server.url, &book, org);
+    let token = admin(&db, &["user", "--name", "vo-staff", "--node", "VO-1"]);
+    let cookies = web_sign_in(&server.url, &token);
+    let (status, page) = web_page(&server.url, &format!("/web/orgs/{org}"), &cookies);
+    assert_eq!(status, 200);
+    assert!(page.contains(name), "the group's page lists its members");
+
+    // A chunk that quotes a member where a number belongs: the refusal's
+    // reason names her, as the phone needs to be told; the log must not.
+    let forged = format!(
+        r#"{{"format":"daftar.chunk","version":1,"org":"{org}","base":{{"seq":"{name} {phone_no}","hash":""}},"events":[]}}"#
+    );
+    let path = format!("/v1/orgs/{org}/chunks");
+    let (status, answer) = call(
+        &server.url,
+        "POST",
+        &path,
+        forged.as_bytes(),
+        As::Device(&book),
+    );
+    assert_eq!(status, 400, "{answer}");
+    assert!(answer.to_string().contains(name), "{answer}");
+
+    let log = server.log();
+    assert!(
+        log.contains("refused") && log.contains("malformed"),
+        "{log}"
+    );
+    assert!(log.contains("signed in"), "{log}");
+    for secret in [name, "Zubaida", "Qureshi", phone_no] {
+        assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
+    }
+}

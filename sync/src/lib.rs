@@ -9,6 +9,7 @@
 //! - [`chunk`]: the bundle's unit on the wire, and checking one against what a
 //!   receiver already holds;
 //! - [`refusal`]: every refusal, with its stable code;
+//! - [`sealed`]: a file only the receiving device can read (a hand-over's bundle);
 //! - [`api`]: the server's HTTP messages: registration, receipts, problems.
 //!
 //! The protocol is documented in `docs/sync-protocol.md`.
@@ -20,6 +21,7 @@ pub mod custody;
 pub mod jcs;
 pub mod model;
 pub mod refusal;
+pub mod sealed;
 pub mod signing;
 
 pub use chain::{chain_hash, hex, Hash, Head, DOMAIN_TAG, GENESIS};

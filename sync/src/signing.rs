@@ -102,6 +102,12 @@ impl DeviceKey {
         Signature(self.0.sign(message).to_bytes())
     }
 
+    /// The secret scalar's bytes (unclamped), which with the public key's
+    /// Montgomery form make this key an X25519 key, for `sealed` files.
+    pub(crate) fn x25519_scalar(&self) -> [u8; 32] {
+        self.0.to_scalar_bytes()
+    }
+
     pub fn sign_head(&self, org: &Uuid, head: &Head) -> Signature {
         self.sign(&head_message(org, head))
     }

@@ -131,6 +131,25 @@ impl DaftarBook {
             .collect())
     }
 
+    /// The file that moves the organisation to the phone it was handed over
+    /// to: its events after `after_seq`, sealed so that only that phone can
+    /// read them. Write it to private storage; it leaves through the share sheet.
+    pub fn hand_over_file(&self, org: Uuid, after_seq: u64) -> Result<Vec<u8>> {
+        Ok(self.book.hand_over_file(org, after_seq)?)
+    }
+
+    /// The chunks (one JSON line each) of a bundle or hand-over file, to give
+    /// to `ingest` in order; a sealed file opens only on the device it was
+    /// sealed to (`Refused` with `wrong_device` elsewhere).
+    pub fn read_bundle_file(&self, file: Vec<u8>) -> Result<Vec<String>> {
+        Ok(self
+            .book
+            .read_bundle_file(&file)?
+            .iter()
+            .map(|c| c.to_line())
+            .collect())
+    }
+
     /// Applies one chunk from another device: all its new events, or none.
     pub fn ingest(&self, chunk: String) -> Result<Ingested> {
         let chunk = daftar_sync::Chunk::parse(chunk.as_bytes()).map_err(|r| {

@@ -1,11 +1,13 @@
 //! The book's side of sync (`daftar-sync` holds the rules): chunks of an
-//! organisation's chain made for another device (`bundle.rs`), chunks from
+//! organisation's chain made for another device (`bundle.rs`), a bundle as a
+//! file, sealed to the receiving device for a hand-over (`file.rs`), chunks from
 //! another device checked and applied (`ingest.rs`), and the sync state that
 //! cannot get stuck: the last head the server acknowledged, per organisation;
 //! the sync with the programme's server over a caller's transport (`server.rs`).
 //! Owns `signed_heads`, `sync_acks` and `set_aside`.
 
 mod bundle;
+mod file;
 mod ingest;
 mod server;
 
@@ -20,6 +22,7 @@ use daftar_sync::custody::{Custody, CustodyState};
 use daftar_sync::{Hash, Head};
 
 pub use daftar_sync::Chunk;
+pub use file::{is_sealed, parse_bundle};
 pub use ingest::{Ingested, SetAside};
 pub use server::{OrgSync, SyncOptions, SyncReport, Transport};
 

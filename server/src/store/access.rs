@@ -169,7 +169,9 @@ pub async fn user_by_token(pool: &Pool, token: &str) -> Result<Option<User>> {
         }))
 }
 
-/// Records a refusal: who, what, and the protocol's code; never a member's data.
+/// Records a refusal: who, what, the protocol's code, and in the database the
+/// reason. The reason may quote what a phone sent (a member's name), so the
+/// log gets the code only.
 pub async fn log_refusal(
     pool: &Pool,
     org: Option<Uuid>,
@@ -178,7 +180,7 @@ pub async fn log_refusal(
     code: &str,
     reason: &str,
 ) {
-    tracing::warn!(org = ?org, who, action, code, reason, "refused");
+    tracing::warn!(org = ?org, who, action, code, "refused");
     let logged = async {
         let client = pool.get().await?;
         client

@@ -172,7 +172,8 @@ impl From<Error> for PageError {
             Error::Core(c) if c.code() == daftar_core::ErrorCode::InvalidInput => {
                 PageError::Bad(c.to_string())
             }
-            other => PageError::Failed(other.to_string()),
+            // Only its log-safe form: the message is logged, never shown.
+            other => PageError::Failed(other.for_log()),
         }
     }
 }

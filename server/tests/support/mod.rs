@@ -103,7 +103,7 @@ impl Server {
             .arg(dir.join("books"))
             .args(extra)
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(Stdio::from(Server::log_file(dir)))
             .spawn()
             .unwrap();
         let mut line = String::new();
@@ -122,6 +122,20 @@ impl Server {
             dir: dir.to_path_buf(),
             extra: extra.iter().map(|s| s.to_string()).collect(),
         }
+    }
+
+    /// The server's log (its standard error), kept across restarts.
+    fn log_file(dir: &Path) -> std::fs::File {
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("server.log"))
+            .unwrap()
+    }
+
+    /// What the server has logged so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
     }
 
     /// SIGKILL: no shutdown, no flush, as a power cut or the OOM killer.

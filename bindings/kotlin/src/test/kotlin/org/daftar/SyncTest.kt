@@ -75,6 +75,33 @@ class SyncTest {
     }
 
     @Test
+    fun `a hand-over file is sealed to the new phone and no other phone can read it`() {
+        val a = openBook("a.daftar")
+        val org = founded(a)
+        a.claimCustody(on("phone-a"), org, day)
+        val b = openBook("b.daftar")
+        val bId = b.deviceIdentity("phone-b")
+        val c = openBook("c.daftar")
+        c.deviceIdentity("phone-c")
+
+        // Not before the hand-over: the file would have nobody to be sealed to.
+        assertThrows<DaftarException.InvalidInput> { a.handOverFile(org, 0u) }
+        a.handOver(on("phone-a"), org, day, bId.device, bId.publicKey)
+        val file = a.handOverFile(org, 0u)
+        assertTrue(String(file, Charsets.ISO_8859_1).startsWith("daftar.sealed.v1\n"))
+        assertTrue(!String(file, Charsets.ISO_8859_1).contains("Sita"))
+
+        val wrong = assertThrows<DaftarException.Refused> { c.readBundleFile(file) }
+        assertEquals("wrong_device", wrong.code)
+        val chunks = b.readBundleFile(file)
+        assertEquals(5uL, chunks.sumOf { b.ingest(it).applied })
+        assertEquals("phone-b", b.custody(org)!!.device)
+        file[file.size - 1] = (file[file.size - 1].toInt() xor 1).toByte()
+        assertEquals("tampered", assertThrows<DaftarException.Refused> { b.readBundleFile(file) }.code)
+        listOf(a, b, c).forEach { it.close() }
+    }
+
+    @Test
     fun `a retried chunk applies nothing and the acknowledged head moves only forward`() {
         openBook("a.daftar").use { a ->
             val org = founded(a)
