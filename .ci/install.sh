@@ -30,6 +30,11 @@ need strip || apt_install binutils
 # The Android demo's check: Debian's aapt makes R.java from the app's resources.
 need aapt || apt_install aapt
 
+# Encrypted books' tests (the `encrypted-system-openssl` feature): SQLCipher
+# links the system's libcrypto, found through pkg-config.
+[ -e /usr/include/openssl/crypto.h ] || apt_install libssl-dev
+need pkg-config || apt_install pkg-config
+
 # The server's tests: Debian's PostgreSQL server (initdb, pg_ctl, postgres);
 # each test starts its own cluster in a temporary directory on a loopback port.
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql

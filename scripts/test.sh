@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Every test of the project: formatting, lints, the whole workspace's tests (the
 # server's against a PostgreSQL cluster started for them), the
-# simulator, the oracles, the web pages in a browser, the Kotlin library, the Android demo's check and the library's size.
+# encrypted books (SQLCipher), the simulator, the oracles, the web pages in a browser, the Kotlin library, the Android demo's check and the library's size.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -15,6 +15,9 @@ echo "== cargo clippy"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== cargo test (the server's tests against a PostgreSQL cluster of their own, on loopback)"
 bash scripts/pg-cluster.sh cargo test --workspace --locked
+echo "== encrypted books (SQLCipher, the opt-in feature, on the system's libcrypto)"
+cargo test --locked -p daftar-core --features encrypted-system-openssl --lib --test encrypted
+cargo test --locked -p daftar --features encrypted-system-openssl --test encrypted
 echo "== simulator (200 seeds of phones, the server's model and faults, release build)"
 bash scripts/sim.sh --seeds 200
 echo "== oracle tests (tests/oracles, against the debug build)"

@@ -47,6 +47,9 @@ pub enum DaftarError {
     /// A failure inside the bindings themselves (a callback that threw).
     #[error("internal error: {reason}")]
     Internal { reason: String },
+    /// An encrypted book opened with another key than its own.
+    #[error("{reason}")]
+    WrongKey { reason: String },
 }
 
 impl From<Core> for DaftarError {
@@ -82,6 +85,7 @@ impl From<Core> for DaftarError {
             }
             Core::NotABook { path, reason } => DaftarError::NotABook { path, reason },
             Core::Corrupt { reason } => DaftarError::Corrupt { reason },
+            Core::WrongKey { reason } => DaftarError::WrongKey { reason },
             Core::Storage { reason } => DaftarError::Storage { reason },
             Core::Refused { code, reason } => DaftarError::Refused { code, reason },
             Core::Cancelled => DaftarError::Cancelled {

@@ -150,6 +150,28 @@ pub(crate) enum Command {
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=8192))]
         chunk_kb: Option<u32>,
     },
+    /// Make a new random key for an encrypted book, written to a file readable
+    /// by its owner only. Give it to other commands as DAFTAR_KEY_FILE.
+    KeyNew {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Write an encrypted copy of a plain book, keyed with DAFTAR_KEY_FILE (or
+    /// DAFTAR_KEY). The plain book is left as it is.
+    Encrypt {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Give an encrypted book (opened with DAFTAR_KEY_FILE or DAFTAR_KEY) the
+    /// key in --new-key-file; the old key opens it no more.
+    Rekey {
+        #[arg(long)]
+        db: PathBuf,
+        #[arg(long)]
+        new_key_file: PathBuf,
+    },
     /// List the organisations in a book with their ids.
     Orgs {
         #[arg(long)]

@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use daftar_core::{event::hex, Book, Error};
+use daftar_core::{event::hex, Error};
 
 use crate::output;
 
@@ -56,7 +56,7 @@ fn build_demo(
     seed: u64,
     scale: Option<daftar_core::demo::Scale>,
 ) -> Result<ExitCode, Error> {
-    let book = Book::open(path)?;
+    let book = crate::open::open(path)?;
     let made = match scale {
         None => daftar_core::demo::build(&book, seed, &mut |_, _| true)?,
         Some(scale) => {

@@ -16,6 +16,7 @@ mod args;
 mod bench;
 mod demo;
 mod loan_schedule;
+mod open;
 mod output;
 mod remote;
 mod reports;
@@ -32,7 +33,7 @@ use daftar_core::{Book, CommandMeta, Error, Locale};
 
 impl Who {
     fn open(&self) -> Result<(Book, uuid::Uuid, CommandMeta, chrono::NaiveDate), Error> {
-        let book = Book::open_existing(&self.db)?;
+        let book = crate::open::existing(&self.db)?;
         let org = book.resolve_org(&self.org)?;
         let device = match &self.device {
             Some(d) => d.clone(),
@@ -95,6 +96,9 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             who,
             reversal_needs_approval,
         } => policy(who, reversal_needs_approval),
+        Command::KeyNew { out } => key_new(&out),
+        Command::Encrypt { db, out } => encrypt(&db, &out),
+        Command::Rekey { db, new_key_file } => rekey(&db, &new_key_file),
         Command::Device { db, name } => sync::device(db, name),
         Command::Custody { action } => sync::custody(action),
         Command::Bundle { action } => sync::bundle(action),
@@ -143,18 +147,67 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
     }
 }
 
+fn key_new(out: &Path) -> Result<ExitCode, Error> {
+    if out.exists() {
+        return Err(Error::InvalidInput {
+            field: "out".into(),
+            reason: format!("{} exists: a key is never written over", out.display()),
+        });
+    }
+    let key = daftar_core::encryption::BookKey::generate()?;
+    daftar_core::files::write_atomically(out, |w| {
+        Ok(writeln!(
+            w,
+            "{}",
+            zeroize::Zeroizing::new(key.to_hex()).as_str()
+        )?)
+    })?;
+    esayln!(
+        "wrote a new key to {} (readable by you only); keep a copy apart from the book",
+        out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn encrypt(db: &Path, out: &Path) -> Result<ExitCode, Error> {
+    let key = open::key_from_env()?.ok_or_else(|| Error::InvalidInput {
+        field: "key".into(),
+        reason: format!(
+            "give the new key as {} (daftar key-new makes one)",
+            open::KEY_FILE_ENV
+        ),
+    })?;
+    let book = Book::open_existing(db)?;
+    book.encrypt_copy(out, &key)?;
+    sayln!(
+        "wrote {}, encrypted; {} is unchanged",
+        out.display(),
+        db.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn rekey(db: &Path, new_key_file: &Path) -> Result<ExitCode, Error> {
+    let text = zeroize::Zeroizing::new(std::fs::read_to_string(new_key_file)?);
+    let new_key = daftar_core::encryption::BookKey::parse(&text)?;
+    let mut book = open::existing(db)?;
+    book.change_key(new_key)?;
+    sayln!("{} has its new key", db.display());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn apply(db: PathBuf, file: PathBuf, keep_going: bool) -> Result<ExitCode, Error> {
     let mut input: Box<dyn std::io::BufRead> = if file.as_os_str() == "-" {
         Box::new(std::io::stdin().lock())
     } else {
         Box::new(std::io::BufReader::new(std::fs::File::open(&file)?))
     };
-    let book = Book::open(&db)?;
+    let book = crate::open::open(&db)?;
     apply::run(&book, &mut *input, keep_going)
 }
 
 fn checkpoint(db: PathBuf, org: String) -> Result<ExitCode, Error> {
-    let book = Book::open_existing(&db)?;
+    let book = crate::open::existing(&db)?;
     let org = book.resolve_org(&org)?;
     sayln!("{}", book.checkpoint(org)?);
     Ok(ExitCode::SUCCESS)
@@ -196,7 +249,7 @@ fn correction(action: CorrectionAction) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         CorrectionAction::List { db, org } => {
-            let book = Book::open_existing(&db)?;
+            let book = crate::open::existing(&db)?;
             let org = book.resolve_org(&org)?;
             say!("{}", output::corrections(&book.corrections(org)?));
             Ok(ExitCode::SUCCESS)
@@ -237,7 +290,7 @@ fn policy(who: Who, reversal_needs_approval: String) -> Result<ExitCode, Error> 
 }
 
 fn orgs(db: PathBuf) -> Result<ExitCode, Error> {
-    let book = Book::open_existing(&db)?;
+    let book = crate::open::existing(&db)?;
     say!("{}", output::orgs(&book.organisations()?));
     for started in book.unfinished_loads()? {
         esayln!("daftar: warning: a bulk load started {started} never finished; the book may lack its last commands (run verify)");
@@ -299,7 +352,7 @@ fn member(action: MemberAction) -> Result<ExitCode, Error> {
 }
 
 fn members(db: PathBuf, org: String) -> Result<ExitCode, Error> {
-    let book = Book::open_existing(&db)?;
+    let book = crate::open::existing(&db)?;
     let org = book.resolve_org(&org)?;
     say!("{}", output::members(&book.members(org)?));
     Ok(ExitCode::SUCCESS)
@@ -342,7 +395,7 @@ fn loan_command(loan: LoanCommand) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
         LoanCommand::List { db, org, as_of } => {
-            let book = Book::open_existing(&db)?;
+            let book = crate::open::existing(&db)?;
             let org = book.resolve_org(&org)?;
             let as_of = match as_of {
                 Some(d) => org_date(&book, org, "as_of", &d)?,
@@ -361,7 +414,7 @@ fn export(
     out: Option<PathBuf>,
 ) -> Result<ExitCode, Error> {
     let format = daftar_core::export::ExportFormat::parse(&format)?;
-    let book = Book::open_existing(&db)?;
+    let book = crate::open::existing(&db)?;
     let org = book.resolve_org(&org)?;
     let summary = match &out {
         Some(path) => book.export_file(org, format, path, &mut |_, _| true)?,
@@ -441,7 +494,7 @@ fn bench(
 }
 
 fn meetings(db: PathBuf, org: String) -> Result<ExitCode, Error> {
-    let book = Book::open_existing(&db)?;
+    let book = crate::open::existing(&db)?;
     let org = book.resolve_org(&org)?;
     say!("{}", output::meetings(&book.meetings(org)?));
     Ok(ExitCode::SUCCESS)
@@ -463,7 +516,7 @@ fn print_report(report: Report) -> Result<ExitCode, Error> {
         Report::Grading(a) => ("grading", a),
         Report::CifReconciliation(a) => ("cif-reconciliation", a),
     };
-    let book = Book::open_existing(&a.db)?;
+    let book = crate::open::existing(&a.db)?;
     let org = book.resolve_org(&a.org)?;
     let args = reports::Args {
         name: name.into(),
@@ -483,7 +536,7 @@ fn print_report(report: Report) -> Result<ExitCode, Error> {
 
 fn verify(db: &Path, format: Format, against: Option<&str>) -> Result<ExitCode, Error> {
     let checkpoint = against.map(Checkpoint::parse).transpose()?;
-    let book = Book::open_existing(db)?;
+    let book = crate::open::existing(db)?;
     let mut last = std::time::Instant::now();
     let report = book.verify(&mut |done, total| {
         if last.elapsed().as_millis() >= 500 {

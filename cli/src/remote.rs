@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use daftar_core::exchange::{SyncOptions, Transport};
-use daftar_core::{Book, Error};
+use daftar_core::Error;
 use daftar_sync::api::AUTH_HEADER;
 use daftar_sync::PublicKey;
 use uuid::Uuid;
@@ -86,9 +86,9 @@ pub(crate) fn sync(args: SyncArgs) -> Result<ExitCode, Error> {
         }
     }
     let book = if restoring {
-        Book::open(&args.db)?
+        crate::open::open(&args.db)?
     } else {
-        Book::open_existing(&args.db)?
+        crate::open::existing(&args.db)?
     };
     let device = match (book.device()?, &args.device) {
         (Some(id), None) => id.device,

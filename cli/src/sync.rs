@@ -5,7 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use daftar_core::{Book, Error};
+use daftar_core::Error;
 use daftar_sync::signing::recovery_message;
 use daftar_sync::{DeviceKey, PublicKey, Signature};
 
@@ -25,8 +25,8 @@ pub(crate) fn device(db: PathBuf, name: Option<String>) -> Result<ExitCode, Erro
     // A new phone names its device before anything is handed over to it, so
     // with --name an empty book is made.
     let book = match name {
-        Some(_) => Book::open(&db)?,
-        None => Book::open_existing(&db)?,
+        Some(_) => crate::open::open(&db)?,
+        None => crate::open::existing(&db)?,
     };
     let id = match (book.device()?, name) {
         (Some(id), None) => id,
@@ -40,7 +40,7 @@ pub(crate) fn device(db: PathBuf, name: Option<String>) -> Result<ExitCode, Erro
 pub(crate) fn custody(action: CustodyAction) -> Result<ExitCode, Error> {
     match action {
         CustodyAction::Show { db, org } => {
-            let book = Book::open_existing(&db)?;
+            let book = crate::open::existing(&db)?;
             let org = book.resolve_org(&org)?;
             let state = book.sync_state(org)?;
             match state.custody {
@@ -159,7 +159,7 @@ pub(crate) fn bundle(action: BundleAction) -> Result<ExitCode, Error> {
             out,
             to_key,
         } => {
-            let book = Book::open_existing(&db)?;
+            let book = crate::open::existing(&db)?;
             let org = book.resolve_org(&org)?;
             daftar_core::files::refuse_book_paths(&db, &out)?;
             let to = match to_key {
@@ -187,7 +187,7 @@ pub(crate) fn bundle(action: BundleAction) -> Result<ExitCode, Error> {
         }
         BundleAction::Import { db, file } => return import(&db, &file),
         BundleAction::Aside { db, org } => {
-            let book = Book::open_existing(&db)?;
+            let book = crate::open::existing(&db)?;
             let org = book.resolve_org(&org)?;
             let aside = book.set_aside(org)?;
             if aside.is_empty() {
@@ -227,7 +227,7 @@ fn import(db: &Path, file: &Path) -> Result<ExitCode, Error> {
         Some(daftar_core::exchange::parse_bundle(&bytes)?)
     };
     let existed = db.exists();
-    let book = Book::open(db)?;
+    let book = crate::open::open(db)?;
     let chunks = match plain {
         Some(chunks) => chunks,
         None => book.read_bundle_file(&bytes)?,

@@ -5,6 +5,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
+
+use crate::encryption::BookKey;
 use uuid::Uuid;
 
 use crate::error::{Error, Result};
@@ -54,6 +56,8 @@ pub struct Outcome {
 pub struct Book {
     slot: Mutex<Slot>,
     path: PathBuf,
+    /// An encrypted book's key, for the readers it opens beside the writer.
+    key: Option<BookKey>,
 }
 
 impl Drop for Book {
@@ -88,16 +92,82 @@ impl Book {
         Book::open_with(path.as_ref(), store::OpenMode::Existing)
     }
 
+    /// Opens the encrypted book at `path` with its key, creating an encrypted
+    /// book if no file exists there (the `encrypted` feature). A wrong key is
+    /// `WrongKey`, and so is a key given for a plain book.
+    pub fn open_encrypted(path: impl AsRef<Path>, key: BookKey) -> Result<Book> {
+        Book::open_keyed(path.as_ref(), store::OpenMode::CreateIfMissing, Some(key))
+    }
+
+    /// As [`Book::open_encrypted`], for a book that must exist already.
+    pub fn open_existing_encrypted(path: impl AsRef<Path>, key: BookKey) -> Result<Book> {
+        Book::open_keyed(path.as_ref(), store::OpenMode::Existing, Some(key))
+    }
+
     fn open_with(path: &Path, mode: store::OpenMode) -> Result<Book> {
+        Book::open_keyed(path, mode, None)
+    }
+
+    fn open_keyed(path: &Path, mode: store::OpenMode, key: Option<BookKey>) -> Result<Book> {
         let path = path.to_path_buf();
-        let conn = store::open(&path, mode)?;
+        let conn = store::open(&path, mode, key.as_ref())?;
         Ok(Book {
             slot: Mutex::new(Slot {
                 conn: Some(conn),
                 bulk: None,
             }),
             path,
+            key,
         })
+    }
+
+    /// Whether the book is encrypted at rest.
+    pub fn is_encrypted(&self) -> bool {
+        self.key.is_some()
+    }
+
+    pub(crate) fn key(&self) -> Option<&BookKey> {
+        self.key.as_ref()
+    }
+
+    /// Writes an encrypted copy of this plain book to `out` (a new file), keyed
+    /// with `key`; this book is left as it is. Refused for a book that is
+    /// encrypted already (change its key instead) and in bulk mode.
+    pub fn encrypt_copy(&self, out: &Path, key: &BookKey) -> Result<()> {
+        if self.key.is_some() {
+            return Err(Error::invalid(
+                "book",
+                "it is encrypted already: change its key instead",
+            ));
+        }
+        crate::files::refuse_book_paths(&self.path, out)?;
+        self.finish_bulk()?;
+        // Private before SQLCipher writes a byte, as a new book is; never
+        // over a file that is there.
+        crate::files::create_private(out).map_err(|e| {
+            Error::invalid("out", format!("{}: {e}; give a new file", out.display()))
+        })?;
+        let made = self.with_conn(|c| crate::encryption::export_encrypted(c, out, key));
+        if made.is_err() {
+            for f in crate::files::book_files(out) {
+                let _ = std::fs::remove_file(f);
+            }
+        }
+        made
+    }
+
+    /// Gives this encrypted book a new key. The old key opens it no more.
+    pub fn change_key(&mut self, key: BookKey) -> Result<()> {
+        if self.key.is_none() {
+            return Err(Error::invalid(
+                "book",
+                "it is not encrypted: encrypt a copy first",
+            ));
+        }
+        self.finish_bulk()?;
+        self.with_conn(|c| crate::encryption::rekey(c, &key))?;
+        self.key = Some(key);
+        Ok(())
     }
 
     pub fn path(&self) -> &Path {
@@ -143,7 +213,7 @@ impl Book {
         if bulk {
             return self.with_conn(|c| f(c));
         }
-        let reader = store::open_reader(&self.path)?;
+        let reader = store::open_reader(&self.path, self.key.as_ref())?;
         let snapshot = reader.unchecked_transaction()?;
         f(&snapshot)
     }

@@ -40,6 +40,9 @@ pub enum Error {
     /// The file is not a daftar book (not SQLite, or another program's database).
     #[error("{path} is not a daftar book: {reason}; the file was left untouched")]
     NotABook { path: String, reason: String },
+    /// An encrypted book opened with another key than its own, or without one.
+    #[error("{reason}; the file was left untouched")]
+    WrongKey { reason: String },
     /// SQLite reports damage. The file is left as it is, for recovery.
     #[error("the book is corrupt: {reason}; the file was left untouched")]
     Corrupt { reason: String },
@@ -80,6 +83,7 @@ impl Error {
             Error::SchemaTooNew { .. } => ErrorCode::SchemaTooNew,
             Error::NotABook { .. } => ErrorCode::NotABook,
             Error::Corrupt { .. } => ErrorCode::Corrupt,
+            Error::WrongKey { .. } => ErrorCode::WrongKey,
             Error::Storage { .. } => ErrorCode::Storage,
             Error::Cancelled => ErrorCode::Cancelled,
             Error::Refused { .. } => ErrorCode::Refused,
@@ -123,6 +127,7 @@ pub enum ErrorCode {
     SchemaTooNew,
     NotABook,
     Corrupt,
+    WrongKey,
     Storage,
     Cancelled,
     Refused,
@@ -140,6 +145,7 @@ impl ErrorCode {
             ErrorCode::SchemaTooNew => "schema_too_new",
             ErrorCode::NotABook => "not_a_book",
             ErrorCode::Corrupt => "corrupt",
+            ErrorCode::WrongKey => "wrong_key",
             ErrorCode::Storage => "storage",
             ErrorCode::Cancelled => "cancelled",
             ErrorCode::Refused => "refused",

@@ -99,6 +99,16 @@ pub fn open_private(path: &Path, new: bool) -> std::io::Result<File> {
     opts.open(path)
 }
 
+/// Creates a new, empty file private to its owner (0600 on Unix); fails if
+/// something is there already.
+pub(crate) fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
+    opts.open(path).map(drop)
+}
+
 /// Makes an existing file private to its owner (0600 on Unix).
 pub(crate) fn make_private(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]

@@ -17,6 +17,7 @@ pub mod corrections;
 pub mod custody;
 pub mod demo;
 pub mod device;
+pub mod encryption;
 pub mod error;
 pub mod event;
 pub mod exchange;

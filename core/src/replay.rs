@@ -60,10 +60,11 @@ pub(crate) struct Scratch {
 pub const IN_MEMORY_MAX_EVENTS: u64 = 20_000;
 
 impl Scratch {
-    pub fn for_org(events: u64) -> Result<Scratch> {
+    /// An encrypted book's scratch file is encrypted too (`encrypted`).
+    pub fn for_org(events: u64, encrypted: bool) -> Result<Scratch> {
         if events <= IN_MEMORY_MAX_EVENTS {
             return Ok(Scratch {
-                conn: store::create_scratch(None)?,
+                conn: store::create_scratch(None, false)?,
                 path: None,
             });
         }
@@ -78,7 +79,7 @@ impl Scratch {
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut opts, 0o600);
         opts.open(&path)?;
-        let conn = store::create_scratch(Some(&path))?;
+        let conn = store::create_scratch(Some(&path), encrypted)?;
         Ok(Scratch {
             conn,
             path: Some(path),
@@ -358,7 +359,7 @@ mod tests {
 
     #[test]
     fn a_large_organisation_is_replayed_in_a_private_temporary_file_that_goes_away() {
-        let scratch = Scratch::for_org(IN_MEMORY_MAX_EVENTS + 1).unwrap();
+        let scratch = Scratch::for_org(IN_MEMORY_MAX_EVENTS + 1, false).unwrap();
         let path = scratch.path.clone().unwrap();
         assert!(path.starts_with(std::env::temp_dir()));
         assert!(path.exists());
@@ -371,7 +372,7 @@ mod tests {
         drop(scratch);
         assert!(!path.exists());
         assert!(
-            Scratch::for_org(10).unwrap().path.is_none(),
+            Scratch::for_org(10, false).unwrap().path.is_none(),
             "small ones stay in memory"
         );
     }

@@ -6,6 +6,7 @@ use std::path::Path;
 
 use rusqlite::{Connection, OpenFlags, OptionalExtension};
 
+use crate::encryption::BookKey;
 use crate::error::{Error, Result};
 use crate::rows::parse_stored_date;
 
@@ -41,7 +42,10 @@ pub enum OpenMode {
 
 /// Opens the book at `path` and brings its schema up to date. Everything is
 /// checked before anything is written: a file that is refused is left as it was.
-pub fn open(path: &Path, mode: OpenMode) -> Result<Connection> {
+pub fn open(path: &Path, mode: OpenMode, key: Option<&BookKey>) -> Result<Connection> {
+    if key.is_some() {
+        crate::encryption::require_available()?;
+    }
     let shown = path.display().to_string();
     let not_a_book = |reason: &str| Error::NotABook {
         path: shown.clone(),
@@ -60,8 +64,22 @@ pub fn open(path: &Path, mode: OpenMode) -> Result<Connection> {
         Ok(m) => {
             let mut head = [0u8; 16];
             let mut f = File::open(path)?;
-            if m.len() < 100 || f.read_exact(&mut head).is_err() || &head != SQLITE_MAGIC {
-                return Err(not_a_book("it is not an SQLite database"));
+            let plain = m.len() >= 100 && f.read_exact(&mut head).is_ok() && &head == SQLITE_MAGIC;
+            match key {
+                None if !plain => {
+                    return Err(not_a_book(
+                        "it is not an SQLite database (an encrypted book needs its key)",
+                    ))
+                }
+                Some(_) if plain => {
+                    return Err(Error::WrongKey {
+                        reason: format!(
+                            "{shown} is not encrypted, so a key cannot open it; encrypt a copy with `daftar encrypt`"
+                        ),
+                    })
+                }
+                Some(_) if m.len() < 100 => return Err(not_a_book("it is too short to be a book")),
+                _ => {}
             }
             false
         }
@@ -84,15 +102,25 @@ pub fn open(path: &Path, mode: OpenMode) -> Result<Connection> {
         // gives its -wal and -shm files the book's own permissions.
         crate::files::make_private(path)?;
     }
+    if let Some(key) = key {
+        crate::encryption::unlock(&conn, key)?;
+    }
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     // Every hot statement is prepared once per connection (a meeting runs some
     // sixty distinct ones); parsing SQL on each save cost more than the save.
     conn.set_prepared_statement_cache_capacity(128);
 
     // Read-only checks first; nothing is written to a file we may refuse.
+    // With a key, the first read is where a wrong one shows.
     let version: i64 = conn
         .prepare_cached("PRAGMA user_version")?
-        .query_row([], |r| r.get(0))?;
+        .query_row([], |r| r.get(0))
+        .map_err(|e| match (key, Error::from(e)) {
+            (Some(_), Error::Corrupt { .. }) => Error::WrongKey {
+                reason: format!("the key does not open {shown}"),
+            },
+            (_, other) => other,
+        })?;
     let app_id: i64 = conn
         .prepare_cached("PRAGMA application_id")?
         .query_row([], |r| r.get(0))?;
@@ -148,8 +176,19 @@ const FULL_CHECK_MAX_BYTES: i64 = 64 << 20;
 /// every table read, and leaves the rest to `verify`'s `integrity_check`, so that
 /// opening stays as fast on a book of years as on a new one.
 fn check_readable(conn: &Connection, full_check_max_bytes: i64) -> Result<()> {
+    // SQLCipher answers `page_size` as text (its `cipher_page_size`).
     let pragma = |name: &str| -> Result<i64> {
-        Ok(conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?)
+        let v: rusqlite::types::Value =
+            conn.query_row(&format!("PRAGMA {name}"), [], |r| r.get(0))?;
+        match v {
+            rusqlite::types::Value::Integer(i) => Ok(i),
+            rusqlite::types::Value::Text(t) => t.parse().map_err(|_| Error::Storage {
+                reason: format!("PRAGMA {name} gave {t:?}"),
+            }),
+            other => Err(Error::Storage {
+                reason: format!("PRAGMA {name} gave {other:?}"),
+            }),
+        }
     };
     if pragma("page_count")? * pragma("page_size")? <= full_check_max_bytes {
         let ok: String = conn
@@ -178,11 +217,14 @@ fn check_readable(conn: &Connection, full_check_max_bytes: i64) -> Result<()> {
 /// A second, read-only connection to a book that `open` has already checked
 /// and brought up to date: for reading one consistent snapshot while the
 /// writer goes on. It never writes to the file.
-pub(crate) fn open_reader(path: &Path) -> Result<Connection> {
+pub(crate) fn open_reader(path: &Path, key: Option<&BookKey>) -> Result<Connection> {
     let conn = Connection::open_with_flags(
         path,
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
     )?;
+    if let Some(key) = key {
+        crate::encryption::unlock(&conn, key)?;
+    }
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
     conn.set_prepared_statement_cache_capacity(64);
     conn.execute_batch("PRAGMA query_only = 1; PRAGMA temp_store = 2;")?;
@@ -191,11 +233,16 @@ pub(crate) fn open_reader(path: &Path) -> Result<Connection> {
 
 /// Creates the current schema in an empty scratch database, in memory or in a
 /// file (used by replay).
-pub(crate) fn create_scratch(path: Option<&Path>) -> Result<Connection> {
+/// A scratch file of an encrypted book's is encrypted too, with a key of its
+/// own that dies with it.
+pub(crate) fn create_scratch(path: Option<&Path>, encrypted: bool) -> Result<Connection> {
     let conn = match path {
         Some(p) => Connection::open(p)?,
         None => Connection::open_in_memory()?,
     };
+    if encrypted && path.is_some() {
+        crate::encryption::unlock(&conn, &BookKey::generate()?)?;
+    }
     // A scratch copy is rebuilt from the book at will: no need to survive power loss.
     conn.execute_batch(
         "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA foreign_keys = ON;
@@ -314,7 +361,12 @@ mod tests {
     #[test]
     fn a_new_book_uses_wal_full_sync_foreign_keys_and_memory_temp_store() {
         let dir = tempfile::tempdir().unwrap();
-        let conn = open(&dir.path().join("b.daftar"), OpenMode::CreateIfMissing).unwrap();
+        let conn = open(
+            &dir.path().join("b.daftar"),
+            OpenMode::CreateIfMissing,
+            None,
+        )
+        .unwrap();
         let get = |p: &str| -> String {
             conn.query_row(&format!("PRAGMA {p}"), [], |r| {
                 r.get::<_, rusqlite::types::Value>(0)
@@ -333,7 +385,7 @@ mod tests {
     fn scribbled_book(dir: &Path) -> std::path::PathBuf {
         let p = dir.join("b.daftar");
         {
-            let conn = open(&p, OpenMode::CreateIfMissing).unwrap();
+            let conn = open(&p, OpenMode::CreateIfMissing, None).unwrap();
             conn.execute_batch(
                 "INSERT INTO organisations VALUES ('o1', 'shg', 'x', 'INR', 2, 'gregorian', 4, 1,
                      'en-IN', 'half-up/minor', '2025-04-01');",
@@ -364,7 +416,7 @@ mod tests {
     fn an_intact_book_passes_both_checks() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("b.daftar");
-        drop(open(&p, OpenMode::CreateIfMissing).unwrap());
+        drop(open(&p, OpenMode::CreateIfMissing, None).unwrap());
         let conn = Connection::open(&p).unwrap();
         check_readable(&conn, 0).unwrap();
         check_readable(&conn, i64::MAX).unwrap();

@@ -27,7 +27,7 @@ fn schema_lines(conn: &rusqlite::Connection) -> Result<std::collections::BTreeMa
 /// an altered CHECK, an extra table or column), and rows of an organisation
 /// that has no chain, which no replay would compare.
 pub(crate) fn structure_problems(snapshot: &rusqlite::Connection) -> Result<Vec<String>> {
-    let ours = schema_lines(&crate::store::create_scratch(None)?)?;
+    let ours = schema_lines(&crate::store::create_scratch(None, false)?)?;
     let book = schema_lines(snapshot)?;
     let mut problems = Vec::new();
     for (object, sql) in &ours {

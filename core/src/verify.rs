@@ -412,7 +412,7 @@ impl Book {
         // so the chains, the replay and every table's comparison see the same
         // book even while this process or another keeps writing.
         let witness = crate::last_commit::read(self.path());
-        let reader = crate::store::open_reader(self.path())?;
+        let reader = crate::store::open_reader(self.path(), self.key())?;
         let snapshot = reader.unchecked_transaction()?;
         let total: u64 = snapshot
             .prepare_cached("SELECT count(*) FROM events")?
@@ -443,7 +443,7 @@ impl Book {
             let mut differences = Vec::new();
             if chain.is_intact() {
                 let org = chain.org_id.to_string();
-                let mut scratch = Scratch::for_org(chain.events)?;
+                let mut scratch = Scratch::for_org(chain.events, self.is_encrypted())?;
                 let mut tick = || {
                     done += 1;
                     if done.is_multiple_of(4096) && !progress(done, total * 2) {

@@ -60,6 +60,25 @@ impl DaftarBook {
         }))
     }
 
+    /// Opens the encrypted book at `path` with its 32-byte key, creating an
+    /// encrypted book if the file does not exist. The app keeps the key
+    /// wrapped by an Android Keystore key. Needs a library built with the
+    /// cargo feature `encrypted` (else `InvalidInput`); a wrong key, or a key
+    /// for a plain book, is `WrongKey`.
+    #[uniffi::constructor]
+    pub fn open_encrypted(path: String, key: Vec<u8>) -> Result<Arc<Self>> {
+        let mut key = key;
+        let bytes: Option<[u8; 32]> = key.as_slice().try_into().ok();
+        key.fill(0);
+        let bytes = bytes.ok_or_else(|| DaftarError::InvalidInput {
+            field: "key".into(),
+            reason: "a book's key is 32 bytes".into(),
+        })?;
+        Ok(Arc::new(DaftarBook {
+            book: core::Book::open_encrypted(path, core::encryption::BookKey::from_bytes(bytes))?,
+        }))
+    }
+
     /// Closes the book now; later calls fail with `DaftarException.Storage`.
     pub fn close_book(&self) -> Result<()> {
         Ok(self.book.close()?)

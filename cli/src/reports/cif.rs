@@ -17,7 +17,7 @@ pub(super) fn reconciliation(
     let others = a
         .with
         .iter()
-        .map(Book::open_existing)
+        .map(crate::open::existing)
         .collect::<Result<Vec<_>, _>>()?;
     let mut groups = Vec::new();
     for b in std::iter::once(book).chain(others.iter()) {

@@ -136,6 +136,17 @@ class BookTest {
     }
 
     @Test
+    fun `an encrypted book needs a 32-byte key and a library built with encryption`() {
+        val path = dir.resolve("locked.daftar").toString()
+        val short = assertThrows<DaftarException.InvalidInput> { DaftarBook.openEncrypted(path, ByteArray(16)) }
+        assertTrue(short.reason.contains("32 bytes"), short.reason)
+        // The JVM library is the default build, without SQLCipher: told so, and no file is made.
+        val plain = assertThrows<DaftarException.InvalidInput> { DaftarBook.openEncrypted(path, ByteArray(32) { 7 }) }
+        assertTrue(plain.reason.contains("built without encryption"), plain.reason)
+        assertFalse(Files.exists(dir.resolve("locked.daftar")))
+    }
+
+    @Test
     fun `closing a book and then calling it gives a clear exception, not a crash`() {
         val book = openBook()
         val org = newShg(book)

@@ -43,6 +43,7 @@ fun Context.problemText(p: Problem): String {
         ProblemKind.TAMPER_DETECTED -> R.string.problem_tamper_detected
         ProblemKind.SCHEMA_TOO_NEW -> R.string.problem_schema_too_new
         ProblemKind.NOT_A_BOOK -> R.string.problem_not_a_book
+        ProblemKind.WRONG_KEY -> R.string.problem_wrong_key
         ProblemKind.CORRUPT -> R.string.problem_corrupt
         ProblemKind.STORAGE -> R.string.problem_storage
         ProblemKind.CANCELLED -> R.string.problem_cancelled

@@ -25,6 +25,7 @@ enum class ProblemKind {
     SCHEMA_TOO_NEW,
     NOT_A_BOOK,
     CORRUPT,
+    WRONG_KEY,
     STORAGE,
     CANCELLED,
     // Sync's refusals: another phone holds the group's book, or what arrived
@@ -53,6 +54,7 @@ data class Problem(val kind: ProblemKind, val detail: String = "") {
             is DaftarException.Refused ->
                 Problem(if (e.code == "not_writer") ProblemKind.NOT_WRITER else ProblemKind.SYNC_REFUSED, e.reason)
             is DaftarException.Internal -> Problem(ProblemKind.INTERNAL, e.reason)
+            is DaftarException.WrongKey -> Problem(ProblemKind.WRONG_KEY, e.reason)
         }
     }
 }
