@@ -46,6 +46,10 @@ enum Command {
         /// running elsewhere (figures lag; pushes never wait for them).
         #[arg(long)]
         no_consolidation: bool,
+        /// The server speaks plain HTTP, so it listens on a loopback address
+        /// unless this says a TLS proxy is in front of it (docs/deployment.md).
+        #[arg(long)]
+        behind_tls_proxy: bool,
     },
     /// Consolidates every organisation whose figures are behind its chain,
     /// then keeps doing so every second (or once, with --once).
@@ -163,8 +167,10 @@ async fn run(cli: Cli) -> Result<()> {
             books,
             new_orgs_under,
             no_consolidation,
+            behind_tls_proxy,
             ..
         } => {
+            plain_http_allowed(listen, behind_tls_proxy)?;
             let new_orgs_under = match new_orgs_under {
                 Some(n) => Some(hierarchy::find(&**client, &n).await?.id),
                 None => None,
@@ -258,6 +264,19 @@ async fn run(cli: Cli) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Members' names and money must not cross a network in plain text: a
+/// non-loopback address is refused unless a TLS proxy is said to be in front.
+fn plain_http_allowed(listen: SocketAddr, behind_tls_proxy: bool) -> Result<()> {
+    if listen.ip().is_loopback() || behind_tls_proxy {
+        return Ok(());
+    }
+    Err(Error::BadRequest(format!(
+        "daftar-server speaks plain HTTP and will not listen on {listen}, which other machines can reach: \
+         put a TLS proxy in front of it (docs/deployment.md), listen on a loopback address, and give \
+         --behind-tls-proxy if the proxy is on another host"
+    )))
 }
 
 async fn serve(

@@ -189,3 +189,51 @@ fn the_servers_log_holds_no_members_names_or_phone_numbers() {
         assert!(!log.contains(secret), "the log holds {secret:?}:\n{log}");
     }
 }
+
+#[test]
+fn plain_http_is_served_on_loopback_only_unless_a_tls_proxy_is_said_to_be_in_front() {
+    let db = fresh_database();
+    let dir = tempfile::tempdir().unwrap();
+    let refused = std::process::Command::new(SERVER)
+        .args(["--database", &db, "serve", "--listen", "0.0.0.0:0"])
+        .arg("--key")
+        .arg(dir.path().join("server.key"))
+        .arg("--books")
+        .arg(dir.path().join("books"))
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let said = String::from_utf8_lossy(&refused.stderr);
+    assert!(
+        said.contains("TLS proxy") && said.contains("0.0.0.0"),
+        "{said}"
+    );
+    assert!(
+        !dir.path().join("server.key").exists(),
+        "nothing made before refusing"
+    );
+
+    // Said to be behind a proxy, it listens on every address.
+    let mut child = std::process::Command::new(SERVER)
+        .args(["--database", &db, "serve", "--listen", "0.0.0.0:0"])
+        .arg("--key")
+        .arg(dir.path().join("server.key"))
+        .arg("--books")
+        .arg(dir.path().join("books"))
+        .arg("--behind-tls-proxy")
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufRead::read_line(
+        &mut std::io::BufReader::new(child.stdout.take().unwrap()),
+        &mut line,
+    )
+    .unwrap();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(
+        line.starts_with("daftar-server listening on http://0.0.0.0:"),
+        "{line}"
+    );
+}
