@@ -40,12 +40,12 @@ need pkg-config || apt_install pkg-config
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
 
 # Oracle tests: hledger from Debian; pytest, numpy-financial, beancount,
-# jdatetime (Solar Hijri dates) and babel (CLDR number formats), and cryptography (Ed25519, for the
-# independent bundle checker) from PyPI.
+# jdatetime (Solar Hijri dates) and babel (CLDR number formats), cryptography (Ed25519, for the
+# independent bundle checker) and argon2-cffi (PIN verifiers, the reference Argon2) from PyPI.
 need hledger || apt_install hledger
 need python3 || apt_install python3 python3-pip
-python3 - <<'PY' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pytest numpy-financial beancount jdatetime babel cryptography
-import numpy_financial, pytest, beancount.loader, jdatetime, babel.numbers, cryptography.hazmat.primitives.asymmetric.ed25519
+python3 - <<'PY' 2>/dev/null || python3 -m pip install --quiet --disable-pip-version-check --root-user-action=ignore pytest numpy-financial beancount jdatetime babel cryptography argon2-cffi
+import numpy_financial, pytest, beancount.loader, jdatetime, babel.numbers, cryptography.hazmat.primitives.asymmetric.ed25519, argon2
 PY
 # The federation's web pages are tested in a real browser: Debian's headless
 # Chromium, driven over the DevTools protocol by websocket-client (PyPI).

@@ -18,6 +18,9 @@ struct Line {
     /// The device clock, `YYYY-MM-DDTHH:MM:SSZ`; the system clock if left out.
     #[serde(default)]
     recorded_at: Option<String>,
+    /// The actor's PIN, for what an approver does (docs/commands.md).
+    #[serde(default)]
+    pin: Option<String>,
     command: Command,
 }
 
@@ -100,6 +103,7 @@ fn apply_line(book: &Book, text: &str) -> Result<Outcome, Error> {
         actor: line.actor,
         device: line.device,
         recorded_at: line.recorded_at,
+        pin: line.pin.as_deref().map(daftar_core::pins::Pin::new),
     };
     book.execute(&meta, line.command)
 }

@@ -94,6 +94,17 @@ pub(crate) enum Command {
         #[arg(long)]
         role: String,
     },
+    /// Set a person's PIN (--person, default the actor): her own, the first
+    /// time or with the old one in DAFTAR_PIN; or, as an approver with hers in
+    /// DAFTAR_PIN, another's. The new PIN comes from DAFTAR_NEW_PIN or a line
+    /// of standard input, never an argument. An approver's commands need her
+    /// PIN in DAFTAR_PIN.
+    Pin {
+        #[command(flatten)]
+        who: Who,
+        #[arg(long)]
+        person: Option<String>,
+    },
     /// Change an organisation's policy on reversals.
     Policy {
         #[command(flatten)]

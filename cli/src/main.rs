@@ -42,6 +42,11 @@ impl Who {
                 .map_or_else(|| sync::DEFAULT_DEVICE.to_string(), |d| d.device),
         };
         let mut meta = CommandMeta::new(&self.actor, &device);
+        // The actor's PIN, for what an approver does: from the environment
+        // only, never an argument that `ps` would show.
+        if let Some(pin) = std::env::var_os("DAFTAR_PIN") {
+            meta = meta.with_pin(&pin.to_string_lossy());
+        }
         if let Some(id) = &self.op_id {
             meta.op_id = uuid::Uuid::parse_str(id).map_err(|_| Error::InvalidInput {
                 field: "op_id".into(),
@@ -92,6 +97,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
         Command::Reverse { who, seq, reason } => reverse(who, seq, reason),
         Command::Correction { action } => correction(action),
         Command::Role { who, person, role } => give_role(who, person, role),
+        Command::Pin { who, person } => set_pin(who, person),
         Command::Policy {
             who,
             reversal_needs_approval,
@@ -255,6 +261,23 @@ fn correction(action: CorrectionAction) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+/// Sets a PIN: the new one from DAFTAR_NEW_PIN or a line of standard input.
+fn set_pin(who: Who, person: Option<String>) -> Result<ExitCode, Error> {
+    let new_pin = match std::env::var("DAFTAR_NEW_PIN") {
+        Ok(p) => zeroize::Zeroizing::new(p),
+        Err(_) => {
+            let mut line = zeroize::Zeroizing::new(String::new());
+            std::io::stdin().read_line(&mut line)?;
+            line
+        }
+    };
+    let (book, org, meta, date) = who.open()?;
+    let person = person.unwrap_or_else(|| meta.actor.clone());
+    book.set_pin(&meta, org, date, &person, new_pin.trim())?;
+    sayln!("{person}'s PIN is set");
+    Ok(ExitCode::SUCCESS)
 }
 
 fn give_role(who: Who, person: String, role: String) -> Result<ExitCode, Error> {

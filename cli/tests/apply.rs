@@ -128,6 +128,7 @@ fn build_through_the_rust_api(path: &Path) {
             actor: line.actor,
             device: line.device,
             recorded_at: line.recorded_at,
+            pin: None,
         };
         book.execute(&meta, line.command).unwrap();
     }
@@ -212,9 +213,9 @@ fn a_year_applied_from_a_file_equals_the_same_year_built_through_the_rust_api() 
 #[test]
 fn a_refused_line_names_its_number_and_keeps_the_lines_before_it() {
     let examples = documented_examples();
-    let good: Vec<&str> = examples.lines().take(4).collect();
+    let good: Vec<&str> = examples.lines().take(6).collect();
     let bad = r#"{"op_id":"01930000-0000-7000-8000-00000000ffff","actor":"asha","device":"phone-1","command":{"action":"open_meeting","org":"01930000-0000-7000-8000-0000000000d0","date":"2025-03-01"}}"#;
-    let after = examples.lines().nth(4).unwrap();
+    let after = examples.lines().nth(6).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("in.jsonl");
     std::fs::write(&file, format!("{}\n\n{bad}\n{after}\n", good.join("\n"))).unwrap();
@@ -222,15 +223,15 @@ fn a_refused_line_names_its_number_and_keeps_the_lines_before_it() {
     let (db, file) = (db.to_str().unwrap(), file.to_str().unwrap());
     let o = daftar(&["apply", "--db", db, file]);
     assert_eq!(o.status.code(), Some(1));
-    assert!(text(&o.stderr).contains("line 6:"), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("line 8:"), "{}", text(&o.stderr));
     let lines = outcomes(&o);
-    assert_eq!(lines.len(), 5, "four outcomes and the refusal");
-    assert_eq!(lines[4]["line"], 6);
-    assert_eq!(lines[4]["code"], "invalid_input");
+    assert_eq!(lines.len(), 7, "six outcomes and the refusal");
+    assert_eq!(lines[6]["line"], 8);
+    assert_eq!(lines[6]["code"], "invalid_input");
     let book = Book::open_existing(db).unwrap();
     assert_eq!(
         book.event_count().unwrap(),
-        4,
+        6,
         "what came before stays; the refused line wrote nothing"
     );
     drop(book);
@@ -239,7 +240,7 @@ fn a_refused_line_names_its_number_and_keeps_the_lines_before_it() {
     let book = Book::open_existing(db).unwrap();
     assert_eq!(
         book.event_count().unwrap(),
-        5,
+        7,
         "--keep-going records the line after"
     );
 }
@@ -249,7 +250,7 @@ fn the_same_op_id_from_another_actor_or_with_a_float_amount_is_refused() {
     let examples = documented_examples();
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("in.jsonl");
-    let first: Vec<&str> = examples.lines().take(4).collect();
+    let first: Vec<&str> = examples.lines().take(6).collect();
     let mut stolen: serde_json::Value = serde_json::from_str(first[3]).unwrap();
     stolen["actor"] = "someone-else".into();
     std::fs::write(&file, format!("{}\n{stolen}\n", first.join("\n"))).unwrap();
@@ -261,7 +262,7 @@ fn the_same_op_id_from_another_actor_or_with_a_float_amount_is_refused() {
         file.to_str().unwrap(),
     ]);
     assert_eq!(o.status.code(), Some(1));
-    assert_eq!(outcomes(&o)[4]["code"], "conflict");
+    assert_eq!(outcomes(&o)[6]["code"], "conflict");
     let float = r#"{"op_id":"01930000-0000-7000-8000-00000000fffe","actor":"asha","device":"p","command":{"action":"deposit_savings","org":"01930000-0000-7000-8000-0000000000d0","entry":{"date":"2025-04-01","member_no":1,"via":"cash","amount":100.1,"fund":"compulsory"}}}"#;
     std::fs::write(&file, format!("{float}\n")).unwrap();
     let o = daftar(&[
@@ -285,7 +286,7 @@ fn support_staff_add_and_change_a_member_from_the_command_line() {
     let file = dir.path().join("in.jsonl");
     std::fs::write(
         &file,
-        examples.lines().take(4).collect::<Vec<_>>().join("\n"),
+        examples.lines().take(5).collect::<Vec<_>>().join("\n"),
     )
     .unwrap();
     let db = dir.path().join("b.daftar");

@@ -35,6 +35,28 @@ fn verifies(db: &str) -> bool {
     daftar(&["verify", "--db", db]).status.success()
 }
 
+/// `daftar policy … --reversal-needs-approval no` as `actor`, with `pin` in
+/// DAFTAR_PIN if given.
+fn approval_off(db: &str, org: &str, actor: &str, pin: Option<&str>) -> Output {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_daftar"));
+    c.args([
+        "policy",
+        "--db",
+        db,
+        "--org",
+        org,
+        "--actor",
+        actor,
+        "--reversal-needs-approval",
+        "no",
+    ])
+    .env_remove("DAFTAR_PIN");
+    if let Some(p) = pin {
+        c.env("DAFTAR_PIN", p);
+    }
+    c.output().unwrap()
+}
+
 /// A panic exits 101; a refusal exits 1 with its code on standard error.
 fn refused_with(o: &Output, code: &str) {
     assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
@@ -328,17 +350,7 @@ fn anyone_switching_off_two_person_approval_is_refused_and_the_policy_stands() {
     let org = first_org(&db);
     let before = std::fs::read(&db).unwrap();
     for actor in ["anyone", "asha"] {
-        let o = daftar(&[
-            "policy",
-            "--db",
-            &db,
-            "--org",
-            &org,
-            "--actor",
-            actor,
-            "--reversal-needs-approval",
-            "no",
-        ]);
+        let o = approval_off(&db, &org, actor, None);
         refused_with(&o, "permission_denied");
         assert!(
             text(&o.stderr).contains("needs an approver"),
@@ -347,5 +359,33 @@ fn anyone_switching_off_two_person_approval_is_refused_and_the_policy_stands() {
         );
     }
     assert_eq!(std::fs::read(&db).unwrap(), before);
+    assert!(verifies(&db));
+}
+
+#[test]
+fn the_approvers_name_without_her_pin_cannot_change_the_policy() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = demo(dir.path());
+    let org = first_org(&db);
+    let policy = |pin: Option<&str>| approval_off(&db, &org, "cc-meena", pin);
+    let before = std::fs::read(&db).unwrap();
+    for pin in [None, Some("1111")] {
+        let o = policy(pin);
+        refused_with(&o, "permission_denied");
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before);
+    // The demo's approver's PIN is published (a demo only).
+    let o = policy(Some("2468"));
+    assert!(o.status.success(), "{}", text(&o.stderr));
+
+    // A person sets her PIN from the environment or standard input, never an argument.
+    let mut c = Command::new(env!("CARGO_BIN_EXE_daftar"));
+    let o = c
+        .args(["pin", "--db", &db, "--org", &org, "--actor", "asha"])
+        .env("DAFTAR_NEW_PIN", "5555")
+        .env_remove("DAFTAR_PIN")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o.stderr));
     assert!(verifies(&db));
 }

@@ -27,6 +27,40 @@ impl Book {
         self.execute(meta, Command::AddMember { org, member })
     }
 
+    /// Sets `person`'s PIN (kept only as an Argon2id verifier). The person
+    /// sets her own, the first time or with the old PIN in `meta`; an approver
+    /// resets another's with her own PIN in `meta`.
+    pub fn set_pin(
+        &self,
+        meta: &CommandMeta,
+        org: Uuid,
+        date: NaiveDate,
+        person: &str,
+        new_pin: &str,
+    ) -> Result<Outcome> {
+        let verifier =
+            crate::pins::verifier_for(&crate::pins::Pin::new(new_pin), meta.op_id, org, person)?;
+        self.execute(
+            meta,
+            Command::SetPin {
+                org,
+                date,
+                person: person.to_string(),
+                verifier,
+            },
+        )
+    }
+
+    /// Whether `pin` is `person`'s in `org` (for an app's lock screen); false
+    /// when she has none.
+    pub fn pin_matches(&self, org: Uuid, person: &str, pin: &str) -> Result<bool> {
+        let verifier = self.with_conn(|c| crate::pins::verifier_of(c, org, person))?;
+        match verifier {
+            Some(v) => crate::pins::matches(&v, &crate::pins::Pin::new(pin), &self.pins_seen),
+            None => Ok(false),
+        }
+    }
+
     /// Changes a member's name, role, phone or exit date.
     pub fn change_member(
         &self,

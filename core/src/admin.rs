@@ -145,11 +145,25 @@ pub(crate) fn decide_set_role(
     Ok(EventBody::RoleSet { actor, role })
 }
 
+/// Records a PIN's verifier. Who may, and the verifier's strength, are
+/// checked before (`pins::check`), with the PIN that came with the command.
+pub(crate) fn decide_set_pin(
+    ctx: Option<&OrgContext>,
+    org: Uuid,
+    person: &str,
+    verifier: String,
+) -> Result<EventBody> {
+    let actor = crate::text::person_text("person", person, MAX_ACTOR_CHARS)?;
+    require_org(ctx, org)?;
+    crate::pins::check_verifier(&verifier)?;
+    Ok(EventBody::PinSet { actor, verifier })
+}
+
 pub(crate) fn require_org(ctx: Option<&OrgContext>, org: Uuid) -> Result<&OrgContext> {
     ctx.ok_or_else(|| Error::not_found(format!("organisation {org}")))
 }
 
-/// Applies a policy or a role to the projections.
+/// Applies a policy, a role or a PIN to the projections.
 pub(crate) fn apply(tx: &Connection, org: &str, body: &EventBody) -> Result<()> {
     match body {
         EventBody::PolicySet(policy) => {
@@ -158,10 +172,19 @@ pub(crate) fn apply(tx: &Connection, org: &str, body: &EventBody) -> Result<()> 
                 .execute(params![org, text])?;
         }
         EventBody::RoleSet { actor, role } => {
+            // An upsert, not a replace: the person's PIN stays.
             tx.prepare_cached(
-                "INSERT OR REPLACE INTO actors (org_id, actor, role) VALUES (?1, ?2, ?3)",
+                "INSERT INTO actors (org_id, actor, role) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (org_id, actor) DO UPDATE SET role = excluded.role",
             )?
             .execute(params![org, actor, role.as_str()])?;
+        }
+        EventBody::PinSet { actor, verifier } => {
+            tx.prepare_cached(
+                "INSERT INTO actors (org_id, actor, role, pin_verifier) VALUES (?1, ?2, 'bookkeeper', ?3)
+                 ON CONFLICT (org_id, actor) DO UPDATE SET pin_verifier = excluded.pin_verifier",
+            )?
+            .execute(params![org, actor, verifier])?;
         }
         _ => {}
     }

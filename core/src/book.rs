@@ -26,6 +26,9 @@ pub struct CommandMeta {
     pub device: String,
     /// The device clock, UTC; `None` takes the system clock.
     pub recorded_at: Option<String>,
+    /// The actor's PIN, typed on this device: needed for what an approver
+    /// does, checked whenever given (`pins.rs`). Never stored or chained.
+    pub pin: Option<crate::pins::Pin>,
 }
 
 impl CommandMeta {
@@ -36,6 +39,15 @@ impl CommandMeta {
             actor: actor.to_string(),
             device: device.to_string(),
             recorded_at: None,
+            pin: None,
+        }
+    }
+
+    /// The same meta, confirmed with the actor's PIN.
+    pub fn with_pin(self, pin: &str) -> Self {
+        CommandMeta {
+            pin: Some(crate::pins::Pin::new(pin)),
+            ..self
         }
     }
 }
@@ -58,6 +70,8 @@ pub struct Book {
     path: PathBuf,
     /// An encrypted book's key, for the readers it opens beside the writer.
     key: Option<BookKey>,
+    /// PINs that verified in this session (`pins::matches`).
+    pub(crate) pins_seen: Mutex<std::collections::HashSet<[u8; 32]>>,
 }
 
 impl Drop for Book {
@@ -118,6 +132,7 @@ impl Book {
             }),
             path,
             key,
+            pins_seen: Mutex::default(),
         })
     }
 

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
 use crate::admin::OrgContext;
-use crate::admin::{decide_set_policy, decide_set_role};
+use crate::admin::{decide_set_pin, decide_set_policy, decide_set_role};
 use crate::commands::{
     decide_add_member, decide_change_member, decide_create_organisation, decide_savings,
     decide_transfer, decide_voucher, CashTransfer, SavingsEntry, Via, Voucher,
@@ -96,6 +96,14 @@ pub enum Command {
         date: NaiveDate,
         person: String,
         role: ActorRole,
+    },
+    /// Sets `person`'s PIN, given as its Argon2id verifier (`Book::set_pin`
+    /// makes it from the PIN; `pins.rs` says who may).
+    SetPin {
+        org: Uuid,
+        date: NaiveDate,
+        person: String,
+        verifier: String,
     },
     OpenMeeting {
         org: Uuid,
@@ -250,6 +258,7 @@ impl Command {
             | WithdrawSavings { org, .. }
             | SetPolicy { org, .. }
             | SetRole { org, .. }
+            | SetPin { org, .. }
             | OpenMeeting { org, .. }
             | MarkAttendance { org, .. }
             | CloseMeeting { org, .. }
@@ -324,6 +333,7 @@ impl Command {
             ChangeMember { date, .. }
             | SetPolicy { date, .. }
             | SetRole { date, .. }
+            | SetPin { date, .. }
             | OpenMeeting { date, .. }
             | ApplyForLoan { date, .. }
             | DisburseLoan { date, .. }
@@ -368,6 +378,12 @@ impl Command {
             SetRole {
                 org, person, role, ..
             } => decide_set_role(v, ctx, org, &person, role),
+            SetPin {
+                org,
+                person,
+                verifier,
+                ..
+            } => decide_set_pin(ctx, org, &person, verifier),
             OpenMeeting { org, date } => decide_open_meeting(v, ctx, org, date),
             MarkAttendance {
                 org,

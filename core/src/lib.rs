@@ -37,6 +37,7 @@ pub mod money;
 pub mod movements;
 pub mod org;
 mod permissions;
+pub mod pins;
 pub mod policy;
 mod projection;
 pub mod queries;

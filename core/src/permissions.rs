@@ -28,6 +28,8 @@ pub(crate) fn needs(command: &Command) -> Needs {
     match command {
         SetPolicy { .. } => Needs::ApproverOnceNamed("changing the policy"),
         SetRole { .. } => Needs::ApproverOnceNamed("giving a role"),
+        // Who may set whose PIN is `pins::check`'s: the person, or an approver.
+        SetPin { .. } => Needs::Writer,
         HandOver { .. } => Needs::ApproverOnceNamed("handing the book to another phone"),
         RecoverCustody { .. } => Needs::ApproverOnceNamed("recovering a lost phone's book"),
         ReopenMeeting { .. } => Needs::Approver("reopening a meeting"),
@@ -59,6 +61,20 @@ pub(crate) fn needs(command: &Command) -> Needs {
         | ReverseEntry { .. }
         | ClaimCustody { .. } => Needs::Writer,
     }
+}
+
+/// Whether `command` must come from an approver in this organisation now,
+/// and so be confirmed with her PIN.
+pub(crate) fn needs_approver(
+    view: &Connection,
+    ctx: &OrgContext,
+    command: &Command,
+) -> Result<bool> {
+    Ok(match needs(command) {
+        Needs::Writer => false,
+        Needs::Approver(_) => true,
+        Needs::ApproverOnceNamed(_) => crate::admin::approvers(view, ctx.org.id)? > 0,
+    })
 }
 
 /// Refuses `command` unless the actor's role allows it.

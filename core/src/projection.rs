@@ -14,7 +14,7 @@ pub(crate) fn apply(tx: &Connection, seq: u64, ev: &Event) -> Result<()> {
         EventBody::OrgCreated(_)
         | EventBody::MemberAdded { .. }
         | EventBody::MemberChanged { .. } => crate::registry::apply(tx, &org, ev.date, &ev.body)?,
-        EventBody::PolicySet(_) | EventBody::RoleSet { .. } => {
+        EventBody::PolicySet(_) | EventBody::RoleSet { .. } | EventBody::PinSet { .. } => {
             crate::admin::apply(tx, &org, &ev.body)?
         }
         EventBody::CustodyClaimed(_)

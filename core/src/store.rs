@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::rows::parse_stored_date;
 
 /// The schema version this daftar writes. Bump it with a new migration.
-pub const SCHEMA_VERSION: i64 = 9;
+pub const SCHEMA_VERSION: i64 = 10;
 /// `PRAGMA application_id` of a daftar book: "DAFT".
 pub const APPLICATION_ID: i64 = 0x4441_4654;
 
@@ -27,6 +27,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/migrations/007-bulk-loads.sql"),
     include_str!("schema/migrations/008-sync.sql"),
     include_str!("schema/migrations/009-entry-kinds-loans.sql"),
+    include_str!("schema/migrations/010-pins.sql"),
 ];
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -271,6 +272,9 @@ fn migrate(conn: &Connection, from: i64) -> Result<()> {
         if from < 6 {
             fill_loan_movements(&tx)?;
         }
+        if from < 10 {
+            fill_pins(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -297,6 +301,20 @@ fn fill_member_charges(tx: &Connection) -> Result<()> {
         if let Some(on) = reversed_on {
             crate::charges::mark_reversed(tx, &org, seq as u64, parse_stored_date(&on)?)?;
         }
+    }
+    Ok(())
+}
+
+/// v10 keeps people's PIN verifiers beside their roles; a book from before
+/// that holds `actor.pin` events gets them as a replay would.
+fn fill_pins(tx: &Connection) -> Result<()> {
+    let mut st =
+        tx.prepare("SELECT canonical FROM events WHERE kind = 'actor.pin' ORDER BY org_id, seq")?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let bytes: Vec<u8> = r.get(0)?;
+        let ev = crate::event::Event::from_canonical_bytes(&bytes)?;
+        crate::admin::apply(tx, &ev.org.to_string(), &ev.body)?;
     }
     Ok(())
 }

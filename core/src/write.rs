@@ -23,6 +23,8 @@ struct Writer<'a> {
     device: &'a str,
     recorded_at: &'a str,
     digest: &'a Hash,
+    pin: Option<&'a crate::pins::Pin>,
+    pins_seen: &'a std::sync::Mutex<std::collections::HashSet<[u8; 32]>>,
 }
 
 impl Writer<'_> {
@@ -37,6 +39,7 @@ impl Writer<'_> {
             let ctx = load_context(view, org, self.actor)?;
             if let Some(ctx) = &ctx {
                 crate::permissions::check(view, ctx, &command)?;
+                crate::pins::check(view, ctx, &command, self.pin, self.pins_seen)?;
             }
             let date = command.date(view)?;
             crate::locale::check_supported_date("date", date)?;
@@ -283,6 +286,8 @@ impl Book {
             device: &device,
             recorded_at: &recorded_at,
             digest: &digest,
+            pin: meta.pin.as_ref(),
+            pins_seen: &self.pins_seen,
         };
         let record = |tx: &Connection| -> Result<Outcome> {
             if let Some(first) = earlier_outcome(tx, meta.op_id, &digest)? {

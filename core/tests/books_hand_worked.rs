@@ -667,9 +667,12 @@ fn a_business_date_past_the_phones_clock_and_the_policys_tolerance_is_refused() 
     );
     assert_eq!(snapshot(&s.path), before);
     // A policy may allow more, up to a month; the approver changes it.
-    let by_approver = |day: &str| CommandMeta {
-        actor: "cc-meena".into(),
-        ..on(day)
+    let by_approver = |day: &str| {
+        CommandMeta {
+            actor: "cc-meena".into(),
+            ..on(day)
+        }
+        .with_pin(APPROVER_PIN)
     };
     let week = Policy {
         days_ahead_allowed: 7,

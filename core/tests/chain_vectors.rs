@@ -44,6 +44,8 @@ fn m(n: u128, actor: &str) -> CommandMeta {
         // After every business date of the vectors: a date may not run ahead of
         // the device's clock.
         recorded_at: Some(format!("2025-05-{:02}T10:{:02}:00Z", 14 + n / 50, n % 50)),
+        // The vectors' approver confirms with her PIN.
+        pin: (actor == "cc-meena").then(|| daftar_core::pins::Pin::new("2468")),
     }
 }
 
@@ -66,6 +68,13 @@ fn build(book: &Book) -> Uuid {
         },
     )
     .unwrap();
+    // The approver sets her PIN on the phone before she is named.
+    let first = CommandMeta {
+        pin: None,
+        ..m(100, "cc-meena")
+    };
+    book.set_pin(&first, org, date("2025-04-01"), "cc-meena", "2468")
+        .unwrap();
     book.set_role(
         &m(3, "asha"),
         org,
@@ -227,7 +236,7 @@ fn more_kinds(book: &Book, org: Uuid) {
     book.set_policy(&m(25, "cc-meena"), org, meeting_day, policy)
         .unwrap();
     let request = book
-        .reverse_entry(&m(26, "asha"), org, 19, meeting_day, "withdrawn twice")
+        .reverse_entry(&m(26, "asha"), org, 20, meeting_day, "withdrawn twice")
         .unwrap();
     book.reject_correction(
         &m(27, "cc-meena"),
@@ -396,7 +405,7 @@ fn the_vectors_hold_every_documented_event_kind() {
         .filter(|k| k.contains('.') && !k.contains(' '))
         .map(String::from)
         .collect();
-    assert_eq!(documented.len(), 29, "{documented:?}");
+    assert_eq!(documented.len(), 30, "{documented:?}");
     assert_eq!(kinds, documented, "every documented kind has a vector");
 }
 

@@ -9,10 +9,16 @@ use daftar_core::loan::{Frequency, Method, RatePeriod};
 use daftar_core::policy::{ActorRole, Policy};
 use daftar_core::*;
 
+/// `actor`'s meta; the approvers maya and ravi confirm with their PINs.
 fn who(actor: &str) -> CommandMeta {
-    CommandMeta {
+    let m = CommandMeta {
         actor: actor.into(),
         ..meta()
+    };
+    if ["maya", "ravi"].contains(&actor) {
+        m.with_pin(APPROVER_PIN)
+    } else {
+        m
     }
 }
 
@@ -29,22 +35,8 @@ fn setup(needs_approval: bool) -> (tempfile::TempDir, std::path::PathBuf, Book, 
     };
     book.set_policy(&meta(), id, date("2025-04-01"), policy)
         .unwrap();
-    book.set_role(
-        &who("maya"),
-        id,
-        date("2025-04-01"),
-        "maya",
-        ActorRole::Approver,
-    )
-    .unwrap();
-    book.set_role(
-        &who("maya"),
-        id,
-        date("2025-04-01"),
-        "ravi",
-        ActorRole::Approver,
-    )
-    .unwrap();
+    name_approver(&book, &meta(), id, date("2025-04-01"), "maya");
+    name_approver(&book, &who("maya"), id, date("2025-04-01"), "ravi");
     (dir, p, book, id)
 }
 

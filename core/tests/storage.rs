@@ -200,6 +200,7 @@ fn a_book_upgraded_through_every_migration_equals_a_fresh_one() {
         include_str!("../src/schema/migrations/007-bulk-loads.sql"),
         include_str!("../src/schema/migrations/008-sync.sql"),
         include_str!("../src/schema/migrations/009-entry-kinds-loans.sql"),
+        include_str!("../src/schema/migrations/010-pins.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,
@@ -356,6 +357,7 @@ fn an_upgraded_v4_book_gains_its_members_fees_and_fines_as_recorded_live() {
             "DROP TABLE custody; DROP TABLE device_identity; DROP TABLE signed_heads; DROP TABLE sync_acks; DROP TABLE set_aside;
              DROP TABLE bulk_loads; DROP TABLE loan_movements; DROP TABLE member_charges;
              DROP INDEX meetings_by_date; DROP INDEX meetings_open;
+             ALTER TABLE actors DROP COLUMN pin_verifier;
              PRAGMA user_version = 4;",
         )
         .unwrap();
@@ -424,7 +426,8 @@ fn an_upgraded_v5_book_gains_its_loan_movements_as_recorded_live() {
         let c = rusqlite::Connection::open(&p).unwrap();
         c.execute_batch(
             "DROP TABLE custody; DROP TABLE device_identity; DROP TABLE signed_heads; DROP TABLE sync_acks; DROP TABLE set_aside;
-             DROP TABLE bulk_loads; DROP TABLE loan_movements; PRAGMA user_version = 5;",
+             DROP TABLE bulk_loads; DROP TABLE loan_movements;
+             ALTER TABLE actors DROP COLUMN pin_verifier; PRAGMA user_version = 5;",
         )
         .unwrap();
     }
@@ -477,6 +480,7 @@ fn an_upgraded_v8_book_gains_each_entrys_kind_and_fees_narrations_as_a_person_wr
                  FOREIGN KEY (org_id, seq) REFERENCES events(org_id, seq)) STRICT, WITHOUT ROWID;
              INSERT INTO entries SELECT * FROM e8; DROP TABLE e8;
              CREATE INDEX entries_by_date ON entries (org_id, business_date, seq);
+             ALTER TABLE actors DROP COLUMN pin_verifier;
              PRAGMA user_version = 8;",
         )
         .unwrap();

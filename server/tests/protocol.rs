@@ -287,7 +287,8 @@ fn a_hand_over_moves_who_may_push_and_read_to_the_new_phone() {
     let approver = CommandMeta {
         actor: daftar_core::demo::DEMO_APPROVER.into(),
         ..meta(&a)
-    };
+    }
+    .with_pin(daftar_core::demo::DEMO_APPROVER_PIN);
     a.hand_over(&approver, org, day, &b_id.device, b_id.public_key)
         .unwrap();
     push_all(&server.url, &a, org);
@@ -339,7 +340,8 @@ fn a_new_holder_pushes_the_old_phones_history_it_never_synced_joined_up_to_its_c
     let approver = CommandMeta {
         actor: daftar_core::demo::DEMO_APPROVER.into(),
         ..meta(&a)
-    };
+    }
+    .with_pin(daftar_core::demo::DEMO_APPROVER_PIN);
     a.hand_over(&approver, org, day, &b_id.device, b_id.public_key)
         .unwrap();
     // The hand-over reaches B as many small chunks, each signed by A.

@@ -76,6 +76,30 @@ impl DaftarBook {
         Ok(self.book.set_role(&meta, org, date, &person, role)?.into())
     }
 
+    /// Sets `person`'s PIN: her own (the old one in `meta.pin` to change
+    /// it), or another's as an approver with her own PIN in `meta.pin`.
+    pub fn set_pin(
+        &self,
+        meta: CommandMeta,
+        org: Uuid,
+        date: NaiveDate,
+        person: String,
+        new_pin: String,
+    ) -> Result<CommandResult> {
+        let new_pin = zeroize::Zeroizing::new(new_pin);
+        Ok(self
+            .book
+            .set_pin(&meta, org, date, &person, &new_pin)?
+            .into())
+    }
+
+    /// Whether `pin` is `person`'s: the app's lock screen asks this on
+    /// opening a book and after a few idle minutes.
+    pub fn pin_matches(&self, org: Uuid, person: String, pin: String) -> Result<bool> {
+        let pin = zeroize::Zeroizing::new(pin);
+        Ok(self.book.pin_matches(org, &person, &pin)?)
+    }
+
     pub fn add_member(
         &self,
         meta: CommandMeta,

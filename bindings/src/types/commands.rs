@@ -10,6 +10,7 @@ use core::event::{FacilitySource, MemberCharge, SavingsFund};
 use core::lending::{LoanRequest, Repayment};
 use core::loan::{Frequency, Method, RatePeriod};
 use core::money::{RoundingMode, RoundingUnit};
+use core::pins::Pin;
 use core::settlement::{ChargeEntry, Cutoff, OpeningBorrowing, OpeningLoan, OpeningMember};
 use core::{
     Calendar, CashTransfer, CommandMeta, Currency, FiscalYearStart, Locale, Member, MemberChange,
@@ -23,6 +24,9 @@ pub struct CommandMeta {
     pub actor: String,
     pub device: String,
     pub recorded_at: Option<String>,
+    /// The actor's PIN, typed on this device: what an approver does needs it.
+    #[uniffi(default = None)]
+    pub pin: Option<Pin>,
 }
 
 #[uniffi::remote(Record)]

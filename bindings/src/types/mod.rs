@@ -23,6 +23,7 @@ use core::lending::LoanStatus;
 use core::loan::{Component, Frequency, LatePenalty, Method, RatePeriod};
 use core::meetings::MeetingStatus;
 use core::money::{RoundingMode, RoundingUnit};
+use core::pins::Pin;
 use core::policy::{ActorRole, Withdrawals};
 use core::{Calendar, Locale, MemberRole, OrgKind, Via};
 
@@ -36,6 +37,13 @@ uniffi::custom_type!(Decimal, String, {
 });
 
 // NaiveDate ↔ java.time.LocalDate, as ISO 8601 text.
+// A PIN crosses as text and is never kept by the bindings.
+uniffi::custom_type!(Pin, String, {
+    remote,
+    lower: |p| p.as_str().to_string(),
+    try_lift: |s| Ok(core::pins::Pin::new(&s)),
+});
+
 uniffi::custom_type!(NaiveDate, String, {
     remote,
     lower: |d| d.format("%Y-%m-%d").to_string(),

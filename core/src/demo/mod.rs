@@ -62,6 +62,8 @@ const PERSIAN_NAMES: &[&str] = &[
 
 /// The approver of every demo organisation (a cluster coordinator).
 pub const DEMO_APPROVER: &str = "cc-meena";
+/// Her PIN in the demo book (published: a demo only).
+pub const DEMO_APPROVER_PIN: &str = "2468";
 
 /// What `build` made.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,6 +80,9 @@ struct Gen<'a> {
     progress: crate::verify::Progress<'a>,
     /// Whether each organisation's custody is claimed as soon as it is set up.
     claim: bool,
+    /// The approver's PIN verifier, made once and used in every organisation:
+    /// Argon2 is slow on purpose, and a CLF-sized book has 250 of them.
+    approver_verifier: Option<String>,
 }
 
 const EXPECTED_EVENTS: u64 = 6500;
@@ -187,6 +192,8 @@ impl Gen<'_> {
             actor: actor.to_string(),
             device: DEMO_DEVICE.to_string(),
             recorded_at: Some(at.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+            // The approver confirms what she does with her PIN.
+            pin: (actor == DEMO_APPROVER).then(|| crate::pins::Pin::new(DEMO_APPROVER_PIN)),
         }
     }
 
@@ -197,6 +204,27 @@ impl Gen<'_> {
         self.run(self.book.create_organisation(&m, new))?;
         let m = self.meta(keeper, start);
         self.run(self.book.set_policy(&m, org, start, policy))?;
+        // The approver sets her PIN on the book keeper's phone, then is named.
+        let m = self.meta(DEMO_APPROVER, start);
+        let verifier = match self.approver_verifier.clone() {
+            Some(v) => v,
+            None => {
+                let pin = crate::pins::Pin::new(DEMO_APPROVER_PIN);
+                let v = crate::pins::verifier_for(&pin, m.op_id, org, DEMO_APPROVER)?;
+                self.approver_verifier = Some(v.clone());
+                v
+            }
+        };
+        let m = CommandMeta { pin: None, ..m };
+        self.run(self.book.execute(
+            &m,
+            crate::command::Command::SetPin {
+                org,
+                date: start,
+                person: DEMO_APPROVER.into(),
+                verifier,
+            },
+        ))?;
         let m = self.meta(keeper, start);
         self.run(
             self.book
@@ -319,6 +347,7 @@ fn in_bulk(
         expected,
         progress,
         claim,
+        approver_verifier: None,
     };
     book.begin_bulk()?;
     let made = make(&mut g);

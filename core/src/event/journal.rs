@@ -45,6 +45,7 @@ impl EventBody {
             | EventBody::MemberChanged { .. }
             | EventBody::PolicySet(_)
             | EventBody::RoleSet { .. }
+            | EventBody::PinSet { .. }
             | EventBody::MeetingOpened { .. }
             | EventBody::Attendance { .. }
             | EventBody::LoanApplied { .. }

@@ -109,6 +109,9 @@ pub enum EventBody {
     PolicySet(Policy),
     #[serde(rename = "actor.role")]
     RoleSet { actor: String, role: ActorRole },
+    /// A person's PIN, as an Argon2id verifier (`pins.rs`); never the PIN.
+    #[serde(rename = "actor.pin")]
+    PinSet { actor: String, verifier: String },
     #[serde(rename = "meeting.opened")]
     MeetingOpened { meeting_no: u32 },
     #[serde(rename = "meeting.attendance")]

@@ -110,7 +110,7 @@ CREATE TABLE policies (
 CREATE TABLE actors (
     org_id  TEXT NOT NULL REFERENCES organisations(id),
     actor   TEXT NOT NULL,
-    role    TEXT NOT NULL,
+    role    TEXT NOT NULL, pin_verifier TEXT,
     PRIMARY KEY (org_id, actor)
 ) STRICT, WITHOUT ROWID;
 

@@ -19,6 +19,33 @@ pub fn dec(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
 
+/// The tests' approvers' PIN.
+pub const APPROVER_PIN: &str = "2468";
+
+/// Names `person` an approver of `org` as the app does: she sets her PIN on
+/// the phone, then the book keeper (or `by`, an approver) names her.
+pub fn name_approver(book: &Book, by: &CommandMeta, org: Uuid, on: NaiveDate, person: &str) {
+    let own = CommandMeta {
+        actor: person.into(),
+        op_id: Uuid::now_v7(),
+        pin: None,
+        ..meta()
+    };
+    book.set_pin(&own, org, on, person, APPROVER_PIN).unwrap();
+    let by = CommandMeta {
+        op_id: Uuid::now_v7(),
+        ..by.clone()
+    };
+    book.set_role(
+        &by,
+        org,
+        on,
+        person,
+        daftar_core::policy::ActorRole::Approver,
+    )
+    .unwrap();
+}
+
 pub fn meta() -> CommandMeta {
     CommandMeta {
         op_id: Uuid::now_v7(),
@@ -27,6 +54,7 @@ pub fn meta() -> CommandMeta {
         // The phone's clock: after every business date the tests use, which
         // may run ahead of the clock by a day at most.
         recorded_at: Some("2030-12-31T10:00:00Z".into()),
+        pin: None,
     }
 }
 

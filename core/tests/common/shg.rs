@@ -4,7 +4,7 @@ use super::*;
 use daftar_core::event::FacilitySource;
 use daftar_core::lending::{LoanRequest, Repayment};
 use daftar_core::loan::{Frequency, Method, RatePeriod};
-use daftar_core::policy::{ActorRole, Policy};
+use daftar_core::policy::Policy;
 use daftar_core::settlement::{Cutoff, OpeningBorrowing, OpeningLoan, OpeningMember};
 use daftar_core::*;
 use uuid::Uuid;
@@ -27,14 +27,7 @@ pub fn shg(n: u32, policy: Policy) -> Shg {
     book.create_organisation(&meta(), o).unwrap();
     book.set_policy(&meta(), org, date("2025-04-01"), policy)
         .unwrap();
-    book.set_role(
-        &meta(),
-        org,
-        date("2025-04-01"),
-        "cc-meena",
-        ActorRole::Approver,
-    )
-    .unwrap();
+    name_approver(&book, &meta(), org, date("2025-04-01"), "cc-meena");
     for i in 0..n {
         book.add_member(&meta(), org, member(&format!("सदस्य {i}")))
             .unwrap();
@@ -61,6 +54,7 @@ pub fn approver() -> CommandMeta {
         actor: "cc-meena".into(),
         ..meta()
     }
+    .with_pin(APPROVER_PIN)
 }
 
 pub fn loan(

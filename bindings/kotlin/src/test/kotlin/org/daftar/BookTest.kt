@@ -20,7 +20,9 @@ class BookTest {
     @TempDir lateinit var dir: Path
 
     private val day = LocalDate.of(2025, 4, 7)
-    private fun meta(actor: String = "asha") = commandMeta(actor, "test-phone")
+    /** cc-meena, the approver, confirms with her PIN. */
+    private fun meta(actor: String = "asha") =
+        commandMeta(actor, "test-phone", if (actor == "cc-meena") "2468" else null)
     private fun dec(s: String) = BigDecimal(s)
     private fun assertAmount(expected: String, actual: BigDecimal) =
         assertEquals(0, dec(expected).compareTo(actual), "expected $expected, got ${actual.toPlainString()}")
@@ -50,6 +52,7 @@ class BookTest {
                 latePenalty = LatePenalty.Fixed(1000), graceDays = 3u, absenceFine = dec("10"),
                 exitNetsLoans = true, reversalNeedsApproval = false))
             assertAmount("50", book.policy(org).compulsorySavings)
+            book.setPin(commandMeta("cc-meena", "test-phone"), org, LocalDate.of(2025, 4, 1), "cc-meena", "2468")
             book.setRole(meta(), org, LocalDate.of(2025, 4, 1), "cc-meena", ActorRole.APPROVER)
             val sita = book.addMember(meta(), org, member("सीता देवी")).number!!
             val gita = book.addMember(meta(), org, member("गीता कुमारी")).number!!
@@ -136,6 +139,27 @@ class BookTest {
     }
 
     @Test
+    fun `an approver's name without her PIN cannot approve, and the lock screen checks a PIN`() {
+        openBook().use { book ->
+            val org = newShg(book)
+            book.setPin(commandMeta("cc-meena", "test-phone"), org, day, "cc-meena", "2468")
+            book.setRole(meta(), org, day, "cc-meena", ActorRole.APPROVER)
+            val bare = assertThrows<DaftarException.PermissionDenied> {
+                book.setRole(commandMeta("cc-meena", "test-phone"), org, day, "ravi", ActorRole.AUDITOR)
+            }
+            assertTrue(bare.reason.contains("PIN"), bare.reason)
+            assertThrows<DaftarException.PermissionDenied> {
+                book.setRole(commandMeta("cc-meena", "test-phone", "1111"), org, day, "ravi", ActorRole.AUDITOR)
+            }
+            book.setRole(meta("cc-meena"), org, day, "ravi", ActorRole.AUDITOR)
+            assertTrue(book.pinMatches(org, "cc-meena", "2468"))
+            assertTrue(book.pinMatches(org, "cc-meena", "۲۴۶۸"))
+            assertFalse(book.pinMatches(org, "cc-meena", "8642"))
+            assertFalse(book.pinMatches(org, "asha", "2468"))
+        }
+    }
+
+    @Test
     fun `an encrypted book needs a 32-byte key and a library built with encryption`() {
         val path = dir.resolve("locked.daftar").toString()
         val short = assertThrows<DaftarException.InvalidInput> { DaftarBook.openEncrypted(path, ByteArray(16)) }
@@ -217,6 +241,7 @@ class BookTest {
             val org = newShg(book)
             val no = book.addMember(meta(), org, member("कमला")).number!!
             book.depositSavings(meta(), org, saving(no, "10"))
+            book.setPin(commandMeta("cc-meena", "test-phone"), org, day, "cc-meena", "2468")
             book.setRole(meta(), org, day, "cc-meena", ActorRole.APPROVER)
             book.setRole(meta("cc-meena"), org, day, "auditor", ActorRole.AUDITOR)
 
@@ -240,12 +265,16 @@ class BookTest {
             book.closeBook()
             assertThrows<DaftarException.Storage> { book.trialBalance(org) }
         }
-        // Tamper with one byte of a chained amount: 10.00 becomes 90.00.
+        // Tamper with one byte of a chained amount: 10.00 becomes 90.00, in
+        // every copy of the page the file holds (a stale one may come first).
         val bytes = Files.readAllBytes(path)
         val needle = "\"amount\":1000,".toByteArray()
-        val at = indexOf(bytes, needle)
+        var at = indexOf(bytes, needle, 0)
         assertTrue(at > 0)
-        bytes[at + needle.indexOf('1'.code.toByte())] = '9'.code.toByte()
+        while (at >= 0) {
+            bytes[at + needle.indexOf('1'.code.toByte())] = '9'.code.toByte()
+            at = indexOf(bytes, needle, at + 1)
+        }
         Files.write(path, bytes)
         DaftarBook.open(path.toString()).use { book ->
             val e = assertThrows<DaftarException.TamperDetected> { book.requireIntact(null) }
@@ -267,8 +296,8 @@ class BookTest {
         assertThrows<DaftarException.Corrupt> { DaftarBook.open(corrupt.toString()) }
     }
 
-    private fun indexOf(haystack: ByteArray, needle: ByteArray): Int {
-        outer@ for (i in 0..haystack.size - needle.size) {
+    private fun indexOf(haystack: ByteArray, needle: ByteArray, from: Int): Int {
+        outer@ for (i in from..haystack.size - needle.size) {
             for (j in needle.indices) if (haystack[i + j] != needle[j]) continue@outer
             return i
         }

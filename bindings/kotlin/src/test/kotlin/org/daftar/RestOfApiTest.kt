@@ -16,7 +16,9 @@ class RestOfApiTest {
     @TempDir lateinit var dir: Path
 
     private val start = LocalDate.of(2025, 4, 1)
-    private fun meta(actor: String = "asha") = commandMeta(actor, "test-phone")
+    /** The approvers cc-meena and ravi confirm with their PIN. */
+    private fun meta(actor: String = "asha") =
+        commandMeta(actor, "test-phone", if (actor in listOf("cc-meena", "ravi")) "2468" else null)
     private fun dec(s: String) = BigDecimal(s)
     private fun balance(book: DaftarBook, org: UUID, code: String) = book.accounts(org).single { it.code == code }.balance
     private fun assertAmount(expected: String, actual: BigDecimal) =
@@ -26,7 +28,10 @@ class RestOfApiTest {
         val id = newOpId()
         book.createOrganisation(meta(), NewOrganisation(id, OrgKind.SHG, "लक्ष्मी समूह", Currency("INR", 2u), Calendar.GREGORIAN,
             FiscalYearStart(4u, 1u), Locale.EN_IN, RoundingRule(RoundingMode.HALF_UP, RoundingUnit.MINOR), start))
+        // Each approver sets her PIN on the phone before she is named.
+        book.setPin(commandMeta("cc-meena", "test-phone"), id, start, "cc-meena", "2468")
         book.setRole(meta(), id, start, "cc-meena", ActorRole.APPROVER)
+        book.setPin(commandMeta("ravi", "test-phone"), id, start, "ravi", "2468")
         book.setRole(meta("cc-meena"), id, start, "ravi", ActorRole.APPROVER)
         return id
     }

@@ -20,6 +20,7 @@ import org.daftar.RoundingMode
 import org.daftar.RoundingRule
 import org.daftar.RoundingUnit
 import org.daftar.Withdrawals
+import org.daftar.commandMeta
 import org.daftar.newOpId
 
 val keeper = Keeper("bookkeeper-test", "test-phone")
@@ -44,6 +45,7 @@ fun monthlyShg(session: BookSession, names: List<String> = listOf("सीता 
         allocationOrder = listOf(Component.PENALTY, Component.INTEREST, Component.PRINCIPAL),
         latePenalty = LatePenalty.None, graceDays = 3u, absenceFine = BigDecimal("10"),
         exitNetsLoans = true, reversalNeedsApproval = false))
+    book.setPin(commandMeta("cc-meena", keeper.device), id, opened, "cc-meena", "2468")
     book.setRole(keeper.meta(), id, opened, "cc-meena", ActorRole.APPROVER)
     names.forEach { book.addMember(keeper.meta(), id, NewMember(null, it, MemberRole.MEMBER, null, opened)) }
     return (session.group(id) as Outcome.Ok).value
