@@ -6,7 +6,9 @@ use rusqlite::Connection;
 
 use crate::admin::{require_approver, OrgContext};
 use crate::command::Command;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::event::{Event, EventBody};
+use crate::policy::ActorRole;
 
 /// The role a command needs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +62,61 @@ pub(crate) fn needs(command: &Command) -> Needs {
         | ExitMember { .. }
         | ReverseEntry { .. }
         | ClaimCustody { .. } => Needs::Writer,
+    }
+}
+
+/// The same table read from an event's kind, for events received from
+/// another device: what its command needed of its actor.
+fn needs_for_event(body: &EventBody) -> Needs {
+    use EventBody::*;
+    match body {
+        PolicySet(_) => Needs::ApproverOnceNamed("changing the policy"),
+        RoleSet { .. } => Needs::ApproverOnceNamed("giving a role"),
+        CustodyTransferred(_) => Needs::ApproverOnceNamed("handing the book to another phone"),
+        CustodyRecovered(_) => Needs::ApproverOnceNamed("recovering a lost phone's book"),
+        MeetingReopened { .. } => Needs::Approver("reopening a meeting"),
+        LoanWrittenOff { .. } => Needs::Approver("writing a loan off"),
+        CorrectionRejected { .. }
+        | EntryReversed {
+            request_seq: Some(_),
+            ..
+        } => Needs::Approver("deciding a correction"),
+        _ => Needs::Writer,
+    }
+}
+
+/// Refuses an event received from another device (a bundle, the server)
+/// whose actor's role, in this book as it stands just before the event,
+/// could not have given its command: a modified app holding a device key
+/// cannot slip in what only an approver may do, nor write as an auditor.
+/// Events of encoding version 1 were written before roles were checked and
+/// are taken as they are.
+pub(crate) fn check_received(view: &Connection, event: &Event) -> Result<()> {
+    if event.command.is_none() || matches!(event.body, EventBody::OrgCreated(_)) {
+        return Ok(());
+    }
+    let role = crate::admin::role_of(view, event.org, &event.actor)?;
+    let refuse = |what: &str| {
+        Err(Error::PermissionDenied {
+            reason: format!(
+                "{what} needs an approver; {} is a {}",
+                event.actor,
+                role.as_str()
+            ),
+        })
+    };
+    if role == ActorRole::Auditor {
+        return refuse("writing");
+    }
+    match needs_for_event(&event.body) {
+        Needs::Writer => Ok(()),
+        Needs::Approver(what) if role != ActorRole::Approver => refuse(what),
+        Needs::ApproverOnceNamed(what)
+            if role != ActorRole::Approver && crate::admin::approvers(view, event.org)? > 0 =>
+        {
+            refuse(what)
+        }
+        _ => Ok(()),
     }
 }
 

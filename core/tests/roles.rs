@@ -265,3 +265,78 @@ fn recovering_a_lost_phones_book_needs_the_approver_as_well_as_the_key() {
         .unwrap();
     assert_eq!(c.custody(t.s.org).unwrap().unwrap().device, "C");
 }
+
+/// An event as a modified app holding the custodian's device key would write
+/// it: chained and signed after `t`'s head, but never decided by daftar.
+fn forged(
+    t: &Set,
+    actor: &str,
+    body: daftar_core::event::EventBody,
+) -> daftar_core::exchange::Chunk {
+    let b = &t.s.book;
+    let secret: Vec<u8> = rusqlite::Connection::open(&t.s.path)
+        .unwrap()
+        .query_row("SELECT secret FROM device_identity", [], |r| r.get(0))
+        .unwrap();
+    let key = DeviceKey::from_secret(&secret.try_into().unwrap());
+    let (seq, hash) = b.chain_head(t.s.org).unwrap();
+    let event = daftar_core::event::Event {
+        org: t.s.org,
+        op_id: uuid::Uuid::now_v7(),
+        actor: actor.into(),
+        device: meta().device,
+        recorded_at: "2025-04-08T10:00:00Z".into(),
+        date: date("2025-04-08"),
+        body,
+        command: Some([7; 32]),
+    };
+    let text = String::from_utf8(event.canonical_bytes().unwrap()).unwrap();
+    daftar_core::exchange::Chunk::sign(t.s.org, daftar_sync::Head { seq, hash }, vec![text], &key)
+}
+
+#[test]
+fn an_approvers_event_written_by_a_book_keeper_is_refused_where_it_is_received() {
+    use daftar_core::event::EventBody;
+    let t = set_up();
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("copy.daftar");
+    let other = Book::open(&copy).unwrap();
+    for chunk in t.s.book.bundle(t.s.org, 0).unwrap() {
+        other.ingest(&chunk).unwrap();
+    }
+    let lax = Policy {
+        reversal_needs_approval: false,
+        ..strict()
+    };
+    let before = snapshot(&copy);
+    for (actor, body) in [
+        (KEEPER, EventBody::PolicySet(lax.clone())),
+        (
+            KEEPER,
+            EventBody::RoleSet {
+                actor: KEEPER.into(),
+                role: ActorRole::Approver,
+            },
+        ),
+        (
+            KEEPER,
+            EventBody::CorrectionRejected {
+                request_seq: t.request,
+                reason: "mine".into(),
+            },
+        ),
+        (AUDITOR, EventBody::MeetingOpened { meeting_no: 9 }),
+    ] {
+        let e = other.ingest(&forged(&t, actor, body)).unwrap_err();
+        assert!(
+            e.to_string().contains("does_not_apply") && e.to_string().contains("needs an approver"),
+            "{actor}: {e}"
+        );
+        assert_eq!(snapshot(&copy), before, "{actor}");
+    }
+    // The same event by the approver is one daftar could have decided.
+    other
+        .ingest(&forged(&t, APPROVER, EventBody::PolicySet(lax)))
+        .unwrap();
+    assert!(!other.policy(t.s.org).unwrap().reversal_needs_approval);
+}

@@ -109,6 +109,7 @@ fn ingest_in(tx: &Connection, chunk: &Chunk) -> Result<Result<Ingested>> {
         };
         let event = Event::from_canonical_bytes(bytes).map_err(does_not_apply)?;
         crate::locale::check_supported_date("date", event.date).map_err(does_not_apply)?;
+        crate::permissions::check_received(tx, &event).map_err(does_not_apply)?;
         crate::write::append_received(tx, seq, &checked.hashes[i], bytes, &event)
             .map_err(does_not_apply)?;
     }
