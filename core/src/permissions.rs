@@ -108,6 +108,14 @@ pub(crate) fn check_received(view: &Connection, event: &Event) -> Result<()> {
     if role == ActorRole::Auditor {
         return refuse("writing");
     }
+    // A PIN's verifier is checked as when it was set: its strength and cost,
+    // and that it is the person's own or an approver's doing.
+    if let EventBody::PinSet { actor, verifier } = &event.body {
+        crate::pins::check_verifier(verifier)?;
+        if *actor != event.actor && role != ActorRole::Approver {
+            return refuse("setting another person's PIN");
+        }
+    }
     match needs_for_event(&event.body) {
         Needs::Writer => Ok(()),
         Needs::Approver(what) if role != ActorRole::Approver => refuse(what),

@@ -33,6 +33,10 @@ pub const MAX_PIN_CHARS: usize = 64;
 /// verifier with less is refused, so a modified app cannot store a weak one.
 pub const MEMORY_KIB: u32 = 19 * 1024;
 pub const PASSES: u32 = 2;
+/// The most a verifier may ask: 64 MiB, eight passes, four lanes.
+pub const MAX_MEMORY_KIB: u32 = 64 * 1024;
+pub const MAX_PASSES: u32 = 8;
+pub const MAX_LANES: u32 = 4;
 
 /// A PIN or passphrase as typed. Never printed; zeroed when dropped.
 #[derive(Clone, PartialEq, Eq)]
@@ -129,6 +133,13 @@ pub(crate) fn check_verifier(verifier: &str) -> Result<()> {
         || hash.hash.is_none()
     {
         return Err(bad("weaker than daftar's"));
+    }
+    // Nor one so costly that checking it would exhaust a cheap phone.
+    if params.m_cost() > MAX_MEMORY_KIB
+        || params.t_cost() > MAX_PASSES
+        || params.p_cost() > MAX_LANES
+    {
+        return Err(bad("costlier than a phone can check"));
     }
     Ok(())
 }

@@ -326,6 +326,15 @@ fn an_approvers_event_written_by_a_book_keeper_is_refused_where_it_is_received()
             },
         ),
         (AUDITOR, EventBody::MeetingOpened { meeting_no: 9 }),
+        // The book keeper setting the approver's PIN to one she knows.
+        (
+            KEEPER,
+            EventBody::PinSet {
+                actor: APPROVER.into(),
+                // A verifier of "2468" (docs/commands.md's), strong enough to pass.
+                verifier: "$argon2id$v=19$m=19456,t=2,p=1$QbyS1ZbLrpEnr3JINs1QmQ$U/Ge0qdaEk030mbLdwYocv5dj7TRL/BIpk+0StsQaCE".into(),
+            },
+        ),
     ] {
         let e = other.ingest(&forged(&t, actor, body)).unwrap_err();
         assert!(
