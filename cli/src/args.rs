@@ -140,7 +140,8 @@ pub(crate) enum Command {
     Sync {
         #[arg(long)]
         db: PathBuf,
-        /// The server, e.g. http://127.0.0.1:8080 (scripts/serve.sh prints it).
+        /// The server: https://… (behind its TLS proxy, docs/deployment.md), or
+        /// http:// on this machine only (scripts/serve.sh prints it).
         #[arg(long, env = "DAFTAR_SERVER")]
         server: String,
         /// Only these organisations (repeat); a book that does not exist yet is
@@ -156,6 +157,10 @@ pub(crate) enum Command {
         /// The server's public key, if known: refuse any other server.
         #[arg(long)]
         server_key: Option<String>,
+        /// A PEM file of the CA (or certificate) the server's TLS proxy
+        /// presents, when it is not one of Mozilla's (a programme's own CA).
+        #[arg(long)]
+        server_ca: Option<PathBuf>,
         /// KiB of events per pushed chunk (default about 1024): smaller on a
         /// weak network, so a dropped connection loses less.
         #[arg(long, value_parser = clap::value_parser!(u32).range(1..=8192))]

@@ -115,6 +115,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             device,
             actor,
             server_key,
+            server_ca,
             chunk_kb,
         } => remote::sync(remote::SyncArgs {
             db,
@@ -123,6 +124,7 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             device,
             actor,
             server_key,
+            server_ca,
             chunk_bytes: chunk_kb.map_or(0, |kb| kb as usize * 1024),
         }),
         Command::Orgs { db } => orgs(db),

@@ -1,5 +1,6 @@
 //! `daftar sync`: the book's sync with the programme's server
-//! (`Book::sync_with_server`, the same as the app's), over HTTP with ureq.
+//! (`Book::sync_with_server`, the same as the app's), over HTTPS (or HTTP
+//! on this machine) with ureq.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -58,8 +59,65 @@ pub(crate) struct SyncArgs {
     pub device: Option<String>,
     pub actor: Option<String>,
     pub server_key: Option<String>,
+    pub server_ca: Option<PathBuf>,
     /// Bytes of events per pushed chunk; 0 for the usual.
     pub chunk_bytes: usize,
+}
+
+/// The server's base URL: HTTPS, or plain HTTP only to this machine, where
+/// nothing crosses a network (members' names and money never travel in clear).
+fn server_base(server: &str) -> Result<String, Error> {
+    let bad = |reason: String| Error::InvalidInput {
+        field: "server".into(),
+        reason,
+    };
+    let base = server.trim_end_matches('/');
+    let (scheme, rest) = base
+        .split_once("://")
+        .ok_or_else(|| bad(format!("{server:?} is not a URL (https://host[:port])")))?;
+    let authority = rest.split('/').next().unwrap_or("");
+    // The host without a port: "[::1]:8080" → "::1", "h:8080" → "h".
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.rsplit_once(':').map_or(authority, |(h, _)| h),
+    };
+    let loopback = host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback());
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(base.to_string()),
+        "http" if loopback => Ok(base.to_string()),
+        "http" => Err(bad(format!(
+            "{server} is plain HTTP to another machine: members' names and money would cross the network unencrypted; use https:// (docs/deployment.md)"
+        ))),
+        other => Err(bad(format!("{other}:// is not http or https"))),
+    }
+}
+
+/// Mozilla's roots, or the programme's own CA from a PEM file.
+fn tls_config(ca: Option<&std::path::Path>) -> Result<ureq::tls::TlsConfig, Error> {
+    let mut config = ureq::tls::TlsConfig::builder();
+    if let Some(path) = ca {
+        let pem = std::fs::read(path)?;
+        let bad = |reason: String| Error::InvalidInput {
+            field: "server-ca".into(),
+            reason: format!("{}: {reason}", path.display()),
+        };
+        let certs = ureq::tls::parse_pem(&pem)
+            .filter_map(|item| match item {
+                Ok(ureq::tls::PemItem::Certificate(c)) => Some(Ok(c)),
+                Ok(_) => None,
+                Err(e) => Some(Err(e)),
+            })
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| bad(e.to_string()))?;
+        if certs.is_empty() {
+            return Err(bad("holds no PEM certificate".into()));
+        }
+        config = config.root_certs(ureq::tls::RootCerts::Specific(std::sync::Arc::new(certs)));
+    }
+    Ok(config.build())
 }
 
 pub(crate) fn sync(args: SyncArgs) -> Result<ExitCode, Error> {
@@ -73,6 +131,8 @@ pub(crate) fn sync(args: SyncArgs) -> Result<ExitCode, Error> {
         .iter()
         .map(|o| Uuid::parse_str(o).map_err(|_| o.clone()))
         .collect();
+    let base = server_base(&args.server)?;
+    let tls = tls_config(args.server_ca.as_deref())?;
     let server_key = match &args.server_key {
         Some(k) => Some(PublicKey::parse(k).map_err(|e| invalid("server_key", e.to_string()))?),
         None => None,
@@ -105,9 +165,10 @@ pub(crate) fn sync(args: SyncArgs) -> Result<ExitCode, Error> {
         agent: ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(120)))
+            .tls_config(tls)
             .build()
             .into(),
-        base: args.server.trim_end_matches('/').to_string(),
+        base,
     };
     let options = SyncOptions {
         orgs,
@@ -164,4 +225,34 @@ pub(crate) fn sync(args: SyncArgs) -> Result<ExitCode, Error> {
     } else {
         ExitCode::from(2)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::server_base;
+
+    #[test]
+    fn plain_http_is_for_this_machine_only() {
+        for ok in [
+            "https://daftar.example.org/",
+            "https://10.1.2.3:8443",
+            "http://127.0.0.1:8080",
+            "http://localhost:8080/",
+            "http://[::1]:8080",
+            "HTTP://127.0.0.5",
+        ] {
+            assert!(server_base(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "http://daftar.example.org",
+            "http://10.1.2.3:8080",
+            "http://127.0.0.1.evil.org",
+            "http://[::2]:80",
+            "ftp://127.0.0.1",
+            "daftar.example.org",
+        ] {
+            assert!(server_base(bad).is_err(), "{bad}");
+        }
+        assert_eq!(server_base("https://h/").unwrap(), "https://h");
+    }
 }
