@@ -180,11 +180,7 @@ pub(crate) fn apply(tx: &Connection, org: &str, body: &EventBody) -> Result<()> 
             .execute(params![org, actor, role.as_str()])?;
         }
         EventBody::PinSet { actor, verifier } => {
-            tx.prepare_cached(
-                "INSERT INTO actors (org_id, actor, role, pin_verifier) VALUES (?1, ?2, 'bookkeeper', ?3)
-                 ON CONFLICT (org_id, actor) DO UPDATE SET pin_verifier = excluded.pin_verifier",
-            )?
-            .execute(params![org, actor, verifier])?;
+            crate::pins::record_verifier(tx, org, actor, verifier)?;
         }
         _ => {}
     }

@@ -13,6 +13,7 @@ pub mod chart;
 mod checks;
 pub mod command;
 pub mod commands;
+mod confirmation;
 pub mod corrections;
 pub mod custody;
 pub mod demo;

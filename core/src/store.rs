@@ -314,7 +314,9 @@ fn fill_pins(tx: &Connection) -> Result<()> {
     while let Some(r) = rows.next()? {
         let bytes: Vec<u8> = r.get(0)?;
         let ev = crate::event::Event::from_canonical_bytes(&bytes)?;
-        crate::admin::apply(tx, &ev.org.to_string(), &ev.body)?;
+        if let crate::event::EventBody::PinSet { actor, verifier } = &ev.body {
+            crate::pins::record_verifier(tx, &ev.org.to_string(), actor, verifier)?;
+        }
     }
     Ok(())
 }

@@ -39,7 +39,7 @@ impl Writer<'_> {
             let ctx = load_context(view, org, self.actor)?;
             if let Some(ctx) = &ctx {
                 crate::permissions::check(view, ctx, &command)?;
-                crate::pins::check(view, ctx, &command, self.pin, self.pins_seen)?;
+                crate::confirmation::check(view, ctx, &command, self.pin, self.pins_seen)?;
             }
             let date = command.date(view)?;
             crate::locale::check_supported_date("date", date)?;
