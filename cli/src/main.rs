@@ -14,10 +14,12 @@ macro_rules! esayln {
 mod apply;
 mod args;
 mod bench;
+mod book_keys;
 mod demo;
 mod loan_schedule;
 mod open;
 mod output;
+mod people;
 mod remote;
 mod reports;
 mod sync;
@@ -96,15 +98,15 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
         Command::Checkpoint { db, org } => checkpoint(db, org),
         Command::Reverse { who, seq, reason } => reverse(who, seq, reason),
         Command::Correction { action } => correction(action),
-        Command::Role { who, person, role } => give_role(who, person, role),
-        Command::Pin { who, person } => set_pin(who, person),
+        Command::Role { who, person, role } => people::give_role(who, person, role),
+        Command::Pin { who, person } => people::set_pin(who, person),
         Command::Policy {
             who,
             reversal_needs_approval,
         } => policy(who, reversal_needs_approval),
-        Command::KeyNew { out } => key_new(&out),
-        Command::Encrypt { db, out } => encrypt(&db, &out),
-        Command::Rekey { db, new_key_file } => rekey(&db, &new_key_file),
+        Command::KeyNew { out } => book_keys::key_new(&out),
+        Command::Encrypt { db, out } => book_keys::encrypt(&db, &out),
+        Command::Rekey { db, new_key_file } => book_keys::rekey(&db, &new_key_file),
         Command::Device { db, name } => sync::device(db, name),
         Command::Custody { action } => sync::custody(action),
         Command::Bundle { action } => sync::bundle(action),
@@ -153,55 +155,6 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
         Command::Meetings { db, org } => meetings(db, org),
         Command::Report { report } => print_report(report),
     }
-}
-
-fn key_new(out: &Path) -> Result<ExitCode, Error> {
-    if out.exists() {
-        return Err(Error::InvalidInput {
-            field: "out".into(),
-            reason: format!("{} exists: a key is never written over", out.display()),
-        });
-    }
-    let key = daftar_core::encryption::BookKey::generate()?;
-    daftar_core::files::write_atomically(out, |w| {
-        Ok(writeln!(
-            w,
-            "{}",
-            zeroize::Zeroizing::new(key.to_hex()).as_str()
-        )?)
-    })?;
-    esayln!(
-        "wrote a new key to {} (readable by you only); keep a copy apart from the book",
-        out.display()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn encrypt(db: &Path, out: &Path) -> Result<ExitCode, Error> {
-    let key = open::key_from_env()?.ok_or_else(|| Error::InvalidInput {
-        field: "key".into(),
-        reason: format!(
-            "give the new key as {} (daftar key-new makes one)",
-            open::KEY_FILE_ENV
-        ),
-    })?;
-    let book = Book::open_existing(db)?;
-    book.encrypt_copy(out, &key)?;
-    sayln!(
-        "wrote {}, encrypted; {} is unchanged",
-        out.display(),
-        db.display()
-    );
-    Ok(ExitCode::SUCCESS)
-}
-
-fn rekey(db: &Path, new_key_file: &Path) -> Result<ExitCode, Error> {
-    let text = zeroize::Zeroizing::new(std::fs::read_to_string(new_key_file)?);
-    let new_key = daftar_core::encryption::BookKey::parse(&text)?;
-    let mut book = open::existing(db)?;
-    book.change_key(new_key)?;
-    sayln!("{} has its new key", db.display());
-    Ok(ExitCode::SUCCESS)
 }
 
 fn apply(db: PathBuf, file: PathBuf, keep_going: bool) -> Result<ExitCode, Error> {
@@ -263,31 +216,6 @@ fn correction(action: CorrectionAction) -> Result<ExitCode, Error> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// Sets a PIN: the new one from DAFTAR_NEW_PIN or a line of standard input.
-fn set_pin(who: Who, person: Option<String>) -> Result<ExitCode, Error> {
-    let new_pin = match std::env::var("DAFTAR_NEW_PIN") {
-        Ok(p) => zeroize::Zeroizing::new(p),
-        Err(_) => {
-            let mut line = zeroize::Zeroizing::new(String::new());
-            std::io::stdin().read_line(&mut line)?;
-            line
-        }
-    };
-    let (book, org, meta, date) = who.open()?;
-    let person = person.unwrap_or_else(|| meta.actor.clone());
-    book.set_pin(&meta, org, date, &person, new_pin.trim())?;
-    sayln!("{person}'s PIN is set");
-    Ok(ExitCode::SUCCESS)
-}
-
-fn give_role(who: Who, person: String, role: String) -> Result<ExitCode, Error> {
-    let (book, org, meta, date) = who.open()?;
-    let role = daftar_core::policy::ActorRole::parse(&role)?;
-    book.set_role(&meta, org, date, &person, role)?;
-    sayln!("{person} is now {} of this organisation", role.as_str());
-    Ok(ExitCode::SUCCESS)
 }
 
 fn policy(who: Who, reversal_needs_approval: String) -> Result<ExitCode, Error> {

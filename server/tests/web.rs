@@ -16,8 +16,8 @@ fn agent() -> ureq::Agent {
         .into()
 }
 
-#[test]
-fn sessions_forms_and_headers_hold_against_forgery_and_reuse() {
+/// A fresh database with one VO, VO-1, and a server placing new groups under it.
+fn vo_server() -> (String, tempfile::TempDir, Server) {
     let db = fresh_database();
     let dir = tempfile::tempdir().unwrap();
     admin(
@@ -27,6 +27,12 @@ fn sessions_forms_and_headers_hold_against_forgery_and_reuse() {
         ],
     );
     let server = Server::start(&db, dir.path(), &["--new-orgs-under", "VO-1"]);
+    (db, dir, server)
+}
+
+#[test]
+fn sessions_forms_and_headers_hold_against_forgery_and_reuse() {
+    let (db, dir, server) = vo_server();
     let (book, org) = phone(dir.path(), "phone-a", 5, 12);
     claim(&book, org);
     register(&server.url, &book);
@@ -130,15 +136,7 @@ fn page_csrf(url: &str, cookies: &str) -> String {
 
 #[test]
 fn the_servers_log_holds_no_members_names_or_phone_numbers() {
-    let db = fresh_database();
-    let dir = tempfile::tempdir().unwrap();
-    admin(
-        &db,
-        &[
-            "node", "add", "--kind", "vo", "--name", "VO", "--code", "VO-1",
-        ],
-    );
-    let server = Server::start(&db, dir.path(), &["--new-orgs-under", "VO-1"]);
+    let (db, dir, server) = vo_server();
     let (book, org) = phone(dir.path(), "phone-a", 6, 8);
     let (name, phone_no) = ("Zubaida Qureshi", "9812345670");
     let day = book.last_business_date(org).unwrap();
