@@ -42,6 +42,13 @@ pub fn parse_date(field: String, text: String, calendar: Calendar) -> Result<Nai
     Ok(core::locale::parse_date(&field, &text, calendar)?)
 }
 
+/// Whether this library can encrypt books (built with the cargo feature
+/// `encrypted`): the app encrypts a new book only when it can.
+#[uniffi::export]
+pub fn encryption_available() -> bool {
+    core::encryption::AVAILABLE
+}
+
 /// A fresh op_id (UUID v7) for a new command. Keep it with the command, and send
 /// the same one again when retrying, so a retry never records twice.
 #[uniffi::export]

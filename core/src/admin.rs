@@ -98,6 +98,40 @@ impl Book {
     pub fn role(&self, org: Uuid, actor: &str) -> Result<ActorRole> {
         self.with_conn(|conn| role_of(conn, org, actor))
     }
+
+    /// The people the organisation's book names: everyone given a role or a
+    /// PIN, by name. A lock screen offers them; anyone else records as a
+    /// book keeper with no PIN.
+    pub fn people(&self, org: Uuid) -> Result<Vec<Person>> {
+        self.organisation(org)?;
+        self.with_conn(|conn| {
+            let mut st = conn.prepare_cached(
+                "SELECT actor, role, pin_verifier IS NOT NULL FROM actors
+                  WHERE org_id = ?1 ORDER BY actor",
+            )?;
+            let rows = st.query_map([org.to_string()], |r| {
+                Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get(2)?))
+            })?;
+            let mut people = Vec::new();
+            for row in rows {
+                let (name, role, has_pin) = row?;
+                people.push(Person {
+                    name,
+                    role: ActorRole::parse(&role)?,
+                    has_pin,
+                });
+            }
+            Ok(people)
+        })
+    }
+}
+
+/// A person the book names, with her role and whether she has set a PIN.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub name: String,
+    pub role: ActorRole,
+    pub has_pin: bool,
 }
 
 /// Sets the organisation's rules from `date` on.

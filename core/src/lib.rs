@@ -54,6 +54,7 @@ mod variant_name;
 pub mod verify;
 mod write;
 
+pub use admin::Person;
 pub use book::{Book, CommandMeta, Outcome};
 pub use command::Command;
 pub use commands::{CashTransfer, SavingsEntry, Via, Voucher};

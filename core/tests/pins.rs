@@ -136,6 +136,14 @@ fn a_pin_is_set_by_its_person_changed_with_the_old_one_or_reset_by_an_approver()
         .set_pin(&approver(), s.org, day, "ravi", "3333")
         .unwrap();
     assert!(s.book.pin_matches(s.org, "ravi", "3333").unwrap());
+    // The book names him now, with his PIN, beside the approver.
+    let people = s.book.people(s.org).unwrap();
+    let ravi = people.iter().find(|p| p.name == "ravi").unwrap();
+    assert_eq!((ravi.role, ravi.has_pin), (ActorRole::Bookkeeper, true));
+    assert!(people
+        .iter()
+        .any(|p| p.name == "cc-meena" && p.role == ActorRole::Approver && p.has_pin));
+    assert!(!people.iter().any(|p| p.name == "sita"));
     // Too short.
     let e = s
         .book

@@ -43,6 +43,18 @@ pub(crate) fn with_progress<T>(
     }
 }
 
+/// A book's key from the app's 32 bytes, which are wiped here.
+fn book_key(mut key: Vec<u8>) -> Result<core::encryption::BookKey> {
+    let bytes: Option<[u8; 32]> = key.as_slice().try_into().ok();
+    key.fill(0);
+    bytes
+        .map(core::encryption::BookKey::from_bytes)
+        .ok_or_else(|| DaftarError::InvalidInput {
+            field: "key".into(),
+            reason: "a book's key is 32 bytes".into(),
+        })
+}
+
 /// An open book. Safe to call from several threads; calls are serialised
 /// inside, and each write is committed before the call returns.
 #[derive(uniffi::Object)]
@@ -67,16 +79,18 @@ impl DaftarBook {
     /// for a plain book, is `WrongKey`.
     #[uniffi::constructor]
     pub fn open_encrypted(path: String, key: Vec<u8>) -> Result<Arc<Self>> {
-        let mut key = key;
-        let bytes: Option<[u8; 32]> = key.as_slice().try_into().ok();
-        key.fill(0);
-        let bytes = bytes.ok_or_else(|| DaftarError::InvalidInput {
-            field: "key".into(),
-            reason: "a book's key is 32 bytes".into(),
-        })?;
         Ok(Arc::new(DaftarBook {
-            book: core::Book::open_encrypted(path, core::encryption::BookKey::from_bytes(bytes))?,
+            book: core::Book::open_encrypted(path, book_key(key)?)?,
         }))
+    }
+
+    /// Writes an encrypted copy of this plain book to `out`, a new file, keyed
+    /// with `key` (32 bytes); this book is left as it is. Needs a library built
+    /// with `encrypted`.
+    pub fn encrypt_copy(&self, out: String, key: Vec<u8>) -> Result<()> {
+        Ok(self
+            .book
+            .encrypt_copy(std::path::Path::new(&out), &book_key(key)?)?)
     }
 
     /// Closes the book now; later calls fail with `DaftarException.Storage`.

@@ -16,7 +16,7 @@ use core::lending::{Loan, LoanStanding};
 use core::meetings::Meeting;
 use core::queries::AccountBalance;
 use core::report::TrialBalance;
-use core::{Member, Organisation};
+use core::{Member, Organisation, Person};
 
 #[uniffi::export]
 impl DaftarBook {
@@ -40,6 +40,12 @@ impl DaftarBook {
             recovery_key: p.recovery_key.map(|k| k.to_string()),
             days_ahead_allowed: p.days_ahead_allowed,
         })
+    }
+
+    /// Everyone the organisation's book gives a role or a PIN, by name: whom a
+    /// lock screen offers.
+    pub fn people(&self, org: Uuid) -> Result<Vec<Person>> {
+        Ok(self.book.people(org)?)
     }
 
     pub fn members(&self, org: Uuid) -> Result<Vec<Member>> {

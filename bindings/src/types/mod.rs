@@ -25,6 +25,7 @@ use core::meetings::MeetingStatus;
 use core::money::{RoundingMode, RoundingUnit};
 use core::pins::Pin;
 use core::policy::{ActorRole, Withdrawals};
+use core::Person;
 use core::{Calendar, Locale, MemberRole, OrgKind, Via};
 
 // Decimal ↔ java.math.BigDecimal, as plain decimal text. A value that fails to
@@ -145,6 +146,14 @@ pub enum ActorRole {
     Bookkeeper,
     Approver,
     Auditor,
+}
+
+/// A person the book names, with her role and whether she has set a PIN.
+#[uniffi::remote(Record)]
+pub struct Person {
+    pub name: String,
+    pub role: ActorRole,
+    pub has_pin: bool,
 }
 
 #[uniffi::remote(Enum)]

@@ -156,6 +156,11 @@ class BookTest {
             assertTrue(book.pinMatches(org, "cc-meena", "۲۴۶۸"))
             assertFalse(book.pinMatches(org, "cc-meena", "8642"))
             assertFalse(book.pinMatches(org, "asha", "2468"))
+            // Whom a lock screen offers: the people the book names, and who has a PIN.
+            assertEquals(
+                listOf(Person("cc-meena", ActorRole.APPROVER, true), Person("ravi", ActorRole.AUDITOR, false)),
+                book.people(org),
+            )
         }
     }
 
@@ -168,6 +173,14 @@ class BookTest {
         val plain = assertThrows<DaftarException.InvalidInput> { DaftarBook.openEncrypted(path, ByteArray(32) { 7 }) }
         assertTrue(plain.reason.contains("built without encryption"), plain.reason)
         assertFalse(Files.exists(dir.resolve("locked.daftar")))
+        assertFalse(encryptionAvailable())
+        // Nor does it make an encrypted copy of a plain book.
+        openBook().use { book ->
+            newShg(book)
+            val copy = dir.resolve("copy.daftar").toString()
+            assertThrows<DaftarException.InvalidInput> { book.encryptCopy(copy, ByteArray(32) { 7 }) }
+            assertFalse(Files.exists(dir.resolve("copy.daftar")))
+        }
     }
 
     @Test

@@ -2,8 +2,13 @@ package org.daftar.demo
 
 import android.app.Activity
 import android.app.Application
+import android.content.Intent
+import android.os.Bundle
 import android.os.Handler
 import android.os.Looper
+import android.view.KeyEvent
+import android.view.MotionEvent
+import android.view.Window
 import java.io.File
 import java.util.UUID
 import java.util.concurrent.ExecutorService
@@ -12,12 +17,15 @@ import org.daftar.demo.logic.BookSession
 import org.daftar.demo.logic.Group
 import org.daftar.demo.logic.Keeper
 import org.daftar.demo.logic.Outcome
+import org.daftar.demo.logic.PhoneLock
 import org.daftar.demo.logic.ProblemKind
 import org.daftar.demo.logic.refused
 
 /**
- * Holds the one open book of the process and the thread that does slow work.
- * The book commits each save before returning, so nothing here needs saving on exit.
+ * Holds the one open book of the process, the thread that does slow work, and
+ * the lock: while the book is locked, every screen but the lock's sends the
+ * person to it. The book commits each save before returning, so nothing here
+ * needs saving on exit.
  */
 class DaftarApp : Application() {
     /** One thread: slow jobs (demo, verify, export) queue rather than compete for the book. */
@@ -29,21 +37,95 @@ class DaftarApp : Application() {
 
     val bookFile: File get() = File(filesDir, "groups.daftar")
 
+    val keys: BookKeys by lazy { BookKeys(this) }
+
     private var session: BookSession? = null
 
-    /** Who records: the actor is the role on this phone; the device id is made once per install. */
-    val keeper: Keeper by lazy {
+    /** This install's device id, made once. */
+    val device: String by lazy {
         val prefs = getSharedPreferences("daftar", MODE_PRIVATE)
-        val device = prefs.getString("device", null) ?: ("android-" + UUID.randomUUID().toString().take(8)).also {
+        prefs.getString("device", null) ?: ("android-" + UUID.randomUUID().toString().take(8)).also {
             prefs.edit().putString("device", it).apply()
         }
-        Keeper(actor = "bookkeeper", device = device)
     }
 
+    val lock: PhoneLock by lazy { PhoneLock(device, PhoneLock.lockFile(bookFile)) }
+
+    /** Who records while the book is locked: nobody (the core refuses an empty actor). */
+    private val nobody: Keeper get() = Keeper("", device)
+
+    /** The screen in front, while one is; the idle check runs only then. */
+    private var resumed: Activity? = null
+    private val idleCheck = object : Runnable {
+        override fun run() {
+            resumed?.let(::sendToLockIfLocked)
+            mainThread.postDelayed(this, IDLE_CHECK_MS)
+        }
+    }
+
+    override fun onCreate() {
+        super.onCreate()
+        registerActivityLifecycleCallbacks(object : ActivityLifecycleCallbacks {
+            override fun onActivityCreated(a: Activity, saved: Bundle?) = countTouches(a)
+            override fun onActivityResumed(a: Activity) {
+                resumed = a
+                sendToLockIfLocked(a)
+                mainThread.postDelayed(idleCheck, IDLE_CHECK_MS)
+            }
+            override fun onActivityPaused(a: Activity) {
+                if (resumed === a) resumed = null
+                mainThread.removeCallbacks(idleCheck)
+            }
+            override fun onActivityStarted(a: Activity) = Unit
+            override fun onActivityStopped(a: Activity) = Unit
+            override fun onActivitySaveInstanceState(a: Activity, out: Bundle) = Unit
+            override fun onActivityDestroyed(a: Activity) = Unit
+        })
+    }
+
+    /** A book on this phone, locked: the person gives her PIN before anything of it shows. */
+    fun isLocked(): Boolean {
+        if (!bookFile.exists() || !lock.isLocked()) return false
+        session?.keeper = nobody
+        return true
+    }
+
+    private fun sendToLockIfLocked(a: Activity) {
+        if (a !is LockActivity && isLocked()) a.startActivity(Intent(a, LockActivity::class.java))
+    }
+
+    /** Every touch or key on any screen restarts the idle time. */
+    private fun countTouches(a: Activity) {
+        val original: Window.Callback = a.window.callback
+        a.window.callback = object : Window.Callback by original {
+            override fun dispatchTouchEvent(event: MotionEvent): Boolean {
+                lock.touch()
+                return original.dispatchTouchEvent(event)
+            }
+
+            override fun dispatchKeyEvent(event: KeyEvent): Boolean {
+                lock.touch()
+                return original.dispatchKeyEvent(event)
+            }
+        }
+    }
+
+    /**
+     * The open book, opened on first use: encrypted with its Keystore-wrapped
+     * key if it was made so on this phone. Its actor is whoever unlocked it.
+     */
     @Synchronized
     fun session(): Outcome<BookSession> {
         session?.let { return Outcome.Ok(it) }
-        return BookSession.open(bookFile, keeper).also { if (it is Outcome.Ok) session = it.value }
+        val key = if (keys.exists()) {
+            when (val k = keys.open()) {
+                is Outcome.Ok -> k.value
+                is Outcome.Refused -> return k
+            }
+        } else {
+            null
+        }
+        return BookSession.open(bookFile, lock.keeper ?: nobody, key).also { if (it is Outcome.Ok) session = it.value }
     }
 
     /** The group an Activity was started for, from its intent. */
@@ -57,6 +139,7 @@ class DaftarApp : Application() {
     companion object {
         const val EXTRA_GROUP = "org.daftar.demo.GROUP"
         const val EXTRA_MEMBER = "org.daftar.demo.MEMBER"
+        const val IDLE_CHECK_MS = 30_000L
     }
 }
 

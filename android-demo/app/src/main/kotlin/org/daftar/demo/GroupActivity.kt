@@ -18,6 +18,7 @@ class GroupActivity : Activity() {
         go(R.id.open_meeting, MeetingActivity::class.java, group)
         go(R.id.open_members, MembersActivity::class.java, group)
         go(R.id.open_reports, ReportsActivity::class.java, group)
+        go(R.id.open_corrections, CorrectionsActivity::class.java, group)
         go(R.id.open_verify, VerifyActivity::class.java, group)
     }
 

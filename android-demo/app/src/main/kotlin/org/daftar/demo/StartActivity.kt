@@ -8,6 +8,7 @@ import android.widget.LinearLayout
 import android.widget.ProgressBar
 import android.widget.TextView
 import org.daftar.demo.logic.BookSession
+import org.daftar.encryptionAvailable
 import org.daftar.demo.logic.Outcome
 import org.daftar.demo.logic.StartChoice
 
@@ -63,7 +64,14 @@ class StartActivity : Activity() {
         build.isEnabled = false
         findViewById<TextView>(R.id.start_message).setText(R.string.start_building)
         val file = app.bookFile
-        building = runSlow(DEMO_JOB, findViewById<ProgressBar>(R.id.progress), { relay -> BookSession.buildDemoBook(file, 1, relay) }, ::built)
+        val keys = app.keys
+        building = runSlow(DEMO_JOB, findViewById<ProgressBar>(R.id.progress), { relay ->
+            // A library that can encrypt makes an encrypted book, its key in the Keystore.
+            when (val key = if (encryptionAvailable()) keys.create() else Outcome.Ok(null)) {
+                is Outcome.Ok -> BookSession.buildDemoBook(file, 1, relay, key.value)
+                is Outcome.Refused -> key
+            }
+        }, ::built)
     }
 
     private fun built(outcome: Outcome<Int>) {

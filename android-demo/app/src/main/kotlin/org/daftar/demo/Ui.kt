@@ -35,6 +35,11 @@ fun Context.problemText(p: Problem): String {
         ProblemKind.NOT_A_DATE -> R.string.problem_not_a_date
         ProblemKind.REASON_NEEDED -> return getString(R.string.problem_reason_needed, p.detail)
         ProblemKind.NO_OPEN_MEETING -> R.string.problem_no_open_meeting
+        ProblemKind.NO_REASON -> R.string.problem_no_reason
+        ProblemKind.WRONG_PIN -> return getString(R.string.problem_wrong_pin, p.detail.toLongOrNull() ?: 0L)
+        ProblemKind.WAIT -> return getString(R.string.problem_wait, p.detail.toLongOrNull() ?: 0L)
+        ProblemKind.PINS_DIFFER -> R.string.problem_pins_differ
+        ProblemKind.KEY_LOST -> R.string.problem_key_lost
         ProblemKind.INVALID_INPUT -> R.string.problem_invalid_input
         ProblemKind.NOT_FOUND -> R.string.problem_not_found
         ProblemKind.CONFLICT -> R.string.problem_conflict

@@ -14,7 +14,14 @@ enum class ProblemKind {
     NOT_A_WHOLE_NUMBER,
     NOT_A_DATE,
     REASON_NEEDED,
+    // A reversal or a rejection with no reason given.
+    NO_REASON,
     NO_OPEN_MEETING,
+    // The lock: a wrong PIN (tries left before waiting), a wait after too many
+    // (seconds), a new PIN typed differently twice.
+    WRONG_PIN,
+    WAIT,
+    PINS_DIFFER,
     // The core's stable error codes.
     INVALID_INPUT,
     NOT_FOUND,
@@ -26,6 +33,8 @@ enum class ProblemKind {
     NOT_A_BOOK,
     CORRUPT,
     WRONG_KEY,
+    // The Android Keystore no longer holds the key of this phone's encrypted book.
+    KEY_LOST,
     STORAGE,
     CANCELLED,
     // Sync's refusals: another phone holds the group's book, or what arrived

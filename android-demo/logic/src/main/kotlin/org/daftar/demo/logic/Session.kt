@@ -25,22 +25,25 @@ data class Keeper(val actor: String, val device: String) {
  * With a [file], the pending op_ids outlive the process: an app killed after
  * the book committed but before it heard the answer sends the same op_id when
  * the book keeper saves again, and the core answers as it did the first time.
- * The file holds a line per slot: the slot, the op_id, and a SHA-256 of the
- * content (never the content: it names members and amounts).
+ * The file holds a line per slot: the slot, the op_id, a SHA-256 of the
+ * person and the content (never the content: it names members and amounts),
+ * and who sent it from which device.
  */
-class PendingCommands(private val keeper: Keeper, private val file: File? = null) {
+class PendingCommands(private val keeper: () -> Keeper, private val file: File? = null) {
     private val pending = LinkedHashMap<String, Pair<String, CommandMeta>>()
 
     init {
         load()
     }
 
+    /** The same content from the same person reuses the slot's op_id; anything else gets a fresh one. */
     @Synchronized
     fun metaFor(slot: String, content: Any): CommandMeta {
-        val key = digest(content)
+        val who = keeper()
+        val key = digest(listOf(who.actor, content))
         val held = pending[slot]
         if (held != null && held.first == key) return held.second
-        return keeper.meta().also {
+        return who.meta().also {
             pending[slot] = key to it
             save()
         }
@@ -63,8 +66,8 @@ class PendingCommands(private val keeper: Keeper, private val file: File? = null
         f.readLines().forEach { line ->
             val parts = line.split('\t')
             val opId = parts.getOrNull(1)?.let { runCatching { UUID.fromString(it) }.getOrNull() }
-            if (parts.size == 3 && opId != null && parts[2].length == 64) {
-                pending[parts[0]] = parts[2] to CommandMeta(opId, keeper.actor, keeper.device, null)
+            if (parts.size == 5 && opId != null && parts[2].length == 64 && parts[3].isNotEmpty()) {
+                pending[parts[0]] = parts[2] to CommandMeta(opId, parts[3], parts[4], null)
             }
         }
     }
@@ -73,7 +76,11 @@ class PendingCommands(private val keeper: Keeper, private val file: File? = null
     private fun save() {
         val f = file ?: return
         val part = File(f.path + ".part")
-        part.writeText(pending.entries.joinToString("") { (slot, held) -> "$slot\t${held.second.opId}\t${held.first}\n" })
+        part.writeText(
+            pending.entries.joinToString("") { (slot, held) ->
+                "$slot\t${held.second.opId}\t${held.first}\t${held.second.actor}\t${held.second.device}\n"
+            },
+        )
         if (!part.renameTo(f)) throw java.io.IOException("cannot write ${f.name}")
     }
 
@@ -127,10 +134,13 @@ data class Group(val org: Organisation) {
 /** What the first screen does with the book file it finds. */
 enum class StartChoice { BUILD_DEMO, OPEN }
 
-/** The open book on this phone, and the book keeper using it. */
-class BookSession private constructor(val book: DaftarBook, val keeper: Keeper, pendingFile: File?) : AutoCloseable {
+/**
+ * The open book on this phone, and the person using it: [keeper] is whoever
+ * unlocked it last ([PhoneLock]), the actor of every entry from then on.
+ */
+class BookSession private constructor(val book: DaftarBook, @Volatile var keeper: Keeper, pendingFile: File?) : AutoCloseable {
     /** Pending op_ids, kept beside the book (`BOOK-pending`) so they survive the app's death. */
-    val pending = PendingCommands(keeper, pendingFile)
+    val pending = PendingCommands({ keeper }, pendingFile)
 
     fun groups(): Outcome<List<Group>> = attempt { book.organisations().map(::Group) }
 
@@ -149,8 +159,11 @@ class BookSession private constructor(val book: DaftarBook, val keeper: Keeper, 
         /** A missing book is offered as the demo, so a first launch has something to show. */
         fun startChoice(file: File): StartChoice = if (file.exists()) StartChoice.OPEN else StartChoice.BUILD_DEMO
 
-        fun open(file: File, keeper: Keeper): Outcome<BookSession> =
-            attempt { BookSession(DaftarBook.open(file.path), keeper, pendingFile(file)) }
+        /** Opens [file]; with [key], as an encrypted book (the key's bytes are wiped). */
+        fun open(file: File, keeper: Keeper, key: ByteArray? = null): Outcome<BookSession> = attempt {
+            val book = if (key == null) DaftarBook.open(file.path) else DaftarBook.openEncrypted(file.path, key)
+            BookSession(book, keeper, pendingFile(file))
+        }.also { key?.fill(0) }
 
         /** Where a book's pending op_ids are kept. */
         fun pendingFile(book: File) = File(book.path + "-pending")
@@ -158,12 +171,21 @@ class BookSession private constructor(val book: DaftarBook, val keeper: Keeper, 
         /**
          * Builds the demo book into [file]. It is built beside it and renamed at the
          * end, so a build killed half-way never leaves a half book under the real name.
+         * With [key], the book is encrypted: built plain beside it (the demo's data
+         * is public), then copied encrypted, and the plain one removed.
          */
-        fun buildDemoBook(file: File, seed: Long, progress: ProgressListener?): Outcome<Int> {
+        fun buildDemoBook(file: File, seed: Long, progress: ProgressListener?, key: ByteArray? = null): Outcome<Int> {
             if (file.exists()) return refused(ProblemKind.CONFLICT, file.name)
+            val plain = File(file.path + ".plain")
             val part = File(file.path + ".part")
-            companions(part).forEach { it.delete() }
-            val made = attempt { buildDemo(part.path, seed.toULong(), progress) }
+            (companions(plain) + companions(part)).forEach { it.delete() }
+            val made = attempt {
+                val demo = buildDemo((if (key == null) part else plain).path, seed.toULong(), progress)
+                if (key != null) DaftarBook.open(plain.path).use { it.encryptCopy(part.path, key) }
+                demo
+            }
+            key?.fill(0)
+            companions(plain).forEach { it.delete() }
             if (made is Outcome.Refused) {
                 companions(part).forEach { it.delete() }
                 return made

@@ -33,7 +33,11 @@ fun openSession(dir: Path, name: String = "group.daftar"): BookSession =
  * A monthly SHG in INR set up through the core directly (setting up is not the
  * app's job): compulsory savings 50, absence fine 10, and two members.
  */
-fun monthlyShg(session: BookSession, names: List<String> = listOf("सीता देवी", "गीता कुमारी")): Group {
+fun monthlyShg(
+    session: BookSession,
+    names: List<String> = listOf("सीता देवी", "गीता कुमारी"),
+    withApprover: Boolean = true,
+): Group {
     val id = newOpId()
     val book = session.book
     book.createOrganisation(keeper.meta(), NewOrganisation(
@@ -45,8 +49,10 @@ fun monthlyShg(session: BookSession, names: List<String> = listOf("सीता 
         allocationOrder = listOf(Component.PENALTY, Component.INTEREST, Component.PRINCIPAL),
         latePenalty = LatePenalty.None, graceDays = 3u, absenceFine = BigDecimal("10"),
         exitNetsLoans = true, reversalNeedsApproval = false))
-    book.setPin(commandMeta("cc-meena", keeper.device), id, opened, "cc-meena", "2468")
-    book.setRole(keeper.meta(), id, opened, "cc-meena", ActorRole.APPROVER)
+    if (withApprover) {
+        book.setPin(commandMeta("cc-meena", keeper.device), id, opened, "cc-meena", "2468")
+        book.setRole(keeper.meta(), id, opened, "cc-meena", ActorRole.APPROVER)
+    }
     names.forEach { book.addMember(keeper.meta(), id, NewMember(null, it, MemberRole.MEMBER, null, opened)) }
     return (session.group(id) as Outcome.Ok).value
 }

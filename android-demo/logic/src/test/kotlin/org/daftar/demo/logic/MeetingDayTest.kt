@@ -131,7 +131,7 @@ class MeetingDayTest {
         openSession(dir).use { session ->
             val group = monthlyShg(session)
             val sita = session.members(group).ok().first().memberNo
-            val pending = PendingCommands(keeper)
+            val pending = PendingCommands({ keeper })
             val first = pending.metaFor("savings", "50")
             assertEquals(first, pending.metaFor("savings", "50"), "same content, same op_id")
             assertTrue(first.opId != pending.metaFor("savings", "60").opId, "changed content, new op_id")
@@ -145,6 +145,13 @@ class MeetingDayTest {
             assertAmount("60", day.cashInBook().ok())
             // After success the slot is free: the next deposit is a new command.
             assertTrue(pending.metaFor("savings", "60").opId != retry.opId)
+            // Another person pressing Save with the same content sends her own command.
+            var who = keeper
+            val shared = PendingCommands({ who })
+            val hers = shared.metaFor("savings", "70")
+            who = Keeper("cc-meena", keeper.device)
+            val his = shared.metaFor("savings", "70")
+            assertTrue(hers.opId != his.opId && his.actor == "cc-meena", "$hers $his")
         }
     }
 
@@ -165,11 +172,13 @@ class MeetingDayTest {
             before = meta.opId
             assertFalse(session.book.depositSavings(meta, group.id, entry).replayed)
         }
-        // The file beside the book holds the slot, its op_id and a digest; no amounts or names.
+        // The file beside the book holds the slot, its op_id, a digest, and who on which
+        // phone; no amounts or members' names.
         val kept = BookSession.pendingFile(dir.resolve("group.daftar").toFile()).readText()
         val fields = kept.trim().split('\t')
         assertEquals(listOf("savings-1", before.toString()), fields.take(2), kept)
-        assertTrue(fields.size == 3 && fields[2].matches(Regex("[0-9a-f]{64}")), kept)
+        assertTrue(fields.size == 5 && fields[2].matches(Regex("[0-9a-f]{64}")), kept)
+        assertEquals(listOf(keeper.actor, keeper.device), fields.drop(3), kept)
         openSession(dir).use { session ->
             // The book keeper presses Save again: the same op_id, answered as the first time.
             val again = session.pending.send("savings-${entry.memberNo}", entry) { session.book.depositSavings(it, groupId, entry) }.ok()

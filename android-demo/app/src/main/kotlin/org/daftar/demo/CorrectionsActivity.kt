@@ -1,0 +1,116 @@
+package org.daftar.demo
+
+import android.app.Activity
+import android.os.Bundle
+import android.view.View
+import android.widget.Button
+import android.widget.EditText
+import android.widget.LinearLayout
+import android.widget.TextView
+import java.time.LocalDate
+import org.daftar.JournalEntry
+import org.daftar.demo.logic.Corrections
+import org.daftar.demo.logic.Group
+import org.daftar.demo.logic.Reversal
+
+/**
+ * Correcting a mistaken entry: the book keeper chooses it and gives a reason,
+ * and the book records its reversal (never an edit). Where the group's policy
+ * asks, the reversal waits here until an approver, typing her own PIN on this
+ * phone, approves or rejects it.
+ */
+class CorrectionsActivity : Activity() {
+    private var chosen: ULong? = null
+    private lateinit var group: Group
+    private lateinit var corrections: Corrections
+
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        setContentView(R.layout.activity_corrections)
+        keepClearOfSystemBars()
+        group = shown(app.group(this)) ?: return
+        corrections = shown(app.session().map { Corrections(it, group, app.lock) }) ?: return
+        title = group.name
+        chosen = savedInstanceState?.getLong(CHOSEN, -1)?.takeIf { it >= 0 }?.toULong()
+        findViewById<Button>(R.id.reverse).setOnClickListener { reverse() }
+    }
+
+    override fun onResume() {
+        super.onResume()
+        if (::corrections.isInitialized) show()
+    }
+
+    override fun onSaveInstanceState(outState: Bundle) {
+        super.onSaveInstanceState(outState)
+        chosen?.let { outState.putLong(CHOSEN, it.toLong()) }
+    }
+
+    private fun line(e: JournalEntry): String =
+        getString(R.string.corrections_entry, group.count(e.seq.toLong()), group.date(e.date), e.narration, e.actor)
+
+    private fun show() {
+        val today = LocalDate.now()
+        val waiting = shown(corrections.waiting()) ?: return
+        findViewById<View>(R.id.waiting_none).visibility = if (waiting.isEmpty()) View.VISIBLE else View.GONE
+        findViewById<View>(R.id.waiting_fields).visibility = if (waiting.isEmpty()) View.GONE else View.VISIBLE
+        findViewById<LinearLayout>(R.id.waiting).addAll(
+            waiting.flatMap { w ->
+                val what = w.entry?.let(::line) ?: group.count(w.requestSeq.toLong())
+                listOf(
+                    bodyText(getString(R.string.corrections_waiting_line, what, w.reason, w.maker)),
+                    bigButton(getString(R.string.corrections_approve)) { decide(w.requestSeq, approve = true) },
+                    bigButton(getString(R.string.corrections_reject)) { decide(w.requestSeq, approve = false) },
+                )
+            },
+        )
+        val entries = shown(corrections.reversible(today)) ?: return
+        if (entries.none { it.seq == chosen }) chosen = null
+        findViewById<TextView>(R.id.chosen).text = entries.firstOrNull { it.seq == chosen }?.let { line(it.entry) } ?: ""
+        findViewById<Button>(R.id.reverse).isEnabled = chosen != null
+        findViewById<LinearLayout>(R.id.entries).addAll(
+            entries.map { r -> bigButton(line(r.entry)) { chosen = r.seq; show() } },
+        )
+    }
+
+    private fun reverse() {
+        val seq = chosen ?: return
+        val reason = findViewById<EditText>(R.id.reason)
+        val done = shown(corrections.reverse(seq, reason.text.toString(), LocalDate.now())) ?: return
+        reason.text.clear()
+        chosen = null
+        show()
+        announce(
+            when (done) {
+                is Reversal.Recorded -> getString(R.string.corrections_recorded)
+                is Reversal.WaitsForApproval -> getString(R.string.corrections_waits)
+            },
+        )
+    }
+
+    private fun decide(request: ULong, approve: Boolean) {
+        val approver = findViewById<EditText>(R.id.approver).text.toString()
+        val pin = findViewById<EditText>(R.id.approver_pin)
+        val reason = findViewById<EditText>(R.id.decision_reason)
+        val today = LocalDate.now()
+        val outcome = if (approve) {
+            corrections.approve(request, approver, pin.text.toString(), today)
+        } else {
+            corrections.reject(request, approver, pin.text.toString(), reason.text.toString(), today)
+        }
+        // Her PIN never stays on the screen, right or wrong.
+        pin.text.clear()
+        shown(outcome) ?: return
+        reason.text.clear()
+        show()
+        announce(getString(if (approve) R.string.corrections_approved else R.string.corrections_rejected))
+    }
+
+    /** A confirmation in the status line, which TalkBack reads out (a live region). */
+    private fun announce(text: String) {
+        findViewById<TextView>(R.id.status).text = text
+    }
+
+    private companion object {
+        const val CHOSEN = "chosen"
+    }
+}
