@@ -229,6 +229,10 @@ pub(crate) enum Command {
         /// Write here instead of standard output.
         #[arg(long)]
         out: Option<PathBuf>,
+        /// Narrations in this locale (en-IN, hi-IN, fa-IR) instead of the
+        /// organisation's own. Account names and amounts stay plain.
+        #[arg(long)]
+        locale: Option<String>,
     },
     /// Benchmarks against lower bounds and peers measured in the same run, one
     /// table (build with --release; the full run builds a CLF-sized book).

@@ -138,7 +138,8 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             org,
             format,
             out,
-        } => export(db, org, format, out),
+            locale,
+        } => export(db, org, format, out, locale),
         Command::Date {
             from,
             to,
@@ -365,9 +366,12 @@ fn export(
     org: String,
     format: String,
     out: Option<PathBuf>,
+    locale: Option<String>,
 ) -> Result<ExitCode, Error> {
     let format = daftar_core::export::ExportFormat::parse(&format)?;
+    let asked = locale.as_deref().map(Locale::parse).transpose()?;
     let book = crate::open::existing(&db)?;
+    book.read_in(asked);
     let org = book.resolve_org(&org)?;
     let summary = match &out {
         Some(path) => book.export_file(org, format, path, &mut |_, _| true)?,
@@ -482,6 +486,8 @@ fn print_report(report: Report) -> Result<ExitCode, Error> {
         with: a.with,
     };
     let asked = a.locale.as_deref().map(Locale::parse).transpose()?;
+    // The core's own words (narrations) in the language asked, as the labels are.
+    book.read_in(asked);
     let view = reports::View::new(a.format, book.organisation(org)?.locale, asked)?;
     say!("{}", reports::run(&book, org, args, &view)?);
     Ok(ExitCode::SUCCESS)

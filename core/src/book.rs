@@ -72,6 +72,9 @@ pub struct Book {
     key: Option<BookKey>,
     /// PINs that verified in this session (`pins::matches`).
     pub(crate) pins_seen: Mutex<std::collections::HashSet<[u8; 32]>>,
+    /// The language reports put the core's own words in, if not each
+    /// organisation's own (`narration.rs`).
+    pub(crate) words: Mutex<Option<crate::org::Locale>>,
 }
 
 impl Drop for Book {
@@ -133,6 +136,7 @@ impl Book {
             path,
             key,
             pins_seen: Mutex::default(),
+            words: Mutex::default(),
         })
     }
 

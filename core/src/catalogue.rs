@@ -426,6 +426,25 @@ const REPORT_WORDS: &[(&str, &str, &str)] = &[
     ("loans", "ऋण", "وام"),
     ("balanced", "संतुलित", "تراز است"),
     ("NOT BALANCED", "संतुलित नहीं", "تراز نیست"),
+    ("closing", "अंतिम शेष", "مانده پایان دوره"),
+    ("reverses", "उलटती है", "برگشتِ ثبت"),
+    ("reversed by", "उलटी गई", "برگشت‌خورده با"),
+    // The kinds of entries, as the journal and a loan's ledger name them.
+    ("money.receipt", "प्राप्ति", "دریافت"),
+    ("money.payment", "भुगतान", "پرداخت"),
+    ("money.transfer", "नकद-बैंक अंतरण", "انتقال صندوق و بانک"),
+    ("savings.deposit", "बचत जमा", "واریز پس‌انداز"),
+    ("savings.withdrawal", "बचत निकासी", "برداشت پس‌انداز"),
+    ("charge.collected", "शुल्क या जुर्माना", "جریمه یا کارمزد"),
+    ("loan.disbursed", "ऋण वितरण", "پرداخت وام"),
+    ("loan.repaid", "ऋण वापसी", "بازپرداخت وام"),
+    ("loan.written_off", "ऋण बट्टे खाते", "سوخت وام"),
+    ("facility.received", "उधार प्राप्त", "دریافت تسهیلات"),
+    ("meeting.closed", "बैठक समापन", "بستن جلسه"),
+    ("meeting.reopened", "बैठक फिर खुली", "بازگشایی جلسه"),
+    ("member.exited", "सदस्य निकास", "خروج عضو"),
+    ("cutoff.recorded", "कट-ऑफ़ पर शेष", "مانده‌های آغاز دوره"),
+    ("entry.reversed", "उलट प्रविष्टि", "برگشت ثبت"),
 ];
 
 /// One of the core's English names (an account of the default chart, a

@@ -214,7 +214,9 @@ impl Book {
     /// The journal between two dates (inclusive), with reversals shown beside
     /// the entries they reverse.
     pub fn journal(&self, org: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<JournalEntry>> {
-        let scale = self.organisation(org)?.currency.scale;
+        let o = self.organisation(org)?;
+        let scale = o.currency.scale;
+        let words = self.narrator(&o)?;
         self.with_conn(|conn| {
             let o = org.to_string();
             let mut st = conn.prepare(
@@ -242,7 +244,7 @@ impl Book {
                     seq: seq as u64,
                     date: parse_stored_date(&r.get::<_, String>("business_date")?)?,
                     kind: r.get("kind")?,
-                    narration: r.get("narration")?,
+                    narration: words.say(&r.get::<_, String>("narration")?),
                     actor: r.get("actor")?,
                     reverses: r.get::<_, Option<i64>>("reverses")?.map(|s| s as u64),
                     reversed_by: r.get::<_, Option<i64>>("reversed_by")?.map(|s| s as u64),

@@ -141,6 +141,8 @@ struct Journal<'w> {
     format: ExportFormat,
     ccy: String,
     scale: u32,
+    /// Narrations in the organisation's language, or the one asked.
+    words: crate::narration::Narrator,
     /// Export name and title of every account, by code.
     accounts: BTreeMap<String, (String, String)>,
     balances: BTreeMap<String, i64>,
@@ -250,13 +252,13 @@ impl Journal<'_> {
             ExportFormat::Hledger => writeln!(
                 self.out,
                 "{day} ({seq}) {}  ; kind:{kind}",
-                description(self.format, &r.narration)
+                description(self.format, &self.words.say(&r.narration))
             )
             .map_err(io)?,
             ExportFormat::Beancount => writeln!(
                 self.out,
                 "{day} * \"{}\" ; seq {seq}, {kind}",
-                description(self.format, &r.narration)
+                description(self.format, &self.words.say(&r.narration))
             )
             .map_err(io)?,
             ExportFormat::Csv => {}
@@ -274,7 +276,7 @@ impl Journal<'_> {
                 r.seq,
                 r.day,
                 r.kind,
-                csv_field(&r.narration),
+                csv_field(&self.words.say(&r.narration)),
                 r.account,
                 from_minor(r.amount, self.scale),
                 self.ccy
@@ -321,7 +323,8 @@ impl Book {
         out: &mut dyn Write,
         progress: Progress<'_>,
     ) -> Result<ExportSummary> {
-        self.with_snapshot(|snapshot| export_from(snapshot, org, format, out, progress))
+        let asked = self.asked_words();
+        self.with_snapshot(|snapshot| export_from(snapshot, org, format, asked, out, progress))
     }
 }
 
@@ -331,6 +334,7 @@ fn export_from(
     conn: &rusqlite::Connection,
     org: Uuid,
     format: ExportFormat,
+    asked: Option<crate::org::Locale>,
     out: &mut dyn Write,
     progress: Progress<'_>,
 ) -> Result<ExportSummary> {
@@ -356,6 +360,7 @@ fn export_from(
     let mut j = Journal {
         out,
         format,
+        words: crate::narration::Narrator::new(asked.unwrap_or(o.locale))?,
         ccy: o.currency.code.clone(),
         scale: o.currency.scale,
         accounts,

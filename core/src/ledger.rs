@@ -175,3 +175,11 @@ pub(crate) fn insert_accounts(
     }
     Ok(())
 }
+
+/// Gives an entry its narration anew: only for an upgrade that changes how
+/// narrations are kept (`store.rs`, v11), as a replay would write them.
+pub(crate) fn set_narration(tx: &Connection, org: &str, seq: i64, narration: &str) -> Result<()> {
+    tx.prepare_cached("UPDATE entries SET narration = ?3 WHERE org_id = ?1 AND seq = ?2")?
+        .execute(params![org, seq, narration])?;
+    Ok(())
+}

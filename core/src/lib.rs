@@ -36,6 +36,7 @@ pub mod meetings;
 pub mod member;
 pub mod money;
 pub mod movements;
+pub mod narration;
 pub mod org;
 mod permissions;
 pub mod pins;

@@ -33,7 +33,7 @@ pub(crate) fn apply(tx: &Connection, seq: u64, ev: &Event) -> Result<()> {
                     org: &org,
                     seq,
                     date: &ev.date.to_string(),
-                    narration: &narration(body),
+                    narration: &crate::narration::Narration::of(body).to_stored(),
                     kind: body.kind(),
                 };
                 ledger::post(tx, &head, scale, &lines)?;
@@ -48,80 +48,4 @@ pub(crate) fn apply(tx: &Connection, seq: u64, ev: &Event) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The narration stored with an entry: the user's words, or a description.
-fn narration(body: &EventBody) -> String {
-    match body {
-        EventBody::Receipt { narration, .. }
-        | EventBody::Payment { narration, .. }
-        | EventBody::Transfer { narration, .. }
-            if !narration.is_empty() =>
-        {
-            narration.clone()
-        }
-        EventBody::Receipt { .. } => "Receipt".into(),
-        EventBody::Payment { .. } => "Payment".into(),
-        EventBody::Transfer { .. } => "Transfer between cash and bank".into(),
-        EventBody::SavingsDeposit { member_no, .. } => {
-            format!("Savings deposit, member {member_no}")
-        }
-        EventBody::SavingsWithdrawal { member_no, .. } => {
-            format!("Savings withdrawal, member {member_no}")
-        }
-        EventBody::MeetingClosed {
-            meeting_no,
-            discrepancy_reason,
-            ..
-        } => format!(
-            "Cash difference at meeting {meeting_no}: {}",
-            discrepancy_reason.as_deref().unwrap_or("")
-        ),
-        EventBody::MeetingReopened { meeting_no, .. } => {
-            format!("Reversal of the cash difference of meeting {meeting_no}, reopened")
-        }
-        EventBody::LoanDisbursed {
-            loan_no, member_no, ..
-        } => {
-            format!("Loan {loan_no} paid out to member {member_no}")
-        }
-        EventBody::LoanRepaid {
-            loan_no,
-            payable: false,
-            ..
-        } => format!("Repayment of loan {loan_no}"),
-        EventBody::LoanRepaid {
-            loan_no,
-            payable: true,
-            ..
-        } => format!("Repayment of borrowing {loan_no}"),
-        EventBody::LoanWrittenOff {
-            loan_no, reason, ..
-        } => format!("Loan {loan_no} written off: {reason}"),
-        EventBody::FacilityReceived {
-            loan_no, source, ..
-        } => {
-            format!("Borrowing {loan_no} received ({})", source.as_str())
-        }
-        EventBody::ChargeCollected {
-            member_no, charge, ..
-        } => match charge {
-            crate::event::MemberCharge::MembershipFee => {
-                format!("Membership fee from member {member_no}")
-            }
-            crate::event::MemberCharge::AbsenceFine => {
-                format!("Absence fine from member {member_no}")
-            }
-        },
-        EventBody::CutoffRecorded(_) => "Opening balances at cut-off from the paper books".into(),
-        EventBody::MemberExited(x) => format!("Exit settlement of member {}", x.member_no),
-        EventBody::EntryReversed {
-            original_seq,
-            reason,
-            ..
-        } => {
-            format!("Reversal of entry {original_seq}: {reason}")
-        }
-        other => other.kind().to_string(),
-    }
 }

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::rows::parse_stored_date;
 
 /// The schema version this daftar writes. Bump it with a new migration.
-pub const SCHEMA_VERSION: i64 = 10;
+pub const SCHEMA_VERSION: i64 = 11;
 /// `PRAGMA application_id` of a daftar book: "DAFT".
 pub const APPLICATION_ID: i64 = 0x4441_4654;
 
@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("schema/migrations/008-sync.sql"),
     include_str!("schema/migrations/009-entry-kinds-loans.sql"),
     include_str!("schema/migrations/010-pins.sql"),
+    include_str!("schema/migrations/011-narrations.sql"),
 ];
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -275,6 +276,9 @@ fn migrate(conn: &Connection, from: i64) -> Result<()> {
         if from < 10 {
             fill_pins(&tx)?;
         }
+        if from < 11 {
+            fill_narrations(&tx)?;
+        }
     }
     tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
     tx.commit()?;
@@ -316,6 +320,28 @@ fn fill_pins(tx: &Connection) -> Result<()> {
         let ev = crate::event::Event::from_canonical_bytes(&bytes)?;
         if let crate::event::EventBody::PinSet { actor, verifier } = &ev.body {
             crate::pins::record_verifier(tx, &ev.org.to_string(), actor, verifier)?;
+        }
+    }
+    Ok(())
+}
+
+/// v11 keeps the core's own narrations as facts, not English; a book from
+/// before gets them from its events, as a replay would.
+fn fill_narrations(tx: &Connection) -> Result<()> {
+    let mut st = tx.prepare(
+        "SELECT e.org_id, e.seq, e.canonical, n.narration FROM entries n
+           JOIN events e ON e.org_id = n.org_id AND e.seq = n.seq",
+    )?;
+    let mut rows = st.query([])?;
+    while let Some(r) = rows.next()? {
+        let org: String = r.get(0)?;
+        let seq: i64 = r.get(1)?;
+        let bytes: Vec<u8> = r.get(2)?;
+        let old: String = r.get(3)?;
+        let ev = crate::event::Event::from_canonical_bytes(&bytes)?;
+        let new = crate::narration::Narration::of(&ev.body).to_stored();
+        if new != old {
+            crate::ledger::set_narration(tx, &org, seq, &new)?;
         }
     }
     Ok(())

@@ -201,6 +201,7 @@ fn a_book_upgraded_through_every_migration_equals_a_fresh_one() {
         include_str!("../src/schema/migrations/008-sync.sql"),
         include_str!("../src/schema/migrations/009-entry-kinds-loans.sql"),
         include_str!("../src/schema/migrations/010-pins.sql"),
+        include_str!("../src/schema/migrations/011-narrations.sql"),
     ];
     assert_eq!(
         migrations.len() as i64,
@@ -461,11 +462,12 @@ fn an_upgraded_v8_book_gains_each_entrys_kind_and_fees_narrations_as_a_person_wr
     );
     assert!(
         live.iter()
-            .any(|(_, _, _, n)| n.starts_with("Absence fine from member")),
+            .any(|(_, _, _, n)| n.starts_with("\u{1f}absence-fine\u{1f}")),
         "{live:?}"
     );
     // Make it a v8 book: entries as v8 defined them, without a kind, and fees'
     // and fines' narrations as v8 wrote them.
+    in_english(&p);
     {
         let c = rusqlite::Connection::open(&p).unwrap();
         c.execute_batch(
@@ -489,6 +491,86 @@ fn an_upgraded_v8_book_gains_each_entrys_kind_and_fees_narrations_as_a_person_wr
     assert!(book.verify(&mut |_, _| true).unwrap().is_intact());
     book.close().unwrap();
     assert_eq!(kinds(&p), live);
+}
+
+/// Rewrites every entry's narration in English, as books before v11 kept them.
+fn in_english(p: &std::path::Path) {
+    use daftar_core::narration::Narration;
+    let en = daftar_core::locale::LocalFormat::new(Locale::EnIn).unwrap();
+    let c = rusqlite::Connection::open(p).unwrap();
+    let rows: Vec<(String, i64, String)> = c
+        .prepare("SELECT org_id, seq, narration FROM entries")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    for (org, seq, stored) in rows {
+        let english = Narration::from_stored(&stored).render(&en);
+        c.execute(
+            "UPDATE entries SET narration = ?3 WHERE org_id = ?1 AND seq = ?2",
+            rusqlite::params![org, seq, english],
+        )
+        .unwrap();
+    }
+}
+
+#[test]
+fn an_upgraded_v10_book_keeps_its_narrations_as_facts_and_reads_them_in_its_own_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("v10.daftar");
+    let book = Book::open(&p).unwrap();
+    daftar_core::demo::build(&book, 1, &mut |_, _| true).unwrap();
+    book.close().unwrap();
+    let stored = |p: &std::path::Path| -> Vec<(String, i64, String)> {
+        let c = rusqlite::Connection::open(p).unwrap();
+        let mut st = c
+            .prepare("SELECT org_id, seq, narration FROM entries ORDER BY org_id, seq")
+            .unwrap();
+        st.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let live = stored(&p);
+    in_english(&p);
+    let english = stored(&p);
+    assert!(
+        english
+            .iter()
+            .any(|(_, _, n)| n.starts_with("Savings deposit, member ")),
+        "{english:?}"
+    );
+    rusqlite::Connection::open(&p)
+        .unwrap()
+        .pragma_update(None, "user_version", 10)
+        .unwrap();
+    let book = Book::open(&p).unwrap();
+    assert!(book.verify(&mut |_, _| true).unwrap().is_intact());
+    // The Persian fund's cash book reads Persian after the upgrade.
+    let fund = book
+        .organisations()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.locale == Locale::FaIr)
+        .unwrap();
+    let year = daftar_core::books::Period {
+        from: fund.opened_on,
+        to: book.last_business_date(fund.id).unwrap(),
+    };
+    let cash = book.cash_book(fund.id, true, year).unwrap();
+    let line = &cash
+        .days
+        .iter()
+        .find(|d| !d.lines.is_empty())
+        .unwrap()
+        .lines[0];
+    assert!(
+        !line.narration.chars().any(|c| c.is_ascii_alphabetic()),
+        "{line:?}"
+    );
+    book.close().unwrap();
+    assert_eq!(stored(&p), live);
 }
 
 /// The permission bits of `p`.

@@ -19,7 +19,7 @@ pub(super) fn passbook(book: &Book, org: Uuid, a: &Args, c: &Context<'_>) -> Res
     emit(view, &p, || {
         let mut g = Grid::new(
             "Passbook",
-            format!("{} {}, {span}", p.member_no, p.member_name),
+            format!("{} {}, {span}", c.number(p.member_no), p.member_name),
             vec![
                 "seq",
                 "date",
@@ -98,7 +98,7 @@ pub(super) fn loan_ledger(
     emit(view, &l, || {
         let mut g = Grid::new(
             "Loan ledger",
-            l.loan_no.to_string(),
+            c.number(l.loan_no),
             vec![
                 "seq",
                 "date",
@@ -115,7 +115,7 @@ pub(super) fn loan_ledger(
             g.row(vec![
                 x.seq.into(),
                 x.date.into(),
-                x.kind.clone().into(),
+                Cell::Name(x.kind.clone()),
                 x.disbursed.into(),
                 x.principal.into(),
                 x.interest.into(),
@@ -436,9 +436,9 @@ pub(super) fn journal(book: &Book, org: Uuid, _a: &Args, c: &Context<'_>) -> Res
         );
         for e in &entries {
             let note = match (e.reverses, e.reversed_by) {
-                (Some(x), _) => format!("reverses {x}"),
-                (_, Some(x)) => format!("reversed by {x}"),
-                _ => String::new(),
+                (Some(x), _) => Cell::Phrase(vec!["reverses".into(), x.into()]),
+                (_, Some(x)) => Cell::Phrase(vec!["reversed by".into(), x.into()]),
+                _ => Cell::Empty,
             };
             for (i, (acc, amt)) in e.lines.iter().enumerate() {
                 let first = i == 0;
@@ -446,7 +446,7 @@ pub(super) fn journal(book: &Book, org: Uuid, _a: &Args, c: &Context<'_>) -> Res
                     if first { e.seq.into() } else { Cell::Empty },
                     if first { e.date.into() } else { Cell::Empty },
                     if first {
-                        e.kind.clone().into()
+                        Cell::Name(e.kind.clone())
                     } else {
                         Cell::Empty
                     },
@@ -457,11 +457,7 @@ pub(super) fn journal(book: &Book, org: Uuid, _a: &Args, c: &Context<'_>) -> Res
                     },
                     acc.clone().into(),
                     (*amt).into(),
-                    if first {
-                        note.clone().into()
-                    } else {
-                        Cell::Empty
-                    },
+                    if first { note.clone() } else { Cell::Empty },
                 ]);
             }
         }

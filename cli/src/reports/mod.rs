@@ -147,6 +147,11 @@ impl Context<'_> {
         self.view.table_locale.date(d)
     }
 
+    /// A member's or loan's number in a title, in the table's digits.
+    pub fn number(&self, n: u32) -> String {
+        self.view.table_locale.number(u64::from(n))
+    }
+
     pub fn span(&self, p: &Period) -> Result<String, Error> {
         // A dash reads the same in every language the reports are shown in.
         Ok(format!("{} – {}", self.day(p.from)?, self.day(p.to)?))

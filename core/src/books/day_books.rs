@@ -46,7 +46,8 @@ pub struct CashBook {
 impl Book {
     /// The cash book (`bank` false) or the bank book, with a total per day.
     pub fn cash_book(&self, org: Uuid, bank: bool, p: Period) -> Result<CashBook> {
-        let (_, scale) = self.scale_of(org)?;
+        let (o, scale) = self.scale_of(org)?;
+        let words = self.narrator(&o)?;
         let account = if bank { BANK } else { CASH };
         let opening = self
             .opening_balances(org, p)?
@@ -102,7 +103,7 @@ impl Book {
             if let Some(day) = days.last_mut() {
                 day.lines.push(CashBookLine {
                     seq,
-                    narration,
+                    narration: words.say(&narration),
                     receipt: d(r),
                     payment: d(pay),
                 });

@@ -160,7 +160,8 @@ impl Book {
     /// savings or loans, her fines and fees, and their reversals; the cut-off's
     /// balances from the paper books are where it opens, not a line.
     pub fn passbook(&self, org: Uuid, member_no: u32, p: Period) -> Result<Passbook> {
-        let (_, scale) = self.scale_of(org)?;
+        let (o, scale) = self.scale_of(org)?;
+        let words = self.narrator(&o)?;
         let member = self.member(org, member_no)?;
         let accounts = [
             member_account(MEMBER_SAVINGS, member_no),
@@ -216,7 +217,7 @@ impl Book {
                 seq: first.seq,
                 date: first.date,
                 entry: entry_kind,
-                narration: first.narration.clone(),
+                narration: words.say(&first.narration),
                 paid: d(paid),
                 received: d(received),
                 principal: d(s.principal),
