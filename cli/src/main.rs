@@ -486,8 +486,11 @@ fn print_report(report: Report) -> Result<ExitCode, Error> {
         with: a.with,
     };
     let asked = a.locale.as_deref().map(Locale::parse).transpose()?;
-    // The core's own words (narrations) in the language asked, as the labels are.
-    book.read_in(asked);
+    // The core's own words (narrations, grading's workings) in the language of
+    // the labels: a table's is the organisation's unless asked; CSV and JSON
+    // are plain (English) unless a locale is asked.
+    let plain = !matches!(a.format, crate::args::Format::Table);
+    book.read_in(asked.or(plain.then_some(Locale::EnIn)));
     let view = reports::View::new(a.format, book.organisation(org)?.locale, asked)?;
     say!("{}", reports::run(&book, org, args, &view)?);
     Ok(ExitCode::SUCCESS)

@@ -7,7 +7,7 @@ use common::*;
 
 /// Every report of the Persian fund, in its own locale, reads Persian: labels,
 /// narrations, entry kinds and digits. The only Latin left is the currency's
-/// code in the trial balance's title and PAR30, an acronym.
+/// code in the trial balance's title, PAR30 (an acronym) and the grade's letter.
 #[test]
 fn a_persian_groups_reports_have_no_english_left_and_its_narrations_follow_the_locale_asked() {
     let dir = tempfile::tempdir().unwrap();
@@ -34,11 +34,14 @@ fn a_persian_groups_reports_have_no_english_left_and_its_narrations_follow_the_l
         "balance-sheet",
         "journal",
         "trial-balance",
+        "grading",
+        "monthly",
     ] {
         let out = run(fund, name, &[]);
         let latin: String = out
             .replace("IRR", "")
             .replace("PAR30", "")
+            .replace(" · A", "")
             .chars()
             .filter(|c| c.is_ascii_alphabetic())
             .collect();

@@ -96,6 +96,8 @@ fn a_passbook_opens_with_the_balances_carried_from_paper() {
 #[test]
 fn grading_counts_a_loan_carried_from_paper_as_existing_lending() {
     let s = cut_off_shg();
+    // The hand-worked workings are read in English.
+    s.book.read_in(Some(Locale::EnIn));
     let g = s
         .book
         .grade(s.org, period("2025-04-01", "2025-04-30"))
@@ -149,6 +151,8 @@ fn reversed_deposit_shg() -> Shg {
 #[test]
 fn a_reversed_compulsory_deposit_is_unpaid_again_in_arrears_dues_and_grading() {
     let s = reversed_deposit_shg();
+    // The hand-worked workings are read in English.
+    s.book.read_in(Some(Locale::EnIn));
     // One meeting held (8 April): each owes 100. Member 1's deposit was taken back.
     assert_eq!(
         s.book
@@ -193,6 +197,8 @@ fn a_reversed_compulsory_deposit_is_unpaid_again_in_arrears_dues_and_grading() {
 #[test]
 fn the_repayment_norm_counts_what_was_paid_by_the_period_end() {
     let s = shg(2, Policy::default());
+    // The hand-worked workings are read in English.
+    s.book.read_in(Some(Locale::EnIn));
     // 600 flat at 2% a month over 6 months: 112 a month from 7 May.
     let (m, l) = lend(
         &s,
@@ -545,6 +551,8 @@ fn a_monthly_group_owes_savings_once_a_month_however_many_meetings_it_holds() {
         Frequency::Monthly,
         &["2025-04-05", "2025-04-20", "2025-05-05"],
     );
+    // The hand-worked workings are read in English.
+    s.book.read_in(Some(Locale::EnIn));
     assert_eq!(
         s.book
             .savings_arrears(s.org, 1, date("2025-05-10"))

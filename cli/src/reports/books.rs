@@ -402,7 +402,13 @@ pub(super) fn grading(book: &Book, org: Uuid, _a: &Args, c: &Context<'_>) -> Res
     emit(view, &g, || {
         let mut grid = Grid::new(
             "Panchasutra grading",
-            format!("{}, {span}: {} / 100 · {}", o.name, g.total, g.grade),
+            format!(
+                "{}, {span}: {} / {} · {}",
+                o.name,
+                view.table_locale.amount(g.total),
+                c.number(100),
+                g.grade
+            ),
             vec!["norm", "score", "how"],
         );
         for n in &g.norms {

@@ -15,6 +15,10 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
 
+mod basis;
+
+use basis::Basis;
+
 use crate::book::Book;
 use crate::books::Period;
 use crate::error::Result;
@@ -42,6 +46,16 @@ pub struct Grading {
     pub total: Decimal,
     /// A (80 and above), B (60 and above) or C.
     pub grade: &'static str,
+}
+
+/// The language the workings are written in: the organisation's, or the one
+/// asked (`Book::read_in`).
+struct Words(crate::locale::LocalFormat);
+
+impl Words {
+    fn render_basis(&self, b: Basis) -> Result<String> {
+        b.render(&self.0)
+    }
 }
 
 fn score(ratio: Decimal) -> Decimal {
@@ -82,12 +96,15 @@ impl Book {
             .collect();
         let loans = self.loans(org)?;
         let scale = o.currency.scale;
+        let words = Words(crate::locale::LocalFormat::new(
+            self.asked_words().unwrap_or(o.locale),
+        )?);
         let norms = vec![
-            meeting_norm(p, &policy, &meetings),
-            self.savings_norm(org, p, &policy, &members, scale)?,
-            self.lending_norm(org, p, &members)?,
-            self.repayment_norm(org, p, &loans, scale)?,
-            self.books_norm(org, p, interval_days(policy.meeting_frequency))?,
+            meeting_norm(p, &policy, &meetings, &words)?,
+            self.savings_norm(org, p, &policy, &members, scale, &words)?,
+            self.lending_norm(org, p, &members, &words)?,
+            self.repayment_norm(org, p, &loans, scale, &words)?,
+            self.books_norm(org, p, interval_days(policy.meeting_frequency), &words)?,
         ];
         let total: Decimal = norms.iter().map(|n| n.score).sum();
         let grade = if total >= Decimal::from(80) {
@@ -113,6 +130,7 @@ impl Book {
         policy: &crate::policy::Policy,
         members: &[Member],
         scale: u32,
+        words: &Words,
     ) -> Result<Norm> {
         let (mut owed, mut paid) = (0i64, 0i64);
         let o = self.organisation(org)?;
@@ -134,16 +152,19 @@ impl Book {
         Ok(Norm {
             name: "savings regularity",
             score: score(ratio(paid, owed)),
-            basis: if owed == 0 {
-                "no compulsory savings are set by the policy; full marks".into()
+            basis: words.render_basis(if owed == 0 {
+                Basis::NoSavingsSet
             } else {
-                format!("{} of {} compulsory savings paid", show(paid), show(owed))
-            },
+                Basis::Savings {
+                    paid: show(paid),
+                    owed: show(owed),
+                }
+            })?,
         })
     }
 
     /// How recent the latest closed meeting is, in meeting intervals.
-    fn books_norm(&self, org: Uuid, p: Period, every: i64) -> Result<Norm> {
+    fn books_norm(&self, org: Uuid, p: Period, every: i64, words: &Words) -> Result<Norm> {
         let last_closed: Option<NaiveDate> = self.with_conn(|conn| {
             let d: Option<String> = conn.prepare_cached("SELECT max(held_on) FROM meetings WHERE org_id = ?1 AND status = 'closed' AND held_on <= ?2")?.query_row(
                 params![org.to_string(), p.to.to_string()],
@@ -155,7 +176,7 @@ impl Book {
             None => Norm {
                 name: "books up to date",
                 score: Decimal::ZERO,
-                basis: "no meeting has been closed".into(),
+                basis: words.render_basis(Basis::NoMeetingClosed)?,
             },
             Some(d) => {
                 let late = ((p.to - d).num_days() - every).max(0);
@@ -164,10 +185,10 @@ impl Book {
                 Norm {
                     name: "books up to date",
                     score: score(r),
-                    basis: format!(
-                        "the latest closed meeting is {d}, {} days before the period end",
-                        (p.to - d).num_days()
-                    ),
+                    basis: words.render_basis(Basis::LastClosed {
+                        on: d,
+                        days_before_end: (p.to - d).num_days(),
+                    })?,
                 }
             }
         })
@@ -175,26 +196,39 @@ impl Book {
 }
 
 /// Meetings held in the period against those the frequency asks for.
-fn meeting_norm(p: Period, policy: &crate::policy::Policy, meetings: &[NaiveDate]) -> Norm {
+fn meeting_norm(
+    p: Period,
+    policy: &crate::policy::Policy,
+    meetings: &[NaiveDate],
+    words: &Words,
+) -> Result<Norm> {
     let every = interval_days(policy.meeting_frequency);
     let days = (p.to - p.from).num_days() + 1;
     let due_meetings = (days / every).max(1);
     let held = meetings.len() as i64;
-    Norm {
+    Ok(Norm {
         name: "meeting regularity",
         score: score(ratio(held, due_meetings)),
-        basis: format!(
-            "{held} meetings held of {due_meetings} due ({}, over {days} days)",
-            policy.meeting_frequency.as_str()
-        ),
-    }
+        basis: words.render_basis(Basis::Meetings {
+            held,
+            due: due_meetings,
+            every: policy.meeting_frequency,
+            days,
+        })?,
+    })
 }
 
 impl Book {
     /// Members paid a loan in the period, of the members then active. A loan
     /// carried over from the paper books at the cut-off is existing lending,
     /// not lending in the period; a payout reversed by the period end is none.
-    fn lending_norm(&self, org: Uuid, p: Period, members: &[Member]) -> Result<Norm> {
+    fn lending_norm(
+        &self,
+        org: Uuid,
+        p: Period,
+        members: &[Member],
+        words: &Words,
+    ) -> Result<Norm> {
         let borrowers: std::collections::BTreeSet<u32> = self.with_conn(|conn| {
             let mut st = conn.prepare_cached(
                 "SELECT DISTINCT l.member_no FROM loan_movements m
@@ -213,10 +247,10 @@ impl Book {
         Ok(Norm {
             name: "internal lending",
             score: score(ratio(borrowers.len() as i64, active)),
-            basis: format!(
-                "{} of {active} members borrowed in the period",
-                borrowers.len()
-            ),
+            basis: words.render_basis(Basis::Lending {
+                borrowers: borrowers.len(),
+                active,
+            })?,
         })
     }
 
@@ -229,6 +263,7 @@ impl Book {
         p: Period,
         loans: &[crate::lending::Loan],
         scale: u32,
+        words: &Words,
     ) -> Result<Norm> {
         let (mut due, mut met) = (0i64, 0i64);
         for l in loans.iter().filter(|l| l.member_no.is_some()) {
@@ -250,15 +285,14 @@ impl Book {
         Ok(Norm {
             name: "repayment",
             score: score(ratio(met, due)),
-            basis: if due == 0 {
-                "no instalments fell due in the period; full marks".into()
+            basis: words.render_basis(if due == 0 {
+                Basis::NothingDue
             } else {
-                format!(
-                    "{} of {} due in the period repaid by its end",
-                    show(met),
-                    show(due)
-                )
-            },
+                Basis::Repayment {
+                    met: show(met),
+                    due: show(due),
+                }
+            })?,
         })
     }
 }
