@@ -133,6 +133,21 @@ impl DaftarBook {
         Ok(self.book.passbook(org, member_no, period(from, to)?)?)
     }
 
+    /// A member's passbook as a short message in her group's language, for
+    /// the share sheet: her latest `lines` entries (at most 20) and balances.
+    pub fn passbook_message(
+        &self,
+        org: Uuid,
+        member_no: u32,
+        from: NaiveDate,
+        to: NaiveDate,
+        lines: u32,
+    ) -> Result<String> {
+        Ok(self
+            .book
+            .passbook_message(org, member_no, period(from, to)?, lines)?)
+    }
+
     /// The cash book (`bank` false) or bank book (`bank` true), day by day.
     pub fn cash_book(
         &self,

@@ -8,6 +8,7 @@ mod day_books;
 mod loans;
 mod monthly;
 mod passbook;
+mod passbook_message;
 mod statements;
 
 pub use cif::{cif_reconciliation, CifLine, CifMatch, CifReconciliation, CifSide};
@@ -15,6 +16,7 @@ pub use day_books::{CashBook, CashBookDay, CashBookLine};
 pub use loans::{Bucket, LoanLedger, LoanLedgerLine, Portfolio, PortfolioLoan};
 pub use monthly::MonthlyReport;
 pub use passbook::{Passbook, PassbookEntry, PassbookLine};
+pub use passbook_message::MAX_MESSAGE_LINES;
 pub use statements::{BalanceSheet, IncomeAndExpenditure, ReceiptsAndPayments};
 
 use std::collections::BTreeMap;

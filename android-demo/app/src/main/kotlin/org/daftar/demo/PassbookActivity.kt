@@ -1,7 +1,10 @@
 package org.daftar.demo
 
 import android.app.Activity
+import android.content.Intent
 import android.os.Bundle
+import android.view.View
+import android.widget.Button
 import android.widget.TableLayout
 import android.widget.TextView
 import java.time.LocalDate
@@ -19,5 +22,19 @@ class PassbookActivity : Activity() {
         findViewById<TextView>(R.id.report_title).text = getString(R.string.member_line, group.count(memberNo.toLong()), passbook.name)
         findViewById<TextView>(R.id.report_note).text = periodText(group, passbook.table)
         findViewById<TableLayout>(R.id.report_table).show(passbook.table)
+        findViewById<Button>(R.id.share_passbook).apply {
+            visibility = View.VISIBLE
+            setOnClickListener { share(reports, memberNo) }
+        }
+    }
+
+    /** Her latest entries and balances as text, in the group's language, to SMS or WhatsApp. */
+    private fun share(reports: org.daftar.demo.logic.Reports, memberNo: UInt) {
+        val text = shown(reports.passbookMessage(memberNo, LocalDate.now())) ?: return
+        val send = Intent(Intent.ACTION_SEND).apply {
+            type = "text/plain"
+            putExtra(Intent.EXTRA_TEXT, text)
+        }
+        startActivity(Intent.createChooser(send, getString(R.string.share_with)))
     }
 }

@@ -126,6 +126,19 @@ class Reports(private val session: BookSession, val group: Group) {
             }
         }
 
+    /**
+     * A member's passbook as a message in the group's language (the core's
+     * words and digits): her latest [lines] entries and her balances.
+     */
+    fun passbookMessage(memberNo: UInt, today: LocalDate, lines: Int = 10): Outcome<String> =
+        attempt { book.members(org).firstOrNull { it.memberNo == memberNo } }.then { member ->
+            if (member == null) {
+                refused(ProblemKind.NOT_FOUND, memberNo.toString())
+            } else {
+                attempt { book.passbookMessage(org, memberNo, member.joinedOn, lastDay(today), lines.toUInt()) }
+            }
+        }
+
     internal fun trialBalance(tb: TrialBalance, today: LocalDate): ReportTable {
         val rows = tb.rows.map { r ->
             val name = r.memberName?.let { "${r.name}: $it" } ?: r.name

@@ -92,6 +92,15 @@ class ReportsAndChecksTest {
             assertEquals(listOf("1,262.00", "600.00"), passbook.table.labelled(RowLabel.TOTAL).subList(2, 4))
             assertEquals(listOf("50.00", "1,000.00", "400.00"), passbook.table.labelled(RowLabel.CLOSING).subList(4, 7))
             assertEquals(ProblemKind.NOT_FOUND, Reports(session, group).passbook(77u, day2).problemOrNull()?.kind)
+
+            // Shared as a message: her latest entries and balances, in the group's words.
+            val message = Reports(session, group).passbookMessage(sita, day2, lines = 2).ok()
+            val lines = message.lines().filter { it.isNotEmpty() }
+            assertEquals(3 + 2 + 3, lines.size, message)
+            assertTrue(lines[1].contains("सीता देवी"), message)
+            assertTrue(lines.any { it.contains("₹212.00") }, message)
+            assertEquals("loan bal: ₹400.00", lines.last(), message)
+            assertEquals(ProblemKind.INVALID_INPUT, Reports(session, group).passbookMessage(sita, day2, lines = 21).problemOrNull()?.kind)
         }
     }
 
