@@ -29,6 +29,8 @@ need mvn || apt_install maven
 need strip || apt_install binutils
 # The Android demo's check: Debian's aapt makes R.java from the app's resources.
 need aapt || apt_install aapt
+# ... and unzip takes the classes out of AndroidX Test's aars for Robolectric.
+need unzip || apt_install unzip
 
 # Encrypted books' tests (the `encrypted-system-openssl` feature): SQLCipher
 # links the system's libcrypto, found through pkg-config.

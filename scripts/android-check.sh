@@ -5,7 +5,10 @@
 #   2. R.java from the app's resources and manifest, made by Debian's aapt against
 #      the framework resources in Robolectric's android-all jar (Maven Central);
 #   3. every Kotlin source of the app and of the logic module, compiled with R
-#      against android-all's framework classes.
+#      against android-all's framework classes;
+#   4. the app's Activities run under Robolectric (from Maven Central) through
+#      the real core, drawing the main screens in en/hi/fa into
+#      docs/screenshots/android/ (native graphics).
 # A broken Activity, a missing string or id, or a malformed layout fails it.
 # Non-interactive and idempotent; needs a JDK 17, Maven, cargo, and apt for aapt.
 set -euo pipefail
@@ -79,10 +82,34 @@ for lang in hi fa; do
     echo "values-$lang: complete"
 done
 
-section "Compile every Kotlin source of the app against the Android framework"
-(cd "$demo/check" && "${mvn[@]}" compile -Dr.dir="$rdir")
+section "AndroidX Test's classes for Robolectric (its aars' classes.jar)"
+# Robolectric needs androidx.test's monitor and idling resources, which come as
+# aars; Maven puts jars on a classpath, so their classes.jar is taken out.
+mkdir -p "$out/androidx"
+for a in androidx.test:monitor:1.7.2 androidx.test.espresso:espresso-idling-resource:3.6.1; do
+    "${mvn[@]}" dependency:get -Dtransitive=false -Dartifact="$a:aar"
+    IFS=: read -r g n v <<<"$a"
+    unzip -p "$repo/${g//.//}/$n/$v/$n-$v.aar" classes.jar >"$out/androidx/$n-$v.jar"
+done
+ls "$out/androidx"
+
+section "Robolectric's view of the app: test_config.properties"
+mkdir -p "$out/robolectric/com/android/tools"
+cat >"$out/robolectric/com/android/tools/test_config.properties" <<PROPS
+android_resource_apk=$out/resources.ap_
+android_merged_manifest=$out/AndroidManifest.xml
+android_custom_package=$namespace
+PROPS
+
+section "Compile every Kotlin source of the app against the Android framework, then run its Activities under Robolectric"
+# The screenshot tests rewrite docs/screenshots/android/*.png.
+(cd "$demo/check" && "${mvn[@]}" test -Dr.dir="$rdir")
 classes=$(find "$out/classes" -name '*Activity.class' | wc -l)
 echo "compiled: $(find "$out/classes" -name '*.class' | wc -l) classes, $classes activities"
 [ "$classes" -gt 0 ] || { echo "android-check: no Activity was compiled" >&2; exit 1; }
+awk '/^Tests run:/ { run += $3; failed += $5; errors += $7 }
+     END { gsub(",", "", run); printf "robolectric: %d passed, %d failed\n", run - failed - errors, failed + errors; if (run == 0) exit 1 }' \
+    "$out/surefire-reports"/*.txt
+echo "screenshots: $(ls "$root/docs/screenshots/android" | tr '\n' ' ')"
 
 section "android-check passed in $((SECONDS - started)) s"

@@ -30,11 +30,15 @@ class Corrections(private val session: BookSession, val group: Group, private va
     private val book get() = session.book
     private val org get() = group.id
 
-    /** The last [days] days' entries that can still be reversed, newest first. */
+    /**
+     * Entries that can still be reversed, newest first: those of the [days]
+     * days up to the book's latest entry (a group that has not met for months
+     * still sees its last ones), and any since.
+     */
     fun reversible(today: LocalDate, days: Long = 92): Outcome<List<Reversible>> = attempt {
-        val last = book.lastBusinessDate(org).let { if (it.isAfter(today)) it else today }
+        val last = book.lastBusinessDate(org)
         val waiting = book.corrections(org).filter { it.status == CorrectionStatus.PENDING }.map { it.originalSeq }.toSet()
-        book.journal(org, last.minusDays(days), last)
+        book.journal(org, last.minusDays(days), if (last.isAfter(today)) last else today)
             .filter { it.reverses == null && it.reversedBy == null && it.seq !in waiting }
             .sortedByDescending { it.seq }
             .map(::Reversible)

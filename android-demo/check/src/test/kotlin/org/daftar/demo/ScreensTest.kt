@@ -1,0 +1,228 @@
+package org.daftar.demo
+
+import android.app.Activity
+import android.content.Intent
+import android.graphics.Bitmap
+import android.graphics.Canvas
+import android.os.Looper
+import android.view.View
+import android.widget.Button
+import android.widget.EditText
+import android.widget.LinearLayout
+import android.widget.TextView
+import java.io.File
+import org.daftar.Locale
+import org.daftar.demo.logic.BookSession
+import org.daftar.demo.logic.Outcome
+import org.junit.Assert.assertEquals
+import org.junit.Assert.assertNotNull
+import org.junit.Assert.assertTrue
+import org.junit.Test
+import org.junit.runner.RunWith
+import org.robolectric.Robolectric
+import org.robolectric.RobolectricTestRunner
+import org.robolectric.RuntimeEnvironment
+import org.robolectric.Shadows.shadowOf
+import org.robolectric.android.controller.ActivityController
+import org.robolectric.annotation.Config
+import org.robolectric.annotation.GraphicsMode
+
+/**
+ * The app's Activities on the JVM under Robolectric, through the real core, as
+ * a book keeper uses them: the lock, a meeting day from opening to closing, a
+ * rotation in the middle of it, a reversal, the verify screen, and each main
+ * screen drawn (native graphics) in English, Hindi and Persian into
+ * docs/screenshots/android/ (`scripts/android-check.sh`).
+ */
+@RunWith(RobolectricTestRunner::class)
+@Config(sdk = [34])
+@GraphicsMode(GraphicsMode.Mode.NATIVE)
+class ScreensTest {
+    private val app: DaftarApp get() = RuntimeEnvironment.getApplication() as DaftarApp
+
+    @Test
+    fun `the first screen offers the demo book on a phone with no book`() {
+        val start = Robolectric.buildActivity(StartActivity::class.java).setup().get()
+        assertEquals(View.VISIBLE, start.findViewById<View>(R.id.build_demo).visibility)
+        shoot(start, "start-en")
+    }
+
+    @Test
+    fun `a locked book sends every screen to the lock, and the approver's PIN opens it`() {
+        demoBook()
+        val group = groupOf(Locale.EN_IN)
+        val screen = Robolectric.buildActivity(GroupActivity::class.java, groupIntent(group)).setup().get()
+        val next = shadowOf(screen).nextStartedActivity
+        assertEquals(LockActivity::class.java.name, next.component?.className)
+        val lock = Robolectric.buildActivity(LockActivity::class.java, next).setup().get()
+        lock.findViewById<EditText>(R.id.person).setText("cc-meena")
+        lock.findViewById<EditText>(R.id.pin).setText("1111")
+        lock.findViewById<Button>(R.id.unlock).performClick()
+        assertTrue(lock.findViewById<TextView>(R.id.status).text.isNotEmpty())
+        assertTrue(app.isLocked())
+        shoot(lock, "lock-en")
+        lock.findViewById<EditText>(R.id.pin).setText("2468")
+        lock.findViewById<Button>(R.id.unlock).performClick()
+        assertTrue(lock.isFinishing)
+        assertTrue(!app.isLocked())
+        assertEquals("cc-meena", app.session().valueOrNull()?.keeper?.actor)
+    }
+
+    @Test
+    fun `a meeting day from opening to closing, with a rotation in the middle`() {
+        unlockedDemo()
+        val group = groupOf(Locale.EN_IN)
+        var meeting = Robolectric.buildActivity(MeetingActivity::class.java, groupIntent(group)).setup()
+        meeting.get().findViewById<Button>(R.id.open_meeting).performClick()
+        assertEquals(View.VISIBLE, meeting.get().findViewById<View>(R.id.day_section).visibility)
+
+        // The first member's sheet: present, compulsory savings of 50.
+        val roll = meeting.get().findViewById<LinearLayout>(R.id.roll)
+        assertTrue(roll.childCount > 0)
+        roll.getChildAt(0).performClick()
+        val sheetIntent = shadowOf(meeting.get()).nextStartedActivity
+        var sheet: ActivityController<MemberEntryActivity> =
+            Robolectric.buildActivity(MemberEntryActivity::class.java, sheetIntent).setup()
+        sheet.get().findViewById<View>(R.id.present).performClick()
+        sheet.get().findViewById<EditText>(R.id.savings_amount).setText("50")
+        // The phone turns: the typed amount is still there.
+        sheet = sheet.recreate()
+        assertEquals("50", sheet.get().findViewById<EditText>(R.id.savings_amount).text.toString())
+        sheet.get().findViewById<Button>(R.id.save_compulsory).performClick()
+        assertEquals("", sheet.get().findViewById<TextView>(R.id.status).text.toString())
+        assertTrue(sheet.get().findViewById<TextView>(R.id.saved).text.isNotEmpty())
+        sheet.pause().stop().destroy()
+
+        // Back on the meeting, turned too: the roll and the cash show the save.
+        meeting = meeting.recreate()
+        val cash = meeting.get().findViewById<TextView>(R.id.cash_in_book).text.toString()
+        assertTrue(cash, cash.isNotEmpty())
+        shoot(meeting.get(), "meeting-open-en")
+        val inBook = app.session().valueOrNull()!!.book.cashInHand(group)
+        meeting.get().findViewById<EditText>(R.id.counted_cash).setText(inBook.toPlainString())
+        meeting.get().findViewById<Button>(R.id.close_meeting).performClick()
+        assertEquals("", meeting.get().findViewById<TextView>(R.id.status).text.toString())
+        assertEquals(View.VISIBLE, meeting.get().findViewById<View>(R.id.open_section).visibility)
+        assertEquals(org.daftar.MeetingStatus.CLOSED, app.session().valueOrNull()!!.book.meetings(group).last().status)
+    }
+
+    @Test
+    fun `a mistaken entry is reversed from the corrections screen with a reason`() {
+        unlockedDemo()
+        val group = groupOf(Locale.EN_IN)
+        val screen = Robolectric.buildActivity(CorrectionsActivity::class.java, groupIntent(group)).setup().get()
+        val entries = screen.findViewById<LinearLayout>(R.id.entries)
+        assertTrue(entries.childCount > 0)
+        entries.getChildAt(0).performClick()
+        screen.findViewById<EditText>(R.id.reason).setText("typed twice")
+        screen.findViewById<Button>(R.id.reverse).performClick()
+        val status = screen.findViewById<TextView>(R.id.status).text.toString()
+        assertEquals(app.getString(R.string.corrections_recorded), status)
+        val book = app.session().valueOrNull()!!.book
+        val last = book.lastBusinessDate(group)
+        val reversal = book.journal(group, last.minusDays(365), last.plusDays(3650)).last()
+        assertNotNull(reversal.reverses)
+        assertEquals("cc-meena", reversal.actor)
+        shoot(screen, "corrections-en")
+    }
+
+    @Test
+    fun `the verify screen checks the book in the background and says it is intact`() {
+        unlockedDemo()
+        val screen = Robolectric.buildActivity(VerifyActivity::class.java, groupIntent(groupOf(Locale.EN_IN))).setup().get()
+        screen.findViewById<Button>(R.id.run_verify).performClick()
+        val verdict = screen.findViewById<TextView>(R.id.verdict)
+        waitFor { verdict.text.isNotEmpty() }
+        assertEquals(app.getString(R.string.verify_intact), verdict.text.toString())
+        shoot(screen, "verify-en")
+    }
+
+    @Test
+    @Config(qualifiers = "hi")
+    fun `in Hindi the screens read Hindi with the group's Devanagari digits`() = mainScreens("hi", Locale.HI_IN, rtl = false)
+
+    @Test
+    @Config(qualifiers = "fa")
+    fun `in Persian the screens lay out right to left with Persian digits and labels`() = mainScreens("fa", Locale.FA_IR, rtl = true)
+
+    @Test
+    fun `in English the main screens read English`() = mainScreens("en", Locale.EN_IN, rtl = false)
+
+    /** The group, meeting and passbook screens of the group in [locale], drawn as `NAME-[tag].png`. */
+    private fun mainScreens(tag: String, locale: Locale, rtl: Boolean) {
+        unlockedDemo()
+        val group = groupOf(locale)
+        val home = Robolectric.buildActivity(GroupActivity::class.java, groupIntent(group)).setup().get()
+        assertEquals(if (rtl) View.LAYOUT_DIRECTION_RTL else View.LAYOUT_DIRECTION_LTR, home.window.decorView.layoutDirection)
+        assertEquals(app.getString(R.string.group_meeting), home.findViewById<Button>(R.id.open_meeting).text.toString())
+        shoot(home, "group-$tag")
+        val meeting = Robolectric.buildActivity(MeetingActivity::class.java, groupIntent(group)).setup().get()
+        shoot(meeting, "meeting-$tag")
+        val passbook = Robolectric.buildActivity(
+            PassbookActivity::class.java,
+            groupIntent(group).putExtra(DaftarApp.EXTRA_MEMBER, 1),
+        ).setup().get()
+        val title = passbook.findViewById<TextView>(R.id.report_title).text.toString()
+        val digits = when (locale) {
+            Locale.FA_IR -> '۰'..'۹'
+            Locale.HI_IN -> '०'..'९'
+            else -> '0'..'9'
+        }
+        assertTrue(title, title.any { it in digits })
+        shoot(passbook, "passbook-$tag")
+        if (locale != Locale.EN_IN) {
+            // The passbook's narrations are the group's language, not English.
+            val table = passbook.findViewById<android.widget.TableLayout>(R.id.report_table)
+            val cells = (0 until table.childCount).flatMap { r ->
+                val row = table.getChildAt(r) as android.widget.TableRow
+                (0 until row.childCount).map { (row.getChildAt(it) as TextView).text.toString() }
+            }
+            val latin = cells.joinToString(" ").filter { it in 'a'..'z' || it in 'A'..'Z' }
+            assertEquals("", latin)
+        }
+    }
+
+    private fun demoBook() {
+        val built = BookSession.buildDemoBook(app.bookFile, 1, null)
+        assertTrue("$built", built is Outcome.Ok)
+    }
+
+    private fun unlockedDemo() {
+        demoBook()
+        val session = app.session().valueOrNull()!!
+        session.keeper = (app.lock.unlock(session, "cc-meena", "2468") as Outcome.Ok).value
+    }
+
+    private fun groupOf(locale: Locale): java.util.UUID =
+        app.session().valueOrNull()!!.book.organisations().first { it.locale == locale }.id
+
+    private fun groupIntent(group: java.util.UUID) =
+        Intent(app, GroupActivity::class.java).putExtra(DaftarApp.EXTRA_GROUP, group.toString())
+
+    /** Lets the app's background thread finish, running what it posts to the main thread. */
+    private fun waitFor(done: () -> Boolean) {
+        val until = System.currentTimeMillis() + 120_000
+        while (System.currentTimeMillis() < until) {
+            shadowOf(Looper.getMainLooper()).idle()
+            if (done()) return
+            Thread.sleep(20)
+        }
+        throw AssertionError("the background work did not finish")
+    }
+
+    /** Draws the screen as a 720 × 1440 phone shows it, into docs/screenshots/android/NAME.png. */
+    private fun shoot(activity: Activity, name: String) {
+        val dir = System.getProperty("daftar.screenshots") ?: return
+        val root = activity.window.decorView
+        val (w, h) = 720 to 1440
+        root.measure(
+            View.MeasureSpec.makeMeasureSpec(w, View.MeasureSpec.EXACTLY),
+            View.MeasureSpec.makeMeasureSpec(h, View.MeasureSpec.EXACTLY),
+        )
+        root.layout(0, 0, w, h)
+        val bitmap = Bitmap.createBitmap(w, h, Bitmap.Config.ARGB_8888)
+        root.draw(Canvas(bitmap))
+        File(dir).mkdirs()
+        File(dir, "$name.png").outputStream().use { bitmap.compress(Bitmap.CompressFormat.PNG, 100, it) }
+    }
+}
