@@ -53,6 +53,7 @@ mod structure;
 pub mod text;
 mod variant_name;
 pub mod verify;
+mod words;
 mod write;
 
 pub use admin::Person;

@@ -8,11 +8,10 @@
 //! own narrations as fields after a U+001F unit separator, which a person's
 //! words never hold (they refuse control characters), so the two never mix.
 
-use crate::book::Book;
 use crate::error::Result;
 use crate::event::{EventBody, MemberCharge};
 use crate::locale::LocalFormat;
-use crate::org::{Locale, Organisation};
+use crate::org::Locale;
 
 const SEP: char = '\u{1f}';
 
@@ -389,25 +388,6 @@ impl Narration {
             }
             N::Other { kind } => kind.clone(),
         }
-    }
-}
-
-impl Book {
-    /// Reports put the core's own words (narrations) in `locale` rather than
-    /// in each organisation's own language; `None` goes back to that.
-    pub fn read_in(&self, locale: Option<Locale>) {
-        // A plain value: a panic elsewhere cannot leave it half set.
-        *self.words.lock().unwrap_or_else(|p| p.into_inner()) = locale;
-    }
-
-    /// The language asked with [`Book::read_in`], if any.
-    pub(crate) fn asked_words(&self) -> Option<Locale> {
-        *self.words.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// Puts stored narrations of `org`'s entries into words.
-    pub(crate) fn narrator(&self, org: &Organisation) -> Result<Narrator> {
-        Narrator::new(self.asked_words().unwrap_or(org.locale))
     }
 }
 
