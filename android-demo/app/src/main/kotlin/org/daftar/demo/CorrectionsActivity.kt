@@ -31,7 +31,9 @@ class CorrectionsActivity : Activity() {
         group = shown(app.group(this)) ?: return
         corrections = shown(app.session().map { Corrections(it, group, app.lock) }) ?: return
         title = group.name
-        chosen = savedInstanceState?.getLong(CHOSEN, -1)?.takeIf { it >= 0 }?.toULong()
+        // Chosen before a rotation, or the entry tapped in a passbook.
+        val asked = savedInstanceState?.getLong(CHOSEN, -1) ?: intent.getLongExtra(EXTRA_ENTRY, -1)
+        chosen = asked.takeIf { it >= 0 }?.toULong()
         findViewById<Button>(R.id.reverse).setOnClickListener { reverse() }
     }
 
@@ -63,7 +65,7 @@ class CorrectionsActivity : Activity() {
                 )
             },
         )
-        val entries = shown(corrections.reversible(today)) ?: return
+        val entries = shown(corrections.reversible(today, also = chosen)) ?: return
         if (entries.none { it.seq == chosen }) chosen = null
         findViewById<TextView>(R.id.chosen).text = entries.firstOrNull { it.seq == chosen }?.let { line(it.entry) } ?: ""
         findViewById<Button>(R.id.reverse).isEnabled = chosen != null
@@ -110,7 +112,9 @@ class CorrectionsActivity : Activity() {
         findViewById<TextView>(R.id.status).text = text
     }
 
-    private companion object {
-        const val CHOSEN = "chosen"
+    companion object {
+        /** The entry to reverse, when the screen is opened from it. */
+        const val EXTRA_ENTRY = "org.daftar.demo.ENTRY"
+        private const val CHOSEN = "chosen"
     }
 }

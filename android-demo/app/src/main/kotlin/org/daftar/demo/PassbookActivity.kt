@@ -21,7 +21,13 @@ class PassbookActivity : Activity() {
         val passbook = shown(reports.passbook(memberNo, LocalDate.now())) ?: return
         findViewById<TextView>(R.id.report_title).text = getString(R.string.member_line, group.count(memberNo.toLong()), passbook.name)
         findViewById<TextView>(R.id.report_note).text = periodText(group, passbook.table)
-        findViewById<TableLayout>(R.id.report_table).show(passbook.table)
+        // A mistaken entry is corrected from the entry itself: a tap opens it for reversal.
+        findViewById<TableLayout>(R.id.report_table).show(passbook.table) { seq ->
+            start(CorrectionsActivity::class.java) {
+                putExtra(DaftarApp.EXTRA_GROUP, group.id.toString())
+                putExtra(CorrectionsActivity.EXTRA_ENTRY, seq.toLong())
+            }
+        }
         findViewById<Button>(R.id.share_passbook).apply {
             visibility = View.VISIBLE
             setOnClickListener { share(reports, memberNo) }

@@ -162,8 +162,11 @@ private fun Context.labelName(l: RowLabel): String = getString(
     },
 )
 
-/** Lays a report out as a table; summary rows are bold and named in the phone's language. */
-fun TableLayout.show(table: ReportTable) {
+/**
+ * Lays a report out as a table; summary rows are bold and named in the phone's
+ * language. With [onEntry], a row that shows an entry opens it when tapped.
+ */
+fun TableLayout.show(table: ReportTable, onEntry: ((ULong) -> Unit)? = null) {
     removeAllViews()
     val pad = resources.getDimensionPixelSize(R.dimen.gap)
     fun cell(text: String, bold: Boolean) = TextView(context).apply {
@@ -175,7 +178,13 @@ fun TableLayout.show(table: ReportTable) {
     addView(TableRow(context).apply { table.columns.forEach { addView(cell(context.columnName(it), true)) } })
     for (row in table.rows) {
         val cells = row.label?.let { listOf(context.labelName(it)) + row.cells.drop(1) } ?: row.cells
-        addView(TableRow(context).apply { cells.forEach { addView(cell(it, row.label != null)) } })
+        addView(
+            TableRow(context).apply {
+                cells.forEach { addView(cell(it, row.label != null)) }
+                val entry = row.entry
+                if (onEntry != null && entry != null) setOnClickListener { onEntry(entry) }
+            },
+        )
     }
 }
 

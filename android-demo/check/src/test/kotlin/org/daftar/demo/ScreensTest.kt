@@ -127,6 +127,29 @@ class ScreensTest {
     }
 
     @Test
+    fun `tapping an entry in a passbook opens it for reversal, chosen`() {
+        unlockedDemo()
+        val group = groupOf(Locale.EN_IN)
+        val passbook = Robolectric.buildActivity(
+            PassbookActivity::class.java,
+            groupIntent(group).putExtra(DaftarApp.EXTRA_MEMBER, 1),
+        ).setup().get()
+        val table = passbook.findViewById<android.widget.TableLayout>(R.id.report_table)
+        // Row 0 is the headings, row 1 the opening balances: row 2 is the first entry.
+        table.getChildAt(2).performClick()
+        val next = shadowOf(passbook).nextStartedActivity
+        assertEquals(CorrectionsActivity::class.java.name, next.component?.className)
+        val seq = next.getLongExtra(CorrectionsActivity.EXTRA_ENTRY, -1)
+        val book = app.session().valueOrNull()!!.book
+        val joined = book.members(group).first { it.memberNo == 1u }.joinedOn
+        val first = book.passbook(group, 1u, joined, java.time.LocalDate.now())
+        val screen = Robolectric.buildActivity(CorrectionsActivity::class.java, next).setup().get()
+        val chosen = screen.findViewById<TextView>(R.id.chosen).text.toString()
+        assertTrue(chosen, chosen.contains(first.lines.first { it.seq.toLong() == seq }.narration))
+        assertTrue(screen.findViewById<Button>(R.id.reverse).isEnabled)
+    }
+
+    @Test
     fun `the verify screen checks the book in the background and says it is intact`() {
         unlockedDemo()
         val screen = Robolectric.buildActivity(VerifyActivity::class.java, groupIntent(groupOf(Locale.EN_IN))).setup().get()

@@ -33,12 +33,20 @@ class Corrections(private val session: BookSession, val group: Group, private va
     /**
      * Entries that can still be reversed, newest first: those of the [days]
      * days up to the book's latest entry (a group that has not met for months
-     * still sees its last ones), and any since.
+     * still sees its last ones), any since, and the entry [also] however old.
      */
-    fun reversible(today: LocalDate, days: Long = 92): Outcome<List<Reversible>> = attempt {
+    fun reversible(today: LocalDate, days: Long = 92, also: ULong? = null): Outcome<List<Reversible>> = attempt {
         val last = book.lastBusinessDate(org)
+        val end = if (last.isAfter(today)) last else today
         val waiting = book.corrections(org).filter { it.status == CorrectionStatus.PENDING }.map { it.originalSeq }.toSet()
-        book.journal(org, last.minusDays(days), if (last.isAfter(today)) last else today)
+        val recent = book.journal(org, last.minusDays(days), end)
+        // An older entry opened from a passbook or cash book: looked for in the whole journal.
+        val older = if (also == null || recent.any { it.seq == also }) {
+            emptyList()
+        } else {
+            book.journal(org, group.org.openedOn, end).filter { it.seq == also }
+        }
+        (recent + older)
             .filter { it.reverses == null && it.reversedBy == null && it.seq !in waiting }
             .sortedByDescending { it.seq }
             .map(::Reversible)

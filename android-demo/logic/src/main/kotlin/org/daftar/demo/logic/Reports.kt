@@ -19,7 +19,8 @@ enum class Column {
 /** A row's first cell when it is a summary line rather than an entry; localised by the app. */
 enum class RowLabel { OPENING, CLOSING, TOTAL, PAR30 }
 
-data class ReportRow(val cells: List<String>, val label: RowLabel? = null)
+/** A row of a report; [entry] is the book's entry it shows, so a tap can open it for correction. */
+data class ReportRow(val cells: List<String>, val label: RowLabel? = null, val entry: ULong? = null)
 
 /** A report ready to lay out: headings, rows of formatted text, and the period or date it covers. */
 data class ReportTable(
@@ -70,7 +71,10 @@ class Reports(private val session: BookSession, val group: Group) {
         val rows = mutableListOf(ReportRow(listOf("", "", "", "", amount(c.opening)), RowLabel.OPENING))
         for (day in c.days) for (line in day.lines) {
             balance += line.receipt - line.payment
-            rows += ReportRow(listOf(group.date(day.date), line.narration, blankIfZero(line.receipt), blankIfZero(line.payment), amount(balance)))
+            rows += ReportRow(
+                listOf(group.date(day.date), line.narration, blankIfZero(line.receipt), blankIfZero(line.payment), amount(balance)),
+                entry = line.seq,
+            )
         }
         rows += ReportRow(listOf("", "", amount(c.receipts), amount(c.payments), ""), RowLabel.TOTAL)
         rows += ReportRow(listOf("", "", "", "", amount(c.closing)), RowLabel.CLOSING)
@@ -109,7 +113,7 @@ class Reports(private val session: BookSession, val group: Group) {
                         ReportRow(listOf(
                             group.date(l.date), l.narration, blankIfZero(l.paid), blankIfZero(l.received),
                             amount(l.compulsoryBalance), amount(l.voluntaryBalance), amount(l.loanBalance),
-                        ))
+                        ), entry = l.seq)
                     } + ReportRow(listOf("", "", amount(p.totalPaid), amount(p.totalReceived), "", "", ""), RowLabel.TOTAL) +
                         ReportRow(listOf("", "", "", "", amount(p.closingCompulsory), amount(p.closingVoluntary), amount(p.closingLoan)), RowLabel.CLOSING)
                     MemberPassbook(
