@@ -168,6 +168,11 @@ pub fn term(term: Term, locale: Locale) -> &'static str {
         Term::Code => ("Code", "कोड", "کد"),
         Term::Under => ("Under", "अंतर्गत", "زیرمجموعه"),
     };
+    in_locale(locale, en, hi, fa)
+}
+
+/// Of the same words in English, Hindi and Persian, those of `locale`.
+pub(crate) fn in_locale<T>(locale: Locale, en: T, hi: T, fa: T) -> T {
     match locale {
         Locale::EnIn => en,
         Locale::HiIn => hi,

@@ -8,6 +8,7 @@
 //! own narrations as fields after a U+001F unit separator, which a person's
 //! words never hold (they refuse control characters), so the two never mix.
 
+use crate::catalogue::in_locale;
 use crate::error::Result;
 use crate::event::{EventBody, MemberCharge};
 use crate::locale::LocalFormat;
@@ -262,11 +263,7 @@ impl Narration {
     pub fn render(&self, fmt: &LocalFormat) -> String {
         use Narration as N;
         let num = |n: u32| fmt.number(u64::from(n));
-        let pick = |en: String, hi: String, fa: String| match fmt.locale() {
-            Locale::EnIn => en,
-            Locale::HiIn => hi,
-            Locale::FaIr => fa,
-        };
+        let pick = |en, hi, fa| in_locale(fmt.locale(), en, hi, fa);
         match self {
             N::Words(text) => text.clone(),
             N::Receipt => pick("Receipt".into(), "प्राप्ति".into(), "دریافت".into()),
@@ -412,11 +409,7 @@ fn source_name(source: &str, locale: Locale) -> &str {
         "vrf" => ("VRF", "वीआरएफ", "صندوق کاهش آسیب‌پذیری"),
         other => return other,
     };
-    match locale {
-        Locale::EnIn => en,
-        Locale::HiIn => hi,
-        Locale::FaIr => fa,
-    }
+    in_locale(locale, en, hi, fa)
 }
 
 #[cfg(test)]

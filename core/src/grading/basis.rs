@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+use crate::catalogue::in_locale;
 use crate::error::Result;
 use crate::loan::Frequency;
 use crate::locale::LocalFormat;
@@ -42,11 +43,7 @@ pub(crate) enum Basis {
 impl Basis {
     pub(crate) fn render(&self, fmt: &LocalFormat) -> Result<String> {
         let n = |v: i64| fmt.number(v.unsigned_abs());
-        let pick = |en: String, hi: String, fa: String| match fmt.locale() {
-            Locale::EnIn => en,
-            Locale::HiIn => hi,
-            Locale::FaIr => fa,
-        };
+        let pick = |en, hi, fa| in_locale(fmt.locale(), en, hi, fa);
         Ok(match self {
             Basis::Meetings {
                 held,
@@ -122,11 +119,7 @@ fn frequency(f: Frequency, locale: Locale) -> &'static str {
         Frequency::Fortnightly => ("fortnightly", "पाक्षिक", "دوهفته‌ای"),
         Frequency::Monthly => ("monthly", "मासिक", "ماهانه"),
     };
-    match locale {
-        Locale::EnIn => en,
-        Locale::HiIn => hi,
-        Locale::FaIr => fa,
-    }
+    in_locale(locale, en, hi, fa)
 }
 
 #[cfg(test)]
