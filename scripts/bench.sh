@@ -29,6 +29,12 @@ figure() { awk -F'\t' -v w="$1" '$1 == "row" && index($2, w) { split($3, a, " ")
     -Drust.policy.us="$(figure 'policy')" \
     -Drust.deposit.us="$(figure 'deposit savings')" \
     -Drust.meeting.us="$(figure 'a meeting')") | sed 's/\x1b\[[0-9;]*m//g'
+# The meeting screens as the demo app drives them: calls and time per screen and per Save.
+(cd bindings/kotlin && mvn -B -q --no-transfer-progress -Dstyle.color=never install -DskipTests)
+(cd android-demo/logic && mvn -B -q --no-transfer-progress -Dstyle.color=never test-compile exec:java \
+    -Dexec.mainClass=org.daftar.demo.logic.MeetingScreenBenchmark -Dexec.classpathScope=test \
+    -Dbench.quick="${#quick[@]}" \
+    -Djna.library.path="$root/target/release") | sed 's/\x1b\[[0-9;]*m//g'
 echo "Kotlin rows: the JVM that runs them is Maven's (exec:java), so its peak RSS is Maven's too."
 
 # The server's rows: pushes through daftar-server beside raw COPY, in PostgreSQL.

@@ -32,6 +32,7 @@ mod ledger;
 pub mod lending;
 pub mod loan;
 pub mod locale;
+pub mod meeting_sheet;
 pub mod meetings;
 pub mod member;
 pub mod money;

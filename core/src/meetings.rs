@@ -86,46 +86,80 @@ pub(crate) fn book_cash(tx: &Connection, org: Uuid) -> Result<i64> {
 /// The longest reason for a discrepancy or a reopening, in characters.
 pub const MAX_REASON_CHARS: usize = 200;
 
+/// Meetings chosen by `sql` (its one parameter the organisation), each with
+/// its attendance and entries.
+fn load_meetings(conn: &Connection, org: Uuid, scale: u32, sql: &str) -> Result<Vec<Meeting>> {
+    let o = org.to_string();
+    let mut st = conn.prepare_cached(sql)?;
+    let mut att = conn.prepare_cached(
+        "SELECT member_no, present FROM attendance WHERE org_id = ?1 AND meeting_no = ?2 ORDER BY member_no",
+    )?;
+    let mut ent = conn.prepare_cached(
+        "SELECT seq FROM meeting_entries WHERE org_id = ?1 AND meeting_no = ?2 ORDER BY seq",
+    )?;
+    let mut rows = st.query([&o])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let no: u32 = r.get("meeting_no")?;
+        let marks: Vec<(u32, bool)> = att
+            .query_map(params![o, no], |a| {
+                Ok((a.get("member_no")?, a.get("present")?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let entries: Vec<i64> = ent
+            .query_map(params![o, no], |e| e.get("seq"))?
+            .collect::<rusqlite::Result<_>>()?;
+        let status: String = r.get("status")?;
+        out.push(Meeting {
+            meeting_no: no,
+            held_on: parse_stored_date(&r.get::<_, String>("held_on")?)?,
+            status: if status == "open" {
+                MeetingStatus::Open
+            } else {
+                MeetingStatus::Closed
+            },
+            counted_cash: r
+                .get::<_, Option<i64>>("counted_cash")?
+                .map(|c| from_minor(c, scale)),
+            discrepancy: from_minor(r.get("discrepancy")?, scale),
+            discrepancy_reason: r.get("discrepancy_reason")?,
+            present: marks.iter().filter(|m| m.1).map(|m| m.0).collect(),
+            absent: marks.iter().filter(|m| !m.1).map(|m| m.0).collect(),
+            entries: entries.into_iter().map(|s| s as u64).collect(),
+        });
+    }
+    Ok(out)
+}
+
 impl Book {
     /// The organisation's meetings, oldest first, with attendance and entries.
     pub fn meetings(&self, org: Uuid) -> Result<Vec<Meeting>> {
         let scale = self.organisation(org)?.currency.scale;
         self.with_conn(|conn| {
-            let o = org.to_string();
-            let mut st = conn.prepare(
+            load_meetings(
+                conn,
+                org,
+                scale,
                 "SELECT meeting_no, held_on, status, counted_cash, discrepancy, discrepancy_reason
                  FROM meetings WHERE org_id = ?1 ORDER BY meeting_no",
-            )?;
-            let mut att = conn.prepare(
-                "SELECT member_no, present FROM attendance WHERE org_id = ?1 AND meeting_no = ?2 ORDER BY member_no",
-            )?;
-            let mut ent = conn.prepare(
-                "SELECT seq FROM meeting_entries WHERE org_id = ?1 AND meeting_no = ?2 ORDER BY seq",
-            )?;
-            let mut rows = st.query([&o])?;
-            let mut out = Vec::new();
-            while let Some(r) = rows.next()? {
-                let no: u32 = r.get("meeting_no")?;
-                let marks: Vec<(u32, bool)> = att
-                    .query_map(params![o, no], |a| Ok((a.get("member_no")?, a.get("present")?)))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let entries: Vec<i64> = ent
-                    .query_map(params![o, no], |e| e.get("seq"))?
-                    .collect::<rusqlite::Result<_>>()?;
-                let status: String = r.get("status")?;
-                out.push(Meeting {
-                    meeting_no: no,
-                    held_on: parse_stored_date(&r.get::<_, String>("held_on")?)?,
-                    status: if status == "open" { MeetingStatus::Open } else { MeetingStatus::Closed },
-                    counted_cash: r.get::<_, Option<i64>>("counted_cash")?.map(|c| from_minor(c, scale)),
-                    discrepancy: from_minor(r.get("discrepancy")?, scale),
-                    discrepancy_reason: r.get("discrepancy_reason")?,
-                    present: marks.iter().filter(|m| m.1).map(|m| m.0).collect(),
-                    absent: marks.iter().filter(|m| !m.1).map(|m| m.0).collect(),
-                    entries: entries.into_iter().map(|s| s as u64).collect(),
-                });
-            }
-            Ok(out)
+            )
+        })
+    }
+
+    /// The latest meeting, the only one that can be open, with its roll and
+    /// entries; none before the first meeting. Reads one meeting, however long
+    /// the group's history.
+    pub fn latest_meeting(&self, org: Uuid) -> Result<Option<Meeting>> {
+        let scale = self.organisation(org)?.currency.scale;
+        self.with_conn(|conn| {
+            Ok(load_meetings(
+                conn,
+                org,
+                scale,
+                "SELECT meeting_no, held_on, status, counted_cash, discrepancy, discrepancy_reason
+                 FROM meetings WHERE org_id = ?1 ORDER BY meeting_no DESC LIMIT 1",
+            )?
+            .pop())
         })
     }
 

@@ -198,33 +198,8 @@ fn opening_schedule(
 impl Book {
     /// What a member owes at a meeting on `as_of`: savings arrears, absence fines, loan dues.
     pub fn member_dues(&self, org: Uuid, member_no: u32, as_of: NaiveDate) -> Result<MemberDues> {
-        let o = self.organisation(org)?;
-        let policy = self.policy(org)?;
         let savings_arrears = self.savings_arrears(org, member_no, as_of)?;
-        let (absences, fines_paid) = self.with_conn(|conn| {
-            let absences: i64 = conn
-                .prepare_cached(
-                    "SELECT count(*) FROM attendance a JOIN meetings m
-                   ON m.org_id = a.org_id AND m.meeting_no = a.meeting_no
-                 WHERE a.org_id = ?1 AND a.member_no = ?2 AND a.present = 0 AND m.held_on <= ?3",
-                )?
-                .query_row(
-                    params![org.to_string(), member_no, as_of.to_string()],
-                    |r| r.get(0),
-                )?;
-            // Absence fines this member had paid by then, and not reversed by then.
-            let paid: i64 = conn
-                .prepare_cached(
-                    "SELECT COALESCE(SUM(amount), 0) FROM member_charges
-                  WHERE org_id = ?1 AND member_no = ?2 AND charge = 'absence-fine'
-                    AND business_date <= ?3 AND (reversed_on IS NULL OR reversed_on > ?3)",
-                )?
-                .query_row(
-                    params![org.to_string(), member_no, as_of.to_string()],
-                    |r| r.get(0),
-                )?;
-            Ok((absences, paid))
-        })?;
+        let absence_fines_due = self.absence_fines_due(org, member_no, as_of)?;
         let mut loans_due = Vec::new();
         for l in self.member_loans(org, member_no)? {
             if l.status == LoanStatus::Active {
@@ -238,12 +213,48 @@ impl Book {
             member_no,
             as_of,
             savings_arrears,
-            absence_fines_due: from_minor(
-                (absences * policy.absence_fine - fines_paid).max(0),
-                o.currency.scale,
-            ),
+            absence_fines_due,
             loans_due,
         })
+    }
+
+    /// Absence fines a member owes on `as_of`: the policy's fine for each
+    /// absence by then, less the fines she had paid by then and not reversed.
+    pub fn absence_fines_due(
+        &self,
+        org: Uuid,
+        member_no: u32,
+        as_of: NaiveDate,
+    ) -> Result<Decimal> {
+        let o = self.organisation(org)?;
+        let policy = self.policy(org)?;
+        let (absences, fines_paid) = self.with_conn(|conn| {
+            let absences: i64 = conn
+                .prepare_cached(
+                    "SELECT count(*) FROM attendance a JOIN meetings m
+                   ON m.org_id = a.org_id AND m.meeting_no = a.meeting_no
+                 WHERE a.org_id = ?1 AND a.member_no = ?2 AND a.present = 0 AND m.held_on <= ?3",
+                )?
+                .query_row(
+                    params![org.to_string(), member_no, as_of.to_string()],
+                    |r| r.get(0),
+                )?;
+            let paid: i64 = conn
+                .prepare_cached(
+                    "SELECT COALESCE(SUM(amount), 0) FROM member_charges
+                  WHERE org_id = ?1 AND member_no = ?2 AND charge = 'absence-fine'
+                    AND business_date <= ?3 AND (reversed_on IS NULL OR reversed_on > ?3)",
+                )?
+                .query_row(
+                    params![org.to_string(), member_no, as_of.to_string()],
+                    |r| r.get(0),
+                )?;
+            Ok((absences, paid))
+        })?;
+        Ok(from_minor(
+            (absences * policy.absence_fine - fines_paid).max(0),
+            o.currency.scale,
+        ))
     }
 }
 

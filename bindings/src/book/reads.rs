@@ -13,6 +13,7 @@ use core::books::{
 };
 use core::corrections::Correction;
 use core::lending::{Loan, LoanStanding};
+use core::meeting_sheet::{MeetingSheet, MemberSheet};
 use core::meetings::Meeting;
 use core::queries::AccountBalance;
 use core::report::TrialBalance;
@@ -59,6 +60,17 @@ impl DaftarBook {
 
     pub fn meetings(&self, org: Uuid) -> Result<Vec<Meeting>> {
         Ok(self.book.meetings(org)?)
+    }
+
+    /// The meeting screen in one call, as of the phone's `today`.
+    pub fn meeting_sheet(&self, org: Uuid, today: NaiveDate) -> Result<MeetingSheet> {
+        Ok(self.book.meeting_sheet(org, today)?)
+    }
+
+    /// One member's sheet at the open meeting: her mark and every due, in one
+    /// call. No open meeting is a conflict.
+    pub fn member_sheet(&self, org: Uuid, member_no: u32) -> Result<MemberSheet> {
+        Ok(self.book.member_sheet(org, member_no)?)
     }
 
     pub fn loans(&self, org: Uuid) -> Result<Vec<Loan>> {

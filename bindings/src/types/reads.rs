@@ -17,6 +17,7 @@ use core::lending::{Loan, LoanStanding, LoanStatus};
 use core::loan::{
     Component, Frequency, InstalmentState, LatePenalty, LoanTerms, Method, RatePeriod,
 };
+use core::meeting_sheet::{DueLoan, MeetingSheet, MemberSheet, Presence};
 use core::meetings::{Meeting, MeetingStatus};
 use core::policy::Withdrawals;
 use core::queries::AccountBalance;
@@ -65,6 +66,46 @@ pub struct Meeting {
     pub present: Vec<u32>,
     pub absent: Vec<u32>,
     pub entries: Vec<u64>,
+}
+
+#[uniffi::remote(Enum)]
+pub enum Presence {
+    Present,
+    Absent,
+    Unmarked,
+}
+
+#[uniffi::remote(Record)]
+pub struct DueLoan {
+    pub loan_no: u32,
+    pub outstanding_principal: Decimal,
+    pub due_now: Decimal,
+    pub payable_now: Decimal,
+    pub days_past_due: i64,
+}
+
+#[uniffi::remote(Record)]
+pub struct MemberSheet {
+    pub meeting_no: u32,
+    pub held_on: NaiveDate,
+    pub member_no: u32,
+    pub name: String,
+    pub presence: Presence,
+    pub savings_due: Decimal,
+    pub fines_due: Decimal,
+    pub loans: Vec<DueLoan>,
+    pub unfinished_loans: Vec<u32>,
+}
+
+/// The meeting screen in one call: the latest meeting (open or not), where a
+/// new one starts, cash in hand, and while one is open each active member's
+/// mark and dues.
+#[uniffi::remote(Record)]
+pub struct MeetingSheet {
+    pub latest: Option<Meeting>,
+    pub next_date: NaiveDate,
+    pub cash_in_hand: Decimal,
+    pub members: Vec<MemberSheet>,
 }
 
 #[uniffi::remote(Record)]

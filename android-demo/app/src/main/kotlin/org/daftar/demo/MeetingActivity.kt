@@ -11,7 +11,7 @@ import java.time.LocalDate
 import org.daftar.demo.logic.CashCount
 import org.daftar.demo.logic.MeetingDay
 import org.daftar.demo.logic.MeetingState
-import org.daftar.demo.logic.Presence
+import org.daftar.Presence
 
 /** Open a meeting, take the roll, go to each member, and close with the counted cash. */
 class MeetingActivity : Activity() {
@@ -70,18 +70,15 @@ class MeetingActivity : Activity() {
                 val m = state.meeting
                 findViewById<TextView>(R.id.meeting_title).text =
                     getString(R.string.meeting_title, group.count(m.meetingNo.toLong()), group.date(m.heldOn))
-                showRoll()
-                shown(day.cashInBook())?.let {
-                    findViewById<TextView>(R.id.cash_in_book).text = getString(R.string.cash_in_book, group.show(it))
-                }
+                showRoll(state)
+                findViewById<TextView>(R.id.cash_in_book).text = getString(R.string.cash_in_book, group.show(state.cashInBook))
             }
         }
     }
 
-    private fun showRoll() {
-        val roll = shown(day.roll()) ?: return
+    private fun showRoll(state: MeetingState.Open) {
         findViewById<LinearLayout>(R.id.roll).addAll(
-            roll.map { line ->
+            state.roll.map { line ->
                 val mark = getString(
                     when (line.presence) {
                         Presence.PRESENT -> R.string.present
@@ -89,11 +86,12 @@ class MeetingActivity : Activity() {
                         Presence.UNMARKED -> R.string.unmarked
                     },
                 )
-                val name = getString(R.string.member_line, day.group.count(line.member.memberNo.toLong()), line.member.name)
-                bigButton("$name · $mark") {
+                val name = getString(R.string.member_line, day.group.count(line.memberNo.toLong()), line.name)
+                val owes = if (line.due.signum() > 0) " · " + getString(R.string.roll_due, day.group.show(line.due)) else ""
+                bigButton("$name · $mark$owes") {
                     start(MemberEntryActivity::class.java) {
                         putExtra(DaftarApp.EXTRA_GROUP, day.group.id.toString())
-                        putExtra(DaftarApp.EXTRA_MEMBER, line.member.memberNo.toInt())
+                        putExtra(DaftarApp.EXTRA_MEMBER, line.memberNo.toInt())
                     }
                 }
             },

@@ -18,7 +18,7 @@ import org.daftar.demo.logic.LoanForm
 import org.daftar.demo.logic.MeetingDay
 import org.daftar.demo.logic.MemberSheet
 import org.daftar.demo.logic.Outcome
-import org.daftar.demo.logic.Presence
+import org.daftar.Presence
 
 /** One member at the open meeting: attendance, savings, fines, repayments (due amounts pre-filled), a new loan. */
 class MemberEntryActivity : Activity() {
@@ -72,7 +72,7 @@ class MemberEntryActivity : Activity() {
         val group = day.group
         title = group.name
         findViewById<TextView>(R.id.member_name).text =
-            getString(R.string.member_line, group.count(sheet.member.memberNo.toLong()), sheet.member.name)
+            getString(R.string.member_line, group.count(sheet.memberNo.toLong()), sheet.name)
         findViewById<RadioGroup>(R.id.attendance).check(
             when (sheet.presence) {
                 Presence.PRESENT -> R.id.present
@@ -111,7 +111,7 @@ class MemberEntryActivity : Activity() {
                 },
             )
         }
-        val unfinished = day.unfinishedLoans(memberNo).valueOrNull().orEmpty().map {
+        val unfinished = sheet.unfinished.map {
             bodyText(getString(R.string.loan_unfinished, group.count(it.toLong())))
         }
         findViewById<LinearLayout>(R.id.loans).addAll(views + unfinished)

@@ -5,11 +5,10 @@ import java.time.LocalDate
 import org.daftar.ChargeEntry
 import org.daftar.Frequency
 import org.daftar.LoanRequest
-import org.daftar.LoanStatus
 import org.daftar.Meeting
 import org.daftar.MeetingStatus
-import org.daftar.Member
 import org.daftar.MemberCharge
+import org.daftar.Presence
 import org.daftar.Method
 import org.daftar.RatePeriod
 import org.daftar.Repayment
@@ -17,10 +16,8 @@ import org.daftar.SavingsEntry
 import org.daftar.SavingsFund
 import org.daftar.Via
 
-/** Attendance as the roll shows it: not yet marked is its own state. */
-enum class Presence { PRESENT, ABSENT, UNMARKED }
-
-data class RollLine(val member: Member, val presence: Presence)
+/** A line of the open meeting's roll: the member, her mark, and all she owes at this meeting. */
+data class RollLine(val memberNo: UInt, val name: String, val presence: Presence, val due: BigDecimal)
 
 /** One active loan on a member's sheet: what is due now, and what the field starts with. */
 data class LoanLine(
@@ -32,15 +29,18 @@ data class LoanLine(
     val prefill: String,
 )
 
-/** Everything the member's screen shows at a meeting. */
+/** Everything the member's screen shows at a meeting, from one call to the core. */
 data class MemberSheet(
-    val member: Member,
+    val memberNo: UInt,
+    val name: String,
     val presence: Presence,
     val savingsDue: BigDecimal,
     val savingsPrefill: String,
     val finesDue: BigDecimal,
     val finesPrefill: String,
     val loans: List<LoanLine>,
+    /** Loans applied for and never paid out (an older book's): shown so they can be finished. */
+    val unfinished: List<UInt>,
 )
 
 /** A new loan as typed: principal, rate per month or year, number of instalments. */
@@ -62,11 +62,11 @@ data class CashCount(val inBook: BigDecimal, val counted: BigDecimal) {
     val balanced: Boolean get() = discrepancy.signum() == 0
 }
 
-/** The state of a group's meeting screen. */
+/** The state of a group's meeting screen, from one call to the core. */
 sealed interface MeetingState {
     /** No meeting is open; [suggestedDate] is where a new one starts. */
     data class NoneOpen(val last: Meeting?, val suggestedDate: LocalDate) : MeetingState
-    data class Open(val meeting: Meeting) : MeetingState
+    data class Open(val meeting: Meeting, val cashInBook: BigDecimal, val roll: List<RollLine>) : MeetingState
 }
 
 /**
@@ -78,83 +78,77 @@ class MeetingDay(private val session: BookSession, val group: Group) {
     private val pending get() = session.pending
     private val org get() = group.id
 
-    fun state(today: LocalDate): Outcome<MeetingState> = attempt { book.meetings(org) }.map { meetings ->
-        val open = meetings.lastOrNull { it.status == MeetingStatus.OPEN }
-        if (open != null) {
-            MeetingState.Open(open)
+    /** The open meeting this screen last read: what its saves are numbered and dated by. */
+    private data class OpenAt(val no: UInt, val heldOn: LocalDate)
+
+    @Volatile private var openAt: OpenAt? = null
+
+    /** The meeting screen: one call. */
+    fun state(today: LocalDate): Outcome<MeetingState> = attempt { book.meetingSheet(org, today) }.map { sheet ->
+        val latest = sheet.latest
+        if (latest != null && latest.status == MeetingStatus.OPEN) {
+            openAt = OpenAt(latest.meetingNo, latest.heldOn)
+            val roll = sheet.members.map { RollLine(it.memberNo, it.name, it.presence, totalDue(it)) }
+            MeetingState.Open(latest, sheet.cashInHand, roll)
         } else {
-            val last = meetings.maxByOrNull { it.meetingNo }
-            // The phone's clock may be behind the book; a meeting never precedes the last one.
-            val after = last?.heldOn?.takeIf { !it.isBefore(today) }?.plusDays(1)
-            MeetingState.NoneOpen(last, after ?: today)
+            openAt = null
+            MeetingState.NoneOpen(latest, sheet.nextDate)
         }
     }
+
+    private fun totalDue(s: org.daftar.MemberSheet): BigDecimal =
+        s.loans.fold(s.savingsDue + s.finesDue) { sum, l -> sum + l.dueNow }
 
     /** Opens a meeting on the typed date. */
     fun open(dateText: String): Outcome<Meeting> = group.parseDate(dateText).then { date ->
         pending.send("open-meeting", date) { book.openMeeting(it, org, date) }
-    }.then { result -> meeting(result.number) }
-
-    private fun meeting(no: UInt?): Outcome<Meeting> = attempt { book.meetings(org) }.then { all ->
-        all.firstOrNull { it.meetingNo == no }?.let { Outcome.Ok(it) } ?: refused(ProblemKind.NO_OPEN_MEETING)
+    }.then {
+        state(LocalDate.now()).then { s ->
+            if (s is MeetingState.Open) Outcome.Ok(s.meeting) else refused(ProblemKind.NO_OPEN_MEETING)
+        }
     }
 
-    private fun openMeeting(): Outcome<Meeting> = attempt { book.meetings(org) }.then { all ->
-        all.lastOrNull { it.status == MeetingStatus.OPEN }?.let { Outcome.Ok(it) } ?: refused(ProblemKind.NO_OPEN_MEETING)
+    /** The open meeting: the one last read, or read now. */
+    private fun openMeeting(): Outcome<OpenAt> {
+        openAt?.let { return Outcome.Ok(it) }
+        return state(LocalDate.now()).then { s ->
+            openAt?.let { Outcome.Ok(it) } ?: refused(ProblemKind.NO_OPEN_MEETING)
+        }
     }
 
     /** Active members with their attendance at the open meeting. */
-    fun roll(): Outcome<List<RollLine>> = openMeeting().then { m ->
-        attempt { book.members(org) }.map { members ->
-            members.filter { it.exitedOn == null }.map { RollLine(it, presence(m, it.memberNo)) }
-        }
-    }
-
-    private fun presence(m: Meeting, memberNo: UInt) = when (memberNo) {
-        in m.present -> Presence.PRESENT
-        in m.absent -> Presence.ABSENT
-        else -> Presence.UNMARKED
+    fun roll(): Outcome<List<RollLine>> = state(LocalDate.now()).then { s ->
+        if (s is MeetingState.Open) Outcome.Ok(s.roll) else refused(ProblemKind.NO_OPEN_MEETING)
     }
 
     fun markAttendance(memberNo: UInt, present: Boolean): Outcome<Unit> = openMeeting().then { m ->
-        pending.send("attendance-$memberNo", present) { book.markAttendance(it, org, m.meetingNo, memberNo, present) }
+        pending.send("attendance-$memberNo", present) { book.markAttendance(it, org, m.no, memberNo, present) }
             .map { }
     }
 
-    /** The member's sheet: dues come from the core, and the fields start filled with them. */
-    fun sheet(memberNo: UInt): Outcome<MemberSheet> = openMeeting().then { m ->
-        attempt { book.members(org).firstOrNull { it.memberNo == memberNo } }.then { member ->
-            if (member == null) refused(ProblemKind.NOT_FOUND, memberNo.toString()) else sheetOf(m, member)
+    /** The member's sheet, one call: dues come from the core, and the fields start filled with them. */
+    fun sheet(memberNo: UInt): Outcome<MemberSheet> {
+        val read = attempt { book.memberSheet(org, memberNo) }
+        // The core's conflict here is that no meeting is open.
+        if (read.problemOrNull()?.kind == ProblemKind.CONFLICT) {
+            openAt = null
+            return refused(ProblemKind.NO_OPEN_MEETING)
         }
-    }
-
-    private fun sheetOf(m: Meeting, member: Member): Outcome<MemberSheet> {
-        val memberNo = member.memberNo
-        return attempt {
-            val dues = book.memberDues(org, memberNo, m.heldOn)
-            val loans = dues.loansDue.map { due ->
-                val standing = book.loanStanding(org, due.loanNo, m.heldOn)
-                LoanLine(
-                    loanNo = due.loanNo,
-                    outstanding = standing.outstandingPrincipal,
-                    dueNow = due.dueNow,
-                    payableNow = standing.payableNow,
-                    daysPastDue = standing.daysPastDue,
-                    prefill = prefill(due.dueNow),
-                )
-            }
+        return read.map { s ->
+            openAt = OpenAt(s.meetingNo, s.heldOn)
             MemberSheet(
-                member = member,
-                presence = presence(m, memberNo),
-                savingsDue = dues.savingsArrears,
-                savingsPrefill = prefill(dues.savingsArrears),
-                finesDue = dues.absenceFinesDue,
-                finesPrefill = prefill(dues.absenceFinesDue),
-                loans = loans,
+                memberNo = s.memberNo,
+                name = s.name,
+                presence = s.presence,
+                savingsDue = s.savingsDue,
+                savingsPrefill = prefill(s.savingsDue),
+                finesDue = s.finesDue,
+                finesPrefill = prefill(s.finesDue),
+                loans = s.loans.map { LoanLine(it.loanNo, it.outstandingPrincipal, it.dueNow, it.payableNow, it.daysPastDue, prefill(it.dueNow)) },
+                unfinished = s.unfinishedLoans,
             )
         }
     }
-
     private fun prefill(amount: BigDecimal) = if (amount.signum() > 0) group.field(amount) else ""
 
     fun depositSavings(memberNo: UInt, amountText: String, fund: SavingsFund): Outcome<BigDecimal> =
@@ -208,14 +202,8 @@ class MeetingDay(private val session: BookSession, val group: Group) {
         }
     }
 
-    /**
-     * Loans this member applied for that were never paid out: a book kept before
-     * loans were sanctioned in one command can hold them; shown so they can be finished.
-     */
-    fun unfinishedLoans(memberNo: UInt): Outcome<List<UInt>> = attempt {
-        book.loans(org).filter { it.memberNo == memberNo && (it.status == LoanStatus.APPLIED || it.status == LoanStatus.APPROVED) }
-            .map { it.loanNo }
-    }
+    /** Loans this member applied for that were never paid out, from her sheet. */
+    fun unfinishedLoans(memberNo: UInt): Outcome<List<UInt>> = sheet(memberNo).map { it.unfinished }
 
     fun cashInBook(): Outcome<BigDecimal> = attempt { book.cashInHand(org) }
 
@@ -230,9 +218,9 @@ class MeetingDay(private val session: BookSession, val group: Group) {
             if (!count.balanced && why == null) {
                 refused(ProblemKind.REASON_NEEDED, group.show(count.discrepancy))
             } else {
-                pending.send("close-${m.meetingNo}", count.counted to why) {
-                    book.closeMeeting(it, org, m.meetingNo, count.counted, if (count.balanced) null else why)
-                }.map { count }
+                pending.send("close-${m.no}", count.counted to why) {
+                    book.closeMeeting(it, org, m.no, count.counted, if (count.balanced) null else why)
+                }.map { openAt = null; count }
             }
         }
     }

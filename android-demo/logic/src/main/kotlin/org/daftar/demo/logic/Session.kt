@@ -6,6 +6,7 @@ import java.time.LocalDate
 import java.util.UUID
 import org.daftar.CommandMeta
 import org.daftar.DaftarBook
+import org.daftar.DaftarBookInterface
 import org.daftar.Member
 import org.daftar.Organisation
 import org.daftar.ProgressListener
@@ -32,6 +33,10 @@ data class Keeper(val actor: String, val device: String) {
 class PendingCommands(private val keeper: () -> Keeper, private val file: File? = null) {
     private val pending = LinkedHashMap<String, Pair<String, CommandMeta>>()
 
+    /** op_ids made so far, each one call into the core (`newOpId`): the benchmark counts them. */
+    @Volatile var opIdsMade = 0
+        private set
+
     init {
         load()
     }
@@ -43,6 +48,7 @@ class PendingCommands(private val keeper: () -> Keeper, private val file: File? 
         val key = digest(listOf(who.actor, content))
         val held = pending[slot]
         if (held != null && held.first == key) return held.second
+        opIdsMade++
         return who.meta().also {
             pending[slot] = key to it
             save()
@@ -138,7 +144,11 @@ enum class StartChoice { BUILD_DEMO, OPEN }
  * The open book on this phone, and the person using it: [keeper] is whoever
  * unlocked it last ([PhoneLock]), the actor of every entry from then on.
  */
-class BookSession private constructor(val book: DaftarBook, @Volatile var keeper: Keeper, pendingFile: File?) : AutoCloseable {
+class BookSession private constructor(
+    val book: DaftarBookInterface,
+    @Volatile var keeper: Keeper,
+    pendingFile: File?,
+) : AutoCloseable {
     /** Pending op_ids, kept beside the book (`BOOK-pending`) so they survive the app's death. */
     val pending = PendingCommands({ keeper }, pendingFile)
 
@@ -153,7 +163,9 @@ class BookSession private constructor(val book: DaftarBook, @Volatile var keeper
 
     fun activeMembers(group: Group): Outcome<List<Member>> = members(group).map { all -> all.filter { it.exitedOn == null } }
 
-    override fun close() = book.close()
+    override fun close() {
+        (book as? AutoCloseable)?.close()
+    }
 
     companion object {
         /** A missing book is offered as the demo, so a first launch has something to show. */
@@ -164,6 +176,12 @@ class BookSession private constructor(val book: DaftarBook, @Volatile var keeper
             val book = if (key == null) DaftarBook.open(file.path) else DaftarBook.openEncrypted(file.path, key)
             BookSession(book, keeper, pendingFile(file))
         }.also { key?.fill(0) }
+
+        /**
+         * A session over a book the caller opened and wraps (the benchmark
+         * counts the calls each screen makes); the caller closes the book.
+         */
+        fun over(book: DaftarBookInterface, keeper: Keeper, pendingFile: File? = null) = BookSession(book, keeper, pendingFile)
 
         /** Where a book's pending op_ids are kept. */
         fun pendingFile(book: File) = File(book.path + "-pending")

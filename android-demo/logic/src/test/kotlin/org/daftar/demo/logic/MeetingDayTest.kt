@@ -4,6 +4,7 @@ import java.math.BigDecimal
 import java.nio.file.Path
 import java.time.LocalDate
 import org.daftar.Method
+import org.daftar.Presence
 import org.daftar.RatePeriod
 import org.daftar.SavingsFund
 import org.junit.jupiter.api.Assertions.assertEquals
@@ -186,6 +187,36 @@ class MeetingDayTest {
             assertAmount("-75", session.book.accounts(groupId).single { it.code == "2110-0001" }.balance)
             // Done: the next deposit of the same amount is a new command.
             assertTrue(session.pending.metaFor("savings-${entry.memberNo}", entry).opId != before)
+        }
+    }
+
+    @Test
+    fun `each meeting screen is one call into the core, and a Save is its command, its op_id and one sheet read`() {
+        openSession(dir).use { real ->
+            val group = monthlyShg(real)
+            val counting = CountingBook(real.book)
+            val session = BookSession.over(counting.book, keeper)
+            val day = MeetingDay(session, group)
+            val sita = real.members(group).ok().first().memberNo
+            day.open(day1.toString()).ok()
+            day.sheet(sita).ok() // the member screen shown: the meeting is known from here on
+
+            fun calls(action: () -> Unit): List<String> {
+                val (c0, ops0, n0) = Triple(counting.calls, session.pending.opIdsMade, counting.names.size)
+                action()
+                val names = counting.names.drop(n0)
+                assertEquals(counting.calls - c0, names.size)
+                return names + List(session.pending.opIdsMade - ops0) { "newOpId" }
+            }
+            assertEquals(listOf("meetingSheet"), calls { day.state(day1).ok() })
+            assertEquals(listOf("memberSheet"), calls { day.sheet(sita).ok() })
+            assertEquals(listOf("markAttendance", "memberSheet", "newOpId"), calls { day.markAttendance(sita, true).ok(); day.sheet(sita).ok() })
+            assertEquals(
+                listOf("depositSavings", "memberSheet", "newOpId"),
+                calls { day.depositSavings(sita, "50", SavingsFund.COMPULSORY).ok(); day.sheet(sita).ok() },
+            )
+            // Pressing Save again after a success is a new entry, with its own op_id: still three calls.
+            assertEquals(3, calls { day.depositSavings(sita, "5", SavingsFund.VOLUNTARY).ok(); day.sheet(sita).ok() }.size)
         }
     }
 

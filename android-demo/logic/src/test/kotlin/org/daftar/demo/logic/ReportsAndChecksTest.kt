@@ -165,12 +165,12 @@ class ReportsAndChecksTest {
             val day = MeetingDay(session, shg)
             val date = (day.state(LocalDate.of(2025, 6, 1)).ok() as MeetingState.NoneOpen).suggestedDate
             day.open(date.toString()).ok()
-            val withLoan = day.roll().ok().map { day.sheet(it.member.memberNo).ok() }.firstOrNull { s -> s.loans.any { it.dueNow.signum() > 0 } }
+            val withLoan = day.roll().ok().map { day.sheet(it.memberNo).ok() }.firstOrNull { s -> s.loans.any { it.dueNow.signum() > 0 } }
             assertTrue(withLoan != null, "the demo's year leaves loans with instalments due")
             val due = withLoan!!.loans.first { it.dueNow.signum() > 0 }
             assertEquals(shg.field(due.dueNow), due.prefill)
             day.repay(due.loanNo, due.prefill).ok()
-            assertEquals(0, day.sheet(withLoan.member.memberNo).ok().loans.first { it.loanNo == due.loanNo }.dueNow.signum())
+            assertEquals(0, day.sheet(withLoan.memberNo).ok().loans.first { it.loanNo == due.loanNo }.dueNow.signum())
             assertTrue(BookChecks(session, shg).verify(null).ok().intact)
         }
     }
