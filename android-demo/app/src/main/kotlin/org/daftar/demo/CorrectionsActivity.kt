@@ -28,9 +28,6 @@ class CorrectionsActivity : Activity() {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_corrections)
         keepClearOfSystemBars()
-        group = shown(app.group(this)) ?: return
-        corrections = shown(app.session().map { Corrections(it, group, app.lock) }) ?: return
-        title = group.name
         // Chosen before a rotation, or the entry tapped in a passbook.
         val asked = savedInstanceState?.getLong(CHOSEN, -1) ?: intent.getLongExtra(EXTRA_ENTRY, -1)
         chosen = asked.takeIf { it >= 0 }?.toULong()
@@ -39,7 +36,17 @@ class CorrectionsActivity : Activity() {
 
     override fun onResume() {
         super.onResume()
-        if (::corrections.isInitialized) show()
+        if (::corrections.isInitialized) {
+            show()
+        } else {
+            val lock = app.lock
+            withBook({ app.group(this).then { g -> app.session().map { g to Corrections(it, g, lock) } } }) { (g, c) ->
+                group = g
+                corrections = c
+                title = g.name
+                show()
+            }
+        }
     }
 
     override fun onSaveInstanceState(outState: Bundle) {
@@ -50,9 +57,21 @@ class CorrectionsActivity : Activity() {
     private fun line(e: JournalEntry): String =
         getString(R.string.corrections_entry, group.count(e.seq.toLong()), group.date(e.date), e.narration, e.actor)
 
-    private fun show() {
+    /** What the screen lists: reversals waiting for an approver, and the entries that may be reversed. */
+    private data class Lists(val waiting: List<org.daftar.demo.logic.Waiting>, val entries: List<org.daftar.demo.logic.Reversible>)
+
+    /** Reads both lists off the main thread and shows them; then [after]. */
+    private fun show(after: () -> Unit = {}) {
         val today = LocalDate.now()
-        val waiting = shown(corrections.waiting()) ?: return
+        val also = chosen
+        withBook({ corrections.waiting().then { w -> corrections.reversible(today, also = also).map { Lists(w, it) } } }) { lists ->
+            showLists(lists)
+            after()
+        }
+    }
+
+    private fun showLists(lists: Lists) {
+        val waiting = lists.waiting
         findViewById<View>(R.id.waiting_none).visibility = if (waiting.isEmpty()) View.VISIBLE else View.GONE
         findViewById<View>(R.id.waiting_fields).visibility = if (waiting.isEmpty()) View.GONE else View.VISIBLE
         findViewById<LinearLayout>(R.id.waiting).addAll(
@@ -65,46 +84,45 @@ class CorrectionsActivity : Activity() {
                 )
             },
         )
-        val entries = shown(corrections.reversible(today, also = chosen)) ?: return
+        val entries = lists.entries
         if (entries.none { it.seq == chosen }) chosen = null
         findViewById<TextView>(R.id.chosen).text = entries.firstOrNull { it.seq == chosen }?.let { line(it.entry) } ?: ""
         findViewById<Button>(R.id.reverse).isEnabled = chosen != null
         findViewById<LinearLayout>(R.id.entries).addAll(
-            entries.map { r -> bigButton(line(r.entry)) { chosen = r.seq; show() } },
+            entries.map { r -> bigButton(line(r.entry)) { chosen = r.seq; showLists(lists) } },
         )
     }
 
     private fun reverse() {
         val seq = chosen ?: return
         val reason = findViewById<EditText>(R.id.reason)
-        val done = shown(corrections.reverse(seq, reason.text.toString(), LocalDate.now())) ?: return
-        reason.text.clear()
-        chosen = null
-        show()
-        announce(
-            when (done) {
+        val why = reason.text.toString()
+        withBook({ corrections.reverse(seq, why, LocalDate.now()) }) { done ->
+            reason.text.clear()
+            chosen = null
+            val said = when (done) {
                 is Reversal.Recorded -> getString(R.string.corrections_recorded)
                 is Reversal.WaitsForApproval -> getString(R.string.corrections_waits)
-            },
-        )
+            }
+            show { announce(said) }
+        }
     }
 
     private fun decide(request: ULong, approve: Boolean) {
         val approver = findViewById<EditText>(R.id.approver).text.toString()
-        val pin = findViewById<EditText>(R.id.approver_pin)
-        val reason = findViewById<EditText>(R.id.decision_reason)
-        val today = LocalDate.now()
-        val outcome = if (approve) {
-            corrections.approve(request, approver, pin.text.toString(), today)
-        } else {
-            corrections.reject(request, approver, pin.text.toString(), reason.text.toString(), today)
-        }
+        val pinField = findViewById<EditText>(R.id.approver_pin)
+        val pin = pinField.text.toString()
         // Her PIN never stays on the screen, right or wrong.
-        pin.text.clear()
-        shown(outcome) ?: return
-        reason.text.clear()
-        show()
-        announce(getString(if (approve) R.string.corrections_approved else R.string.corrections_rejected))
+        pinField.text.clear()
+        val reason = findViewById<EditText>(R.id.decision_reason)
+        val why = reason.text.toString()
+        val today = LocalDate.now()
+        withBook({
+            if (approve) corrections.approve(request, approver, pin, today) else corrections.reject(request, approver, pin, why, today)
+        }) {
+            reason.text.clear()
+            show { announce(getString(if (approve) R.string.corrections_approved else R.string.corrections_rejected)) }
+        }
     }
 
     /** A confirmation in the status line, which TalkBack reads out (a live region). */

@@ -13,6 +13,8 @@ import java.io.File
 import java.util.UUID
 import java.util.concurrent.ExecutorService
 import java.util.concurrent.Executors
+import java.util.concurrent.atomic.AtomicInteger
+import org.daftar.DaftarBookInterface
 import org.daftar.demo.logic.BookSession
 import org.daftar.demo.logic.Group
 import org.daftar.demo.logic.Keeper
@@ -30,6 +32,28 @@ import org.daftar.demo.logic.refused
 class DaftarApp : Application() {
     /** One thread: slow jobs (demo, verify, export) queue rather than compete for the book. */
     val slowWork: ExecutorService = Executors.newSingleThreadExecutor()
+
+    /**
+     * One thread for the screens' book calls (`withBook`), so none runs on the
+     * main thread: opening a book checks its file, a PIN's check is slow on
+     * purpose, and a call may wait for a save. One thread keeps them in order.
+     */
+    private val bookThread: ExecutorService = Executors.newSingleThreadExecutor()
+    private val bookTasks = AtomicInteger()
+
+    /** Book work queued or running; the screen tests wait for it to end. */
+    val bookBusy: Boolean get() = bookTasks.get() > 0
+
+    fun onBookThread(task: () -> Unit) {
+        bookTasks.incrementAndGet()
+        bookThread.execute {
+            try {
+                task()
+            } finally {
+                bookTasks.decrementAndGet()
+            }
+        }
+    }
     val mainThread = Handler(Looper.getMainLooper())
 
     /** Slow work by the key of the screen that runs it; touched on the main thread only. */
@@ -40,6 +64,9 @@ class DaftarApp : Application() {
     val keys: BookKeys by lazy { BookKeys(this) }
 
     private var session: BookSession? = null
+
+    /** What the book opened next is seen through: the screen tests record which thread calls it. */
+    var bookSeenThrough: (DaftarBookInterface) -> DaftarBookInterface = { it }
 
     /** This install's device id, made once. */
     val device: String by lazy {
@@ -125,7 +152,7 @@ class DaftarApp : Application() {
         } else {
             null
         }
-        return BookSession.open(bookFile, lock.keeper ?: nobody, key).also { if (it is Outcome.Ok) session = it.value }
+        return BookSession.open(bookFile, lock.keeper ?: nobody, key, bookSeenThrough).also { if (it is Outcome.Ok) session = it.value }
     }
 
     /** The group an Activity was started for, from its intent. */

@@ -12,22 +12,21 @@ class GroupActivity : Activity() {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_group)
         keepClearOfSystemBars()
-        val group = shown(app.group(this)) ?: return
-        title = group.name
-        findViewById<TextView>(R.id.group_name).text = group.name
-        go(R.id.open_meeting, MeetingActivity::class.java, group)
-        go(R.id.open_members, MembersActivity::class.java, group)
-        go(R.id.open_reports, ReportsActivity::class.java, group)
-        go(R.id.open_corrections, CorrectionsActivity::class.java, group)
-        go(R.id.open_verify, VerifyActivity::class.java, group)
     }
 
     override fun onResume() {
         super.onResume()
-        val group = app.group(this).valueOrNull() ?: return
-        val count = shown(app.session().then { it.activeMembers(group) })?.size ?: return
-        findViewById<TextView>(R.id.group_facts).text =
-            getString(R.string.group_facts, group.org.kind.name.lowercase(), group.org.currency.code, count)
+        withBook({ app.group(this).then { g -> app.session().then { it.activeMembers(g) }.map { g to it.size } } }) { (group, count) ->
+            title = group.name
+            findViewById<TextView>(R.id.group_name).text = group.name
+            findViewById<TextView>(R.id.group_facts).text =
+                getString(R.string.group_facts, group.org.kind.name.lowercase(), group.org.currency.code, count)
+            go(R.id.open_meeting, MeetingActivity::class.java, group)
+            go(R.id.open_members, MembersActivity::class.java, group)
+            go(R.id.open_reports, ReportsActivity::class.java, group)
+            go(R.id.open_corrections, CorrectionsActivity::class.java, group)
+            go(R.id.open_verify, VerifyActivity::class.java, group)
+        }
     }
 
     private fun go(button: Int, target: Class<out Activity>, group: Group) {

@@ -44,10 +44,17 @@ class LockActivity : Activity() {
         moveTaskToBack(true)
     }
 
+    /** What the lock shows: whether this is the book's first person, and who may unlock it. */
+    private data class Who(val first: Boolean, val people: List<String>)
+
     private fun show() {
-        val session = shown(app.session()) ?: return
-        val first = shown(app.lock.isFirstUse(session)) ?: return
-        val people = shown(app.lock.people(session)) ?: return
+        val lock = app.lock
+        withBook({
+            app.session().then { session -> lock.isFirstUse(session).then { first -> lock.people(session).map { Who(first, it) } } }
+        }) { who -> showFor(who.first, who.people) }
+    }
+
+    private fun showFor(first: Boolean, people: List<String>) {
         val newPin = first || adding
         findViewById<TextView>(R.id.lock_explain).setText(
             when {
@@ -72,22 +79,32 @@ class LockActivity : Activity() {
     private fun text(id: Int): String = findViewById<EditText>(id).text.toString()
 
     private fun go() {
-        val session = shown(app.session()) ?: return
         val lock = app.lock
         val person = text(R.id.person)
         val pin = text(R.id.pin)
-        val first = shown(lock.isFirstUse(session)) ?: return
-        val outcome: Outcome<Keeper> = when {
-            first -> lock.setUpFirst(session, person, pin, text(R.id.pin_again))
-            adding -> lock.addPerson(session, person, pin, text(R.id.pin_again), text(R.id.approver), text(R.id.approver_pin))
-            else -> lock.unlock(session, person, pin)
-        }
+        val again = text(R.id.pin_again)
+        val approver = text(R.id.approver)
+        val approverPin = text(R.id.approver_pin)
+        val adding = adding
         // PINs never stay on the screen, right or wrong.
         listOf(R.id.pin, R.id.pin_again, R.id.approver_pin).forEach { findViewById<EditText>(it).text.clear() }
-        val keeper = shown(outcome) ?: return
-        session.keeper = keeper
-        setResult(RESULT_OK)
-        finish()
+        findViewById<Button>(R.id.unlock).isEnabled = false
+        withBook({
+            app.session().then { session ->
+                lock.isFirstUse(session).then { first ->
+                    val outcome: Outcome<Keeper> = when {
+                        first -> lock.setUpFirst(session, person, pin, again)
+                        adding -> lock.addPerson(session, person, pin, again, approver, approverPin)
+                        else -> lock.unlock(session, person, pin)
+                    }
+                    outcome.map { session to it }
+                }
+            }.also { app.mainThread.post { if (!isDestroyed) findViewById<Button>(R.id.unlock).isEnabled = true } }
+        }) { (session, keeper) ->
+            session.keeper = keeper
+            setResult(RESULT_OK)
+            finish()
+        }
     }
 
     private companion object {

@@ -17,40 +17,69 @@ import org.daftar.Presence
 class MeetingActivity : Activity() {
     private lateinit var day: MeetingDay
 
+    /** Set after a rotation until the first showing: the typed date is kept. */
+    private var restored = false
+
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        restored = savedInstanceState != null
         setContentView(R.layout.activity_meeting)
         keepClearOfSystemBars()
-        val group = shown(app.group(this)) ?: return
-        day = shown(app.session().map { MeetingDay(it, group) }) ?: return
-        title = group.name
         findViewById<EditText>(R.id.counted_cash).acceptLocalDigits()
         findViewById<Button>(R.id.open_meeting).setOnClickListener {
-            shown(day.open(findViewById<EditText>(R.id.meeting_date).text.toString())) ?: return@setOnClickListener
-            refresh()
+            val date = findViewById<EditText>(R.id.meeting_date).text.toString()
+            ifReady { day -> withBook({ day.open(date) }) { refresh() } }
         }
         findViewById<Button>(R.id.check_count).setOnClickListener {
-            shown(day.count(counted()))?.let(::showCount)
+            val counted = counted()
+            ifReady { day -> withBook({ day.count(counted) }, ::showCount) }
         }
         findViewById<Button>(R.id.close_meeting).setOnClickListener {
+            val counted = counted()
             val reason = findViewById<EditText>(R.id.discrepancy_reason).text.toString()
-            val closed = shown(day.close(counted(), reason)) ?: return@setOnClickListener
-            refresh()
-            findViewById<TextView>(R.id.last_meeting).text = getString(R.string.meeting_closed, day.group.show(closed.counted)) +
-                "\n" + countText(closed)
+            ifReady { day ->
+                withBook({ day.close(counted, reason) }) { closed ->
+                    refresh {
+                        findViewById<TextView>(R.id.last_meeting).text =
+                            getString(R.string.meeting_closed, day.group.show(closed.counted)) + "\n" + countText(closed)
+                    }
+                }
+            }
         }
     }
 
     override fun onResume() {
         super.onResume()
-        // Back from a member's sheet: the roll and the cash have changed.
-        if (::day.isInitialized) refresh()
+        // First showing, or back from a member's sheet: the roll and the cash have changed.
+        if (::day.isInitialized) {
+            refresh()
+        } else {
+            withBook({ app.group(this).then { group -> app.session().map { MeetingDay(it, group) } } }) {
+                day = it
+                title = it.group.name
+                refresh()
+            }
+        }
+    }
+
+    /** Runs [action] once the screen has its meeting day; a press before that does nothing. */
+    private fun ifReady(action: (MeetingDay) -> Unit) {
+        if (::day.isInitialized) action(day)
     }
 
     private fun counted() = findViewById<EditText>(R.id.counted_cash).text.toString()
 
-    private fun refresh() {
-        val state = shown(day.state(LocalDate.now())) ?: return
+    /** Reads the meeting screen (one call) off the main thread and shows it; then [after]. */
+    private fun refresh(after: () -> Unit = {}) {
+        val today = LocalDate.now()
+        withBook({ day.state(today) }) { state ->
+            show(state)
+            restored = false
+            after()
+        }
+    }
+
+    private fun show(state: MeetingState) {
         val openSection = findViewById<LinearLayout>(R.id.open_section)
         val daySection = findViewById<LinearLayout>(R.id.day_section)
         val group = day.group
@@ -62,7 +91,7 @@ class MeetingActivity : Activity() {
                 findViewById<TextView>(R.id.last_meeting).text = state.last?.let {
                     getString(R.string.meeting_last, group.count(it.meetingNo.toLong()), group.date(it.heldOn))
                 } ?: getString(R.string.meeting_first)
-                findViewById<EditText>(R.id.meeting_date).setText(group.date(state.suggestedDate))
+                if (!restored) findViewById<EditText>(R.id.meeting_date).setText(group.date(state.suggestedDate))
             }
             is MeetingState.Open -> {
                 openSection.visibility = View.GONE

@@ -41,8 +41,6 @@ class MemberEntryActivity : Activity() {
         restored = savedInstanceState
         setContentView(R.layout.activity_member_entry)
         keepClearOfSystemBars()
-        val group = shown(app.group(this)) ?: return
-        day = shown(app.session().map { MeetingDay(it, group) }) ?: return
         memberNo = intent.getIntExtra(DaftarApp.EXTRA_MEMBER, 0).toUInt()
         listOf(R.id.savings_amount, R.id.fine_amount, R.id.loan_principal, R.id.loan_rate, R.id.loan_instalments)
             .forEach { findViewById<EditText>(it).acceptLocalDigits() }
@@ -52,14 +50,20 @@ class MemberEntryActivity : Activity() {
         findViewById<Button>(R.id.save_compulsory).setOnClickListener { savings(SavingsFund.COMPULSORY) }
         findViewById<Button>(R.id.save_voluntary).setOnClickListener { savings(SavingsFund.VOLUNTARY) }
         findViewById<Button>(R.id.collect_fine).setOnClickListener {
-            saved(day.collectFine(memberNo, text(R.id.fine_amount)), getString(R.string.collect_fine))
+            val amount = text(R.id.fine_amount)
+            saved(getString(R.string.collect_fine)) { it.collectFine(memberNo, amount) }
         }
         findViewById<Button>(R.id.give_loan).setOnClickListener { newLoan() }
-        refresh()
+        withBook({ app.group(this).then { group -> app.session().map { MeetingDay(it, group) } } }) {
+            day = it
+            refresh()
+        }
     }
 
     override fun onSaveInstanceState(outState: Bundle) {
         super.onSaveInstanceState(outState)
+        // Turned again before the sheet showed: what was typed before is kept.
+        restored?.let { r -> r.keySet().filter { it.startsWith("repay-") }.forEach { outState.putString(it, r.getString(it)) } }
         repayFields.forEach { (loan, field) -> outState.putString(repayKey(loan), field.text.toString()) }
     }
 
@@ -67,8 +71,15 @@ class MemberEntryActivity : Activity() {
 
     private fun text(id: Int) = findViewById<EditText>(id).text.toString()
 
-    private fun refresh() {
-        val sheet = shown(day.sheet(memberNo)) ?: return
+    /** Reads her sheet (one call) off the main thread and shows it. */
+    private fun refresh(after: () -> Unit = {}) {
+        withBook({ day.sheet(memberNo) }) { sheet ->
+            show(sheet)
+            after()
+        }
+    }
+
+    private fun show(sheet: MemberSheet) {
         val group = day.group
         title = group.name
         findViewById<TextView>(R.id.member_name).text =
@@ -81,10 +92,12 @@ class MemberEntryActivity : Activity() {
             },
         )
         findViewById<TextView>(R.id.savings_due).text = getString(R.string.savings_due, group.show(sheet.savingsDue))
-        findViewById<EditText>(R.id.savings_amount).setText(sheet.savingsPrefill)
+        // After a rotation, what was typed stays; otherwise the fields start with what is due.
+        val typed = restored != null
+        if (!typed) findViewById<EditText>(R.id.savings_amount).setText(sheet.savingsPrefill)
         findViewById<LinearLayout>(R.id.fines_section).visibility = if (sheet.finesDue.signum() > 0) View.VISIBLE else View.GONE
         findViewById<TextView>(R.id.fines_due).text = getString(R.string.fines_due, group.show(sheet.finesDue))
-        findViewById<EditText>(R.id.fine_amount).setText(sheet.finesPrefill)
+        if (!typed) findViewById<EditText>(R.id.fine_amount).setText(sheet.finesPrefill)
         showLoans(sheet)
     }
 
@@ -107,7 +120,8 @@ class MemberEntryActivity : Activity() {
                 bodyText(due + late),
                 field,
                 bigButton(getString(R.string.repay)) {
-                    saved(day.repay(loan.loanNo, field.text.toString()), getString(R.string.repay))
+                    val amount = field.text.toString()
+                    saved(getString(R.string.repay)) { it.repay(loan.loanNo, amount) }
                 },
             )
         }
@@ -118,31 +132,41 @@ class MemberEntryActivity : Activity() {
         restored = null // only the first showing after a restore takes the typed text
     }
 
-    private fun attendance(present: Boolean) {
-        shown(day.markAttendance(memberNo, present)) ?: return
-        refresh()
+    /** Runs [action] once the screen has its meeting day; a press before that does nothing. */
+    private fun ifReady(action: (MeetingDay) -> Unit) {
+        if (::day.isInitialized) action(day)
+    }
+
+    private fun attendance(present: Boolean) = ifReady { day ->
+        withBook({ day.markAttendance(memberNo, present) }) { refresh() }
     }
 
     private fun savings(fund: SavingsFund) {
         val label = getString(if (fund == SavingsFund.COMPULSORY) R.string.save_compulsory else R.string.save_voluntary)
-        saved(day.depositSavings(memberNo, text(R.id.savings_amount), fund), label)
+        val amount = text(R.id.savings_amount)
+        saved(label) { it.depositSavings(memberNo, amount, fund) }
     }
 
-    /** After a save: the status says what was recorded, and the sheet shows the new dues. */
-    private fun saved(outcome: Outcome<BigDecimal>, what: String) {
-        val amount = shown(outcome) ?: return
-        refresh()
-        findViewById<TextView>(R.id.saved).text = getString(R.string.saved, "$what, ${day.group.show(amount)}")
+    /**
+     * A Save: the command off the main thread, then her sheet read again; the
+     * status says what was recorded (TalkBack reads it), and the sheet shows the new dues.
+     */
+    private fun saved(what: String, save: (MeetingDay) -> Outcome<BigDecimal>) = ifReady { day ->
+        withBook({ save(day) }) { amount ->
+            refresh { findViewById<TextView>(R.id.saved).text = getString(R.string.saved, "$what, ${day.group.show(amount)}") }
+        }
     }
 
-    private fun newLoan() {
+    private fun newLoan() = ifReady { day ->
         val period = if (findViewById<RadioGroup>(R.id.rate_period).checkedRadioButtonId == R.id.per_year) RatePeriod.YEAR else RatePeriod.MONTH
         val method = methods[findViewById<Spinner>(R.id.loan_method).selectedItemPosition.coerceIn(methods.indices)]
         val form = LoanForm(text(R.id.loan_principal), text(R.id.loan_rate), period, text(R.id.loan_instalments), method)
-        val given = shown(day.newLoan(memberNo, form)) ?: return
-        refresh()
-        listOf(R.id.loan_principal, R.id.loan_rate, R.id.loan_instalments).forEach { findViewById<EditText>(it).setText("") }
-        findViewById<TextView>(R.id.saved).text =
-            getString(R.string.loan_given, day.group.count(given.loanNo.toLong()), day.group.show(given.principal))
+        withBook({ day.newLoan(memberNo, form) }) { given ->
+            listOf(R.id.loan_principal, R.id.loan_rate, R.id.loan_instalments).forEach { findViewById<EditText>(it).setText("") }
+            refresh {
+                findViewById<TextView>(R.id.saved).text =
+                    getString(R.string.loan_given, day.group.count(given.loanNo.toLong()), day.group.show(given.principal))
+            }
+        }
     }
 }

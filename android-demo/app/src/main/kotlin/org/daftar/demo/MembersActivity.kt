@@ -12,20 +12,20 @@ class MembersActivity : Activity() {
         setContentView(R.layout.activity_list)
         keepClearOfSystemBars()
         findViewById<TextView>(R.id.list_title).setText(R.string.members_title)
-        val group = shown(app.group(this)) ?: return
-        title = group.name
-        val members = shown(app.session().then { it.members(group) }) ?: return
-        findViewById<LinearLayout>(R.id.list_items).addAll(
-            members.map { m ->
-                val line = getString(R.string.member_line, group.count(m.memberNo.toLong()), m.name)
-                val text = if (m.exitedOn == null) line else getString(R.string.member_exited, line)
-                bigButton(text) {
-                    start(PassbookActivity::class.java) {
-                        putExtra(DaftarApp.EXTRA_GROUP, group.id.toString())
-                        putExtra(DaftarApp.EXTRA_MEMBER, m.memberNo.toInt())
+        withBook({ app.group(this).then { g -> app.session().then { it.members(g) }.map { g to it } } }) { (group, members) ->
+            title = group.name
+            findViewById<LinearLayout>(R.id.list_items).addAll(
+                members.map { m ->
+                    val line = getString(R.string.member_line, group.count(m.memberNo.toLong()), m.name)
+                    val text = if (m.exitedOn == null) line else getString(R.string.member_exited, line)
+                    bigButton(text) {
+                        start(PassbookActivity::class.java) {
+                            putExtra(DaftarApp.EXTRA_GROUP, group.id.toString())
+                            putExtra(DaftarApp.EXTRA_MEMBER, m.memberNo.toInt())
+                        }
                     }
-                }
-            },
-        )
+                },
+            )
+        }
     }
 }

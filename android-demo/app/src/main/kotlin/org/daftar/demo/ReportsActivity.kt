@@ -17,25 +17,26 @@ class ReportsActivity : Activity() {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_report)
         keepClearOfSystemBars()
-        val group = shown(app.group(this)) ?: return
-        title = group.name
-        val reports = shown(app.session().map { Reports(it, group) }) ?: return
-        val choices = findViewById<LinearLayout>(R.id.report_choices)
-        choices.addAll(
-            reports.kinds().map { kind ->
-                bigButton(getString(nameOf(kind))) { showReport(reports, kind) }.apply {
-                    layoutParams = LinearLayout.LayoutParams(0, LinearLayout.LayoutParams.WRAP_CONTENT, 1f)
-                }
-            },
-        )
-        showReport(reports, reports.kinds().first())
+        withBook({ app.group(this).then { group -> app.session().map { Reports(it, group) } } }) { reports ->
+            title = reports.group.name
+            val choices = findViewById<LinearLayout>(R.id.report_choices)
+            choices.addAll(
+                reports.kinds().map { kind ->
+                    bigButton(getString(nameOf(kind))) { showReport(reports, kind) }.apply {
+                        layoutParams = LinearLayout.LayoutParams(0, LinearLayout.LayoutParams.WRAP_CONTENT, 1f)
+                    }
+                },
+            )
+            showReport(reports, reports.kinds().first())
+        }
     }
 
     private fun showReport(reports: Reports, kind: ReportKind) {
-        val table = shown(reports.table(kind, LocalDate.now())) ?: return
-        findViewById<TextView>(R.id.report_title).setText(nameOf(kind))
-        findViewById<TextView>(R.id.report_note).text = periodText(reports.group, table)
-        findViewById<TableLayout>(R.id.report_table).show(table)
+        withBook({ reports.table(kind, LocalDate.now()) }) { table ->
+            findViewById<TextView>(R.id.report_title).setText(nameOf(kind))
+            findViewById<TextView>(R.id.report_note).text = periodText(reports.group, table)
+            findViewById<TableLayout>(R.id.report_table).show(table)
+        }
     }
 
     private fun nameOf(kind: ReportKind) = when (kind) {

@@ -50,13 +50,14 @@ class StartActivity : Activity() {
             return
         }
         build.visibility = View.GONE
-        val groups = shown(app.session().then { it.groups() }) ?: return
-        message.setText(if (groups.isEmpty()) R.string.start_no_groups else R.string.start_pick)
-        list.addAll(
-            groups.map { g ->
-                bigButton(g.name) { start(GroupActivity::class.java) { putExtra(DaftarApp.EXTRA_GROUP, g.id.toString()) } }
-            },
-        )
+        withBook({ app.session().then { it.groups() } }) { groups ->
+            message.setText(if (groups.isEmpty()) R.string.start_no_groups else R.string.start_pick)
+            list.addAll(
+                groups.map { g ->
+                    bigButton(g.name) { start(GroupActivity::class.java) { putExtra(DaftarApp.EXTRA_GROUP, g.id.toString()) } }
+                },
+            )
+        }
     }
 
     private fun buildDemo() {

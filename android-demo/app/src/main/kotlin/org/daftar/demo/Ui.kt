@@ -23,6 +23,7 @@ import org.daftar.demo.logic.ProblemKind
 import org.daftar.demo.logic.ProgressRelay
 import org.daftar.demo.logic.ReportTable
 import org.daftar.demo.logic.RowLabel
+import org.daftar.demo.logic.refused
 
 /** Binding helpers shared by the screens: no decisions here, only views. */
 
@@ -71,6 +72,22 @@ fun <T> Activity.shown(outcome: Outcome<T>): T? {
             status.text = problemText(outcome.problem)
             null
         }
+    }
+}
+
+/**
+ * Runs [work], which calls the book, on the app's book thread, never the main
+ * one; then, on the main thread, shows its problem in the status line or gives
+ * its value to [then]. A screen that has gone away by then gets nothing.
+ */
+fun <T> Activity.withBook(work: () -> Outcome<T>, then: (T) -> Unit) {
+    app.onBookThread {
+        val outcome = try {
+            work()
+        } catch (e: Exception) {
+            refused(ProblemKind.INTERNAL, e.toString())
+        }
+        app.mainThread.post { if (!isDestroyed) shown(outcome)?.let(then) }
     }
 }
 

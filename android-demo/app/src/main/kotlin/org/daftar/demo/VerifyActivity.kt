@@ -18,32 +18,35 @@ import org.daftar.demo.logic.Outcome
 class VerifyActivity : Activity() {
     private lateinit var checks: BookChecks
     private var running: SlowJob<*>? = null
-    private val verifyKey get() = "verify-" + checks.group.id
-    private val exportKey get() = "export-" + checks.group.id
+    private val groupId: String get() = intent.getStringExtra(DaftarApp.EXTRA_GROUP).orEmpty()
+    private val verifyKey get() = "verify-$groupId"
+    private val exportKey get() = "export-$groupId"
 
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_verify)
         keepClearOfSystemBars()
-        val group = shown(app.group(this)) ?: return
-        title = group.name
-        checks = shown(app.session().map { BookChecks(it, group) }) ?: return
-        findViewById<Button>(R.id.run_verify).setOnClickListener { verify() }
+        // The buttons wait until the group is read.
+        busy(true)
+        findViewById<Button>(R.id.cancel).visibility = View.GONE
         findViewById<Button>(R.id.cancel).setOnClickListener { running?.relay?.cancel() }
-        findViewById<Button>(R.id.export_hledger).setOnClickListener { export(ExportFormat.HLEDGER) }
-        findViewById<Button>(R.id.export_beancount).setOnClickListener { export(ExportFormat.BEANCOUNT) }
-        findViewById<Button>(R.id.export_csv).setOnClickListener { export(ExportFormat.CSV) }
-        // After a rotation: the verify or export started before it is still running.
-        val bar = findViewById<ProgressBar>(R.id.progress)
-        running = attachSlow(verifyKey, bar, ::verified) ?: attachSlow(exportKey, bar, ::exported)
-        if (running != null) busy(true)
+        withBook({ app.group(this).then { group -> app.session().map { BookChecks(it, group) } } }) {
+            checks = it
+            title = it.group.name
+            findViewById<Button>(R.id.run_verify).setOnClickListener { verify() }
+            findViewById<Button>(R.id.export_hledger).setOnClickListener { export(ExportFormat.HLEDGER) }
+            findViewById<Button>(R.id.export_beancount).setOnClickListener { export(ExportFormat.BEANCOUNT) }
+            findViewById<Button>(R.id.export_csv).setOnClickListener { export(ExportFormat.CSV) }
+            // After a rotation: the verify or export started before it is still running, or has ended.
+            val bar = findViewById<ProgressBar>(R.id.progress)
+            running = attachSlow(verifyKey, bar, ::verified) ?: attachSlow(exportKey, bar, ::exported)
+            busy(running != null)
+        }
     }
 
     override fun onDestroy() {
-        if (::checks.isInitialized) {
-            releaseSlow(verifyKey)
-            releaseSlow(exportKey)
-        }
+        releaseSlow(verifyKey)
+        releaseSlow(exportKey)
         super.onDestroy()
     }
 

@@ -11,6 +11,12 @@ import android.widget.EditText
 import android.widget.LinearLayout
 import android.widget.TextView
 import java.io.File
+import java.lang.reflect.InvocationTargetException
+import java.lang.reflect.Proxy
+import java.util.Collections
+import java.util.concurrent.atomic.AtomicBoolean
+import java.util.concurrent.atomic.AtomicInteger
+import org.daftar.DaftarBookInterface
 import org.daftar.Locale
 import org.daftar.demo.logic.BookSession
 import org.daftar.demo.logic.Outcome
@@ -42,7 +48,7 @@ class ScreensTest {
 
     @Test
     fun `the first screen offers the demo book on a phone with no book`() {
-        val start = Robolectric.buildActivity(StartActivity::class.java).setup().get()
+        val start = Robolectric.buildActivity(StartActivity::class.java).setup().ready().get()
         assertEquals(View.VISIBLE, start.findViewById<View>(R.id.build_demo).visibility)
         shoot(start, "start-en")
     }
@@ -51,18 +57,20 @@ class ScreensTest {
     fun `a locked book sends every screen to the lock, and the approver's PIN opens it`() {
         demoBook()
         val group = groupOf(Locale.EN_IN)
-        val screen = Robolectric.buildActivity(GroupActivity::class.java, groupIntent(group)).setup().get()
+        val screen = Robolectric.buildActivity(GroupActivity::class.java, groupIntent(group)).setup().ready().get()
         val next = shadowOf(screen).nextStartedActivity
         assertEquals(LockActivity::class.java.name, next.component?.className)
-        val lock = Robolectric.buildActivity(LockActivity::class.java, next).setup().get()
+        val lock = Robolectric.buildActivity(LockActivity::class.java, next).setup().ready().get()
         lock.findViewById<EditText>(R.id.person).setText("cc-meena")
         lock.findViewById<EditText>(R.id.pin).setText("1111")
         lock.findViewById<Button>(R.id.unlock).performClick()
+        settle()
         assertTrue(lock.findViewById<TextView>(R.id.status).text.isNotEmpty())
         assertTrue(app.isLocked())
         shoot(lock, "lock-en")
         lock.findViewById<EditText>(R.id.pin).setText("2468")
         lock.findViewById<Button>(R.id.unlock).performClick()
+        settle()
         assertTrue(lock.isFinishing)
         assertTrue(!app.isLocked())
         assertEquals("cc-meena", app.session().valueOrNull()?.keeper?.actor)
@@ -72,35 +80,40 @@ class ScreensTest {
     fun `a meeting day from opening to closing, with a rotation in the middle`() {
         unlockedDemo()
         val group = groupOf(Locale.EN_IN)
-        var meeting = Robolectric.buildActivity(MeetingActivity::class.java, groupIntent(group)).setup()
+        var meeting = Robolectric.buildActivity(MeetingActivity::class.java, groupIntent(group)).setup().ready()
         meeting.get().findViewById<Button>(R.id.open_meeting).performClick()
+        settle()
         assertEquals(View.VISIBLE, meeting.get().findViewById<View>(R.id.day_section).visibility)
 
         // The first member's sheet: present, compulsory savings of 50.
         val roll = meeting.get().findViewById<LinearLayout>(R.id.roll)
         assertTrue(roll.childCount > 0)
         roll.getChildAt(0).performClick()
+        settle()
         val sheetIntent = shadowOf(meeting.get()).nextStartedActivity
         var sheet: ActivityController<MemberEntryActivity> =
-            Robolectric.buildActivity(MemberEntryActivity::class.java, sheetIntent).setup()
+            Robolectric.buildActivity(MemberEntryActivity::class.java, sheetIntent).setup().ready()
         sheet.get().findViewById<View>(R.id.present).performClick()
+        settle()
         sheet.get().findViewById<EditText>(R.id.savings_amount).setText("50")
         // The phone turns: the typed amount is still there.
-        sheet = sheet.recreate()
+        sheet = sheet.recreate().ready()
         assertEquals("50", sheet.get().findViewById<EditText>(R.id.savings_amount).text.toString())
         sheet.get().findViewById<Button>(R.id.save_compulsory).performClick()
+        settle()
         assertEquals("", sheet.get().findViewById<TextView>(R.id.status).text.toString())
         assertTrue(sheet.get().findViewById<TextView>(R.id.saved).text.isNotEmpty())
         sheet.pause().stop().destroy()
 
         // Back on the meeting, turned too: the roll and the cash show the save.
-        meeting = meeting.recreate()
+        meeting = meeting.recreate().ready()
         val cash = meeting.get().findViewById<TextView>(R.id.cash_in_book).text.toString()
         assertTrue(cash, cash.isNotEmpty())
         shoot(meeting.get(), "meeting-open-en")
         val inBook = app.session().valueOrNull()!!.book.cashInHand(group)
         meeting.get().findViewById<EditText>(R.id.counted_cash).setText(inBook.toPlainString())
         meeting.get().findViewById<Button>(R.id.close_meeting).performClick()
+        settle()
         assertEquals("", meeting.get().findViewById<TextView>(R.id.status).text.toString())
         assertEquals(View.VISIBLE, meeting.get().findViewById<View>(R.id.open_section).visibility)
         assertEquals(org.daftar.MeetingStatus.CLOSED, app.session().valueOrNull()!!.book.meetings(group).last().status)
@@ -110,12 +123,14 @@ class ScreensTest {
     fun `a mistaken entry is reversed from the corrections screen with a reason`() {
         unlockedDemo()
         val group = groupOf(Locale.EN_IN)
-        val screen = Robolectric.buildActivity(CorrectionsActivity::class.java, groupIntent(group)).setup().get()
+        val screen = Robolectric.buildActivity(CorrectionsActivity::class.java, groupIntent(group)).setup().ready().get()
         val entries = screen.findViewById<LinearLayout>(R.id.entries)
         assertTrue(entries.childCount > 0)
         entries.getChildAt(0).performClick()
+        settle()
         screen.findViewById<EditText>(R.id.reason).setText("typed twice")
         screen.findViewById<Button>(R.id.reverse).performClick()
+        settle()
         val status = screen.findViewById<TextView>(R.id.status).text.toString()
         assertEquals(app.getString(R.string.corrections_recorded), status)
         val book = app.session().valueOrNull()!!.book
@@ -133,17 +148,18 @@ class ScreensTest {
         val passbook = Robolectric.buildActivity(
             PassbookActivity::class.java,
             groupIntent(group).putExtra(DaftarApp.EXTRA_MEMBER, 1),
-        ).setup().get()
+        ).setup().ready().get()
         val table = passbook.findViewById<android.widget.TableLayout>(R.id.report_table)
         // Row 0 is the headings, row 1 the opening balances: row 2 is the first entry.
         table.getChildAt(2).performClick()
+        settle()
         val next = shadowOf(passbook).nextStartedActivity
         assertEquals(CorrectionsActivity::class.java.name, next.component?.className)
         val seq = next.getLongExtra(CorrectionsActivity.EXTRA_ENTRY, -1)
         val book = app.session().valueOrNull()!!.book
         val joined = book.members(group).first { it.memberNo == 1u }.joinedOn
         val first = book.passbook(group, 1u, joined, java.time.LocalDate.now())
-        val screen = Robolectric.buildActivity(CorrectionsActivity::class.java, next).setup().get()
+        val screen = Robolectric.buildActivity(CorrectionsActivity::class.java, next).setup().ready().get()
         val chosen = screen.findViewById<TextView>(R.id.chosen).text.toString()
         assertTrue(chosen, chosen.contains(first.lines.first { it.seq.toLong() == seq }.narration))
         assertTrue(screen.findViewById<Button>(R.id.reverse).isEnabled)
@@ -152,12 +168,58 @@ class ScreensTest {
     @Test
     fun `the verify screen checks the book in the background and says it is intact`() {
         unlockedDemo()
-        val screen = Robolectric.buildActivity(VerifyActivity::class.java, groupIntent(groupOf(Locale.EN_IN))).setup().get()
+        val screen = Robolectric.buildActivity(VerifyActivity::class.java, groupIntent(groupOf(Locale.EN_IN))).setup().ready().get()
         screen.findViewById<Button>(R.id.run_verify).performClick()
+        settle()
         val verdict = screen.findViewById<TextView>(R.id.verdict)
         waitFor { verdict.text.isNotEmpty() }
         assertEquals(app.getString(R.string.verify_intact), verdict.text.toString())
         shoot(screen, "verify-en")
+    }
+
+    @Test
+    fun `no screen calls the book on the main thread`() {
+        val main = Thread.currentThread()
+        val armed = AtomicBoolean(false)
+        val onMain = Collections.synchronizedList(mutableListOf<String>())
+        val elsewhere = AtomicInteger()
+        app.bookSeenThrough = { real ->
+            Proxy.newProxyInstance(DaftarBookInterface::class.java.classLoader, arrayOf(DaftarBookInterface::class.java)) { _, m, args ->
+                if (armed.get()) {
+                    if (Thread.currentThread() === main) onMain += m.name else elsewhere.incrementAndGet()
+                }
+                try {
+                    m.invoke(real, *(args ?: emptyArray()))
+                } catch (e: InvocationTargetException) {
+                    throw e.targetException
+                }
+            } as DaftarBookInterface
+        }
+        unlockedDemo()
+        val group = groupOf(Locale.EN_IN)
+        armed.set(true)
+        Robolectric.buildActivity(StartActivity::class.java).setup().ready()
+        Robolectric.buildActivity(LockActivity::class.java).setup().ready()
+        Robolectric.buildActivity(GroupActivity::class.java, groupIntent(group)).setup().ready()
+        Robolectric.buildActivity(MembersActivity::class.java, groupIntent(group)).setup().ready()
+        val member = groupIntent(group).putExtra(DaftarApp.EXTRA_MEMBER, 1)
+        Robolectric.buildActivity(PassbookActivity::class.java, member).setup().ready()
+        Robolectric.buildActivity(ReportsActivity::class.java, groupIntent(group)).setup().ready()
+        Robolectric.buildActivity(CorrectionsActivity::class.java, groupIntent(group)).setup().ready()
+        Robolectric.buildActivity(VerifyActivity::class.java, groupIntent(group)).setup().ready()
+        val meeting = Robolectric.buildActivity(MeetingActivity::class.java, groupIntent(group)).setup().ready().get()
+        meeting.findViewById<Button>(R.id.open_meeting).performClick()
+        settle()
+        val sheet = Robolectric.buildActivity(MemberEntryActivity::class.java, member).setup().ready().get()
+        sheet.findViewById<View>(R.id.present).performClick()
+        settle()
+        sheet.findViewById<EditText>(R.id.savings_amount).setText("50")
+        sheet.findViewById<Button>(R.id.save_compulsory).performClick()
+        settle()
+        assertTrue(sheet.findViewById<TextView>(R.id.saved).text.isNotEmpty())
+        armed.set(false)
+        assertEquals(emptyList<String>(), onMain.toList())
+        assertTrue("${elsewhere.get()} calls off the main thread", elsewhere.get() > 10)
     }
 
     @Test
@@ -175,16 +237,16 @@ class ScreensTest {
     private fun mainScreens(tag: String, locale: Locale, rtl: Boolean) {
         unlockedDemo()
         val group = groupOf(locale)
-        val home = Robolectric.buildActivity(GroupActivity::class.java, groupIntent(group)).setup().get()
+        val home = Robolectric.buildActivity(GroupActivity::class.java, groupIntent(group)).setup().ready().get()
         assertEquals(if (rtl) View.LAYOUT_DIRECTION_RTL else View.LAYOUT_DIRECTION_LTR, home.window.decorView.layoutDirection)
         assertEquals(app.getString(R.string.group_meeting), home.findViewById<Button>(R.id.open_meeting).text.toString())
         shoot(home, "group-$tag")
-        val meeting = Robolectric.buildActivity(MeetingActivity::class.java, groupIntent(group)).setup().get()
+        val meeting = Robolectric.buildActivity(MeetingActivity::class.java, groupIntent(group)).setup().ready().get()
         shoot(meeting, "meeting-$tag")
         val passbook = Robolectric.buildActivity(
             PassbookActivity::class.java,
             groupIntent(group).putExtra(DaftarApp.EXTRA_MEMBER, 1),
-        ).setup().get()
+        ).setup().ready().get()
         val title = passbook.findViewById<TextView>(R.id.report_title).text.toString()
         val digits = when (locale) {
             Locale.FA_IR -> '۰'..'۹'
@@ -221,6 +283,23 @@ class ScreensTest {
 
     private fun groupIntent(group: java.util.UUID) =
         Intent(app, GroupActivity::class.java).putExtra(DaftarApp.EXTRA_GROUP, group.toString())
+
+    /** Lets the screens' book thread finish, running what it posts to the main thread, until both are quiet. */
+    private fun settle() {
+        val until = System.currentTimeMillis() + 60_000
+        do {
+            while (app.bookBusy) {
+                if (System.currentTimeMillis() > until) throw AssertionError("the book thread did not finish")
+                Thread.sleep(2)
+            }
+            shadowOf(Looper.getMainLooper()).idle()
+        } while (app.bookBusy)
+    }
+
+    private fun <T : Activity> ActivityController<T>.ready(): ActivityController<T> {
+        settle()
+        return this
+    }
 
     /** Lets the app's background thread finish, running what it posts to the main thread. */
     private fun waitFor(done: () -> Boolean) {

@@ -148,6 +148,8 @@ class BookSession private constructor(
     val book: DaftarBookInterface,
     @Volatile var keeper: Keeper,
     pendingFile: File?,
+    /** The book this session opened, closed with it; none for a book the caller opened. */
+    private val owned: AutoCloseable? = null,
 ) : AutoCloseable {
     /** Pending op_ids, kept beside the book (`BOOK-pending`) so they survive the app's death. */
     val pending = PendingCommands({ keeper }, pendingFile)
@@ -164,17 +166,26 @@ class BookSession private constructor(
     fun activeMembers(group: Group): Outcome<List<Member>> = members(group).map { all -> all.filter { it.exitedOn == null } }
 
     override fun close() {
-        (book as? AutoCloseable)?.close()
+        owned?.close()
     }
 
     companion object {
         /** A missing book is offered as the demo, so a first launch has something to show. */
         fun startChoice(file: File): StartChoice = if (file.exists()) StartChoice.OPEN else StartChoice.BUILD_DEMO
 
-        /** Opens [file]; with [key], as an encrypted book (the key's bytes are wiped). */
-        fun open(file: File, keeper: Keeper, key: ByteArray? = null): Outcome<BookSession> = attempt {
+        /**
+         * Opens [file]; with [key], as an encrypted book (the key's bytes are
+         * wiped). Every call goes through [seenThrough] (the screen tests
+         * record which thread makes each).
+         */
+        fun open(
+            file: File,
+            keeper: Keeper,
+            key: ByteArray? = null,
+            seenThrough: (DaftarBookInterface) -> DaftarBookInterface = { it },
+        ): Outcome<BookSession> = attempt {
             val book = if (key == null) DaftarBook.open(file.path) else DaftarBook.openEncrypted(file.path, key)
-            BookSession(book, keeper, pendingFile(file))
+            BookSession(seenThrough(book), keeper, pendingFile(file), owned = book)
         }.also { key?.fill(0) }
 
         /**
