@@ -13,9 +13,7 @@ use core::event::FacilitySource;
 use core::lending::{LoanRequest, Repayment};
 use core::policy::ActorRole;
 use core::settlement::{ChargeEntry, Cutoff};
-use core::{
-    CashTransfer, CommandMeta, MemberChange, NewMember, NewOrganisation, SavingsEntry, Via, Voucher,
-};
+use core::{CashTransfer, MemberChange, NewMember, NewOrganisation, SavingsEntry, Via, Voucher};
 
 #[uniffi::export]
 impl DaftarBook {
@@ -24,7 +22,7 @@ impl DaftarBook {
         meta: CommandMeta,
         org: NewOrganisation,
     ) -> Result<CommandResult> {
-        Ok(self.book.create_organisation(&meta, org)?.into())
+        Ok(self.book.create_organisation(&meta.core(), org)?.into())
     }
 
     pub fn set_policy(
@@ -50,7 +48,7 @@ impl DaftarBook {
             compulsory_savings: compulsory,
             withdrawals: policy.withdrawals,
             allocation_order: order,
-            late_penalty: policy.late_penalty,
+            late_penalty: policy.late_penalty.into_core(scale)?,
             grace_days: policy.grace_days,
             absence_fine: fine,
             exit_nets_loans: policy.exit_nets_loans,
@@ -62,7 +60,7 @@ impl DaftarBook {
                 .transpose()?,
             days_ahead_allowed: policy.days_ahead_allowed,
         };
-        Ok(self.book.set_policy(&meta, org, date, p)?.into())
+        Ok(self.book.set_policy(&meta.core(), org, date, p)?.into())
     }
 
     pub fn set_role(
@@ -73,7 +71,10 @@ impl DaftarBook {
         person: String,
         role: ActorRole,
     ) -> Result<CommandResult> {
-        Ok(self.book.set_role(&meta, org, date, &person, role)?.into())
+        Ok(self
+            .book
+            .set_role(&meta.core(), org, date, &person, role)?
+            .into())
     }
 
     /// Sets `person`'s PIN: her own (the old one in `meta.pin` to change
@@ -89,7 +90,7 @@ impl DaftarBook {
         let new_pin = zeroize::Zeroizing::new(new_pin);
         Ok(self
             .book
-            .set_pin(&meta, org, date, &person, &new_pin)?
+            .set_pin(&meta.core(), org, date, &person, &new_pin)?
             .into())
     }
 
@@ -106,7 +107,7 @@ impl DaftarBook {
         org: Uuid,
         member: NewMember,
     ) -> Result<CommandResult> {
-        Ok(self.book.add_member(&meta, org, member)?.into())
+        Ok(self.book.add_member(&meta.core(), org, member)?.into())
     }
 
     pub fn change_member(
@@ -119,7 +120,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .change_member(&meta, org, member_no, date, change)?
+            .change_member(&meta.core(), org, member_no, date, change)?
             .into())
     }
 
@@ -129,7 +130,7 @@ impl DaftarBook {
         org: Uuid,
         date: NaiveDate,
     ) -> Result<CommandResult> {
-        Ok(self.book.open_meeting(&meta, org, date)?.into())
+        Ok(self.book.open_meeting(&meta.core(), org, date)?.into())
     }
 
     pub fn mark_attendance(
@@ -142,7 +143,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .mark_attendance(&meta, org, meeting_no, member_no, present)?
+            .mark_attendance(&meta.core(), org, meeting_no, member_no, present)?
             .into())
     }
 
@@ -157,7 +158,13 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .close_meeting(&meta, org, meeting_no, counted_cash, discrepancy_reason)?
+            .close_meeting(
+                &meta.core(),
+                org,
+                meeting_no,
+                counted_cash,
+                discrepancy_reason,
+            )?
             .into())
     }
 
@@ -170,7 +177,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .reopen_meeting(&meta, org, meeting_no, &reason)?
+            .reopen_meeting(&meta.core(), org, meeting_no, &reason)?
             .into())
     }
 
@@ -180,7 +187,7 @@ impl DaftarBook {
         org: Uuid,
         entry: SavingsEntry,
     ) -> Result<CommandResult> {
-        Ok(self.book.deposit_savings(&meta, org, entry)?.into())
+        Ok(self.book.deposit_savings(&meta.core(), org, entry)?.into())
     }
 
     pub fn withdraw_savings(
@@ -189,7 +196,7 @@ impl DaftarBook {
         org: Uuid,
         entry: SavingsEntry,
     ) -> Result<CommandResult> {
-        Ok(self.book.withdraw_savings(&meta, org, entry)?.into())
+        Ok(self.book.withdraw_savings(&meta.core(), org, entry)?.into())
     }
 
     pub fn record_receipt(
@@ -198,7 +205,7 @@ impl DaftarBook {
         org: Uuid,
         voucher: Voucher,
     ) -> Result<CommandResult> {
-        Ok(self.book.record_receipt(&meta, org, voucher)?.into())
+        Ok(self.book.record_receipt(&meta.core(), org, voucher)?.into())
     }
 
     pub fn record_payment(
@@ -207,7 +214,7 @@ impl DaftarBook {
         org: Uuid,
         voucher: Voucher,
     ) -> Result<CommandResult> {
-        Ok(self.book.record_payment(&meta, org, voucher)?.into())
+        Ok(self.book.record_payment(&meta.core(), org, voucher)?.into())
     }
 
     pub fn transfer(
@@ -216,7 +223,7 @@ impl DaftarBook {
         org: Uuid,
         transfer: CashTransfer,
     ) -> Result<CommandResult> {
-        Ok(self.book.transfer(&meta, org, transfer)?.into())
+        Ok(self.book.transfer(&meta.core(), org, transfer)?.into())
     }
 
     pub fn collect_charge(
@@ -225,7 +232,7 @@ impl DaftarBook {
         org: Uuid,
         charge: ChargeEntry,
     ) -> Result<CommandResult> {
-        Ok(self.book.collect_charge(&meta, org, charge)?.into())
+        Ok(self.book.collect_charge(&meta.core(), org, charge)?.into())
     }
 
     pub fn apply_for_loan(
@@ -238,7 +245,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .apply_for_loan(&meta, org, member_no, date, request)?
+            .apply_for_loan(&meta.core(), org, member_no, date, request)?
             .into())
     }
 
@@ -255,7 +262,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .sanction_loan(&meta, org, member_no, date, request, via)?
+            .sanction_loan(&meta.core(), org, member_no, date, request, via)?
             .into())
     }
 
@@ -268,7 +275,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .approve_loan(&meta, org, loan_no, meeting_no)?
+            .approve_loan(&meta.core(), org, loan_no, meeting_no)?
             .into())
     }
 
@@ -282,7 +289,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .disburse_loan(&meta, org, loan_no, date, via)?
+            .disburse_loan(&meta.core(), org, loan_no, date, via)?
             .into())
     }
 
@@ -293,7 +300,10 @@ impl DaftarBook {
         loan_no: u32,
         repayment: Repayment,
     ) -> Result<CommandResult> {
-        Ok(self.book.repay_loan(&meta, org, loan_no, repayment)?.into())
+        Ok(self
+            .book
+            .repay_loan(&meta.core(), org, loan_no, repayment)?
+            .into())
     }
 
     pub fn write_off_loan(
@@ -306,7 +316,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .write_off_loan(&meta, org, loan_no, date, &reason)?
+            .write_off_loan(&meta.core(), org, loan_no, date, &reason)?
             .into())
     }
 
@@ -321,7 +331,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .receive_borrowing(&meta, org, source, date, via, request)?
+            .receive_borrowing(&meta.core(), org, source, date, via, request)?
             .into())
     }
 
@@ -334,7 +344,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .repay_borrowing(&meta, org, loan_no, repayment)?
+            .repay_borrowing(&meta.core(), org, loan_no, repayment)?
             .into())
     }
 
@@ -344,7 +354,7 @@ impl DaftarBook {
         org: Uuid,
         cutoff: Cutoff,
     ) -> Result<CommandResult> {
-        Ok(self.book.record_cutoff(&meta, org, cutoff)?.into())
+        Ok(self.book.record_cutoff(&meta.core(), org, cutoff)?.into())
     }
 
     pub fn exit_member(
@@ -357,7 +367,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .exit_member(&meta, org, member_no, date, via)?
+            .exit_member(&meta.core(), org, member_no, date, via)?
             .into())
     }
 
@@ -371,7 +381,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .reverse_entry(&meta, org, seq, date, &reason)?
+            .reverse_entry(&meta.core(), org, seq, date, &reason)?
             .into())
     }
 
@@ -384,7 +394,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .approve_correction(&meta, org, request_seq, date)?
+            .approve_correction(&meta.core(), org, request_seq, date)?
             .into())
     }
 
@@ -398,7 +408,7 @@ impl DaftarBook {
     ) -> Result<CommandResult> {
         Ok(self
             .book
-            .reject_correction(&meta, org, request_seq, date, &reason)?
+            .reject_correction(&meta.core(), org, request_seq, date, &reason)?
             .into())
     }
 }

@@ -135,18 +135,16 @@ impl DaftarBook {
         with_progress(&listener, |p| self.book.require_intact(p)).map(|_| ())
     }
 
-    /// Writes the organisation's ledger to `path`: format `hledger`, `beancount` or
-    /// `csv`. Returns the number of entries written. Reports progress; cancellable.
+    /// Writes the organisation's ledger to `path` in `format`. Returns the number of entries written. Reports progress; cancellable.
     /// The file is written whole or not at all, readable by the app only, and
     /// never over the book or its files.
     pub fn export(
         &self,
         org: Uuid,
-        format: String,
+        format: core::export::ExportFormat,
         path: String,
         listener: Option<Arc<dyn ProgressListener>>,
     ) -> Result<u64> {
-        let format = core::export::ExportFormat::parse(&format)?;
         let path = std::path::Path::new(&path);
         let summary = with_progress(&listener, |p| self.book.export_file(org, format, path, p))?;
         Ok(summary.entries)

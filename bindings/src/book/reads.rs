@@ -12,7 +12,7 @@ use core::books::{
     Portfolio, ReceiptsAndPayments,
 };
 use core::corrections::Correction;
-use core::lending::{Loan, LoanStanding};
+use core::lending::LoanStanding;
 use core::meeting_sheet::{MeetingSheet, MemberSheet};
 use core::meetings::Meeting;
 use core::queries::AccountBalance;
@@ -33,7 +33,7 @@ impl DaftarBook {
             compulsory_savings: core::money::from_minor(p.compulsory_savings, scale),
             withdrawals: p.withdrawals,
             allocation_order: p.allocation_order.to_vec(),
-            late_penalty: p.late_penalty,
+            late_penalty: LatePenalty::from_core(p.late_penalty, scale),
             grace_days: p.grace_days,
             absence_fine: core::money::from_minor(p.absence_fine, scale),
             exit_nets_loans: p.exit_nets_loans,
@@ -74,7 +74,13 @@ impl DaftarBook {
     }
 
     pub fn loans(&self, org: Uuid) -> Result<Vec<Loan>> {
-        Ok(self.book.loans(org)?)
+        let scale = self.book.organisation(org)?.currency.scale;
+        Ok(self
+            .book
+            .loans(org)?
+            .into_iter()
+            .map(|l| Loan::from_core(l, scale))
+            .collect())
     }
 
     pub fn loan_standing(&self, org: Uuid, loan_no: u32, as_of: NaiveDate) -> Result<LoanStanding> {

@@ -9,8 +9,8 @@ use uuid::Uuid;
 use super::{with_progress, DaftarBook, ProgressListener};
 use crate::error::Result;
 use crate::types::sync::{public_key, signature};
+use crate::types::CommandMeta;
 use crate::types::*;
-use daftar_core::CommandMeta;
 
 /// Carries one request to the programme's server; the app supplies it (in the
 /// JVM library, `JavaHttpTransport` over `java.net.http`). `path` starts with
@@ -85,7 +85,7 @@ impl DaftarBook {
         org: Uuid,
         date: NaiveDate,
     ) -> Result<CommandResult> {
-        Ok(self.book.claim_custody(&meta, org, date)?.into())
+        Ok(self.book.claim_custody(&meta.core(), org, date)?.into())
     }
 
     /// Hands the organisation to the device with this name and public key.
@@ -100,7 +100,7 @@ impl DaftarBook {
         let key = public_key(&to_public_key)?;
         Ok(self
             .book
-            .hand_over(&meta, org, date, &to_device, key)?
+            .hand_over(&meta.core(), org, date, &to_device, key)?
             .into())
     }
 
@@ -114,7 +114,10 @@ impl DaftarBook {
         admin_signature: String,
     ) -> Result<CommandResult> {
         let sig = signature(&admin_signature)?;
-        Ok(self.book.recover_custody(&meta, org, date, sig)?.into())
+        Ok(self
+            .book
+            .recover_custody(&meta.core(), org, date, sig)?
+            .into())
     }
 
     pub fn custody(&self, org: Uuid) -> Result<Option<Custody>> {

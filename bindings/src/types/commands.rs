@@ -11,22 +11,37 @@ use core::lending::{LoanRequest, Repayment};
 use core::loan::{Frequency, Method, RatePeriod};
 use core::money::{RoundingMode, RoundingUnit};
 use core::pins::Pin;
+
+use super::Timestamp;
 use core::settlement::{ChargeEntry, Cutoff, OpeningBorrowing, OpeningLoan, OpeningMember};
 use core::{
-    Calendar, CashTransfer, CommandMeta, Currency, FiscalYearStart, Locale, Member, MemberChange,
-    MemberRole, NewMember, NewOrganisation, OrgKind, Organisation, RoundingRule, SavingsEntry, Via,
-    Voucher,
+    Calendar, CashTransfer, Currency, FiscalYearStart, Locale, Member, MemberChange, MemberRole,
+    NewMember, NewOrganisation, OrgKind, Organisation, RoundingRule, SavingsEntry, Via, Voucher,
 };
 
-#[uniffi::remote(Record)]
+/// Who gives a command, from which device, with its op_id (chosen by the
+/// caller, so a retry is recognised). `recorded_at` is the device's clock, now if none.
+#[derive(uniffi::Record)]
 pub struct CommandMeta {
     pub op_id: Uuid,
     pub actor: String,
     pub device: String,
-    pub recorded_at: Option<String>,
+    pub recorded_at: Option<Timestamp>,
     /// The actor's PIN, typed on this device: what an approver does needs it.
     #[uniffi(default = None)]
     pub pin: Option<Pin>,
+}
+
+impl CommandMeta {
+    pub(crate) fn core(self) -> core::CommandMeta {
+        core::CommandMeta {
+            op_id: self.op_id,
+            actor: self.actor,
+            device: self.device,
+            recorded_at: self.recorded_at.map(|t| t.0),
+            pin: self.pin,
+        }
+    }
 }
 
 #[uniffi::remote(Record)]

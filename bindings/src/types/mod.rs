@@ -8,10 +8,12 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 mod commands;
+mod loans;
 mod reads;
 pub(crate) mod sync;
 
 pub use commands::*;
+pub use loans::*;
 pub use reads::*;
 pub use sync::*;
 
@@ -19,8 +21,9 @@ use crate::error::DaftarError;
 use core::chart::AccountClass;
 use core::corrections::CorrectionStatus;
 use core::event::{FacilitySource, MemberCharge, SavingsFund};
+use core::export::ExportFormat;
 use core::lending::LoanStatus;
-use core::loan::{Component, Frequency, LatePenalty, Method, RatePeriod};
+use core::loan::{Component, Frequency, Method, RatePeriod};
 use core::meetings::MeetingStatus;
 use core::money::{RoundingMode, RoundingUnit};
 use core::pins::Pin;
@@ -170,12 +173,60 @@ pub enum Component {
     Principal,
 }
 
-#[uniffi::remote(Enum)]
+/// A late instalment's penalty: a fixed amount in the organisation's currency
+/// (never minor units), or a percentage of what is overdue.
+#[derive(uniffi::Enum)]
 pub enum LatePenalty {
     None,
-    Fixed { amount: i64 },
+    Fixed { amount: Decimal },
     Percent { percent: Decimal },
 }
+
+impl LatePenalty {
+    pub(crate) fn from_core(p: core::loan::LatePenalty, scale: u32) -> LatePenalty {
+        match p {
+            core::loan::LatePenalty::None => LatePenalty::None,
+            core::loan::LatePenalty::Fixed { amount } => LatePenalty::Fixed {
+                amount: core::money::from_minor(amount, scale),
+            },
+            core::loan::LatePenalty::Percent { percent } => LatePenalty::Percent { percent },
+        }
+    }
+
+    pub(crate) fn into_core(self, scale: u32) -> core::Result<core::loan::LatePenalty> {
+        Ok(match self {
+            LatePenalty::None => core::loan::LatePenalty::None,
+            LatePenalty::Fixed { amount } => core::loan::LatePenalty::Fixed {
+                amount: core::money::to_minor("late_penalty", amount, scale)?,
+            },
+            LatePenalty::Percent { percent } => core::loan::LatePenalty::Percent { percent },
+        })
+    }
+}
+
+/// The formats a ledger is exported in.
+#[uniffi::remote(Enum)]
+pub enum ExportFormat {
+    Hledger,
+    Beancount,
+    Csv,
+}
+
+/// A moment in UTC, to the second: `java.time.Instant` in Kotlin. The core
+/// keeps it as `YYYY-MM-DDTHH:MM:SSZ`.
+pub struct Timestamp(pub(crate) String);
+
+uniffi::custom_type!(Timestamp, String, {
+    lower: |t| t.0,
+    try_lift: |s| {
+        chrono::NaiveDateTime::parse_from_str(&s, "%Y-%m-%dT%H:%M:%SZ")
+            .map(|_| Timestamp(s.clone()))
+            .map_err(|e| DaftarError::InvalidInput {
+                field: "recorded_at".into(),
+                reason: format!("{s:?} is not a moment in UTC to the second (YYYY-MM-DDTHH:MM:SSZ): {e}"),
+            }.into())
+    },
+});
 
 #[uniffi::remote(Enum)]
 pub enum LoanStatus {

@@ -13,10 +13,10 @@ use core::books::{
 };
 use core::chart::AccountClass;
 use core::corrections::{Correction, CorrectionStatus};
-use core::lending::{Loan, LoanStanding, LoanStatus};
-use core::loan::{
-    Component, Frequency, InstalmentState, LatePenalty, LoanTerms, Method, RatePeriod,
-};
+use core::lending::LoanStanding;
+use core::loan::{Component, Frequency};
+
+use super::LatePenalty;
 use core::meeting_sheet::{DueLoan, MeetingSheet, MemberSheet, Presence};
 use core::meetings::{Meeting, MeetingStatus};
 use core::policy::Withdrawals;
@@ -106,44 +106,6 @@ pub struct MeetingSheet {
     pub next_date: NaiveDate,
     pub cash_in_hand: Decimal,
     pub members: Vec<MemberSheet>,
-}
-
-#[uniffi::remote(Record)]
-pub struct LoanTerms {
-    pub principal: i64,
-    pub rate: Decimal,
-    pub rate_period: RatePeriod,
-    pub term: u32,
-    pub frequency: Frequency,
-    pub method: Method,
-}
-
-#[uniffi::remote(Record)]
-pub struct InstalmentState {
-    pub no: u32,
-    pub due_on: NaiveDate,
-    pub principal: i64,
-    pub interest: i64,
-    pub penalty: i64,
-    pub principal_paid: i64,
-    pub interest_paid: i64,
-    pub penalty_paid: i64,
-    pub penalty_assessed: bool,
-}
-
-#[uniffi::remote(Record)]
-pub struct Loan {
-    pub loan_no: u32,
-    pub member_no: Option<u32>,
-    pub source: String,
-    pub status: LoanStatus,
-    pub terms: LoanTerms,
-    pub applied_on: NaiveDate,
-    pub approved_meeting: Option<u32>,
-    pub disbursed_on: Option<NaiveDate>,
-    pub closed_on: Option<NaiveDate>,
-    pub instalments: Vec<InstalmentState>,
-    pub reference: Option<String>,
 }
 
 #[uniffi::remote(Record)]

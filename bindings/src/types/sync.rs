@@ -122,7 +122,7 @@ pub struct SetAsideEvent {
     pub kind: String,
     pub device: String,
     pub refusal: String,
-    pub received_at: String,
+    pub received_at: super::Timestamp,
     pub canonical: String,
 }
 
@@ -133,7 +133,7 @@ impl From<core::exchange::SetAside> for SetAsideEvent {
             kind: s.kind,
             device: s.device,
             refusal: s.refusal,
-            received_at: s.received_at,
+            received_at: super::Timestamp(s.received_at),
             canonical: s.canonical,
         }
     }

@@ -49,9 +49,11 @@ class BookTest {
             book.setPolicy(meta(), org, LocalDate.of(2025, 4, 1), Policy(
                 meetingFrequency = Frequency.WEEKLY, compulsorySavings = dec("50"), withdrawals = Withdrawals.VOLUNTARY_ONLY,
                 allocationOrder = listOf(Component.PENALTY, Component.INTEREST, Component.PRINCIPAL),
-                latePenalty = LatePenalty.Fixed(1000), graceDays = 3u, absenceFine = dec("10"),
+                latePenalty = LatePenalty.Fixed(dec("10")), graceDays = 3u, absenceFine = dec("10"),
                 exitNetsLoans = true, reversalNeedsApproval = false))
             assertAmount("50", book.policy(org).compulsorySavings)
+            // Every amount crosses as the currency's own, never minor units.
+            assertAmount("10", (book.policy(org).latePenalty as LatePenalty.Fixed).amount)
             book.setPin(commandMeta("cc-meena", "test-phone"), org, LocalDate.of(2025, 4, 1), "cc-meena", "2468")
             book.setRole(meta(), org, LocalDate.of(2025, 4, 1), "cc-meena", ActorRole.APPROVER)
             val sita = book.addMember(meta(), org, member("सीता देवी")).number!!
@@ -66,7 +68,10 @@ class BookTest {
                 LoanRequest(dec("600"), dec("24"), RatePeriod.YEAR, 3u, Frequency.MONTHLY, Method.REDUCING)).number!!
             book.approveLoan(meta(), org, loan, m)
             book.disburseLoan(meta(), org, loan, day, Via.CASH)
-            assertEquals(3, book.loans(org).single().instalments.size)
+            val given = book.loans(org).single()
+            assertEquals(3, given.instalments.size)
+            assertAmount("600", given.terms.principal)
+            assertAmount("600", given.instalments.fold(BigDecimal.ZERO) { a, i -> a + i.principal })
             val cash = book.cashInHand(org)
             assertAmount("425.50", cash)
             assertEquals(0, cash.compareTo(book.accounts(org).single { it.code == "1100" }.balance))
@@ -193,6 +198,22 @@ class BookTest {
         book.close()
         // After close() the object is gone; a call is refused by the bindings.
         assertThrows<IllegalStateException> { book.members(org) }
+    }
+
+    @Test
+    fun `the device's clock crosses as an Instant, kept to the second`() {
+        openBook().use { book ->
+            val org = newShg(book)
+            val sita = book.addMember(meta(), org, member("सीता देवी")).number!!
+            // The phone's clock says the meeting's day: the saving is taken, its fraction of a second dropped.
+            val onTheDay = meta().copy(recordedAt = java.time.Instant.parse("2025-04-07T10:15:30.987654Z"))
+            book.depositSavings(onTheDay, org, saving(sita, "10"))
+            // A clock six days behind the business date is refused: a date further ahead than the policy allows.
+            val behind = meta().copy(recordedAt = java.time.Instant.parse("2025-04-01T10:00:00Z"))
+            val refused = assertThrows<DaftarException.InvalidInput> { book.depositSavings(behind, org, saving(sita, "10")) }
+            assertTrue(refused.message.orEmpty().contains("2025-04-01"), refused.message)
+            assertAmount("10", book.cashInHand(org))
+        }
     }
 
     @Test

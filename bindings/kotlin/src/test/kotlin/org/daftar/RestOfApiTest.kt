@@ -141,10 +141,14 @@ class RestOfApiTest {
             assertTrue(book.verify(null).intact)
             assertNull(book.verifyAgainst(book.checkpoint(org)).problem)
             val out = dir.resolve("ledger.journal")
-            val entries = book.export(org, "hledger", out.toString(), null)
+            val entries = book.export(org, ExportFormat.HLEDGER, out.toString(), null)
             assertTrue(entries > 3uL)
             assertTrue(java.nio.file.Files.readString(out).contains("balance assertions at the month end"))
-            assertThrows<DaftarException.InvalidInput> { book.export(org, "xls", out.toString(), null) }
+            // An export over the book itself is refused, and the book is left as it was.
+            val head = book.checkpoint(org)
+            assertThrows<DaftarException.InvalidInput> { book.export(org, ExportFormat.CSV, dir.resolve("c.daftar").toString(), null) }
+            assertEquals(head, book.checkpoint(org))
+            assertTrue(book.verify(null).intact)
         }
     }
 }

@@ -16,11 +16,11 @@ data class BookCheck(
 
 data class ChainLine(val name: String, val events: Long, val problem: String?)
 
-/** An export format the share sheet can send: the core's name, a file extension and a MIME type. */
-enum class ExportFormat(val coreName: String, val extension: String, val mimeType: String) {
-    HLEDGER("hledger", "journal", "text/plain"),
-    BEANCOUNT("beancount", "beancount", "text/plain"),
-    CSV("csv", "csv", "text/csv"),
+/** An export format the share sheet can send: the core's format, a file extension and a MIME type. */
+enum class ExportFormat(val core: org.daftar.ExportFormat, val extension: String, val mimeType: String) {
+    HLEDGER(org.daftar.ExportFormat.HLEDGER, "journal", "text/plain"),
+    BEANCOUNT(org.daftar.ExportFormat.BEANCOUNT, "beancount", "text/plain"),
+    CSV(org.daftar.ExportFormat.CSV, "csv", "text/csv"),
 }
 
 data class ExportedFile(val file: File, val entries: Long, val format: ExportFormat)
@@ -52,7 +52,7 @@ class BookChecks(private val session: BookSession, val group: Group) {
     fun export(format: ExportFormat, dir: File, today: LocalDate, progress: ProgressListener?): Outcome<ExportedFile> {
         if (!dir.isDirectory && !dir.mkdirs()) return refused(ProblemKind.STORAGE, dir.path)
         val file = File(dir, exportFileName(format, today))
-        return attempt { session.book.export(group.id, format.coreName, file.path, progress) }
+        return attempt { session.book.export(group.id, format.core, file.path, progress) }
             .map { ExportedFile(file, it.toLong(), format) }
     }
 }

@@ -1,0 +1,93 @@
+//! A loan as Kotlin sees it: every amount in the organisation's currency
+//! (`BigDecimal`), never the core's minor units.
+
+use chrono::NaiveDate;
+use daftar_core as core;
+use rust_decimal::Decimal;
+
+use core::lending::LoanStatus;
+use core::loan::{Frequency, Method, RatePeriod};
+
+/// A loan's terms, its principal in the organisation's currency.
+#[derive(uniffi::Record)]
+pub struct LoanTerms {
+    pub principal: Decimal,
+    pub rate: Decimal,
+    pub rate_period: RatePeriod,
+    pub term: u32,
+    pub frequency: Frequency,
+    pub method: Method,
+}
+
+/// One instalment as it stands: what falls due and what has been paid of it,
+/// in the organisation's currency.
+#[derive(uniffi::Record)]
+pub struct InstalmentState {
+    pub no: u32,
+    pub due_on: NaiveDate,
+    pub principal: Decimal,
+    pub interest: Decimal,
+    pub penalty: Decimal,
+    pub principal_paid: Decimal,
+    pub interest_paid: Decimal,
+    pub penalty_paid: Decimal,
+    pub penalty_assessed: bool,
+}
+
+/// A loan: to a member, or the organisation's own borrowing (no member).
+#[derive(uniffi::Record)]
+pub struct Loan {
+    pub loan_no: u32,
+    pub member_no: Option<u32>,
+    pub source: String,
+    pub status: LoanStatus,
+    pub terms: LoanTerms,
+    pub applied_on: NaiveDate,
+    pub approved_meeting: Option<u32>,
+    pub disbursed_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+    pub instalments: Vec<InstalmentState>,
+    pub reference: Option<String>,
+}
+
+impl Loan {
+    /// The core's loan, its minor units as amounts of the currency with `scale` decimals.
+    pub(crate) fn from_core(l: core::lending::Loan, scale: u32) -> Loan {
+        let d = |m: i64| core::money::from_minor(m, scale);
+        let t = l.terms;
+        Loan {
+            loan_no: l.loan_no,
+            member_no: l.member_no,
+            source: l.source,
+            status: l.status,
+            terms: LoanTerms {
+                principal: d(t.principal),
+                rate: t.rate,
+                rate_period: t.rate_period,
+                term: t.term,
+                frequency: t.frequency,
+                method: t.method,
+            },
+            applied_on: l.applied_on,
+            approved_meeting: l.approved_meeting,
+            disbursed_on: l.disbursed_on,
+            closed_on: l.closed_on,
+            instalments: l
+                .instalments
+                .into_iter()
+                .map(|i| InstalmentState {
+                    no: i.no,
+                    due_on: i.due_on,
+                    principal: d(i.principal),
+                    interest: d(i.interest),
+                    penalty: d(i.penalty),
+                    principal_paid: d(i.principal_paid),
+                    interest_paid: d(i.interest_paid),
+                    penalty_paid: d(i.penalty_paid),
+                    penalty_assessed: i.penalty_assessed,
+                })
+                .collect(),
+            reference: l.reference,
+        }
+    }
+}
