@@ -34,7 +34,9 @@ section "daftar Kotlin library: host cdylib, bindings, install to the local Mave
 (cd "$root/bindings/kotlin" && "${mvn[@]}" install -DskipTests)
 
 section "Logic module: JUnit tests through the real core"
-(cd "$demo/logic" && "${mvn[@]}" test)
+# The Sync screen's logic talks to the real server and PostgreSQL.
+(cd "$root" && cargo build --quiet --locked -p daftar-server)
+(cd "$demo/logic" && bash "$root/scripts/pg-cluster.sh" "${mvn[@]}" test)
 reports=$demo/logic/target/surefire-reports
 if ! ls "$reports"/*.txt >/dev/null 2>&1; then
     echo "android-check: the logic module ran no test" >&2

@@ -12,7 +12,7 @@ import java.io.File
 import java.io.FileNotFoundException
 
 /**
- * Serves exported files from the cache's exports/ folder, read-only, to the app
+ * Serves exported files (and hand-over files) from the cache's exports/ folder, read-only, to the app
  * the user picked in the share sheet (AndroidX's FileProvider is not available
  * here). It is not exported: access comes only from the one-time URI grant.
  */
@@ -51,6 +51,7 @@ class ExportProvider : ContentProvider() {
 
     override fun getType(uri: Uri): String = when (uri.lastPathSegment?.substringAfterLast('.')) {
         "csv" -> "text/csv"
+        "daftar-bundle" -> "application/octet-stream"
         else -> "text/plain"
     }
 

@@ -26,6 +26,7 @@ class GroupActivity : Activity() {
             go(R.id.open_reports, ReportsActivity::class.java, group)
             go(R.id.open_corrections, CorrectionsActivity::class.java, group)
             go(R.id.open_verify, VerifyActivity::class.java, group)
+            go(R.id.open_sync, SyncActivity::class.java, group)
         }
     }
 

@@ -55,6 +55,10 @@ fun Context.problemText(p: Problem): String {
         ProblemKind.CANCELLED -> R.string.problem_cancelled
         ProblemKind.NOT_WRITER -> R.string.problem_not_writer
         ProblemKind.SYNC_REFUSED -> R.string.problem_sync_refused
+        ProblemKind.NO_NETWORK -> R.string.problem_no_network
+        ProblemKind.NOT_GRANTED -> R.string.problem_not_granted
+        ProblemKind.WRONG_SERVER -> R.string.problem_wrong_server
+        ProblemKind.WRONG_DEVICE -> R.string.problem_wrong_device
         ProblemKind.INTERNAL -> R.string.problem_internal
     }
     return if (p.detail.isEmpty()) getString(id) else getString(id) + "\n" + p.detail

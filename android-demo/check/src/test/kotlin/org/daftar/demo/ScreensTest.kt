@@ -178,6 +178,27 @@ class ScreensTest {
     }
 
     @Test
+    fun `the sync screen shows what the server holds, and with no network says so and loses nothing`() {
+        unlockedDemo()
+        val group = groupOf(Locale.EN_IN)
+        val screen = Robolectric.buildActivity(SyncActivity::class.java, groupIntent(group)).setup().ready().get()
+        val events = app.session().valueOrNull()!!.book.syncState(group).head.seq.toLong()
+        val counts = screen.findViewById<TextView>(R.id.counts).text.toString()
+        assertTrue(counts, counts.contains("%,d".format(events)) || counts.contains(events.toString()))
+        assertEquals(app.getString(R.string.sync_holder_none), screen.findViewById<TextView>(R.id.holder).text.toString())
+        val closed = java.net.ServerSocket(0).use { it.localPort }
+        screen.findViewById<EditText>(R.id.server).setText("http://127.0.0.1:$closed")
+        screen.findViewById<Button>(R.id.run_sync).performClick()
+        val status = screen.findViewById<TextView>(R.id.status)
+        waitFor { status.text.isNotEmpty() }
+        settle()
+        assertTrue(status.text.toString(), status.text.startsWith(app.getString(R.string.problem_no_network)))
+        assertEquals(events, app.session().valueOrNull()!!.book.syncState(group).head.seq.toLong())
+        assertTrue(screen.findViewById<Button>(R.id.run_sync).isEnabled)
+        shoot(screen, "sync-en")
+    }
+
+    @Test
     fun `no screen calls the book on the main thread`() {
         val main = Thread.currentThread()
         val armed = AtomicBoolean(false)
@@ -207,6 +228,7 @@ class ScreensTest {
         Robolectric.buildActivity(ReportsActivity::class.java, groupIntent(group)).setup().ready()
         Robolectric.buildActivity(CorrectionsActivity::class.java, groupIntent(group)).setup().ready()
         Robolectric.buildActivity(VerifyActivity::class.java, groupIntent(group)).setup().ready()
+        Robolectric.buildActivity(SyncActivity::class.java, groupIntent(group)).setup().ready()
         val meeting = Robolectric.buildActivity(MeetingActivity::class.java, groupIntent(group)).setup().ready().get()
         meeting.findViewById<Button>(R.id.open_meeting).performClick()
         settle()

@@ -41,6 +41,13 @@ enum class ProblemKind {
     // does not fit the book (a fork, a gap, a forged or damaged bundle).
     NOT_WRITER,
     SYNC_REFUSED,
+    // Sync with the server: no answer (no network), this phone not yet allowed
+    // by the programme's office, a server other than the one pinned, a file
+    // sealed to another phone.
+    NO_NETWORK,
+    NOT_GRANTED,
+    WRONG_SERVER,
+    WRONG_DEVICE,
     INTERNAL,
 }
 
@@ -60,11 +67,23 @@ data class Problem(val kind: ProblemKind, val detail: String = "") {
             is DaftarException.Corrupt -> Problem(ProblemKind.CORRUPT, e.reason)
             is DaftarException.Storage -> Problem(ProblemKind.STORAGE, e.reason)
             is DaftarException.Cancelled -> Problem(ProblemKind.CANCELLED, e.reason)
-            is DaftarException.Refused ->
-                Problem(if (e.code == "not_writer") ProblemKind.NOT_WRITER else ProblemKind.SYNC_REFUSED, e.reason)
+            is DaftarException.Refused -> ofRefusal(e.code, e.reason)
             is DaftarException.Internal -> Problem(ProblemKind.INTERNAL, e.reason)
             is DaftarException.WrongKey -> Problem(ProblemKind.WRONG_KEY, e.reason)
         }
+
+        /** Sync's refusals by their stable code. */
+        fun ofRefusal(code: String, reason: String): Problem = Problem(
+            when (code) {
+                "not_writer" -> ProblemKind.NOT_WRITER
+                "unreachable" -> ProblemKind.NO_NETWORK
+                "forbidden" -> ProblemKind.NOT_GRANTED
+                "wrong_server" -> ProblemKind.WRONG_SERVER
+                "wrong_device" -> ProblemKind.WRONG_DEVICE
+                else -> ProblemKind.SYNC_REFUSED
+            },
+            reason,
+        )
     }
 }
 

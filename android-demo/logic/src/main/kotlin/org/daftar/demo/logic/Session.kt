@@ -197,6 +197,9 @@ class BookSession private constructor(
         /** Where a book's pending op_ids are kept. */
         fun pendingFile(book: File) = File(book.path + "-pending")
 
+        /** Where the server's address and pinned key are kept, beside the book. */
+        fun serverFile(book: File) = ServerFile(File(book.path + "-server"))
+
         /**
          * Builds the demo book into [file]. It is built beside it and renamed at the
          * end, so a build killed half-way never leaves a half book under the real name.
