@@ -54,7 +54,7 @@ impl Book {
     /// Whether `pin` is `person`'s in `org` (for an app's lock screen); false
     /// when she has none.
     pub fn pin_matches(&self, org: Uuid, person: &str, pin: &str) -> Result<bool> {
-        let verifier = self.with_conn(|c| crate::confirmation::verifier_of(c, org, person))?;
+        let verifier = self.with_reader(|c| crate::confirmation::verifier_of(c, org, person))?;
         match verifier {
             Some(v) => crate::pins::matches(&v, &crate::pins::Pin::new(pin), &self.pins_seen),
             None => Ok(false),

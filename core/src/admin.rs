@@ -92,11 +92,11 @@ pub(crate) fn require_approver(ctx: &OrgContext, what: &str) -> Result<()> {
 impl Book {
     pub fn policy(&self, org: Uuid) -> Result<Policy> {
         self.organisation(org)?;
-        self.with_conn(|conn| load_policy(conn, org))
+        self.with_reader(|conn| load_policy(conn, org))
     }
 
     pub fn role(&self, org: Uuid, actor: &str) -> Result<ActorRole> {
-        self.with_conn(|conn| role_of(conn, org, actor))
+        self.with_reader(|conn| role_of(conn, org, actor))
     }
 
     /// The people the organisation's book names: everyone given a role or a
@@ -104,7 +104,7 @@ impl Book {
     /// book keeper with no PIN.
     pub fn people(&self, org: Uuid) -> Result<Vec<Person>> {
         self.organisation(org)?;
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let mut st = conn.prepare_cached(
                 "SELECT actor, role, pin_verifier IS NOT NULL FROM actors
                   WHERE org_id = ?1 ORDER BY actor",

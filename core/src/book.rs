@@ -2,6 +2,7 @@
 //! through `Book::execute`: one command, one transaction, one chained event.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior};
@@ -67,6 +68,13 @@ pub struct Outcome {
 /// single writer, behind a mutex.
 pub struct Book {
     slot: Mutex<Slot>,
+    /// The screens' and reports' own read-only connection (`with_reader`),
+    /// opened on first use: a read never waits behind a save's commit.
+    reader: Mutex<Option<Connection>>,
+    /// Whether the book is in bulk mode, and whether it is closed: what a read
+    /// needs to know, kept apart from the writer's lock so that it never waits on it.
+    in_bulk: AtomicBool,
+    closed: AtomicBool,
     path: PathBuf,
     /// An encrypted book's key, for the readers it opens beside the writer.
     key: Option<BookKey>,
@@ -133,6 +141,9 @@ impl Book {
                 conn: Some(conn),
                 bulk: None,
             }),
+            reader: Mutex::new(None),
+            in_bulk: AtomicBool::new(false),
+            closed: AtomicBool::new(false),
             path,
             key,
             pins_seen: Mutex::default(),
@@ -185,6 +196,8 @@ impl Book {
         }
         self.finish_bulk()?;
         self.with_conn(|c| crate::encryption::rekey(c, &key))?;
+        // The reader was opened with the old key.
+        *self.reader.lock().unwrap_or_else(|p| p.into_inner()) = None;
         self.key = Some(key);
         Ok(())
     }
@@ -197,7 +210,11 @@ impl Book {
     /// fail with a Storage error.
     pub fn close(&self) -> Result<()> {
         self.finish_bulk()?;
+        if let Some(reader) = self.reader.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            reader.close().map_err(|(_, e)| Error::from(e))?;
+        }
         let mut guard = self.lock();
+        self.closed.store(true, Ordering::SeqCst);
         if let Some(conn) = guard.conn.take() {
             conn.close().map_err(|(_, e)| Error::from(e))?;
         }
@@ -215,6 +232,30 @@ impl Book {
         let mut guard = self.lock();
         let conn = guard.conn.as_mut().ok_or_else(closed)?;
         f(conn)
+    }
+
+    /// Runs a short read (a screen, a report, a figure) on the book's
+    /// read-only connection, in one read transaction, so it sees one state of
+    /// the book and never waits for a save to commit. In bulk mode, whose
+    /// writes are not committed yet, it reads through the book's own connection.
+    pub(crate) fn with_reader<T>(&self, f: impl FnOnce(&Connection) -> Result<T>) -> Result<T> {
+        if self.closed.load(Ordering::SeqCst) {
+            return Err(closed());
+        }
+        if self.in_bulk.load(Ordering::SeqCst) {
+            return self.with_conn(|c| f(c));
+        }
+        let mut reader = self.reader.lock().unwrap_or_else(|p| p.into_inner());
+        if reader.is_none() {
+            *reader = Some(store::open_reader(&self.path, self.key.as_ref())?);
+        }
+        let Some(conn) = reader.as_ref() else {
+            return Err(closed());
+        };
+        let snapshot = conn.unchecked_transaction()?;
+        let value = f(&snapshot)?;
+        snapshot.commit()?;
+        Ok(value)
     }
 
     /// Runs a long read (an export, a chain check) on a connection of its own
@@ -255,6 +296,7 @@ impl Book {
             conn.prepare_cached("INSERT INTO bulk_loads (started_at) VALUES (?1)")?
                 .execute([now_utc()])?;
             *bulk = Some((0, conn.last_insert_rowid()));
+            self.in_bulk.store(true, Ordering::SeqCst);
         }
         Ok(())
     }
@@ -264,6 +306,7 @@ impl Book {
     pub fn finish_bulk(&self) -> Result<()> {
         let mut guard = self.lock();
         let Slot { conn, bulk } = &mut *guard;
+        self.in_bulk.store(false, Ordering::SeqCst);
         if let (Some((_, mark)), Some(conn)) = (bulk.take(), conn.as_mut()) {
             conn.prepare_cached("DELETE FROM bulk_loads WHERE id = ?1")?
                 .execute([mark])?;
@@ -385,4 +428,33 @@ pub(crate) fn now_utc() -> String {
         .unwrap_or_default()
         .format("%Y-%m-%dT%H:%M:%SZ")
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A save holds the writer's lock through its commit (an fsync on a
+    /// phone's flash); a screen's read must not wait for it.
+    #[test]
+    fn a_read_completes_while_a_save_holds_the_writer() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = Book::open(dir.path().join("b.daftar")).unwrap();
+        crate::demo::build(&book, 3, &mut |_, _| true).unwrap();
+        let org = book.organisations().unwrap()[0].id;
+        let before = book.trial_balance(org).unwrap();
+        let saving = book.lock();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let read = book.trial_balance(org).map(|t| t.total_debit);
+                tx.send(read).unwrap();
+            });
+            let read = rx.recv_timeout(std::time::Duration::from_secs(30));
+            drop(saving);
+            assert_eq!(read.unwrap().unwrap(), before.total_debit);
+        });
+        book.close().unwrap();
+        assert_eq!(book.organisations().unwrap_err().code(), crate::ErrorCode::Storage);
+    }
 }

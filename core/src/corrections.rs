@@ -186,7 +186,7 @@ impl Book {
     /// Every correction request of an organisation, oldest first.
     pub fn corrections(&self, org: Uuid) -> Result<Vec<Correction>> {
         self.organisation(org)?;
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let mut st = conn.prepare(
                 "SELECT request_seq, original_seq, reason, maker, status, checker, decided_seq
                  FROM corrections WHERE org_id = ?1 ORDER BY request_seq",
@@ -217,7 +217,7 @@ impl Book {
         let o = self.organisation(org)?;
         let scale = o.currency.scale;
         let words = self.narrator(&o)?;
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let o = org.to_string();
             let mut st = conn.prepare(
                 "SELECT n.seq, n.business_date, e.kind, n.narration, e.actor,

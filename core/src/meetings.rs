@@ -135,7 +135,7 @@ impl Book {
     /// The organisation's meetings, oldest first, with attendance and entries.
     pub fn meetings(&self, org: Uuid) -> Result<Vec<Meeting>> {
         let scale = self.organisation(org)?.currency.scale;
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             load_meetings(
                 conn,
                 org,
@@ -151,7 +151,7 @@ impl Book {
     /// the group's history.
     pub fn latest_meeting(&self, org: Uuid) -> Result<Option<Meeting>> {
         let scale = self.organisation(org)?.currency.scale;
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             Ok(load_meetings(
                 conn,
                 org,
@@ -170,7 +170,7 @@ impl Book {
         let o = self.organisation(org)?;
         let policy = self.policy(org)?;
         let member = self.member(org, member_no)?;
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let periods = periods_met(conn, &o, policy.meeting_frequency, member.joined_on, as_of)?;
             let paid = compulsory_paid(conn, org, member_no, NaiveDate::MIN, as_of)?;
             let owed = periods

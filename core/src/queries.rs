@@ -56,7 +56,7 @@ impl Book {
     /// All members of an organisation, by member number.
     pub fn members(&self, org: Uuid) -> Result<Vec<Member>> {
         self.organisation(org)?;
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let mut st = conn.prepare(&format!(
                 "SELECT {MEMBER_COLUMNS} FROM members WHERE org_id = ?1 ORDER BY member_no"
             ))?;
@@ -81,7 +81,7 @@ impl Book {
         if key.is_empty() {
             return Err(Error::invalid("query", "is empty"));
         }
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let mut st = conn.prepare(&format!(
                 "SELECT {MEMBER_COLUMNS} FROM members
                  WHERE org_id = ?1 AND instr(name_search, ?2) > 0 ORDER BY member_no"
@@ -96,7 +96,7 @@ impl Book {
     /// Every account of an organisation with its balance, by code.
     pub fn accounts(&self, org: Uuid) -> Result<Vec<AccountBalance>> {
         let scale = self.organisation(org)?.currency.scale;
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let mut st = conn.prepare(
                 "SELECT a.code, a.name, a.class, a.member_no, a.balance, m.name
                  FROM accounts a LEFT JOIN members m

@@ -51,7 +51,7 @@ fn organisation_from_row(id: Uuid, r: &rusqlite::Row<'_>) -> Result<Organisation
 impl Book {
     /// Every organisation in the book, by name.
     pub fn organisations(&self) -> Result<Vec<Organisation>> {
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let mut st = conn.prepare("SELECT id FROM organisations ORDER BY name, id")?;
             let ids: Vec<String> = st
                 .query_map([], |r| r.get(0))?
@@ -66,7 +66,7 @@ impl Book {
     }
 
     pub fn organisation(&self, id: Uuid) -> Result<Organisation> {
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             load_org(conn, id)?.ok_or_else(|| Error::not_found(format!("organisation {id}")))
         })
     }
@@ -80,7 +80,7 @@ impl Book {
                 "give at least the first 4 characters of the id",
             ));
         }
-        let matches: Vec<String> = self.with_conn(|conn| {
+        let matches: Vec<String> = self.with_reader(|conn| {
             let mut st = conn.prepare(
                 "SELECT id FROM organisations WHERE substr(id, 1, length(?1)) = ?1 LIMIT 2",
             )?;

@@ -228,7 +228,7 @@ impl Book {
     ) -> Result<Decimal> {
         let o = self.organisation(org)?;
         let policy = self.policy(org)?;
-        let (absences, fines_paid) = self.with_conn(|conn| {
+        let (absences, fines_paid) = self.with_reader(|conn| {
             let absences: i64 = conn
                 .prepare_cached(
                     "SELECT count(*) FROM attendance a JOIN meetings m

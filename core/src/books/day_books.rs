@@ -54,7 +54,7 @@ impl Book {
             .get(account)
             .copied()
             .unwrap_or(0);
-        let rows: Vec<EntryPosting> = self.with_conn(|conn| {
+        let rows: Vec<EntryPosting> = self.with_reader(|conn| {
             let mut st = conn.prepare(
                 "SELECT p.seq, e.business_date, e.narration, p.account, p.amount FROM postings p
                  JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq

@@ -80,7 +80,7 @@ impl Book {
         let loan = self.loan(org, loan_no)?;
         let o = org.to_string();
         // What each event did to this loan, and the seq of each one's reversal.
-        let (movements, reversals) = self.with_conn(|conn| {
+        let (movements, reversals) = self.with_reader(|conn| {
             let reversals: BTreeMap<u64, u64> = conn
                 .prepare_cached(
                     "SELECT original_seq, reversal_seq FROM reversals WHERE org_id = ?1",

@@ -80,7 +80,7 @@ fn group_code(code: &str) -> &str {
 impl Book {
     /// The latest business date of any event of the organisation.
     pub fn last_business_date(&self, org: Uuid) -> Result<NaiveDate> {
-        let d: Option<String> = self.with_conn(|conn| {
+        let d: Option<String> = self.with_reader(|conn| {
             Ok(conn
                 .prepare_cached("SELECT max(business_date) FROM events WHERE org_id = ?1")?
                 .query_row([org.to_string()], |r| r.get(0))?)
@@ -110,7 +110,7 @@ impl Book {
     fn opening_balances(&self, org: Uuid, p: Period) -> Result<BTreeMap<String, i64>> {
         let before = p.from.pred_opt().unwrap_or(p.from);
         let mut opening = self.balances_as_of(org, before)?;
-        let brought_in: Vec<(String, i64)> = self.with_conn(|conn| {
+        let brought_in: Vec<(String, i64)> = self.with_reader(|conn| {
             let mut st = conn.prepare_cached(
                 "SELECT p.account, p.amount FROM entries e
                    JOIN postings p ON p.org_id = e.org_id AND p.seq = e.seq
@@ -145,7 +145,7 @@ impl Book {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<BTreeMap<String, i64>> {
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let mut st = conn.prepare_cached(
                 "SELECT p.account, SUM(p.amount) FROM postings p
                  JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq

@@ -51,7 +51,7 @@ impl Book {
             .map(|m| m.held_on)
             .filter(|d| *d >= from && *d <= to)
             .collect();
-        let (marked, present): (i64, i64) = self.with_conn(|conn| {
+        let (marked, present): (i64, i64) = self.with_reader(|conn| {
             Ok(conn
                 .prepare_cached(
                     "SELECT count(*), COALESCE(SUM(a.present), 0) FROM attendance a JOIN meetings m
@@ -145,7 +145,7 @@ impl Book {
     /// projections, none of it decoded from the event log.
     fn month_sums(&self, org: Uuid, p: Period) -> Result<MonthSums> {
         let (o, from, to) = (org.to_string(), p.from.to_string(), p.to.to_string());
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let savings = |header: &str, kind: &str| -> Result<i64> {
                 Ok(conn
                     .prepare_cached(

@@ -124,7 +124,7 @@ impl Book {
     /// `opening_balances` computes it for the whole chart): every posting
     /// dated before the period, and the cut-off's if it falls inside it.
     fn opening_of(&self, org: Uuid, p: Period, accounts: &[String; 3]) -> Result<[i64; 3]> {
-        let sums: Vec<(String, i64)> = self.with_conn(|conn| {
+        let sums: Vec<(String, i64)> = self.with_reader(|conn| {
             let mut st = conn.prepare_cached(
                 "SELECT p.account, SUM(p.amount) FROM postings p
                    JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq
@@ -251,7 +251,7 @@ impl Book {
     /// What write-off `seq` forgave besides the principal: interest fallen due
     /// and penalties (nothing once the write-off is reversed).
     fn forgiven(&self, org: Uuid, seq: u64) -> Result<(i64, i64)> {
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             Ok(conn
                 .prepare_cached(
                     "SELECT l.interest_forgiven, l.penalty_forgiven
@@ -273,7 +273,7 @@ impl Book {
         accounts: &[String; 3],
         p: Period,
     ) -> Result<Vec<Row>> {
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let mut st = conn.prepare_cached(
                 "WITH mine(seq) AS (
                      SELECT seq FROM postings WHERE org_id = ?1 AND account IN (?2, ?3, ?4)

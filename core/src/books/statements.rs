@@ -100,7 +100,7 @@ impl Book {
         let closing = self.balances_as_of(org, p.to)?;
         // Every line of each entry that touches cash or bank, in line order;
         // the cut-off's opening balances are no flow.
-        let rows: Vec<(u64, String, i64)> = self.with_conn(|conn| {
+        let rows: Vec<(u64, String, i64)> = self.with_reader(|conn| {
             let mut st = conn.prepare(
                 "SELECT p.seq, p.account, p.amount FROM postings p
                  JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq

@@ -48,7 +48,7 @@ impl Book {
 
     /// Events of `org` kept aside, oldest seq first.
     pub fn set_aside(&self, org: Uuid) -> Result<Vec<SetAside>> {
-        self.with_conn(|c| {
+        self.with_reader(|c| {
             let mut st = c.prepare_cached(
                 "SELECT seq, canonical, refusal, received_at FROM set_aside
                   WHERE org_id = ?1 ORDER BY seq, received_at",

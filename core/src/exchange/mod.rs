@@ -92,7 +92,7 @@ fn acknowledged(conn: &Connection, org: Uuid) -> Result<Option<Head>> {
 impl Book {
     /// Where `org` stands: its head, what the server acknowledged, its custody.
     pub fn sync_state(&self, org: Uuid) -> Result<SyncState> {
-        self.with_conn(|c| {
+        self.with_reader(|c| {
             let held = HeldChain::load(c, org)?;
             if held.head.seq == 0 {
                 return Err(Error::not_found(format!("organisation {org}")));

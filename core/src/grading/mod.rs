@@ -138,12 +138,12 @@ impl Book {
             // Owed once a meeting period while she was a member, as her arrears are.
             let from = m.joined_on.max(p.from);
             let to = m.exited_on.map_or(p.to, |e| e.min(p.to));
-            let here = self.with_conn(|conn| {
+            let here = self.with_reader(|conn| {
                 crate::meetings::periods_met(conn, &o, policy.meeting_frequency, from, to)
             })?;
             owed += here * policy.compulsory_savings;
             paid += self
-                .with_conn(|conn| {
+                .with_reader(|conn| {
                     crate::meetings::compulsory_paid(conn, org, m.member_no, p.from, p.to)
                 })?
                 .min(here * policy.compulsory_savings);
@@ -165,7 +165,7 @@ impl Book {
 
     /// How recent the latest closed meeting is, in meeting intervals.
     fn books_norm(&self, org: Uuid, p: Period, every: i64, words: &Words) -> Result<Norm> {
-        let last_closed: Option<NaiveDate> = self.with_conn(|conn| {
+        let last_closed: Option<NaiveDate> = self.with_reader(|conn| {
             let d: Option<String> = conn.prepare_cached("SELECT max(held_on) FROM meetings WHERE org_id = ?1 AND status = 'closed' AND held_on <= ?2")?.query_row(
                 params![org.to_string(), p.to.to_string()],
                 |r| r.get(0),
@@ -229,7 +229,7 @@ impl Book {
         members: &[Member],
         words: &Words,
     ) -> Result<Norm> {
-        let borrowers: std::collections::BTreeSet<u32> = self.with_conn(|conn| {
+        let borrowers: std::collections::BTreeSet<u32> = self.with_reader(|conn| {
             let mut st = conn.prepare_cached(
                 "SELECT DISTINCT l.member_no FROM loan_movements m
                    JOIN loans l ON l.org_id = m.org_id AND l.loan_no = m.loan_no

@@ -249,7 +249,7 @@ impl Book {
     /// A loan with its schedule and payments.
     pub fn loan(&self, org: Uuid, loan_no: u32) -> Result<Loan> {
         self.organisation(org)?;
-        self.with_conn(|conn| {
+        self.with_reader(|conn| {
             let l = loan_row(conn, org, loan_no)?;
             Ok(Loan {
                 loan_no,
@@ -269,7 +269,7 @@ impl Book {
 
     /// Every loan of the organisation (member loans and its own borrowing), by number.
     pub fn loans(&self, org: Uuid) -> Result<Vec<Loan>> {
-        let nos: Vec<u32> = self.with_conn(|conn| {
+        let nos: Vec<u32> = self.with_reader(|conn| {
             let mut st =
                 conn.prepare("SELECT loan_no FROM loans WHERE org_id = ?1 ORDER BY loan_no")?;
             let v = st
@@ -304,7 +304,7 @@ impl Book {
         org: Uuid,
         args: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<Loan>> {
-        let nos: Vec<u32> = self.with_conn(|conn| {
+        let nos: Vec<u32> = self.with_reader(|conn| {
             let mut st = conn.prepare_cached(sql)?;
             let rows = st.query_map(args, |r| r.get(0))?;
             Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -332,7 +332,7 @@ impl Book {
         as_of: NaiveDate,
         states: &mut [InstalmentState],
     ) -> Result<()> {
-        let changed = self.with_conn(|conn| {
+        let changed = self.with_reader(|conn| {
             crate::movements::payments_changed_after(conn, &org.to_string(), loan_no, as_of)
         })?;
         let apply = |states: &mut [InstalmentState], a: &Allocation, sign: i64| {
