@@ -67,10 +67,12 @@ pub struct Outcome {
 /// An open book. Safe to share between threads: there is one connection, the
 /// single writer, behind a mutex.
 pub struct Book {
-    slot: Mutex<Slot>,
     /// The screens' and reports' own read-only connection (`with_reader`),
-    /// opened on first use: a read never waits behind a save's commit.
+    /// opened on first use: a read never waits behind a save's commit. Declared
+    /// before the writer so it is dropped first: the writer, closing last,
+    /// checkpoints the WAL into the book file.
     reader: Mutex<Option<Connection>>,
+    slot: Mutex<Slot>,
     /// Whether the book is in bulk mode, and whether it is closed: what a read
     /// needs to know, kept apart from the writer's lock so that it never waits on it.
     in_bulk: AtomicBool,
@@ -137,11 +139,11 @@ impl Book {
         let path = path.to_path_buf();
         let conn = store::open(&path, mode, key.as_ref())?;
         Ok(Book {
+            reader: Mutex::new(None),
             slot: Mutex::new(Slot {
                 conn: Some(conn),
                 bulk: None,
             }),
-            reader: Mutex::new(None),
             in_bulk: AtomicBool::new(false),
             closed: AtomicBool::new(false),
             path,
@@ -210,11 +212,12 @@ impl Book {
     /// fail with a Storage error.
     pub fn close(&self) -> Result<()> {
         self.finish_bulk()?;
+        self.closed.store(true, Ordering::SeqCst);
+        // The reader first, so that the writer, closing last, checkpoints the WAL.
         if let Some(reader) = self.reader.lock().unwrap_or_else(|p| p.into_inner()).take() {
             reader.close().map_err(|(_, e)| Error::from(e))?;
         }
         let mut guard = self.lock();
-        self.closed.store(true, Ordering::SeqCst);
         if let Some(conn) = guard.conn.take() {
             conn.close().map_err(|(_, e)| Error::from(e))?;
         }
@@ -455,6 +458,33 @@ mod tests {
             assert_eq!(read.unwrap().unwrap(), before.total_debit);
         });
         book.close().unwrap();
-        assert_eq!(book.organisations().unwrap_err().code(), crate::ErrorCode::Storage);
+        assert_eq!(
+            book.organisations().unwrap_err().code(),
+            crate::ErrorCode::Storage
+        );
+    }
+
+    /// A book dropped (not closed) after a read leaves everything in its file:
+    /// a copy of the file alone, as a backup takes it, is the whole book.
+    #[test]
+    fn a_book_dropped_after_a_read_leaves_no_wal_behind() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("b.daftar");
+        let book = Book::open(&path).unwrap();
+        crate::demo::build(&book, 3, &mut |_, _| true).unwrap();
+        let orgs = book.organisations().unwrap().len();
+        drop(book);
+        let wal = dir.path().join("b.daftar-wal");
+        assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0);
+        let copy = dir.path().join("copy.daftar");
+        std::fs::copy(&path, &copy).unwrap();
+        assert_eq!(
+            Book::open_existing(&copy)
+                .unwrap()
+                .organisations()
+                .unwrap()
+                .len(),
+            orgs
+        );
     }
 }

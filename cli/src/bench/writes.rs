@@ -89,13 +89,8 @@ pub(super) fn meetings(dir: &Path, rounds: usize, one_tx: bool) -> Result<Vec<Du
                 },
             )?;
         }
-        // As the app reads it (and as the Kotlin benchmark does): the accounts list.
-        let cash = book
-            .accounts(id)?
-            .into_iter()
-            .find(|a| a.code == "1100")
-            .map(|a| a.balance)
-            .ok_or_else(|| not_found("cash account"))?;
+        // As the app reads it (and as the Kotlin benchmark does): cash in hand.
+        let cash = book.cash_in_hand(id)?;
         book.close_meeting(&meta(), id, m, cash, None)?;
         if one_tx {
             book.finish_bulk()?;

@@ -41,7 +41,7 @@ object CallBenchmark {
             book.depositSavings(meta(), org, SavingsEntry(d, no, Via.CASH, BigDecimal(50), SavingsFund.VOLUNTARY))
             book.collectCharge(meta(), org, ChargeEntry(d, no, MemberCharge.ABSENCE_FINE, Via.CASH, BigDecimal.ONE))
         }
-        val cash = book.accounts(org).single { it.code == "1100" }.balance
+        val cash = book.cashInHand(org)
         book.closeMeeting(meta(), org, m, cash, null)
     }
 

@@ -196,6 +196,14 @@ class ReportsTest {
         assertEquals("۱۴۰۵/۰۹/۰۴", formatDate(d("2026-11-25"), Locale.FA_IR))
         assertEquals(d("2026-11-25"), parseDate("date", "۱۴۰۵/۰۹/۰۴", Calendar.PERSIAN))
         assertThrows<DaftarException.InvalidInput> { parseDate("date", "1404/12/30", Calendar.PERSIAN) }
+        // A table's figures in one call each for amounts and dates, in order, as one by one.
+        val amounts = listOf(dec("1234567.00"), dec("0.50"), dec("-12"))
+        for (locale in Locale.entries) {
+            assertEquals(amounts.map { formatAmount(it, locale) }, formatAmounts(amounts, locale))
+            val dates = listOf(d("2026-11-25"), d("2025-03-21"))
+            assertEquals(dates.map { formatDate(it, locale) }, formatDates(dates, locale))
+        }
+        assertEquals(emptyList<String>(), formatAmounts(emptyList(), Locale.FA_IR))
     }
 
     @Test

@@ -35,7 +35,14 @@ class ReportsActivity : Activity() {
         withBook({ reports.table(kind, LocalDate.now()) }) { table ->
             findViewById<TextView>(R.id.report_title).setText(nameOf(kind))
             findViewById<TextView>(R.id.report_note).text = periodText(reports.group, table)
-            findViewById<TableLayout>(R.id.report_table).show(table)
+            // A mistaken entry in the cash book is corrected from the entry itself, as in a passbook.
+            val group = reports.group
+            findViewById<TableLayout>(R.id.report_table).show(table) { seq ->
+                start(CorrectionsActivity::class.java) {
+                    putExtra(DaftarApp.EXTRA_GROUP, group.id.toString())
+                    putExtra(CorrectionsActivity.EXTRA_ENTRY, seq.toLong())
+                }
+            }
         }
     }
 

@@ -1,6 +1,5 @@
 package org.daftar.demo.logic
 
-import java.math.BigDecimal
 import java.time.LocalDate
 import org.daftar.CashBook
 import org.daftar.Portfolio
@@ -63,40 +62,41 @@ class Reports(private val session: BookSession, val group: Group) {
         return maxOf(from, group.org.openedOn) to lastDay(today)
     }
 
-    private fun amount(a: BigDecimal) = group.show(a)
-    private fun blankIfZero(a: BigDecimal) = if (a.signum() == 0) "" else amount(a)
-
     internal fun cashBook(c: CashBook): ReportTable {
+        val w = TableWriter(group)
         var balance = c.opening
-        val rows = mutableListOf(ReportRow(listOf("", "", "", "", amount(c.opening)), RowLabel.OPENING))
+        val t = w.text("")
+        val rows = mutableListOf(PendingRow(listOf(t, t, t, t, w.amount(c.opening)), RowLabel.OPENING))
         for (day in c.days) for (line in day.lines) {
             balance += line.receipt - line.payment
-            rows += ReportRow(
-                listOf(group.date(day.date), line.narration, blankIfZero(line.receipt), blankIfZero(line.payment), amount(balance)),
+            rows += PendingRow(
+                listOf(w.date(day.date), w.text(line.narration), w.blankIfZero(line.receipt), w.blankIfZero(line.payment), w.amount(balance)),
                 entry = line.seq,
             )
         }
-        rows += ReportRow(listOf("", "", amount(c.receipts), amount(c.payments), ""), RowLabel.TOTAL)
-        rows += ReportRow(listOf("", "", "", "", amount(c.closing)), RowLabel.CLOSING)
+        rows += PendingRow(listOf(t, t, w.amount(c.receipts), w.amount(c.payments), t), RowLabel.TOTAL)
+        rows += PendingRow(listOf(t, t, t, t, w.amount(c.closing)), RowLabel.CLOSING)
         return ReportTable(
-            listOf(Column.DATE, Column.NARRATION, Column.RECEIPT, Column.PAYMENT, Column.BALANCE), rows, c.period.from, c.period.to,
+            listOf(Column.DATE, Column.NARRATION, Column.RECEIPT, Column.PAYMENT, Column.BALANCE), w.rows(rows), c.period.from, c.period.to,
         )
     }
 
     internal fun portfolio(p: Portfolio): ReportTable {
+        val w = TableWriter(group)
+        val t = w.text("")
         val rows = p.loans.map { l ->
-            ReportRow(
+            PendingRow(
                 listOf(
-                    group.count(l.loanNo.toLong()), "${group.count(l.memberNo.toLong())}. ${l.memberName}",
-                    amount(l.outstanding), blankIfZero(l.arrears), if (l.daysPastDue > 0) group.count(l.daysPastDue) else "",
+                    w.count(l.loanNo.toLong()), w.numbered(l.memberNo.toLong(), l.memberName),
+                    w.amount(l.outstanding), w.blankIfZero(l.arrears), if (l.daysPastDue > 0) w.count(l.daysPastDue) else t,
                 ),
             )
         } + listOf(
-            ReportRow(listOf("", "", amount(p.outstanding), amount(p.arrears), ""), RowLabel.TOTAL),
-            ReportRow(listOf("", "", amount(p.par30Outstanding), group.percent(p.par30), ""), RowLabel.PAR30),
+            PendingRow(listOf(t, t, w.amount(p.outstanding), w.amount(p.arrears), t), RowLabel.TOTAL),
+            PendingRow(listOf(t, t, w.amount(p.par30Outstanding), w.percent(p.par30), t), RowLabel.PAR30),
         )
         return ReportTable(
-            listOf(Column.LOAN, Column.MEMBER, Column.OUTSTANDING, Column.ARREARS, Column.DAYS_LATE), rows, null, p.asOf,
+            listOf(Column.LOAN, Column.MEMBER, Column.OUTSTANDING, Column.ARREARS, Column.DAYS_LATE), w.rows(rows), null, p.asOf,
         )
     }
 
@@ -107,15 +107,18 @@ class Reports(private val session: BookSession, val group: Group) {
                 refused(ProblemKind.NOT_FOUND, memberNo.toString())
             } else {
                 attempt { book.passbook(org, memberNo, member.joinedOn, lastDay(today)) }.map { p ->
-                    val rows = listOf(
-                        ReportRow(listOf("", "", "", "", amount(p.openingCompulsory), amount(p.openingVoluntary), amount(p.openingLoan)), RowLabel.OPENING),
+                    val w = TableWriter(group)
+                    val t = w.text("")
+                    val pending = listOf(
+                        PendingRow(listOf(t, t, t, t, w.amount(p.openingCompulsory), w.amount(p.openingVoluntary), w.amount(p.openingLoan)), RowLabel.OPENING),
                     ) + p.lines.map { l ->
-                        ReportRow(listOf(
-                            group.date(l.date), l.narration, blankIfZero(l.paid), blankIfZero(l.received),
-                            amount(l.compulsoryBalance), amount(l.voluntaryBalance), amount(l.loanBalance),
+                        PendingRow(listOf(
+                            w.date(l.date), w.text(l.narration), w.blankIfZero(l.paid), w.blankIfZero(l.received),
+                            w.amount(l.compulsoryBalance), w.amount(l.voluntaryBalance), w.amount(l.loanBalance),
                         ), entry = l.seq)
-                    } + ReportRow(listOf("", "", amount(p.totalPaid), amount(p.totalReceived), "", "", ""), RowLabel.TOTAL) +
-                        ReportRow(listOf("", "", "", "", amount(p.closingCompulsory), amount(p.closingVoluntary), amount(p.closingLoan)), RowLabel.CLOSING)
+                    } + PendingRow(listOf(t, t, w.amount(p.totalPaid), w.amount(p.totalReceived), t, t, t), RowLabel.TOTAL) +
+                        PendingRow(listOf(t, t, t, t, w.amount(p.closingCompulsory), w.amount(p.closingVoluntary), w.amount(p.closingLoan)), RowLabel.CLOSING)
+                    val rows = w.rows(pending)
                     MemberPassbook(
                         memberNo, p.memberName,
                         ReportTable(
@@ -144,10 +147,11 @@ class Reports(private val session: BookSession, val group: Group) {
         }
 
     internal fun trialBalance(tb: TrialBalance, today: LocalDate): ReportTable {
+        val w = TableWriter(group)
         val rows = tb.rows.map { r ->
             val name = r.memberName?.let { "${r.name}: $it" } ?: r.name
-            ReportRow(listOf("${r.code} $name", blankIfZero(r.debit), blankIfZero(r.credit)))
-        } + ReportRow(listOf("", amount(tb.totalDebit), amount(tb.totalCredit)), RowLabel.TOTAL)
-        return ReportTable(listOf(Column.ACCOUNT, Column.DEBIT, Column.CREDIT), rows, null, today)
+            PendingRow(listOf(w.text("${r.code} $name"), w.blankIfZero(r.debit), w.blankIfZero(r.credit)))
+        } + PendingRow(listOf(w.text(""), w.amount(tb.totalDebit), w.amount(tb.totalCredit)), RowLabel.TOTAL)
+        return ReportTable(listOf(Column.ACCOUNT, Column.DEBIT, Column.CREDIT), w.rows(rows), null, today)
     }
 }
