@@ -13,6 +13,8 @@ use crate::error::{Error, Result};
 use crate::lending::LoanStatus;
 use crate::meetings::{Meeting, MeetingStatus};
 use crate::member::Member;
+use crate::org::Organisation;
+use crate::policy::Policy;
 
 /// A member's mark on the open meeting's roll; not yet marked is its own state.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -93,9 +95,10 @@ impl Book {
         };
         let mut members = Vec::new();
         if let Some(m) = latest.as_ref().filter(|m| m.status == MeetingStatus::Open) {
+            let (o, policy) = (self.organisation(org)?, self.policy(org)?);
             for member in self.members(org)? {
                 if member.exited_on.is_none() {
-                    members.push(self.sheet_of(org, m, member)?);
+                    members.push(self.sheet_of(&o, &policy, m, member)?);
                 }
             }
         }
@@ -115,10 +118,18 @@ impl Book {
             .filter(|m| m.status == MeetingStatus::Open)
             .ok_or_else(|| Error::conflict("no meeting is open"))?;
         let member = self.member(org, member_no)?;
-        self.sheet_of(org, &open, member)
+        let (o, policy) = (self.organisation(org)?, self.policy(org)?);
+        self.sheet_of(&o, &policy, &open, member)
     }
 
-    fn sheet_of(&self, org: Uuid, meeting: &Meeting, member: Member) -> Result<MemberSheet> {
+    fn sheet_of(
+        &self,
+        o: &Organisation,
+        policy: &Policy,
+        meeting: &Meeting,
+        member: Member,
+    ) -> Result<MemberSheet> {
+        let org = o.id;
         let no = member.member_no;
         let on = meeting.held_on;
         let mut loans = Vec::new();
@@ -126,7 +137,7 @@ impl Book {
         for loan in self.member_loans(org, no)? {
             match loan.status {
                 LoanStatus::Active => {
-                    let standing = self.loan_standing(org, loan.loan_no, on)?;
+                    let standing = self.standing_of(o, policy, &loan, on)?;
                     loans.push(DueLoan {
                         loan_no: loan.loan_no,
                         outstanding_principal: standing.outstanding_principal,

@@ -8,6 +8,7 @@
 
 mod common;
 
+use chrono::Datelike;
 use common::*;
 use daftar_core::books::{fiscal_year, Period};
 use daftar_core::lending::{LoanRequest, Repayment};
@@ -373,4 +374,61 @@ fn an_iranian_fund_counts_its_fiscal_year_and_months_in_the_solar_hijri_calendar
     let mordad = book.monthly_report(org, 1404, 5).unwrap();
     assert_eq!(mordad.compulsory_savings, dec("320000"));
     assert!(book.monthly_report(org, 1404, 0).is_err());
+}
+
+/// The portfolio reads only the loans that may be running on its date; on
+/// every month end of the demo's year it holds exactly the member loans
+/// running that day, each as `loan_standing` tells it one by one.
+#[test]
+fn the_portfolio_on_any_date_holds_the_loans_running_that_day_as_each_stands() {
+    let dir = tempfile::tempdir().unwrap();
+    let book = Book::open(dir.path().join("demo.daftar")).unwrap();
+    daftar_core::demo::build(&book, 5, &mut |_, _| true).unwrap();
+    let org = book
+        .organisations()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.kind == OrgKind::Shg)
+        .unwrap()
+        .id;
+    let last = book.last_business_date(org).unwrap();
+    let mut day = date("2024-04-30");
+    let mut seen_closed = false;
+    while day <= last + chrono::Duration::days(40) {
+        let p = book.portfolio(org, day).unwrap();
+        let expected: Vec<_> = book
+            .loans(org)
+            .unwrap()
+            .into_iter()
+            .filter(|l| l.member_no.is_some() && Book::loan_active_on(l, day))
+            .map(|l| {
+                let st = book.loan_standing(org, l.loan_no, day).unwrap();
+                (
+                    l.loan_no,
+                    st.outstanding_principal,
+                    st.arrears,
+                    st.days_past_due,
+                )
+            })
+            .collect();
+        let got: Vec<_> = p
+            .loans
+            .iter()
+            .map(|l| (l.loan_no, l.outstanding, l.arrears, l.days_past_due))
+            .collect();
+        assert_eq!(got, expected, "portfolio on {day}");
+        seen_closed |= book
+            .loans(org)
+            .unwrap()
+            .iter()
+            .any(|l| l.closed_on.is_some_and(|c| c <= day));
+        day = (day + chrono::Duration::days(5))
+            .with_day(1)
+            .unwrap()
+            .checked_add_months(chrono::Months::new(1))
+            .unwrap()
+            .pred_opt()
+            .unwrap();
+    }
+    assert!(seen_closed, "the year has loans that closed");
 }

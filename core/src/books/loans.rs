@@ -178,14 +178,16 @@ impl Book {
         let mut loans = Vec::new();
         let zero = from_minor(0, scale);
         let (mut outstanding, mut arrears, mut par30) = (zero, zero, zero);
-        for l in self.loans(org)? {
+        let o = self.organisation(org)?;
+        let policy = self.policy(org)?;
+        for l in self.member_loans_paid_out_by(org, as_of)? {
             let Some(member_no) = l.member_no else {
                 continue;
             };
             if !Book::loan_active_on(&l, as_of) {
                 continue;
             }
-            let st = self.loan_standing(org, l.loan_no, as_of)?;
+            let st = self.standing_of(&o, &policy, &l, as_of)?;
             let b = match st.days_past_due {
                 0 => 0,
                 1..=30 => 1,

@@ -245,39 +245,38 @@ fn instalment_from_row(r: &rusqlite::Row<'_>) -> Result<InstalmentState> {
     })
 }
 
+/// A loan with its schedule and payments, read on `conn`.
+fn load_loan(conn: &Connection, org: Uuid, loan_no: u32) -> Result<Loan> {
+    let l = loan_row(conn, org, loan_no)?;
+    Ok(Loan {
+        loan_no,
+        member_no: l.member_no,
+        source: l.source,
+        status: l.status,
+        terms: l.terms,
+        applied_on: l.applied_on,
+        approved_meeting: l.approved_meeting,
+        disbursed_on: l.disbursed_on,
+        closed_on: l.closed_on,
+        reference: l.reference,
+        instalments: instalment_states(conn, org, loan_no)?,
+    })
+}
+
 impl Book {
     /// A loan with its schedule and payments.
     pub fn loan(&self, org: Uuid, loan_no: u32) -> Result<Loan> {
         self.organisation(org)?;
-        self.with_reader(|conn| {
-            let l = loan_row(conn, org, loan_no)?;
-            Ok(Loan {
-                loan_no,
-                member_no: l.member_no,
-                source: l.source,
-                status: l.status,
-                terms: l.terms,
-                applied_on: l.applied_on,
-                approved_meeting: l.approved_meeting,
-                disbursed_on: l.disbursed_on,
-                closed_on: l.closed_on,
-                reference: l.reference,
-                instalments: instalment_states(conn, org, loan_no)?,
-            })
-        })
+        self.with_reader(|conn| load_loan(conn, org, loan_no))
     }
 
     /// Every loan of the organisation (member loans and its own borrowing), by number.
     pub fn loans(&self, org: Uuid) -> Result<Vec<Loan>> {
-        let nos: Vec<u32> = self.with_reader(|conn| {
-            let mut st =
-                conn.prepare("SELECT loan_no FROM loans WHERE org_id = ?1 ORDER BY loan_no")?;
-            let v = st
-                .query_map([org.to_string()], |r| r.get(0))?
-                .collect::<rusqlite::Result<_>>()?;
-            Ok(v)
-        })?;
-        nos.into_iter().map(|n| self.loan(org, n)).collect()
+        self.loans_where(
+            "SELECT loan_no FROM loans WHERE org_id = ?1 ORDER BY loan_no",
+            org,
+            params![org.to_string()],
+        )
     }
 
     /// A member's loans, oldest first (from the index, not a scan of all loans).
@@ -298,18 +297,39 @@ impl Book {
         )
     }
 
+    /// Member loans paid out by `as_of` and not closed before it: those that
+    /// may have been running that day ([`Book::loan_active_on`] decides), by number.
+    pub(crate) fn member_loans_paid_out_by(
+        &self,
+        org: Uuid,
+        as_of: NaiveDate,
+    ) -> Result<Vec<Loan>> {
+        self.loans_where(
+            "SELECT loan_no FROM loans WHERE org_id = ?1 AND member_no IS NOT NULL
+               AND disbursed_on IS NOT NULL AND disbursed_on <= ?2
+               AND (closed_on IS NULL OR closed_on > ?2)
+             ORDER BY loan_no",
+            org,
+            params![org.to_string(), as_of.to_string()],
+        )
+    }
+
+    /// The loans `sql` chooses, all read in one read transaction.
     fn loans_where(
         &self,
         sql: &str,
         org: Uuid,
         args: &[&dyn rusqlite::ToSql],
     ) -> Result<Vec<Loan>> {
-        let nos: Vec<u32> = self.with_reader(|conn| {
-            let mut st = conn.prepare_cached(sql)?;
-            let rows = st.query_map(args, |r| r.get(0))?;
-            Ok(rows.collect::<rusqlite::Result<_>>()?)
-        })?;
-        nos.into_iter().map(|n| self.loan(org, n)).collect()
+        self.organisation(org)?;
+        self.with_reader(|conn| {
+            let nos: Vec<u32> = {
+                let mut st = conn.prepare_cached(sql)?;
+                let rows = st.query_map(args, |r| r.get(0))?;
+                rows.collect::<rusqlite::Result<_>>()?
+            };
+            nos.into_iter().map(|n| load_loan(conn, org, n)).collect()
+        })
     }
 
     /// Whether a loan was running on `as_of`: paid out by then, and not yet closed
@@ -370,13 +390,25 @@ impl Book {
         let o = self.organisation(org)?;
         let policy = self.policy(org)?;
         let loan = self.loan(org, loan_no)?;
+        self.standing_of(&o, &policy, &loan, as_of)
+    }
+
+    /// [`Book::loan_standing`] of a loan already read, with its organisation
+    /// and policy: what a report over many loans uses, reading each once.
+    pub(crate) fn standing_of(
+        &self,
+        o: &crate::org::Organisation,
+        policy: &crate::policy::Policy,
+        loan: &Loan,
+        as_of: NaiveDate,
+    ) -> Result<LoanStanding> {
         let member_loan = loan.member_no.is_some();
-        let running = Self::loan_active_on(&loan, as_of);
+        let running = Self::loan_active_on(loan, as_of);
         let mut states = loan.instalments.clone();
         if running {
-            self.instalments_on(org, loan_no, as_of, &mut states)?;
+            self.instalments_on(o.id, loan.loan_no, as_of, &mut states)?;
             if member_loan {
-                states = with_penalties_due(&states, as_of, &policy, &o)?.0;
+                states = with_penalties_due(&states, as_of, policy, o)?.0;
             }
         } else {
             states.clear();
@@ -385,7 +417,7 @@ impl Book {
         let payable = allocation::collectable(&states, as_of);
         let d = |m: i64| from_minor(m, o.currency.scale);
         Ok(LoanStanding {
-            loan_no,
+            loan_no: loan.loan_no,
             as_of,
             outstanding_principal: d(f.outstanding_principal),
             overdue_principal: d(f.overdue_principal),
@@ -398,6 +430,3 @@ impl Book {
         })
     }
 }
-
-// Decisions: each validates a command against the book, read-only, and
-// returns the event to record.
