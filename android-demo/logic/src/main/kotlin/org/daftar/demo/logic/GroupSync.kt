@@ -95,8 +95,9 @@ class GroupSync(
 
     /**
      * Syncs the group with the server at [url] (HTTPS on a phone). The first
-     * sync with a server pins its key; the first sync of a group nobody holds
-     * makes this phone its holder, in the name of the person using it.
+     * sync pins the server's key: from then on a server at any address with
+     * another key is refused. The first sync of a group nobody holds makes
+     * this phone its holder, in the name of the person using it.
      */
     fun withServer(url: String, progress: ProgressListener?): Outcome<SyncDone> {
         val address = url.trim().trimEnd('/')
@@ -104,11 +105,13 @@ class GroupSync(
         if (uri == null || uri.scheme !in setOf("https", "http") || uri.host.isNullOrEmpty()) {
             return refused(ProblemKind.INVALID_INPUT, "server: $address")
         }
-        val known = serverFile?.read()?.takeIf { it.url == address }
+        // The key pinned by the first sync holds whatever address is typed: the
+        // same server may move, but no other server is given the group's book.
+        val pinned = serverFile?.read()?.key
         return attempt {
             book.deviceIdentity(device)
             val actor = session.keeper.actor.ifEmpty { null }
-            book.syncWithServer(HttpUrlTransport(address), ServerSyncOptions(listOf(org), actor, known?.key), progress)
+            book.syncWithServer(HttpUrlTransport(address), ServerSyncOptions(listOf(org), actor, pinned), progress)
         }.then { report ->
             serverFile?.write(ServerSettings(address, report.serverKey))
             val mine = report.orgs.firstOrNull { it.org == org }

@@ -137,11 +137,16 @@ class GroupSyncTest {
             assertEquals(ProblemKind.INVALID_INPUT, s.withServer("daftar.example.org", null).problemOrNull()?.kind)
             assertEquals(null, s.view().ok().server)
             s.withServer(url, null).ok()
-            // The pinned key no longer matches: another server at the same address is refused.
+            // The same server at another address is the same key: it syncs, and the new address is kept.
+            val other = url.replace("127.0.0.1", "localhost")
+            s.withServer(other, null).ok()
+            assertEquals(other, s.view().ok().server?.url)
+            // The pinned key no longer matches: another server is refused.
             val pinned = ServerFile(dir.resolve("phone-a-server").toFile())
-            val other = phone("x").use { it.book.deviceIdentity("phone-x").publicKey }
-            pinned.write(ServerSettings(url, other))
+            val otherKey = phone("x").use { it.book.deviceIdentity("phone-x").publicKey }
+            pinned.write(ServerSettings(url, otherKey))
             assertEquals(ProblemKind.WRONG_SERVER, s.withServer(url, null).problemOrNull()?.kind)
+            assertEquals(otherKey, pinned.read()?.key, "a refused server pins nothing")
         }
     }
 }
