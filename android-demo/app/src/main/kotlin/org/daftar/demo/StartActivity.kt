@@ -21,6 +21,7 @@ class StartActivity : Activity() {
         setContentView(R.layout.activity_start)
         keepClearOfSystemBars()
         findViewById<Button>(R.id.build_demo).setOnClickListener { buildDemo() }
+        findViewById<Button>(R.id.receive).setOnClickListener { start(ReceiveActivity::class.java) {} }
         // After a rotation: a demo build started before it is still running.
         building = attachSlow(DEMO_JOB, findViewById<ProgressBar>(R.id.progress), ::built)
         if (building != null) {

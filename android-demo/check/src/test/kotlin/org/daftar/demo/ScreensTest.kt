@@ -54,6 +54,25 @@ class ScreensTest {
     }
 
     @Test
+    fun `a phone with no book reaches the screen that receives a group, which shows its key and names a bad id`() {
+        val start = Robolectric.buildActivity(StartActivity::class.java).setup().ready().get()
+        start.findViewById<Button>(R.id.receive).performClick()
+        val next = shadowOf(start).nextStartedActivity
+        assertEquals(ReceiveActivity::class.java.name, next.component?.className)
+        val screen = Robolectric.buildActivity(ReceiveActivity::class.java, next).setup().ready().get()
+        val key = app.session().valueOrNull()!!.book.device()!!.publicKey
+        assertTrue(screen.findViewById<TextView>(R.id.this_phone).text.contains(key))
+        screen.findViewById<EditText>(R.id.server).setText("https://daftar.example.org")
+        screen.findViewById<EditText>(R.id.group_id).setText("not a group")
+        screen.findViewById<Button>(R.id.restore).performClick()
+        val status = screen.findViewById<TextView>(R.id.status)
+        waitFor { status.text.isNotEmpty() }
+        assertTrue(status.text.toString(), status.text.startsWith(app.getString(R.string.problem_invalid_input)))
+        assertTrue(app.session().valueOrNull()!!.book.organisations().isEmpty())
+        shoot(screen, "receive-en")
+    }
+
+    @Test
     fun `a locked book sends every screen to the lock, and the approver's PIN opens it`() {
         demoBook()
         val group = groupOf(Locale.EN_IN)

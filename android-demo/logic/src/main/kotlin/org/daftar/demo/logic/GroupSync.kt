@@ -99,23 +99,8 @@ class GroupSync(
      * another key is refused. The first sync of a group nobody holds makes
      * this phone its holder, in the name of the person using it.
      */
-    fun withServer(url: String, progress: ProgressListener?): Outcome<SyncDone> {
-        val address = url.trim().trimEnd('/')
-        val uri = runCatching { URI(address) }.getOrNull()
-        if (uri == null || uri.scheme !in setOf("https", "http") || uri.host.isNullOrEmpty()) {
-            return refused(ProblemKind.INVALID_INPUT, "server: $address")
-        }
-        // The key pinned by the first sync holds whatever address is typed: the
-        // same server may move, but no other server is given the group's book.
-        val pinned = serverFile?.read()?.key
-        return attempt {
-            book.deviceIdentity(device)
-            val actor = session.keeper.actor.ifEmpty { null }
-            book.syncWithServer(HttpUrlTransport(address), ServerSyncOptions(listOf(org), actor, pinned), progress)
-        }.then { report ->
-            serverFile?.write(ServerSettings(address, report.serverKey))
-            val mine = report.orgs.firstOrNull { it.org == org }
-                ?: return@then refused(ProblemKind.INTERNAL, "the sync did not report this group")
+    fun withServer(url: String, progress: ProgressListener?): Outcome<SyncDone> =
+        syncWith(session, serverFile, url, org, session.keeper.actor.ifEmpty { null }, progress).then { mine ->
             val code = mine.refusedCode
             if (code == "forbidden" && handedOnAndSent()) {
                 Outcome.Ok(SyncDone(false, mine.eventsPushed, mine.eventsPulled, handedOn = true))
@@ -125,7 +110,6 @@ class GroupSync(
                 Outcome.Ok(SyncDone(mine.claimed, mine.eventsPushed, mine.eventsPulled))
             }
         }
-    }
 
     /** This phone handed the group on, and the server acknowledged all it wrote. */
     private fun handedOnAndSent(): Boolean = attempt {
@@ -164,13 +148,68 @@ class GroupSync(
         if (!part.renameTo(file)) refused(ProblemKind.STORAGE, file.name) else Outcome.Ok(file)
     }
 
+    /** Takes in a hand-over or bundle file ([IncomingGroups.receiveFile]). */
+    fun receiveFile(bytes: ByteArray): Outcome<Long> = IncomingGroups(session, serverFile).receiveFile(bytes)
+}
+
+/**
+ * Groups that come to this phone from another: restored from the server by
+ * the group's id (once the programme's office allows this phone), or taken
+ * in from a hand-over file sealed to it. What a phone with no book yet does.
+ */
+class IncomingGroups(private val session: BookSession, private val serverFile: ServerFile?) {
+    private val book get() = session.book
+
+    /** This phone's name and key: what the office allows, and what a phone handing a group over needs. */
+    fun identity(): Outcome<org.daftar.DeviceIdentity> = attempt { book.deviceIdentity(session.keeper.device) }
+
+    /** Restores the group with this id from the server; returns the events it pulled. */
+    fun restore(url: String, groupId: String, progress: ProgressListener?): Outcome<Long> {
+        val id = runCatching { java.util.UUID.fromString(groupId.trim()) }.getOrNull()
+            ?: return refused(ProblemKind.INVALID_INPUT, "group: ${groupId.trim()}")
+        return syncWith(session, serverFile, url, id, null, progress).then { mine ->
+            val code = mine.refusedCode
+            if (code != null) Outcome.Refused(Problem.ofRefusal(code, mine.refusedReason.orEmpty())) else Outcome.Ok(mine.eventsPulled)
+        }
+    }
+
     /**
      * Takes in a hand-over or bundle file: each chunk is checked against the
      * chain this phone holds and applied whole, or refused. Returns the events
      * applied. A file sealed to another phone is refused, and nothing changes.
      */
     fun receiveFile(bytes: ByteArray): Outcome<Long> = attempt {
-        book.deviceIdentity(device)
+        book.deviceIdentity(session.keeper.device)
         book.readBundleFile(bytes).sumOf { book.ingest(it).applied.toLong() }
+    }
+}
+
+/**
+ * One group's sync with the server at [url], the pinned key checked and the
+ * server's key pinned after; the group's own result, refused or not.
+ */
+private fun syncWith(
+    session: BookSession,
+    serverFile: ServerFile?,
+    url: String,
+    org: java.util.UUID,
+    actor: String?,
+    progress: ProgressListener?,
+): Outcome<org.daftar.OrgSyncResult> {
+    val address = url.trim().trimEnd('/')
+    val uri = runCatching { URI(address) }.getOrNull()
+    if (uri == null || uri.scheme !in setOf("https", "http") || uri.host.isNullOrEmpty()) {
+        return refused(ProblemKind.INVALID_INPUT, "server: $address")
+    }
+    // The key pinned by the first sync holds whatever address is typed: the
+    // same server may move, but no other server is given the group's book.
+    val pinned = serverFile?.read()?.key
+    return attempt {
+        session.book.deviceIdentity(session.keeper.device)
+        session.book.syncWithServer(HttpUrlTransport(address), ServerSyncOptions(listOf(org), actor, pinned), progress)
+    }.then { report ->
+        serverFile?.write(ServerSettings(address, report.serverKey))
+        report.orgs.firstOrNull { it.org == org }?.let { Outcome.Ok(it) }
+            ?: refused(ProblemKind.INTERNAL, "the sync did not report this group")
     }
 }

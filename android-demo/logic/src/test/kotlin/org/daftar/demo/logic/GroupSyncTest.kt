@@ -128,6 +128,37 @@ class GroupSyncTest {
     }
 
     @Test
+    fun `a phone with no book restores a group by its id once allowed, and takes another in from a sealed file`() {
+        phone("a").use { a ->
+            val group = monthlyShg(a)
+            sync(a, group).withServer(url, null).ok()
+            val events = a.book.syncState(group.id).head.seq.toLong()
+            phone("d").use { d ->
+                val incoming = IncomingGroups(d, ServerFile(dir.resolve("phone-d-server").toFile()))
+                assertEquals(ProblemKind.INVALID_INPUT, incoming.restore(url, "not-an-id", null).problemOrNull()?.kind)
+                assertEquals(ProblemKind.NOT_GRANTED, incoming.restore(url, group.id.toString(), null).problemOrNull()?.kind)
+                assertTrue(d.book.organisations().isEmpty(), "a refused restore leaves the book empty")
+                grant(group.id, incoming.identity().ok().publicKey)
+                assertEquals(events, incoming.restore(url, " ${group.id} ", null).ok())
+                assertEquals(listOf(group.id), d.book.organisations().map { it.id })
+                d.book.requireIntact(null)
+            }
+            // A second group handed to phone E as a file, E having no book before.
+            val second = monthlyShg(a, listOf("زهرا"))
+            sync(a, second).withServer(url, null).ok() // phone A becomes its holder
+            phone("e").use { e ->
+                val incoming = IncomingGroups(e, null)
+                val keyE = incoming.identity().ok().publicKey
+                sync(a, second).handOver("phone-e", keyE, "cc-meena", "2468", LocalDate.of(2025, 4, 1)).ok()
+                val file = sync(a, second).handOverFile(dir.resolve("out").toFile()).ok()
+                assertTrue(incoming.receiveFile(file.readBytes()).ok() > 0)
+                assertEquals(listOf(second.id), e.book.organisations().map { it.id })
+                assertEquals("phone-e", e.book.custody(second.id)?.device)
+            }
+        }
+    }
+
+    @Test
     fun `no network, a wrong address and another server are named, and nothing is pinned by them`() {
         phone("a").use { a ->
             val group = monthlyShg(a)
