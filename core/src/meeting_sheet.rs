@@ -54,13 +54,6 @@ pub struct MemberSheet {
     pub unfinished_loans: Vec<u32>,
 }
 
-impl MemberSheet {
-    /// Everything she owes at this meeting.
-    pub fn total_due(&self) -> Decimal {
-        self.savings_due + self.fines_due + self.loans.iter().map(|l| l.due_now).sum::<Decimal>()
-    }
-}
-
 /// The group's meeting screen.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct MeetingSheet {

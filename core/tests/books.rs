@@ -381,16 +381,7 @@ fn an_iranian_fund_counts_its_fiscal_year_and_months_in_the_solar_hijri_calendar
 /// running that day, each as `loan_standing` tells it one by one.
 #[test]
 fn the_portfolio_on_any_date_holds_the_loans_running_that_day_as_each_stands() {
-    let dir = tempfile::tempdir().unwrap();
-    let book = Book::open(dir.path().join("demo.daftar")).unwrap();
-    daftar_core::demo::build(&book, 5, &mut |_, _| true).unwrap();
-    let org = book
-        .organisations()
-        .unwrap()
-        .into_iter()
-        .find(|o| o.kind == OrgKind::Shg)
-        .unwrap()
-        .id;
+    let (_dir, book, org) = demo_shg();
     let last = book.last_business_date(org).unwrap();
     let mut day = date("2024-04-30");
     let mut seen_closed = false;

@@ -8,20 +8,6 @@ use daftar_core::meeting_sheet::Presence;
 use daftar_core::meetings::MeetingStatus;
 use daftar_core::*;
 
-fn demo_shg() -> (tempfile::TempDir, Book, uuid::Uuid) {
-    let dir = tempfile::tempdir().unwrap();
-    let book = Book::open(dir.path().join("b.daftar")).unwrap();
-    daftar_core::demo::build(&book, 5, &mut |_, _| true).unwrap();
-    let org = book
-        .organisations()
-        .unwrap()
-        .into_iter()
-        .find(|o| o.kind == OrgKind::Shg)
-        .unwrap()
-        .id;
-    (dir, book, org)
-}
-
 #[test]
 fn with_no_meeting_open_the_sheet_has_the_latest_meeting_and_no_members() {
     let (_dir, book, org) = demo_shg();

@@ -46,6 +46,21 @@ pub fn name_approver(book: &Book, by: &CommandMeta, org: Uuid, on: NaiveDate, pe
     .unwrap();
 }
 
+/// The demo book (seed 5) in a temporary directory, and its first SHG.
+pub fn demo_shg() -> (tempfile::TempDir, Book, Uuid) {
+    let dir = tempfile::tempdir().unwrap();
+    let book = Book::open(dir.path().join("demo.daftar")).unwrap();
+    daftar_core::demo::build(&book, 5, &mut |_, _| true).unwrap();
+    let org = book
+        .organisations()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.kind == OrgKind::Shg)
+        .unwrap()
+        .id;
+    (dir, book, org)
+}
+
 pub fn meta() -> CommandMeta {
     CommandMeta {
         op_id: Uuid::now_v7(),

@@ -39,7 +39,7 @@ class ReceiveActivity : Activity() {
             serverFile.read()?.let { s -> findViewById<EditText>(R.id.server).apply { if (text.isEmpty()) setText(s.url) } }
             findViewById<Button>(R.id.share_key).setOnClickListener { shareKey() }
             findViewById<Button>(R.id.restore).setOnClickListener { restore() }
-            findViewById<Button>(R.id.receive_file).setOnClickListener { pickFile() }
+            findViewById<Button>(R.id.receive_file).setOnClickListener { pickBundleFile(PICK_FILE) }
             // After a rotation: a restore started before it is still running, or has ended.
             running = attachSlow(RESTORE_JOB, findViewById<ProgressBar>(R.id.progress), ::restored)
             busy(running != null)
@@ -57,11 +57,7 @@ class ReceiveActivity : Activity() {
 
     private fun shareKey() {
         val id = me ?: return
-        val send = Intent(Intent.ACTION_SEND).apply {
-            type = "text/plain"
-            putExtra(Intent.EXTRA_TEXT, "${id.device} ${id.publicKey}")
-        }
-        startActivity(Intent.createChooser(send, getString(R.string.share_with)))
+        shareIdentity(id.device, id.publicKey)
     }
 
     private fun restore() {
@@ -84,15 +80,6 @@ class ReceiveActivity : Activity() {
         app.lock.lock()
     }
 
-    private fun pickFile() {
-        val pick = Intent(Intent.ACTION_OPEN_DOCUMENT).apply {
-            addCategory(Intent.CATEGORY_OPENABLE)
-            type = "*/*"
-        }
-        @Suppress("DEPRECATION") // Activity's own result handling; no AndroidX here
-        startActivityForResult(pick, PICK_FILE)
-    }
-
     @Deprecated("Activity's own result handling; no AndroidX here")
     override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
         @Suppress("DEPRECATION")
@@ -101,10 +88,7 @@ class ReceiveActivity : Activity() {
         if (requestCode != PICK_FILE || resultCode != RESULT_OK || uri == null || !::incoming.isInitialized) return
         val resolver = contentResolver
         withBook({
-            val bytes = resolver.openInputStream(uri)?.use { input ->
-                val read = input.readNBytesAtMost(MAX_FILE_BYTES + 1)
-                if (read.size > MAX_FILE_BYTES) null else read
-            }
+            val bytes = resolver.readBundleFile(uri)
             if (bytes == null) refused(ProblemKind.INVALID_INPUT, "file") else incoming.receiveFile(bytes)
         }) { applied -> received(getString(R.string.receive_done, applied.toString())) }
     }
@@ -112,6 +96,5 @@ class ReceiveActivity : Activity() {
     private companion object {
         const val RESTORE_JOB = "restore"
         const val PICK_FILE = 42
-        const val MAX_FILE_BYTES = 64 * 1024 * 1024
     }
 }

@@ -47,7 +47,7 @@ class SyncActivity : Activity() {
             findViewById<Button>(R.id.share_key).setOnClickListener { shareKey() }
             findViewById<Button>(R.id.hand_over_server).setOnClickListener { handOver(asFile = false) }
             findViewById<Button>(R.id.hand_over_file).setOnClickListener { handOver(asFile = true) }
-            findViewById<Button>(R.id.receive_file).setOnClickListener { pickFile() }
+            findViewById<Button>(R.id.receive_file).setOnClickListener { pickBundleFile(PICK_FILE) }
             // After a rotation: a sync started before it is still running, or has ended.
             running = attachSlow(syncKey, findViewById<ProgressBar>(R.id.progress), ::synced)
             busy(running != null)
@@ -122,11 +122,7 @@ class SyncActivity : Activity() {
     /** This phone's name and key as text, for the phone that will hand a group over to it. */
     private fun shareKey() {
         val v = seen ?: return
-        val send = Intent(Intent.ACTION_SEND).apply {
-            type = "text/plain"
-            putExtra(Intent.EXTRA_TEXT, "${v.device} ${v.publicKey}")
-        }
-        startActivity(Intent.createChooser(send, getString(R.string.share_with)))
+        shareIdentity(v.device, v.publicKey)
     }
 
     /**
@@ -162,15 +158,6 @@ class SyncActivity : Activity() {
         startActivity(Intent.createChooser(send, getString(R.string.share_with)))
     }
 
-    private fun pickFile() {
-        val pick = Intent(Intent.ACTION_OPEN_DOCUMENT).apply {
-            addCategory(Intent.CATEGORY_OPENABLE)
-            type = "*/*"
-        }
-        @Suppress("DEPRECATION") // Activity's own result handling; no AndroidX here
-        startActivityForResult(pick, PICK_FILE)
-    }
-
     @Deprecated("Activity's own result handling; no AndroidX here")
     override fun onActivityResult(requestCode: Int, resultCode: Int, data: Intent?) {
         @Suppress("DEPRECATION")
@@ -179,17 +166,12 @@ class SyncActivity : Activity() {
         if (requestCode != PICK_FILE || resultCode != RESULT_OK || uri == null || !::sync.isInitialized) return
         val resolver = contentResolver
         withBook({
-            val bytes = resolver.openInputStream(uri)?.use { input ->
-                // A hand-over file is a group's chain: far below this; anything larger is not one.
-                val read = input.readNBytesAtMost(MAX_FILE_BYTES + 1)
-                if (read.size > MAX_FILE_BYTES) null else read
-            }
+            val bytes = resolver.readBundleFile(uri)
             if (bytes == null) refused(ProblemKind.INVALID_INPUT, "file") else sync.receiveFile(bytes)
         }) { applied -> show { announce(getString(R.string.receive_done, sync.group.count(applied))) } }
     }
 
     private companion object {
         const val PICK_FILE = 41
-        const val MAX_FILE_BYTES = 64 * 1024 * 1024
     }
 }

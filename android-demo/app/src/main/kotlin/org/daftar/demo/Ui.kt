@@ -287,15 +287,3 @@ fun Activity.releaseSlow(key: String) {
         job.onDone = null
     }
 }
-
-/** Up to [limit] bytes of the stream (Java 11's readNBytes, which Android 8 lacks). */
-fun java.io.InputStream.readNBytesAtMost(limit: Int): ByteArray {
-    val out = java.io.ByteArrayOutputStream()
-    val buf = ByteArray(64 * 1024)
-    while (out.size() < limit) {
-        val n = read(buf, 0, minOf(buf.size, limit - out.size()))
-        if (n < 0) break
-        out.write(buf, 0, n)
-    }
-    return out.toByteArray()
-}
