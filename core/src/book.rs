@@ -78,6 +78,8 @@ pub struct Book {
     in_bulk: AtomicBool,
     closed: AtomicBool,
     path: PathBuf,
+    /// `BOOK-last`, the witness of the last durable commit, kept open.
+    pub(crate) witness: crate::last_commit::Witness,
     /// An encrypted book's key, for the readers it opens beside the writer.
     key: Option<BookKey>,
     /// PINs that verified in this session (`pins::matches`).
@@ -146,6 +148,7 @@ impl Book {
             }),
             in_bulk: AtomicBool::new(false),
             closed: AtomicBool::new(false),
+            witness: crate::last_commit::Witness::new(&path),
             path,
             key,
             pins_seen: Mutex::default(),
@@ -213,6 +216,7 @@ impl Book {
     pub fn close(&self) -> Result<()> {
         self.finish_bulk()?;
         self.closed.store(true, Ordering::SeqCst);
+        self.witness.close();
         // The reader first, so that the writer, closing last, checkpoints the WAL.
         if let Some(reader) = self.reader.lock().unwrap_or_else(|p| p.into_inner()).take() {
             reader.close().map_err(|(_, e)| Error::from(e))?;

@@ -342,7 +342,8 @@ impl Book {
         };
         let (outcome, durable) = self.in_write_transaction(record)?;
         if durable && !outcome.replayed {
-            crate::last_commit::record(self.path(), outcome.org_id, outcome.seq, &outcome.hash);
+            self.witness
+                .record(outcome.org_id, outcome.seq, &outcome.hash);
         }
         Ok(outcome)
     }
