@@ -49,6 +49,10 @@ pub(crate) enum Command {
         /// (`daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`, as `checkpoint` prints it).
         #[arg(long)]
         against: Option<String>,
+        /// Only this organisation (name or id): its chain and its projections
+        /// against a replay, reading its own rows only.
+        #[arg(long)]
+        org: Option<String>,
     },
     /// Record commands read as JSON lines (docs/commands.md), one outcome printed
     /// as a JSON line each. Re-running the same file writes nothing new.

@@ -23,14 +23,14 @@ mod people;
 mod remote;
 mod reports;
 mod sync;
+mod verify;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 pub(crate) use args::Format;
 use args::{Cli, Command, CorrectionAction, LoanCommand, MemberAction, Report, Who};
 use clap::Parser;
-use daftar_core::verify::Checkpoint;
 use daftar_core::{Book, CommandMeta, Error, Locale};
 
 impl Who {
@@ -89,7 +89,8 @@ fn run(cmd: Command) -> Result<ExitCode, Error> {
             db,
             format,
             against,
-        } => verify(&db, format, against.as_deref()),
+            org,
+        } => verify::verify(&db, format, against.as_deref(), org.as_deref()),
         Command::Apply {
             db,
             file,
@@ -494,69 +495,6 @@ fn print_report(report: Report) -> Result<ExitCode, Error> {
     let view = reports::View::new(a.format, book.organisation(org)?.locale, asked)?;
     say!("{}", reports::run(&book, org, args, &view)?);
     Ok(ExitCode::SUCCESS)
-}
-
-fn verify(db: &Path, format: Format, against: Option<&str>) -> Result<ExitCode, Error> {
-    let checkpoint = against.map(Checkpoint::parse).transpose()?;
-    let book = crate::open::existing(db)?;
-    let mut last = std::time::Instant::now();
-    let report = book.verify(&mut |done, total| {
-        if last.elapsed().as_millis() >= 500 {
-            esayln!("verifying: {done} of {total} steps");
-            last = std::time::Instant::now();
-        }
-        true
-    })?;
-    let check = checkpoint
-        .as_ref()
-        .map(|c| book.verify_against(c))
-        .transpose()?;
-    match format {
-        // A verification is a list of findings; CSV shows the same lines as the table.
-        Format::Table | Format::Csv => {
-            if report.integrity != "ok" {
-                sayln!("TAMPERED  SQLite integrity check: {}", report.integrity);
-            }
-            for problem in &report.structure {
-                sayln!("TAMPERED  {problem}");
-            }
-            for started in &report.unfinished_loads {
-                sayln!("UNFINISHED  a bulk load started {started} never finished; the book may lack its last commands");
-            }
-            for o in &report.orgs {
-                sayln!("{}", output::chain_line(&o.chain));
-                for d in &o.differences {
-                    sayln!(
-                        "TAMPERED  {}  table {} row {}: {}",
-                        o.chain.org_id,
-                        d.table,
-                        d.key,
-                        d.detail
-                    );
-                }
-            }
-            if let Some(c) = &check {
-                match &c.problem {
-                    None => sayln!(
-                        "ok        checkpoint {} holds (book now at seq {})",
-                        c.checkpoint,
-                        c.head_seq
-                    ),
-                    Some(p) => sayln!("TAMPERED  checkpoint {}: {p}", c.checkpoint),
-                }
-            }
-        }
-        Format::Json => sayln!(
-            "{}",
-            to_json(&serde_json::json!({"report": report, "checkpoint": check}))?
-        ),
-    }
-    let intact = report.is_intact() && check.as_ref().is_none_or(|c| c.problem.is_none());
-    Ok(if intact {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(EXIT_TAMPERED)
-    })
 }
 
 /// A date typed for an organisation, in its calendar (Solar Hijri for an Iranian fund).

@@ -151,6 +151,39 @@ fn verify_names_the_organisation_seq_and_reason_of_a_tampered_event() {
 }
 
 #[test]
+fn verify_of_one_organisation_names_its_tampering_and_passes_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = demo(dir.path(), "o.daftar", "1");
+    let orgs = org_ids(&p);
+    let (victim, other) = (&orgs[0].0, &orgs[1].0);
+    let o = daftar(&["verify", "--db", &p, "--org", victim]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(stdout(&o).starts_with("ok "), "{}", stdout(&o));
+    assert_eq!(stdout(&o).lines().count(), 1);
+    rusqlite::Connection::open(&p)
+        .unwrap()
+        .execute(
+            "UPDATE accounts SET balance = balance + 1 WHERE org_id = ?1 AND code = '1100'",
+            [victim],
+        )
+        .unwrap();
+    let o = daftar(&["verify", "--db", &p, "--org", victim, "--format", "json"]);
+    assert_eq!(o.status.code(), Some(3), "{}", stdout(&o));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(v["org"]["differences"][0]["table"], "accounts");
+    assert_eq!(
+        daftar(&["verify", "--db", &p, "--org", other])
+            .status
+            .code(),
+        Some(0)
+    );
+    // An organisation the book does not hold is a clear error, not a pass.
+    let o = daftar(&["verify", "--db", &p, "--org", "no such group"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stderr(&o).contains("not_found"), "{}", stderr(&o));
+}
+
+#[test]
 fn verify_reports_a_deleted_event_in_the_middle() {
     let dir = tempfile::tempdir().unwrap();
     let p = demo(dir.path(), "t.daftar", "1");

@@ -10,6 +10,7 @@ pub mod books;
 pub mod catalogue;
 pub mod charges;
 pub mod chart;
+mod checkpoint;
 mod checks;
 pub mod command;
 pub mod commands;

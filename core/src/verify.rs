@@ -1,7 +1,7 @@
 //! Verifying the hash chains: every event of every organisation, in seq order,
 //! streamed so memory stays constant in the size of the book.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use uuid::Uuid;
 
@@ -10,6 +10,8 @@ use crate::error::{Error, Result};
 use crate::event::{chain_hash, hex, EventHeader, Hash, GENESIS};
 use crate::replay::{compare_org, replay_org, Difference, Scratch};
 use crate::rows::parse_stored_uuid;
+
+pub use crate::checkpoint::{Checkpoint, CheckpointCheck, CHECKPOINT_HASH_BYTES};
 
 /// The first thing wrong with a chain.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -60,6 +62,12 @@ impl Book {
     pub fn verify_chains(&self, progress: Progress<'_>) -> Result<Vec<ChainStatus>> {
         self.with_snapshot(|conn| chains(conn, progress))
     }
+
+    /// One organisation's chain, reading only its own events: the cost grows
+    /// with the organisation, not the book. None if the book does not hold it.
+    pub fn verify_chain(&self, org: Uuid) -> Result<Option<ChainStatus>> {
+        self.with_snapshot(|conn| one_chain(conn, org, &mut |_, _| true))
+    }
 }
 
 /// Every organisation's chain as `conn` sees it.
@@ -75,84 +83,128 @@ fn chains(conn: &rusqlite::Connection, progress: Progress<'_>) -> Result<Vec<Cha
     let orgs: Vec<(String, Option<String>)> = orgs_st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<rusqlite::Result<_>>()?;
-    let mut ev_st = conn.prepare(
-        "SELECT seq, prev_hash, hash, kind, op_id, actor, device, recorded_at,
-                business_date, canonical, command_digest
-         FROM events WHERE org_id = ?1 ORDER BY seq",
-    )?;
+    let mut ev_st = conn.prepare(EVENTS_OF_ORG)?;
     let mut done = 0u64;
     let mut out = Vec::with_capacity(orgs.len());
     for (org, name) in orgs {
-        let mut st = ChainStatus {
-            org_id: parse_stored_uuid(&org)?,
-            org_name: name.clone(),
-            events: 0,
-            head_seq: 0,
-            head_hash: GENESIS,
-            problem: None,
-        };
-        let mut rows = ev_st.query(params![org])?;
-        while let Some(r) = rows.next()? {
-            // Borrowed from the row: the chain check allocates nothing per event.
-            let text = |i: usize| -> rusqlite::Result<&str> {
-                r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
-            };
-            let blob = |i: usize| -> rusqlite::Result<&[u8]> {
-                r.get_ref(i)?.as_blob().map_err(rusqlite::Error::from)
-            };
-            let row = StoredEvent {
-                seq: r.get::<_, i64>(0)? as u64,
-                prev_hash: blob(1)?,
-                hash: blob(2)?,
-                kind: text(3)?,
-                op_id: text(4)?,
-                actor: text(5)?,
-                device: text(6)?,
-                recorded_at: text(7)?,
-                business_date: text(8)?,
-                canonical: blob(9)?,
-                command_digest: blob(10)?,
-            };
+        let mut tick = || {
             done += 1;
-            if done.is_multiple_of(4096) && !progress(done, total as u64) {
-                return Err(Error::Cancelled);
-            }
-            if st.problem.is_some() {
-                continue;
-            }
-            match check_link(&org, &st, &row) {
-                Ok(h) => {
-                    st.events += 1;
-                    st.head_seq = row.seq;
-                    st.head_hash = h;
-                }
-                Err(reason) => {
-                    st.problem = Some(ChainProblem {
-                        seq: row.seq,
-                        reason,
-                    })
-                }
-            }
-        }
-        if st.problem.is_none() {
-            if st.events == 0 {
-                st.problem = Some(ChainProblem {
-                    seq: 1,
-                    reason: "the organisation has no events: its history was removed".into(),
-                });
-            } else if name.is_none() {
-                st.problem = Some(ChainProblem {
-                    seq: st.head_seq,
-                    reason: "the chain has events but the organisation row is missing".into(),
-                });
-            }
-        }
-        out.push(st);
+            !done.is_multiple_of(4096) || progress(done, total as u64)
+        };
+        out.push(chain_of(&mut ev_st, &org, name, &mut tick)?);
     }
     if !progress(done, total as u64) {
         return Err(Error::Cancelled);
     }
     Ok(out)
+}
+
+const EVENTS_OF_ORG: &str = "SELECT seq, prev_hash, hash, kind, op_id, actor, device, recorded_at,
+                business_date, canonical, command_digest
+         FROM events WHERE org_id = ?1 ORDER BY seq";
+
+/// One organisation's chain as `conn` sees it, reading its events only; None
+/// when the book has neither its row nor any event of it.
+fn one_chain(
+    conn: &rusqlite::Connection,
+    org: Uuid,
+    progress: Progress<'_>,
+) -> Result<Option<ChainStatus>> {
+    let o = org.to_string();
+    let name: Option<String> = conn
+        .prepare_cached("SELECT name FROM organisations WHERE id = ?1")?
+        .query_row([&o], |r| r.get(0))
+        .optional()?;
+    let total: i64 = conn
+        .prepare_cached("SELECT count(*) FROM events WHERE org_id = ?1")?
+        .query_row([&o], |r| r.get(0))?;
+    if name.is_none() && total == 0 {
+        return Ok(None);
+    }
+    let mut done = 0u64;
+    let mut tick = || {
+        done += 1;
+        !done.is_multiple_of(4096) || progress(done, total as u64)
+    };
+    let chain = chain_of(&mut conn.prepare(EVENTS_OF_ORG)?, &o, name, &mut tick)?;
+    if !progress(total as u64, total as u64) {
+        return Err(Error::Cancelled);
+    }
+    Ok(Some(chain))
+}
+
+/// Checks one organisation's events in seq order; `tick` runs once per event
+/// and cancels the check when it returns false.
+fn chain_of(
+    ev_st: &mut rusqlite::Statement<'_>,
+    org: &str,
+    name: Option<String>,
+    tick: &mut dyn FnMut() -> bool,
+) -> Result<ChainStatus> {
+    let mut st = ChainStatus {
+        org_id: parse_stored_uuid(org)?,
+        org_name: name.clone(),
+        events: 0,
+        head_seq: 0,
+        head_hash: GENESIS,
+        problem: None,
+    };
+    let mut rows = ev_st.query(params![org])?;
+    while let Some(r) = rows.next()? {
+        // Borrowed from the row: the chain check allocates nothing per event.
+        let text = |i: usize| -> rusqlite::Result<&str> {
+            r.get_ref(i)?.as_str().map_err(rusqlite::Error::from)
+        };
+        let blob = |i: usize| -> rusqlite::Result<&[u8]> {
+            r.get_ref(i)?.as_blob().map_err(rusqlite::Error::from)
+        };
+        let row = StoredEvent {
+            seq: r.get::<_, i64>(0)? as u64,
+            prev_hash: blob(1)?,
+            hash: blob(2)?,
+            kind: text(3)?,
+            op_id: text(4)?,
+            actor: text(5)?,
+            device: text(6)?,
+            recorded_at: text(7)?,
+            business_date: text(8)?,
+            canonical: blob(9)?,
+            command_digest: blob(10)?,
+        };
+        if !tick() {
+            return Err(Error::Cancelled);
+        }
+        if st.problem.is_some() {
+            continue;
+        }
+        match check_link(org, &st, &row) {
+            Ok(h) => {
+                st.events += 1;
+                st.head_seq = row.seq;
+                st.head_hash = h;
+            }
+            Err(reason) => {
+                st.problem = Some(ChainProblem {
+                    seq: row.seq,
+                    reason,
+                })
+            }
+        }
+    }
+    if st.problem.is_none() {
+        if st.events == 0 {
+            st.problem = Some(ChainProblem {
+                seq: 1,
+                reason: "the organisation has no events: its history was removed".into(),
+            });
+        } else if name.is_none() {
+            st.problem = Some(ChainProblem {
+                seq: st.head_seq,
+                reason: "the chain has events but the organisation row is missing".into(),
+            });
+        }
+    }
+    Ok(st)
 }
 
 struct StoredEvent<'r> {
@@ -265,145 +317,48 @@ impl VerifyReport {
     }
 }
 
-/// Number of bytes of the hash a checkpoint carries (80 bits, 16 base32 letters).
-pub const CHECKPOINT_HASH_BYTES: usize = 10;
-
-/// A short, printable chain head: enough to prove later that the book still
-/// holds exactly the history up to `seq`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Checkpoint {
-    pub org_id: Uuid,
-    pub seq: u64,
-    pub hash_prefix: [u8; CHECKPOINT_HASH_BYTES],
-}
-
-impl std::fmt::Display for Checkpoint {
-    /// `daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`: fits on a passbook line or in an SMS.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let b32 = base32::encode(&self.hash_prefix);
-        let groups: Vec<&str> = (0..4).map(|i| &b32[i * 4..i * 4 + 4]).collect();
-        write!(
-            f,
-            "daftar1 {} {} {}",
-            self.org_id,
-            self.seq,
-            groups.join("-")
-        )
-    }
-}
-
-impl Checkpoint {
-    /// Parses the text form, forgiving case and the spacing of the hash groups.
-    pub fn parse(text: &str) -> Result<Checkpoint> {
-        let bad = |why: &str| {
-            Error::invalid(
-                "checkpoint",
-                format!("{why}; expected `daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`"),
-            )
-        };
-        let mut parts = text.split_whitespace();
-        if parts.next().map(str::to_ascii_lowercase).as_deref() != Some("daftar1") {
-            return Err(bad("it does not start with daftar1"));
-        }
-        let org = parts
-            .next()
-            .ok_or_else(|| bad("the organisation is missing"))?;
-        let org_id = Uuid::parse_str(org).map_err(|_| bad("the organisation is not an id"))?;
-        let seq: u64 = parts
-            .next()
-            .and_then(|s| s.parse().ok())
-            .filter(|s| *s >= 1)
-            .ok_or_else(|| bad("the seq is not a positive number"))?;
-        let letters: String = parts
-            .collect::<String>()
-            .chars()
-            .filter(|c| *c != '-')
-            .collect::<String>()
-            .to_ascii_uppercase();
-        let bytes =
-            base32::decode(&letters).ok_or_else(|| bad("the hash is not 16 base32 letters"))?;
-        let hash_prefix: [u8; CHECKPOINT_HASH_BYTES] = bytes
-            .try_into()
-            .map_err(|_| bad("the hash is not 16 base32 letters"))?;
-        Ok(Checkpoint {
-            org_id,
-            seq,
-            hash_prefix,
-        })
-    }
-}
-
-/// How a book compares with a checkpoint taken earlier.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CheckpointCheck {
-    pub checkpoint: String,
-    pub head_seq: u64,
-    /// None when the book holds exactly the checkpointed history (perhaps with
-    /// later events after it); else what is wrong.
-    pub problem: Option<String>,
-}
-
 impl Book {
-    /// The organisation's current chain head as a checkpoint.
-    pub fn checkpoint(&self, org: Uuid) -> Result<Checkpoint> {
-        let (seq, hash) = self.chain_head(org)?;
-        let mut hash_prefix = [0u8; CHECKPOINT_HASH_BYTES];
-        hash_prefix.copy_from_slice(&hash[..CHECKPOINT_HASH_BYTES]);
-        Ok(Checkpoint {
-            org_id: org,
-            seq,
-            hash_prefix,
-        })
-    }
-
-    /// Checks that the book still holds exactly the history a checkpoint saw:
-    /// the event at its seq has its hash, and the chain up to it verifies.
-    /// Rewritten history changes the hash; truncation removes the seq.
-    pub fn verify_against(&self, cp: &Checkpoint) -> Result<CheckpointCheck> {
-        let chains = self.verify_chains(&mut |_, _| true)?;
-        let chain = chains.into_iter().find(|c| c.org_id == cp.org_id);
-        let text = cp.to_string();
-        let Some(chain) = chain else {
-            return Ok(CheckpointCheck {
-                checkpoint: text,
-                head_seq: 0,
-                problem: Some("the organisation is not in this book".into()),
-            });
-        };
-        let head_seq = chain.head_seq;
-        if let Some(p) = &chain.problem {
-            if p.seq <= cp.seq {
-                return Ok(CheckpointCheck {
-                    checkpoint: text,
-                    head_seq,
-                    problem: Some(format!("the chain breaks at seq {}: {}", p.seq, p.reason)),
-                });
+    /// One organisation verified in one snapshot: its chain, and its
+    /// projections against a replay of its events. It reads that
+    /// organisation's rows only, so its cost grows with the organisation, not
+    /// the book. The file's own integrity, its schema and the other
+    /// organisations are what `verify` adds.
+    pub fn verify_org(&self, org: Uuid, progress: Progress<'_>) -> Result<OrgVerification> {
+        let reader = crate::store::open_reader(self.path(), self.key())?;
+        let snapshot = reader.unchecked_transaction()?;
+        let o = org.to_string();
+        let total: u64 = snapshot
+            .prepare_cached("SELECT count(*) FROM events WHERE org_id = ?1")?
+            .query_row([&o], |r| r.get::<_, i64>(0))? as u64;
+        let chain = one_chain(&snapshot, org, &mut |done, _| progress(done, total * 2))?
+            .ok_or_else(|| Error::not_found(format!("organisation {org}")))?;
+        let mut differences = Vec::new();
+        if chain.is_intact() {
+            let mut scratch = Scratch::for_org(chain.events, self.is_encrypted())?;
+            let (mut done, mut cancelled) = (total, false);
+            let mut tick = || {
+                done += 1;
+                if done.is_multiple_of(4096) && !progress(done, total * 2) {
+                    cancelled = true;
+                }
+                !cancelled
+            };
+            match replay_org(&snapshot, &mut scratch.conn, &o, &mut tick)? {
+                Ok(()) => differences = compare_org(&snapshot, &scratch.conn, &o)?,
+                Err((seq, reason)) => differences.push(Difference {
+                    table: "events".into(),
+                    key: format!("seq={seq}"),
+                    detail: reason,
+                }),
+            }
+            if cancelled {
+                return Err(Error::Cancelled);
             }
         }
-        let stored: Option<Vec<u8>> = self.with_conn(|conn| {
-            Ok(conn
-                .prepare_cached("SELECT hash FROM events WHERE org_id = ?1 AND seq = ?2")?
-                .query_row(params![cp.org_id.to_string(), cp.seq as i64], |r| r.get(0))
-                .ok())
-        })?;
-        let problem = match stored {
-            None => Some(format!(
-                "the book was truncated: it ends at seq {head_seq}, but the checkpoint saw seq {}",
-                cp.seq
-            )),
-            Some(h) if h.get(..CHECKPOINT_HASH_BYTES) != Some(&cp.hash_prefix[..]) => {
-                Some(format!(
-                    "history was rewritten: event {} no longer has the checkpointed hash",
-                    cp.seq
-                ))
-            }
-            Some(_) => None,
-        };
-        Ok(CheckpointCheck {
-            checkpoint: text,
-            head_seq,
-            problem,
-        })
+        if !progress(total * 2, total * 2) {
+            return Err(Error::Cancelled);
+        }
+        Ok(OrgVerification { chain, differences })
     }
 
     /// Full verification: integrity, chains, and projections by replay.
@@ -510,67 +465,5 @@ impl Book {
             }
         }
         Ok(report)
-    }
-}
-
-/// RFC 4648 base32 without padding, for the 10 bytes of a checkpoint. Written
-/// here because a library for it added 52 KB to the Android library.
-mod base32 {
-    const ALPHABET: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-    pub fn encode(bytes: &[u8]) -> String {
-        let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
-        let (mut acc, mut bits) = (0u32, 0u32);
-        for &b in bytes {
-            acc = (acc << 8) | b as u32;
-            bits += 8;
-            while bits >= 5 {
-                bits -= 5;
-                out.push(ALPHABET[((acc >> bits) & 31) as usize] as char);
-            }
-        }
-        if bits > 0 {
-            out.push(ALPHABET[((acc << (5 - bits)) & 31) as usize] as char);
-        }
-        out
-    }
-
-    /// None for a letter outside the alphabet or leftover bits that are not zero.
-    pub fn decode(text: &str) -> Option<Vec<u8>> {
-        let mut out = Vec::with_capacity(text.len() * 5 / 8);
-        let (mut acc, mut bits) = (0u32, 0u32);
-        for c in text.bytes() {
-            let v = ALPHABET.iter().position(|&a| a == c)? as u32;
-            acc = (acc << 5) | v;
-            bits += 5;
-            if bits >= 8 {
-                bits -= 8;
-                out.push((acc >> bits) as u8);
-                acc &= (1 << bits) - 1;
-            }
-        }
-        (acc == 0).then_some(out)
-    }
-
-    #[cfg(test)]
-    mod tests {
-        #[test]
-        fn base32_matches_the_rfc_4648_vectors() {
-            for (plain, coded) in [
-                ("", ""),
-                ("f", "MY"),
-                ("fo", "MZXQ"),
-                ("foo", "MZXW6"),
-                ("foob", "MZXW6YQ"),
-                ("fooba", "MZXW6YTB"),
-                ("foobar", "MZXW6YTBOI"),
-            ] {
-                assert_eq!(super::encode(plain.as_bytes()), coded);
-                assert_eq!(super::decode(coded).unwrap(), plain.as_bytes());
-            }
-            assert!(super::decode("MZXW6YTB0").is_none());
-            let ten: Vec<u8> = (0..10).map(|i| i * 25 + 3).collect();
-            assert_eq!(super::decode(&super::encode(&ten)).unwrap(), ten);
-        }
     }
 }

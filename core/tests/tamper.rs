@@ -376,3 +376,69 @@ fn an_edited_command_digest_is_tampering_named_at_its_seq() {
     );
     assert_named(&verify(&p), &org, "command_digest");
 }
+
+#[test]
+fn one_organisation_verified_alone_names_its_own_tampering_and_not_anothers() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_demo(dir.path());
+    let book = Book::open(&p).unwrap();
+    let orgs: Vec<uuid::Uuid> = book
+        .organisations()
+        .unwrap()
+        .into_iter()
+        .map(|o| o.id)
+        .collect();
+    assert!(orgs.len() >= 2);
+    for &org in &orgs {
+        let v = book.verify_org(org, &mut |_, _| true).unwrap();
+        assert!(v.is_intact(), "{v:?}");
+        let events = scalar(
+            &p,
+            &format!("SELECT count(*) FROM events WHERE org_id = '{org}'"),
+        );
+        assert_eq!(v.chain.events, events as u64);
+    }
+    book.close().unwrap();
+
+    let (a, b) = (orgs[0], orgs[1]);
+    forge(
+        &p,
+        &format!(
+            "UPDATE accounts SET balance = balance + 100000 WHERE org_id = '{a}' AND code = '1100'"
+        ),
+    );
+    let book = Book::open(&p).unwrap();
+    let tampered = book.verify_org(a, &mut |_, _| true).unwrap();
+    assert!(!tampered.is_intact());
+    assert_eq!(tampered.differences[0].table, "accounts");
+    assert!(book.verify_org(b, &mut |_, _| true).unwrap().is_intact());
+}
+
+#[test]
+fn one_organisation_verified_alone_finds_a_broken_chain_and_refuses_an_unknown_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = copy_of_demo(dir.path());
+    let org = first_org(&p);
+    forge(&p, &format!("UPDATE events SET canonical = CAST(upper(CAST(canonical AS TEXT)) AS BLOB) WHERE org_id = '{org}' AND seq = 5"));
+    let book = Book::open(&p).unwrap();
+    let v = book
+        .verify_org(org.parse().unwrap(), &mut |_, _| true)
+        .unwrap();
+    assert_eq!(v.chain.problem.map(|p| p.seq), Some(5));
+    let unknown = book.verify_org(uuid::Uuid::now_v7(), &mut |_, _| true);
+    assert!(
+        matches!(unknown, Err(Error::NotFound { .. })),
+        "{unknown:?}"
+    );
+    // Cancelled from its progress: an error, not a report.
+    let other = book
+        .organisations()
+        .unwrap()
+        .into_iter()
+        .find(|o| o.id.to_string() != org)
+        .unwrap();
+    assert!(matches!(
+        book.verify_org(other.id, &mut |_, _| false),
+        Err(Error::Cancelled)
+    ));
+}
