@@ -4,6 +4,7 @@
 //! Timing lives here, never in tests.
 
 mod reads;
+mod same_rows;
 mod writes;
 
 use reads::{calls, cold_open, reports, verify};

@@ -297,7 +297,7 @@ pub(super) fn calls(dir: &Path, n: usize, meeting_rounds: usize) -> Result<Vec<R
         v.push(t.elapsed());
     }
     let entry = pct(&mut v, 0.5);
-    let meeting = pct(&mut meetings(dir, meeting_rounds, false)?, 0.5);
+    let meeting = pct(&mut meetings(dir, meeting_rounds, false, false)?.0, 0.5);
     Ok(vec![
         Row::new(
             "call from Rust: policy (cheap read)",
