@@ -3,8 +3,10 @@
 //! --workload NAME`), so that the peak memory printed beside it is its own.
 //! Timing lives here, never in tests.
 
+mod growth;
 mod reads;
 mod same_rows;
+mod sync;
 mod writes;
 
 use reads::{calls, cold_open, reports, verify};
@@ -30,6 +32,8 @@ pub const WORKLOADS: &[&str] = &[
     "reports",
     "cold-open",
     "calls",
+    "sync",
+    "growth",
 ];
 
 /// The scaled book of a quick run: enough to exercise every workload.
@@ -112,7 +116,7 @@ pub fn run(quick: bool, scale: Option<Scale>) -> Result<String, Error> {
         scale.members,
         scale.weeks
     );
-    let w = [50usize, 22, 50, 16, 10];
+    let w = [62usize, 22, 50, 16, 10];
     let line = |c: [&str; 5]| {
         format!(
             "{:<w0$}  {:>w1$}  {:>w2$}  {:>w3$}  {:>w4$}\n",
@@ -191,6 +195,8 @@ pub fn run_workload(name: &str, dir: &Path, quick: bool, scale: Scale) -> Result
             if quick { 1_000 } else { 100_000 },
             if quick { 5 } else { 50 },
         )?,
+        "sync" => sync::sync(dir, scale, if quick { 3 } else { 20 })?,
+        "growth" => growth::growth(dir, &scaled, scale, quick)?,
         other => {
             return Err(Error::InvalidInput {
                 field: "workload".into(),

@@ -48,12 +48,19 @@ pub(super) fn bench_org(book: &Book, name: &str) -> Result<Uuid, Error> {
 
 /// The time a round spends in the book's calls, and the recorder that
 /// captures what each call wrote (outside the time).
-struct Round<'a> {
-    spent: Duration,
+pub(super) struct Round<'a> {
+    pub(super) spent: Duration,
     recorder: Option<&'a mut Recorder>,
 }
 
 impl Round<'_> {
+    pub(super) fn new() -> Round<'static> {
+        Round {
+            spent: Duration::ZERO,
+            recorder: None,
+        }
+    }
+
     fn save<T>(&mut self, call: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
         let t = Instant::now();
         let v = call()?;
@@ -106,7 +113,7 @@ pub(super) fn meetings(
     Ok((times, recorder))
 }
 
-fn meeting_round(
+pub(super) fn meeting_round(
     book: &Book,
     id: Uuid,
     d: chrono::NaiveDate,
@@ -315,7 +322,7 @@ pub(super) fn bulk(dir: &Path, scaled: &Path, scale: Scale) -> Result<Vec<Row>, 
 /// Raw SQLite copies `tables` of `src` into a new file at `to`, with their
 /// schema (tables, indexes and triggers) and the book's pragmas, in
 /// transactions of `chunk` rows. Only the inserts are timed, not the reads.
-fn copy_rows(
+pub(super) fn copy_rows(
     src: &rusqlite::Connection,
     to: &Path,
     tables: &[String],

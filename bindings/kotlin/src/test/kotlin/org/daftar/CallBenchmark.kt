@@ -60,6 +60,16 @@ object CallBenchmark {
                 repeat(calls) { book.policy(org) }
                 val cheapUs = (System.nanoTime() - t) / 1e3 / calls
 
+                // Where a cheap call's time goes: the crossing alone (a function
+                // that returns a constant), then a value back through a RustBuffer.
+                repeat(calls / 10) { encryptionAvailable(); newOpId() }
+                t = System.nanoTime()
+                repeat(calls) { encryptionAvailable() }
+                val nothingUs = (System.nanoTime() - t) / 1e3 / calls
+                t = System.nanoTime()
+                repeat(calls) { newOpId() }
+                val opIdUs = (System.nanoTime() - t) / 1e3 / calls
+
                 val entries = maxOf(calls / 100, 10)
                 val deposits = MutableList(entries) { i ->
                     t = System.nanoTime()
@@ -80,9 +90,13 @@ object CallBenchmark {
                     val rust = System.getProperty(property)?.toDoubleOrNull()
                     val base = rust?.let { "%.2f us the same call from Rust".format(it) } ?: "- (no Rust figure given)"
                     val ratio = rust?.let { "%.1fx".format(kotlinUs / it) } ?: "-"
-                    println("%-50s  %22s  %50s  %16s  %10s".format(what, "%.2f us".format(kotlinUs), base, ratio, peak))
+                    println("%-62s  %22s  %50s  %16s  %10s".format(what, "%.2f us".format(kotlinUs), base, ratio, peak))
                 }
                 row("Kotlin: policy (cheap read), per call", cheapUs, "rust.policy.us", peakRss())
+                println("%-62s  %22s  %50s  %16s  %10s".format("  of which: a call that returns a constant",
+                    "%.2f us".format(nothingUs), "- (JNA's crossing, the floor)", "-", ""))
+                println("%-62s  %22s  %50s  %16s  %10s".format("  of which: a new op_id back (a RustBuffer)",
+                    "%.2f us".format(opIdUs), "- (a string back, parsed)", "-", ""))
                 row("Kotlin: deposit savings (durable), p50", depositUs, "rust.deposit.us", "")
                 row("Kotlin: a meeting, 62 durable saves, p50", meetingUs, "rust.meeting.us", "")
             }

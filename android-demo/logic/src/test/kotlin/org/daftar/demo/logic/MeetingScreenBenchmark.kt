@@ -29,7 +29,7 @@ object MeetingScreenBenchmark {
     }
 
     private fun row(what: String, value: String, base: String, ratio: String) =
-        println("%-50s  %22s  %50s  %16s  %10s".format(what, value, base, ratio, ""))
+        println("%-62s  %22s  %50s  %16s  %10s".format(what, value, base, ratio, ""))
 
     @JvmStatic
     fun main(args: Array<String>) {
