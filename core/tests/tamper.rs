@@ -442,3 +442,36 @@ fn one_organisation_verified_alone_finds_a_broken_chain_and_refuses_an_unknown_o
         Err(Error::Cancelled)
     ));
 }
+
+#[test]
+fn each_copied_column_edited_alone_is_named_by_the_chain_check() {
+    // The columns are compared with the chained envelope as bytes; a mismatch
+    // must still name the column, including a value that needs escaping.
+    let cases = [
+        ("kind", "'savings.withdrawal'"),
+        ("op_id", "'01930000-0000-7000-8000-00000000dead'"),
+        ("actor", "'asha \"the clerk\"'"),
+        ("device", "'another-phone'"),
+        ("recorded_at", "'2025-01-01T00:00:00Z'"),
+        ("business_date", "'2024-01-01'"),
+    ];
+    for (column, value) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let p = copy_of_demo(dir.path());
+        let org = first_org(&p);
+        forge(
+            &p,
+            &format!("UPDATE events SET {column} = {value} WHERE org_id = '{org}' AND seq = 40"),
+        );
+        let book = Book::open(&p).unwrap();
+        let chains = book.verify_chains(&mut |_, _| true).unwrap();
+        let bad = chains.iter().find(|c| c.org_id.to_string() == org).unwrap();
+        let problem = bad.problem.as_ref().expect(column);
+        assert_eq!(problem.seq, 40, "{column}");
+        assert!(
+            problem.reason.contains(&format!("column {column} ")),
+            "{column}: {}",
+            problem.reason
+        );
+    }
+}

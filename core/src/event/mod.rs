@@ -11,7 +11,7 @@ mod parts;
 pub use canonical::canonical_json;
 pub(crate) use canonical::{check_event_text, parse_stored_json, stored_json};
 use canonical::{internal, parse_uuid};
-pub use header::EventHeader;
+pub use header::{EnvelopeColumns, EventHeader};
 pub use parts::{
     CutoffBody, CutoffFacility, CutoffLoan, CutoffMember, ExitBody, ExitSettlement, FacilitySource,
     MemberCharge, SavingsFund,
