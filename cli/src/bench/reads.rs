@@ -181,6 +181,66 @@ pub(super) fn reports(dir: &Path, scaled: &Path, n: usize) -> Result<Vec<Row>, E
         ratios(ours, sql, peer),
     ));
 
+    // The day books and statements of the same fiscal year, each against the
+    // raw SQL its figures come from and hledger's report of the same kind.
+    let (b, e) = (&b[..], &e[..]);
+    let end = (last + chrono::Duration::days(1)).to_string();
+    let statements: [(&str, Report<'_>, &str, Vec<&str>, &str); 4] = [
+        (
+            "cash book, fiscal year",
+            &|| book.cash_book(org, false, fy).map(drop),
+            "SELECT p.seq, p.amount, p.balance_after FROM postings p
+               JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq
+              WHERE p.org_id = ?1 AND p.account = '1100'
+                AND e.business_date BETWEEN ?2 AND ?3 ORDER BY p.seq",
+            vec!["reg", "assets:1100", "-b", b, "-e", e],
+            "hledger reg 1100",
+        ),
+        (
+            "journal, fiscal year",
+            &|| book.journal(org, fy.from, fy.to).map(drop),
+            "SELECT e.seq, e.business_date, e.narration, p.account, p.amount FROM entries e
+               JOIN postings p ON p.org_id = e.org_id AND p.seq = e.seq
+              WHERE e.org_id = ?1 AND e.business_date BETWEEN ?2 AND ?3 ORDER BY e.seq",
+            vec!["print", "-b", b, "-e", e],
+            "hledger print",
+        ),
+        (
+            "income and expenditure, fiscal year",
+            &|| book.income_and_expenditure(org, fy).map(drop),
+            "SELECT p.account, SUM(p.amount) FROM entries e
+               CROSS JOIN postings p ON p.org_id = e.org_id AND p.seq = e.seq
+              WHERE e.org_id = ?1 AND e.business_date BETWEEN ?2 AND ?3 GROUP BY p.account",
+            vec!["is", "-b", b, "-e", e],
+            "hledger is",
+        ),
+        (
+            "balance sheet, on the last day",
+            &|| book.balance_sheet(org, last).map(drop),
+            "SELECT p.account, SUM(p.amount) FROM entries e
+               CROSS JOIN postings p ON p.org_id = e.org_id AND p.seq = e.seq
+              WHERE e.org_id = ?1 AND e.business_date BETWEEN ?2 AND ?3 GROUP BY p.account",
+            vec!["bs", "-e", end.as_str()],
+            "hledger bs",
+        ),
+    ];
+    for (what, report, sql, args, peer_name) in statements {
+        let ours = median_of(n, report)?;
+        let (from, to) = if what.starts_with("balance sheet") {
+            ("0000-01-01".to_string(), last.to_string())
+        } else {
+            (fy.from.to_string(), fy.to.to_string())
+        };
+        let sql_time = median_of(n, || raw_rows(&c, sql, [&o[..], &from, &to]))?;
+        let peer = hl(&args);
+        rows.push(Row::new(
+            what,
+            ms(ours),
+            cell(sql_time, peer, peer_name),
+            ratios(ours, sql_time, peer),
+        ));
+    }
+
     let ours = median_of(n, || book.portfolio(org, last).map(drop))?;
     let sql = median_of(n, || raw_portfolio(&c, &o, last))?;
     let peer = hl(&["bal", "assets:1300"]);
@@ -191,6 +251,20 @@ pub(super) fn reports(dir: &Path, scaled: &Path, n: usize) -> Result<Vec<Row>, E
         ratios(ours, sql, peer),
     ));
     Ok(rows)
+}
+
+/// One report of the book, run once.
+type Report<'a> = &'a dyn Fn() -> Result<(), Error>;
+
+/// Every row of `sql`, read whole, with its three parameters.
+fn raw_rows(c: &rusqlite::Connection, sql: &str, params: [&str; 3]) -> Result<(), Error> {
+    let mut st = c.prepare_cached(sql)?;
+    let width = st.column_count();
+    let rows: Vec<Vec<rusqlite::types::Value>> = st
+        .query_map(params, |r| (0..width).map(|i| r.get(i)).collect())?
+        .collect::<rusqlite::Result<_>>()?;
+    std::hint::black_box(rows);
+    Ok(())
 }
 
 /// The raw SQL a report's figures come from, as the baseline beside it.

@@ -97,9 +97,34 @@ impl Book {
         Ok((o, s))
     }
 
-    /// Each account's balance from its postings dated on or before `as_of`, in minor units.
+    /// Each account's balance from its postings dated on or before `as_of`, in
+    /// minor units. On or after the organisation's last entry that is every
+    /// posting, so the maintained balances are read as they stand (the replay
+    /// in `verify` checks they equal the postings' sums); before it, the sums.
     fn balances_as_of(&self, org: Uuid, as_of: NaiveDate) -> Result<BTreeMap<String, i64>> {
-        self.posting_sums(org, NaiveDate::MIN, as_of)
+        let maintained = self.with_reader(|conn| {
+            let o = org.to_string();
+            let last: Option<String> = conn
+                .prepare_cached("SELECT max(business_date) FROM entries WHERE org_id = ?1")?
+                .query_row([&o], |r| r.get(0))?;
+            let Some(last) = last.as_deref().map(parse_stored_date).transpose()? else {
+                return Ok(None);
+            };
+            if last > as_of {
+                return Ok(None);
+            }
+            let mut st = conn.prepare_cached(
+                "SELECT code, balance FROM accounts WHERE org_id = ?1 AND balance != 0",
+            )?;
+            let rows = st.query_map([&o], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            Ok(Some(
+                rows.collect::<rusqlite::Result<BTreeMap<String, i64>>>()?,
+            ))
+        })?;
+        match maintained {
+            Some(b) => Ok(b),
+            None => self.posting_sums(org, NaiveDate::MIN, as_of),
+        }
     }
 
     /// Each account's balance where the period's books start: everything dated
@@ -146,10 +171,14 @@ impl Book {
         to: NaiveDate,
     ) -> Result<BTreeMap<String, i64>> {
         self.with_reader(|conn| {
+            // The entries of the dates first (their date index), then their
+            // postings: the cost follows the period, not the whole history.
+            // CROSS JOIN keeps that order; left to itself the planner walked
+            // every posting of the organisation by account.
             let mut st = conn.prepare_cached(
-                "SELECT p.account, SUM(p.amount) FROM postings p
-                 JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq
-                 WHERE p.org_id = ?1 AND e.business_date BETWEEN ?2 AND ?3 GROUP BY p.account",
+                "SELECT p.account, SUM(p.amount) FROM entries e
+                 CROSS JOIN postings p ON p.org_id = e.org_id AND p.seq = e.seq
+                 WHERE e.org_id = ?1 AND e.business_date BETWEEN ?2 AND ?3 GROUP BY p.account",
             )?;
             let rows = st.query_map(
                 params![org.to_string(), from.to_string(), to.to_string()],
@@ -165,5 +194,35 @@ impl Book {
             .into_iter()
             .map(|a| (a.code, (a.name, a.class)))
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn balances_on_or_after_the_last_entry_are_the_sums_of_every_posting() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = Book::open(dir.path().join("b.daftar")).unwrap();
+        crate::demo::build(&book, 1, &mut |_, _| true).unwrap();
+        for o in book.organisations().unwrap() {
+            let last = book.last_business_date(o.id).unwrap();
+            let sums = |to| {
+                let mut m = book.posting_sums(o.id, NaiveDate::MIN, to).unwrap();
+                m.retain(|_, v| *v != 0);
+                m
+            };
+            for as_of in [last, last + chrono::Duration::days(400)] {
+                let read = book.balances_as_of(o.id, as_of).unwrap();
+                assert!(!read.is_empty());
+                assert_eq!(read, sums(as_of), "{} on {as_of}", o.name);
+            }
+            // Before the last entry, the sums of the postings dated by then.
+            let before = last - chrono::Duration::days(1);
+            let mut read = book.balances_as_of(o.id, before).unwrap();
+            read.retain(|_, v| *v != 0);
+            assert_eq!(read, sums(before));
+        }
     }
 }
