@@ -1,7 +1,7 @@
 //! The cash book and bank book, day by day.
 
 use chrono::NaiveDate;
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use uuid::Uuid;
@@ -49,12 +49,7 @@ impl Book {
         let (o, scale) = self.scale_of(org)?;
         let words = self.narrator(&o)?;
         let account = if bank { BANK } else { CASH };
-        let opening = self
-            .opening_balances(org, p)?
-            .get(account)
-            .copied()
-            .unwrap_or(0);
-        let rows: Vec<EntryPosting> = self.with_reader(|conn| {
+        let (rows, through_last): (Vec<EntryPosting>, Option<i64>) = self.with_reader(|conn| {
             let mut st = conn.prepare(
                 "SELECT p.seq, e.business_date, e.narration, p.account, p.amount FROM postings p
                  JOIN entries e ON e.org_id = p.org_id AND e.seq = p.seq
@@ -69,8 +64,35 @@ impl Book {
                 p.to.to_string(),
                 OPENING_KIND
             ])?;
-            collect_rows(rows, EntryPosting::from_row)
+            let rows = collect_rows(rows, EntryPosting::from_row)?;
+            // A period that reaches the last entry holds every later posting,
+            // so its opening is the maintained balance less the period's lines.
+            let last: Option<String> = conn
+                .prepare_cached("SELECT max(business_date) FROM entries WHERE org_id = ?1")?
+                .query_row([org.to_string()], |r| r.get(0))?;
+            let reaches_last = match last.as_deref().map(parse_stored_date).transpose()? {
+                Some(last) => last <= p.to,
+                None => true,
+            };
+            let balance = if reaches_last {
+                let b: Option<i64> = conn
+                    .prepare_cached("SELECT balance FROM accounts WHERE org_id = ?1 AND code = ?2")?
+                    .query_row(params![org.to_string(), account], |r| r.get(0))
+                    .optional()?;
+                Some(b.unwrap_or(0))
+            } else {
+                None
+            };
+            Ok((rows, balance))
         })?;
+        let opening = match through_last {
+            Some(balance) => balance - rows.iter().map(|r| r.amount).sum::<i64>(),
+            None => self
+                .opening_balances(org, p)?
+                .get(account)
+                .copied()
+                .unwrap_or(0),
+        };
         let d = |m: i64| from_minor(m, scale);
         let mut days: Vec<CashBookDay> = Vec::new();
         let (mut running, mut total_in, mut total_out) = (opening, 0i64, 0i64);
@@ -141,5 +163,51 @@ impl EntryPosting {
             narration: r.get("narration")?,
             amount: r.get("amount")?,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_day_books_opening_is_the_balance_brought_forward_whichever_way_it_is_read() {
+        let dir = tempfile::tempdir().unwrap();
+        let book = Book::open(dir.path().join("b.daftar")).unwrap();
+        crate::demo::build(&book, 1, &mut |_, _| true).unwrap();
+        for o in book.organisations().unwrap() {
+            let last = book.last_business_date(o.id).unwrap();
+            // Periods that reach the last entry, so read from the maintained
+            // balance, each starting where cash or bank is not zero.
+            let from = last - chrono::Duration::days(60);
+            let periods = [
+                Period::new(from, last).unwrap(),
+                Period::new(from, last + chrono::Duration::days(30)).unwrap(),
+            ];
+            let mut carried = false;
+            for p in periods {
+                for (bank, account) in [(false, CASH), (true, BANK)] {
+                    let book_opening = book.cash_book(o.id, bank, p).unwrap().opening;
+                    let sums = book
+                        .opening_balances(o.id, p)
+                        .unwrap()
+                        .get(account)
+                        .copied()
+                        .unwrap_or(0);
+                    assert_eq!(
+                        book_opening,
+                        from_minor(sums, o.currency.scale),
+                        "{} {account} {p:?}",
+                        o.name
+                    );
+                    carried |= sums != 0;
+                }
+            }
+            assert!(
+                carried,
+                "{}: nothing in cash or bank to carry forward",
+                o.name
+            );
+        }
     }
 }
