@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::{d, Gen, DEMO_APPROVER, HINDI_NAMES};
 use crate::commands::{SavingsEntry, Via, Voucher};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::event::{MemberCharge, SavingsFund};
 use crate::lending::{LoanRequest, LoanStatus, Repayment};
 use crate::loan::{Frequency, LatePenalty, Method, RatePeriod};
@@ -132,7 +132,9 @@ impl ShgWeeks<'_, '_> {
         if week >= 4 && week % 2 == 0 {
             self.lend(week, &present, day)?;
         }
-        if week == 40 && !self.exited {
+        // She leaves at week 40, or at the first meeting after it at which the
+        // group can pay out her savings.
+        if week >= 40 && !self.exited {
             self.exit_leaver(day)?;
         }
         self.close(week, meeting, day)?;
@@ -297,6 +299,7 @@ impl ShgWeeks<'_, '_> {
 
     /// Settles the leaver's loans and pays out her savings: arrears are written
     /// off by the approver; a loan larger than her savings she repays in cash.
+    /// If the group cannot pay her out yet, she stays a member for now.
     fn exit_leaver(&mut self, day: NaiveDate) -> Result<()> {
         let (g, org, keeper, leaver) = (&mut *self.g, self.org, self.keeper, self.leaver);
         let held = -(g
@@ -344,7 +347,12 @@ impl ShgWeeks<'_, '_> {
             )?;
         }
         let m = g.meta(keeper, day);
-        g.run(g.book.exit_member(&m, org, leaver, day, Via::Cash))?;
+        match g.book.exit_member(&m, org, leaver, day, Via::Cash) {
+            // The box and the bank together cannot pay her out yet (refused,
+            // nothing written): she stays a member until a later meeting.
+            Err(Error::InsufficientFunds(_)) => return Ok(()),
+            r => g.run(r)?,
+        };
         self.exited = true;
         Ok(())
     }
