@@ -357,11 +357,12 @@ impl ShgWeeks<'_, '_> {
         Ok(())
     }
 
-    /// Closes the meeting with the cash counted; one week the count is ₹5 short.
+    /// Closes the meeting with the cash counted; one week the count is ₹5 short
+    /// (if the box holds ₹5 to be short of).
     fn close(&mut self, week: i64, meeting: u32, day: NaiveDate) -> Result<()> {
         let book_cash = self.g.book.balance(self.org, "1100")?;
         let m = self.g.meta(self.keeper, day);
-        let (counted, reason) = if week == 20 {
+        let (counted, reason) = if week == 20 && book_cash >= Decimal::from(5) {
             (
                 book_cash - Decimal::from(5),
                 Some("₹5 short in the count".into()),
