@@ -51,16 +51,7 @@ pub(crate) fn verify(
                 sayln!("UNFINISHED  a bulk load started {started} never finished; the book may lack its last commands");
             }
             for o in &report.orgs {
-                sayln!("{}", output::chain_line(&o.chain));
-                for d in &o.differences {
-                    sayln!(
-                        "TAMPERED  {}  table {} row {}: {}",
-                        o.chain.org_id,
-                        d.table,
-                        d.key,
-                        d.detail
-                    );
-                }
+                org_lines(o);
             }
             if let Some(c) = &check {
                 checkpoint_line(c);
@@ -95,16 +86,7 @@ fn verify_org(
         .transpose()?;
     match format {
         Format::Table | Format::Csv => {
-            sayln!("{}", output::chain_line(&v.chain));
-            for d in &v.differences {
-                sayln!(
-                    "TAMPERED  {}  table {} row {}: {}",
-                    v.chain.org_id,
-                    d.table,
-                    d.key,
-                    d.detail
-                );
-            }
+            org_lines(&v);
             if let Some(c) = &check {
                 checkpoint_line(c);
             }
@@ -132,5 +114,19 @@ fn checkpoint_line(c: &daftar_core::verify::CheckpointCheck) {
             c.head_seq
         ),
         Some(p) => sayln!("TAMPERED  checkpoint {}: {p}", c.checkpoint),
+    }
+}
+
+/// One organisation's chain line, then a line for each projection difference.
+fn org_lines(o: &daftar_core::verify::OrgVerification) {
+    sayln!("{}", output::chain_line(&o.chain));
+    for d in &o.differences {
+        sayln!(
+            "TAMPERED  {}  table {} row {}: {}",
+            o.chain.org_id,
+            d.table,
+            d.key,
+            d.detail
+        );
     }
 }

@@ -304,6 +304,26 @@ fn envelope_mismatch(org: &str, e: &StoredEvent) -> std::result::Result<(), Stri
     Ok(())
 }
 
+/// An intact chain's events replayed into a scratch copy of its own, and the
+/// stored projections compared with it: what replaying does not reproduce.
+fn replayed_differences(
+    snapshot: &rusqlite::Connection,
+    chain: &ChainStatus,
+    encrypted: bool,
+    tick: &mut dyn FnMut() -> bool,
+) -> Result<Vec<Difference>> {
+    let org = chain.org_id.to_string();
+    let mut scratch = Scratch::for_org(chain.events, encrypted)?;
+    Ok(match replay_org(snapshot, &mut scratch.conn, &org, tick)? {
+        Ok(()) => compare_org(snapshot, &scratch.conn, &org)?,
+        Err((seq, reason)) => vec![Difference {
+            table: "events".into(),
+            key: format!("seq={seq}"),
+            detail: reason,
+        }],
+    })
+}
+
 /// One organisation's chain and projections, verified.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct OrgVerification {
@@ -360,7 +380,6 @@ impl Book {
             .ok_or_else(|| Error::not_found(format!("organisation {org}")))?;
         let mut differences = Vec::new();
         if chain.is_intact() {
-            let mut scratch = Scratch::for_org(chain.events, self.is_encrypted())?;
             let (mut done, mut cancelled) = (total, false);
             let mut tick = || {
                 done += 1;
@@ -369,14 +388,7 @@ impl Book {
                 }
                 !cancelled
             };
-            match replay_org(&snapshot, &mut scratch.conn, &o, &mut tick)? {
-                Ok(()) => differences = compare_org(&snapshot, &scratch.conn, &o)?,
-                Err((seq, reason)) => differences.push(Difference {
-                    table: "events".into(),
-                    key: format!("seq={seq}"),
-                    detail: reason,
-                }),
-            }
+            differences = replayed_differences(&snapshot, &chain, self.is_encrypted(), &mut tick)?;
             if cancelled {
                 return Err(Error::Cancelled);
             }
@@ -423,8 +435,6 @@ impl Book {
         for chain in chains {
             let mut differences = Vec::new();
             if chain.is_intact() {
-                let org = chain.org_id.to_string();
-                let mut scratch = Scratch::for_org(chain.events, self.is_encrypted())?;
                 let mut tick = || {
                     done += 1;
                     if done.is_multiple_of(4096) && !progress(done, total * 2) {
@@ -432,14 +442,8 @@ impl Book {
                     }
                     !cancelled
                 };
-                match replay_org(&snapshot, &mut scratch.conn, &org, &mut tick)? {
-                    Ok(()) => differences = compare_org(&snapshot, &scratch.conn, &org)?,
-                    Err((seq, reason)) => differences.push(Difference {
-                        table: "events".into(),
-                        key: format!("seq={seq}"),
-                        detail: reason,
-                    }),
-                }
+                differences =
+                    replayed_differences(&snapshot, &chain, self.is_encrypted(), &mut tick)?;
             }
             orgs.push(OrgVerification { chain, differences });
             if cancelled {

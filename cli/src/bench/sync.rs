@@ -10,7 +10,7 @@ use daftar_core::demo::Scale;
 use daftar_core::*;
 
 use super::reads::median_of;
-use super::writes::copy_rows;
+use super::writes::{copy_rows, tables_and_rows};
 use super::*;
 
 pub(super) fn sync(dir: &Path, scale: Scale, n: usize) -> Result<Vec<Row>, Error> {
@@ -76,16 +76,7 @@ pub(super) fn sync(dir: &Path, scale: Scale, n: usize) -> Result<Vec<Row>, Error
         &received,
         rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
     )?;
-    let tables: Vec<String> = src
-        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY rowid")?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut total = 0u64;
-    for t in &tables {
-        total += src.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| {
-            r.get::<_, i64>(0)
-        })? as u64;
-    }
+    let (tables, total) = tables_and_rows(&src)?;
     let per_chunk = total.div_ceil(chunks.len().max(1) as u64);
     let (copied, same) = copy_rows(&src, &dir.join("sync-same.db"), &tables, per_chunk)?;
     let (copied_events, floor) = copy_rows(

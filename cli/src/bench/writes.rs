@@ -264,19 +264,7 @@ pub(super) fn bulk(dir: &Path, scaled: &Path, scale: Scale) -> Result<Vec<Row>, 
     // Read-only: the baselines copy the book's rows into files of their own.
     let src =
         rusqlite::Connection::open_with_flags(scaled, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-    let tables: Vec<String> = src
-        .prepare(
-            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
-              ORDER BY rowid",
-        )?
-        .query_map([], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    let mut total = 0u64;
-    for t in &tables {
-        total += src.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| {
-            r.get::<_, i64>(0)
-        })? as u64;
-    }
+    let (tables, total) = tables_and_rows(&src)?;
     // As many commits as the load made: one per BULK_COMMIT_EVERY events.
     let commits = made
         .events
@@ -317,6 +305,25 @@ pub(super) fn bulk(dir: &Path, scaled: &Path, scale: Scale) -> Result<Vec<Row>, 
             format!("{:.1}x", rate(events.1) / rate(ours)),
         ),
     ])
+}
+
+/// The tables of the book open at `src`, in the order they were made (parents
+/// before the tables that refer to them), and how many rows they hold in all.
+pub(super) fn tables_and_rows(src: &rusqlite::Connection) -> Result<(Vec<String>, u64), Error> {
+    let tables: Vec<String> = src
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+              ORDER BY rowid",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<rusqlite::Result<_>>()?;
+    let mut total = 0u64;
+    for t in &tables {
+        total += src.query_row(&format!("SELECT count(*) FROM \"{t}\""), [], |r| {
+            r.get::<_, i64>(0)
+        })? as u64;
+    }
+    Ok((tables, total))
 }
 
 /// Raw SQLite copies `tables` of `src` into a new file at `to`, with their
