@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Builds the release cdylib for the host, strips a copy, prints its size and
-# fails if it is over the budget (3.6 MB: sync and its Ed25519 signatures took it past 3 MB,
+# fails if it is over the budget (3.8 MB: sync and its Ed25519 signatures took it past 3 MB,
 # the server sync and the reports' fixes past 3.3 MB, sealed hand-over files past 3.4 MB,
 # people's PINs (Argon2id) past 3.5 MB, the group's language past 3.6 MB, the
-# screens' one-call reads and the Kotlin API's own types to 3.7 MB). Android builds of the same profile are
+# screens' one-call reads and the Kotlin API's own types past 3.7 MB, its own records with plain Int and Long numbers to 3.77 MB). Android builds of the same profile are
 # of the same order; this keeps growth visible in every run.
 set -euo pipefail
 cd "$(dirname "$0")/.."

@@ -27,7 +27,7 @@ pub enum DaftarError {
     #[error("tamper detected in {org} at seq {seq}: {reason}")]
     TamperDetected {
         org: String,
-        seq: u64,
+        seq: i64,
         reason: String,
     },
     #[error("book schema {found} is newer than {supported}")]
@@ -77,9 +77,13 @@ impl From<Core> for DaftarError {
                 }
             }
             Core::PermissionDenied { reason } => DaftarError::PermissionDenied { reason },
-            Core::TamperDetected { org, seq, reason } => {
-                DaftarError::TamperDetected { org, seq, reason }
-            }
+            // A seq is an SQLite INTEGER, so it fits a Long; were it not, the
+            // error still names the tamper, at the largest seq Kotlin holds.
+            Core::TamperDetected { org, seq, reason } => DaftarError::TamperDetected {
+                org,
+                seq: i64::try_from(seq).unwrap_or(i64::MAX),
+                reason,
+            },
             Core::SchemaTooNew { found, supported } => {
                 DaftarError::SchemaTooNew { found, supported }
             }

@@ -10,9 +10,9 @@ use uuid::Uuid;
 
 use crate::book::{with_progress, ProgressListener};
 use crate::error::{DaftarError, Result};
+use crate::types::crossing::{FromCore, IntoCore};
 use crate::types::*;
-use core::lending::LoanRequest;
-use core::{Calendar, Currency, Locale};
+use core::{Calendar, Locale};
 
 /// An amount as the locale writes it: `12,34,567.00` (en-IN), Devanagari digits
 /// (hi-IN), Persian digits and separators (fa-IR). Keeps the decimal places given.
@@ -75,39 +75,41 @@ pub fn new_op_id() -> Uuid {
     Uuid::now_v7()
 }
 
-/// A repayment schedule from terms alone (no book). `rounding` is e.g.
-/// `half-up/minor`; monthly instalments keep the day of the month in
-/// `calendar` (Gregorian unless given).
+/// A repayment schedule from terms alone (no book), rounded by `rounding`;
+/// monthly instalments keep the day of the month in `calendar` (Gregorian
+/// unless given).
 #[uniffi::export(default(calendar = None))]
 pub fn loan_schedule(
     request: LoanRequest,
     currency: Currency,
-    rounding: String,
+    rounding: core::RoundingRule,
     disbursed_on: NaiveDate,
     calendar: Option<core::org::Calendar>,
 ) -> Result<Vec<ScheduleRow>> {
-    let currency = core::Currency::new(&currency.code, Some(currency.scale))?;
-    let rule = core::RoundingRule::parse(&rounding)?;
+    let scale = currency.scale.into_core("scale")?;
+    let currency = core::Currency::new(&currency.code, Some(scale))?;
+    let request: core::lending::LoanRequest = request.into_core("request")?;
     let terms = request.terms(currency.scale)?;
     let calendar = calendar.unwrap_or(core::org::Calendar::Gregorian);
     let rows =
-        core::loan::schedule::schedule(&terms, disbursed_on, calendar, currency.scale, rule)?;
-    Ok(rows
-        .into_iter()
-        .map(|i| ScheduleRow {
-            no: i.no,
-            due_on: i.due_on,
-            principal: core::money::from_minor(i.principal, currency.scale),
-            interest: core::money::from_minor(i.interest, currency.scale),
+        core::loan::schedule::schedule(&terms, disbursed_on, calendar, currency.scale, rounding)?;
+    rows.into_iter()
+        .map(|i| {
+            Ok(ScheduleRow {
+                no: FromCore::from_core(i.no, "no")?,
+                due_on: i.due_on,
+                principal: core::money::from_minor(i.principal, currency.scale),
+                interest: core::money::from_minor(i.interest, currency.scale),
+            })
         })
-        .collect())
+        .collect()
 }
 
 /// Builds the demo book at `path` (which must not exist yet), reporting progress.
 #[uniffi::export]
 pub fn build_demo(
     path: String,
-    seed: u64,
+    seed: i64,
     listener: Option<Arc<dyn ProgressListener>>,
 ) -> Result<DemoInfo> {
     if std::path::Path::new(&path).exists() {
@@ -116,9 +118,11 @@ pub fn build_demo(
         });
     }
     let book = core::Book::open(&path)?;
+    // A seed is 64 bits of entropy: a negative Long is as good a seed as any.
+    let seed = u64::from_ne_bytes(seed.to_ne_bytes());
     let made = with_progress(&listener, |p| core::demo::build(&book, seed, p))?;
     Ok(DemoInfo {
         organisations: made.organisations,
-        events: made.events,
+        events: FromCore::from_core(made.events, "events")?,
     })
 }

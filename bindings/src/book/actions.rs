@@ -8,12 +8,12 @@ use uuid::Uuid;
 
 use super::DaftarBook;
 use crate::error::{DaftarError, Result};
+use crate::types::crossing::{crossed, IntoCore};
 use crate::types::*;
 use core::event::FacilitySource;
-use core::lending::{LoanRequest, Repayment};
+use core::lending::Repayment;
 use core::policy::ActorRole;
-use core::settlement::{ChargeEntry, Cutoff};
-use core::{CashTransfer, MemberChange, NewMember, NewOrganisation, SavingsEntry, Via, Voucher};
+use core::{CashTransfer, MemberChange, Via, Voucher};
 
 #[uniffi::export]
 impl DaftarBook {
@@ -22,7 +22,8 @@ impl DaftarBook {
         meta: CommandMeta,
         org: NewOrganisation,
     ) -> Result<CommandResult> {
-        Ok(self.book.create_organisation(&meta.core(), org)?.into())
+        let org = org.into_core("org")?;
+        crossed(self.book.create_organisation(&meta.core(), org)?)
     }
 
     pub fn set_policy(
@@ -49,7 +50,7 @@ impl DaftarBook {
             withdrawals: policy.withdrawals,
             allocation_order: order,
             late_penalty: policy.late_penalty.into_core(scale)?,
-            grace_days: policy.grace_days,
+            grace_days: policy.grace_days.into_core("grace_days")?,
             absence_fine: fine,
             exit_nets_loans: policy.exit_nets_loans,
             reversal_needs_approval: policy.reversal_needs_approval,
@@ -58,9 +59,9 @@ impl DaftarBook {
                 .as_deref()
                 .map(crate::types::sync::public_key)
                 .transpose()?,
-            days_ahead_allowed: policy.days_ahead_allowed,
+            days_ahead_allowed: policy.days_ahead_allowed.into_core("days_ahead_allowed")?,
         };
-        Ok(self.book.set_policy(&meta.core(), org, date, p)?.into())
+        crossed(self.book.set_policy(&meta.core(), org, date, p)?)
     }
 
     pub fn set_role(
@@ -71,10 +72,7 @@ impl DaftarBook {
         person: String,
         role: ActorRole,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .set_role(&meta.core(), org, date, &person, role)?
-            .into())
+        crossed(self.book.set_role(&meta.core(), org, date, &person, role)?)
     }
 
     /// Sets `person`'s PIN: her own (the old one in `meta.pin` to change
@@ -88,10 +86,10 @@ impl DaftarBook {
         new_pin: String,
     ) -> Result<CommandResult> {
         let new_pin = zeroize::Zeroizing::new(new_pin);
-        Ok(self
-            .book
-            .set_pin(&meta.core(), org, date, &person, &new_pin)?
-            .into())
+        crossed(
+            self.book
+                .set_pin(&meta.core(), org, date, &person, &new_pin)?,
+        )
     }
 
     /// Whether `pin` is `person`'s: the app's lock screen asks this on
@@ -107,21 +105,23 @@ impl DaftarBook {
         org: Uuid,
         member: NewMember,
     ) -> Result<CommandResult> {
-        Ok(self.book.add_member(&meta.core(), org, member)?.into())
+        let member = member.into_core("member")?;
+        crossed(self.book.add_member(&meta.core(), org, member)?)
     }
 
     pub fn change_member(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        member_no: u32,
+        member_no: i32,
         date: NaiveDate,
         change: MemberChange,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .change_member(&meta.core(), org, member_no, date, change)?
-            .into())
+        let member_no = member_no.into_core("member_no")?;
+        crossed(
+            self.book
+                .change_member(&meta.core(), org, member_no, date, change)?,
+        )
     }
 
     pub fn open_meeting(
@@ -130,21 +130,23 @@ impl DaftarBook {
         org: Uuid,
         date: NaiveDate,
     ) -> Result<CommandResult> {
-        Ok(self.book.open_meeting(&meta.core(), org, date)?.into())
+        crossed(self.book.open_meeting(&meta.core(), org, date)?)
     }
 
     pub fn mark_attendance(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        meeting_no: u32,
-        member_no: u32,
+        meeting_no: i32,
+        member_no: i32,
         present: bool,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .mark_attendance(&meta.core(), org, meeting_no, member_no, present)?
-            .into())
+        let meeting_no = meeting_no.into_core("meeting_no")?;
+        let member_no = member_no.into_core("member_no")?;
+        crossed(
+            self.book
+                .mark_attendance(&meta.core(), org, meeting_no, member_no, present)?,
+        )
     }
 
     /// Closes a meeting with the counted cash; a difference needs a reason.
@@ -152,33 +154,32 @@ impl DaftarBook {
         &self,
         meta: CommandMeta,
         org: Uuid,
-        meeting_no: u32,
+        meeting_no: i32,
         counted_cash: Decimal,
         discrepancy_reason: Option<String>,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .close_meeting(
-                &meta.core(),
-                org,
-                meeting_no,
-                counted_cash,
-                discrepancy_reason,
-            )?
-            .into())
+        let meeting_no = meeting_no.into_core("meeting_no")?;
+        crossed(self.book.close_meeting(
+            &meta.core(),
+            org,
+            meeting_no,
+            counted_cash,
+            discrepancy_reason,
+        )?)
     }
 
     pub fn reopen_meeting(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        meeting_no: u32,
+        meeting_no: i32,
         reason: String,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .reopen_meeting(&meta.core(), org, meeting_no, &reason)?
-            .into())
+        let meeting_no = meeting_no.into_core("meeting_no")?;
+        crossed(
+            self.book
+                .reopen_meeting(&meta.core(), org, meeting_no, &reason)?,
+        )
     }
 
     pub fn deposit_savings(
@@ -187,7 +188,8 @@ impl DaftarBook {
         org: Uuid,
         entry: SavingsEntry,
     ) -> Result<CommandResult> {
-        Ok(self.book.deposit_savings(&meta.core(), org, entry)?.into())
+        let entry = entry.into_core("entry")?;
+        crossed(self.book.deposit_savings(&meta.core(), org, entry)?)
     }
 
     pub fn withdraw_savings(
@@ -196,7 +198,8 @@ impl DaftarBook {
         org: Uuid,
         entry: SavingsEntry,
     ) -> Result<CommandResult> {
-        Ok(self.book.withdraw_savings(&meta.core(), org, entry)?.into())
+        let entry = entry.into_core("entry")?;
+        crossed(self.book.withdraw_savings(&meta.core(), org, entry)?)
     }
 
     pub fn record_receipt(
@@ -205,7 +208,7 @@ impl DaftarBook {
         org: Uuid,
         voucher: Voucher,
     ) -> Result<CommandResult> {
-        Ok(self.book.record_receipt(&meta.core(), org, voucher)?.into())
+        crossed(self.book.record_receipt(&meta.core(), org, voucher)?)
     }
 
     pub fn record_payment(
@@ -214,7 +217,7 @@ impl DaftarBook {
         org: Uuid,
         voucher: Voucher,
     ) -> Result<CommandResult> {
-        Ok(self.book.record_payment(&meta.core(), org, voucher)?.into())
+        crossed(self.book.record_payment(&meta.core(), org, voucher)?)
     }
 
     pub fn transfer(
@@ -223,7 +226,7 @@ impl DaftarBook {
         org: Uuid,
         transfer: CashTransfer,
     ) -> Result<CommandResult> {
-        Ok(self.book.transfer(&meta.core(), org, transfer)?.into())
+        crossed(self.book.transfer(&meta.core(), org, transfer)?)
     }
 
     pub fn collect_charge(
@@ -232,21 +235,24 @@ impl DaftarBook {
         org: Uuid,
         charge: ChargeEntry,
     ) -> Result<CommandResult> {
-        Ok(self.book.collect_charge(&meta.core(), org, charge)?.into())
+        let charge = charge.into_core("charge")?;
+        crossed(self.book.collect_charge(&meta.core(), org, charge)?)
     }
 
     pub fn apply_for_loan(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        member_no: u32,
+        member_no: i32,
         date: NaiveDate,
         request: LoanRequest,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .apply_for_loan(&meta.core(), org, member_no, date, request)?
-            .into())
+        let member_no = member_no.into_core("member_no")?;
+        let request = request.into_core("request")?;
+        crossed(
+            self.book
+                .apply_for_loan(&meta.core(), org, member_no, date, request)?,
+        )
     }
 
     /// A new loan applied for, approved at the open meeting and paid out, in one
@@ -255,69 +261,76 @@ impl DaftarBook {
         &self,
         meta: CommandMeta,
         org: Uuid,
-        member_no: u32,
+        member_no: i32,
         date: NaiveDate,
         request: LoanRequest,
         via: Via,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .sanction_loan(&meta.core(), org, member_no, date, request, via)?
-            .into())
+        let member_no = member_no.into_core("member_no")?;
+        let request = request.into_core("request")?;
+        crossed(
+            self.book
+                .sanction_loan(&meta.core(), org, member_no, date, request, via)?,
+        )
     }
 
     pub fn approve_loan(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        loan_no: u32,
-        meeting_no: u32,
+        loan_no: i32,
+        meeting_no: i32,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .approve_loan(&meta.core(), org, loan_no, meeting_no)?
-            .into())
+        let loan_no = loan_no.into_core("loan_no")?;
+        let meeting_no = meeting_no.into_core("meeting_no")?;
+        crossed(
+            self.book
+                .approve_loan(&meta.core(), org, loan_no, meeting_no)?,
+        )
     }
 
     pub fn disburse_loan(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        loan_no: u32,
+        loan_no: i32,
         date: NaiveDate,
         via: Via,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .disburse_loan(&meta.core(), org, loan_no, date, via)?
-            .into())
+        let loan_no = loan_no.into_core("loan_no")?;
+        crossed(
+            self.book
+                .disburse_loan(&meta.core(), org, loan_no, date, via)?,
+        )
     }
 
     pub fn repay_loan(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        loan_no: u32,
+        loan_no: i32,
         repayment: Repayment,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .repay_loan(&meta.core(), org, loan_no, repayment)?
-            .into())
+        let loan_no = loan_no.into_core("loan_no")?;
+        crossed(
+            self.book
+                .repay_loan(&meta.core(), org, loan_no, repayment)?,
+        )
     }
 
     pub fn write_off_loan(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        loan_no: u32,
+        loan_no: i32,
         date: NaiveDate,
         reason: String,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .write_off_loan(&meta.core(), org, loan_no, date, &reason)?
-            .into())
+        let loan_no = loan_no.into_core("loan_no")?;
+        crossed(
+            self.book
+                .write_off_loan(&meta.core(), org, loan_no, date, &reason)?,
+        )
     }
 
     pub fn receive_borrowing(
@@ -329,23 +342,25 @@ impl DaftarBook {
         via: Via,
         request: LoanRequest,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .receive_borrowing(&meta.core(), org, source, date, via, request)?
-            .into())
+        let request = request.into_core("request")?;
+        crossed(
+            self.book
+                .receive_borrowing(&meta.core(), org, source, date, via, request)?,
+        )
     }
 
     pub fn repay_borrowing(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        loan_no: u32,
+        loan_no: i32,
         repayment: Repayment,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .repay_borrowing(&meta.core(), org, loan_no, repayment)?
-            .into())
+        let loan_no = loan_no.into_core("loan_no")?;
+        crossed(
+            self.book
+                .repay_borrowing(&meta.core(), org, loan_no, repayment)?,
+        )
     }
 
     pub fn record_cutoff(
@@ -354,61 +369,66 @@ impl DaftarBook {
         org: Uuid,
         cutoff: Cutoff,
     ) -> Result<CommandResult> {
-        Ok(self.book.record_cutoff(&meta.core(), org, cutoff)?.into())
+        let cutoff = cutoff.into_core("cutoff")?;
+        crossed(self.book.record_cutoff(&meta.core(), org, cutoff)?)
     }
 
     pub fn exit_member(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        member_no: u32,
+        member_no: i32,
         date: NaiveDate,
         via: Via,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .exit_member(&meta.core(), org, member_no, date, via)?
-            .into())
+        let member_no = member_no.into_core("member_no")?;
+        crossed(
+            self.book
+                .exit_member(&meta.core(), org, member_no, date, via)?,
+        )
     }
 
     pub fn reverse_entry(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        seq: u64,
+        seq: i64,
         date: NaiveDate,
         reason: String,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .reverse_entry(&meta.core(), org, seq, date, &reason)?
-            .into())
+        let seq = seq.into_core("seq")?;
+        crossed(
+            self.book
+                .reverse_entry(&meta.core(), org, seq, date, &reason)?,
+        )
     }
 
     pub fn approve_correction(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        request_seq: u64,
+        request_seq: i64,
         date: NaiveDate,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .approve_correction(&meta.core(), org, request_seq, date)?
-            .into())
+        let request_seq = request_seq.into_core("request_seq")?;
+        crossed(
+            self.book
+                .approve_correction(&meta.core(), org, request_seq, date)?,
+        )
     }
 
     pub fn reject_correction(
         &self,
         meta: CommandMeta,
         org: Uuid,
-        request_seq: u64,
+        request_seq: i64,
         date: NaiveDate,
         reason: String,
     ) -> Result<CommandResult> {
-        Ok(self
-            .book
-            .reject_correction(&meta.core(), org, request_seq, date, &reason)?
-            .into())
+        let request_seq = request_seq.into_core("request_seq")?;
+        crossed(
+            self.book
+                .reject_correction(&meta.core(), org, request_seq, date, &reason)?,
+        )
     }
 }

@@ -12,6 +12,7 @@ use daftar_core as core;
 use uuid::Uuid;
 
 use crate::error::{DaftarError, Result};
+use crate::types::crossing::FromCore;
 use crate::types::*;
 use core::books::Period;
 
@@ -21,7 +22,7 @@ use core::books::Period;
 /// not a `DaftarException`).
 #[uniffi::export(with_foreign)]
 pub trait ProgressListener: Send + Sync {
-    fn on_progress(&self, done: u64, total: u64) -> Result<bool>;
+    fn on_progress(&self, done: i64, total: i64) -> Result<bool>;
 }
 
 /// Runs a core operation with the listener as its progress callback.
@@ -30,9 +31,12 @@ pub(crate) fn with_progress<T>(
     op: impl FnOnce(&mut dyn FnMut(u64, u64) -> bool) -> core::Result<T>,
 ) -> Result<T> {
     let mut failed: Option<DaftarError> = None;
+    // Counts of events and rows: far below i64::MAX; a progress bar saturates
+    // rather than fail the work it reports on.
+    let long = |n: u64| i64::try_from(n).unwrap_or(i64::MAX);
     let result = op(&mut |done, total| match listener {
         None => true,
-        Some(l) => l.on_progress(done, total).unwrap_or_else(|e| {
+        Some(l) => l.on_progress(long(done), long(total)).unwrap_or_else(|e| {
             failed = Some(e);
             false
         }),
@@ -113,20 +117,20 @@ impl DaftarBook {
                 .map(|o| {
                     let intact = o.is_intact();
                     let c = o.chain;
-                    OrgVerification {
+                    Ok(OrgVerification {
                         chain: ChainStatus {
                             org_id: c.org_id,
                             org_name: c.org_name,
-                            events: c.events,
-                            head_seq: c.head_seq,
+                            events: FromCore::from_core(c.events, "events")?,
+                            head_seq: FromCore::from_core(c.head_seq, "head_seq")?,
                             head_hash_hex: core::event::hex(&c.head_hash),
                             problem: c.problem.map(|p| format!("seq {}: {}", p.seq, p.reason)),
                         },
                         differences: o.differences,
                         intact,
-                    }
+                    })
                 })
-                .collect(),
+                .collect::<Result<_>>()?,
         })
     }
 
@@ -144,10 +148,10 @@ impl DaftarBook {
         format: core::export::ExportFormat,
         path: String,
         listener: Option<Arc<dyn ProgressListener>>,
-    ) -> Result<u64> {
+    ) -> Result<i64> {
         let path = std::path::Path::new(&path);
         let summary = with_progress(&listener, |p| self.book.export_file(org, format, path, p))?;
-        Ok(summary.entries)
+        Ok(FromCore::from_core(summary.entries, "entries")?)
     }
 
     /// The organisation's chain head, printable: `daftar1 ORG SEQ XXXX-XXXX-XXXX-XXXX`.
@@ -161,7 +165,7 @@ impl DaftarBook {
             .verify_against(&core::verify::Checkpoint::parse(&checkpoint)?)?;
         Ok(CheckpointCheck {
             checkpoint: c.checkpoint,
-            head_seq: c.head_seq,
+            head_seq: FromCore::from_core(c.head_seq, "head_seq")?,
             problem: c.problem,
         })
     }

@@ -6,23 +6,15 @@ use uuid::Uuid;
 
 use super::{period, DaftarBook};
 use crate::error::Result;
+use crate::types::crossing::{crossed, FromCore, IntoCore};
 use crate::types::*;
-use core::books::{
-    BalanceSheet, CashBook, IncomeAndExpenditure, LoanLedger, MonthlyReport, Passbook, Period,
-    Portfolio, ReceiptsAndPayments,
-};
-use core::corrections::Correction;
-use core::lending::LoanStanding;
-use core::meeting_sheet::{MeetingSheet, MemberSheet};
-use core::meetings::Meeting;
-use core::queries::AccountBalance;
-use core::report::TrialBalance;
-use core::{Member, Organisation, Person};
+use core::books::{BalanceSheet, IncomeAndExpenditure, Period, ReceiptsAndPayments};
+use core::Person;
 
 #[uniffi::export]
 impl DaftarBook {
     pub fn organisations(&self) -> Result<Vec<Organisation>> {
-        Ok(self.book.organisations()?)
+        crossed(self.book.organisations()?)
     }
 
     pub fn policy(&self, org: Uuid) -> Result<Policy> {
@@ -34,12 +26,12 @@ impl DaftarBook {
             withdrawals: p.withdrawals,
             allocation_order: p.allocation_order.to_vec(),
             late_penalty: LatePenalty::from_core(p.late_penalty, scale),
-            grace_days: p.grace_days,
+            grace_days: FromCore::from_core(p.grace_days, "grace_days")?,
             absence_fine: core::money::from_minor(p.absence_fine, scale),
             exit_nets_loans: p.exit_nets_loans,
             reversal_needs_approval: p.reversal_needs_approval,
             recovery_key: p.recovery_key.map(|k| k.to_string()),
-            days_ahead_allowed: p.days_ahead_allowed,
+            days_ahead_allowed: FromCore::from_core(p.days_ahead_allowed, "days_ahead_allowed")?,
         })
     }
 
@@ -50,65 +42,72 @@ impl DaftarBook {
     }
 
     pub fn members(&self, org: Uuid) -> Result<Vec<Member>> {
-        Ok(self.book.members(org)?)
+        crossed(self.book.members(org)?)
     }
 
     /// Members whose name contains `query`; Arabic and Persian ی/ک match each other.
     pub fn find_members(&self, org: Uuid, query: String) -> Result<Vec<Member>> {
-        Ok(self.book.find_members(org, &query)?)
+        crossed(self.book.find_members(org, &query)?)
     }
 
     pub fn meetings(&self, org: Uuid) -> Result<Vec<Meeting>> {
-        Ok(self.book.meetings(org)?)
+        crossed(self.book.meetings(org)?)
     }
 
     /// The meeting screen in one call, as of the phone's `today`.
     pub fn meeting_sheet(&self, org: Uuid, today: NaiveDate) -> Result<MeetingSheet> {
-        Ok(self.book.meeting_sheet(org, today)?)
+        crossed(self.book.meeting_sheet(org, today)?)
     }
 
     /// One member's sheet at the open meeting: her mark and every due, in one
     /// call. No open meeting is a conflict.
-    pub fn member_sheet(&self, org: Uuid, member_no: u32) -> Result<MemberSheet> {
-        Ok(self.book.member_sheet(org, member_no)?)
+    pub fn member_sheet(&self, org: Uuid, member_no: i32) -> Result<MemberSheet> {
+        let member_no = member_no.into_core("member_no")?;
+        crossed(self.book.member_sheet(org, member_no)?)
     }
 
     pub fn loans(&self, org: Uuid) -> Result<Vec<Loan>> {
         let scale = self.book.organisation(org)?.currency.scale;
-        Ok(self
-            .book
+        self.book
             .loans(org)?
             .into_iter()
             .map(|l| Loan::from_core(l, scale))
-            .collect())
+            .collect()
     }
 
-    pub fn loan_standing(&self, org: Uuid, loan_no: u32, as_of: NaiveDate) -> Result<LoanStanding> {
-        Ok(self.book.loan_standing(org, loan_no, as_of)?)
+    pub fn loan_standing(&self, org: Uuid, loan_no: i32, as_of: NaiveDate) -> Result<LoanStanding> {
+        let loan_no = loan_no.into_core("loan_no")?;
+        crossed(self.book.loan_standing(org, loan_no, as_of)?)
     }
 
     /// What a member owes at a meeting on `as_of`, to show and pre-fill.
-    pub fn member_dues(&self, org: Uuid, member_no: u32, as_of: NaiveDate) -> Result<MemberDues> {
+    pub fn member_dues(&self, org: Uuid, member_no: i32, as_of: NaiveDate) -> Result<MemberDues> {
+        let member_no = member_no.into_core("member_no")?;
         let d = self.book.member_dues(org, member_no, as_of)?;
         Ok(MemberDues {
-            member_no: d.member_no,
+            member_no: FromCore::from_core(d.member_no, "member_no")?,
             as_of: d.as_of,
             savings_arrears: d.savings_arrears,
             absence_fines_due: d.absence_fines_due,
             loans_due: d
                 .loans_due
                 .into_iter()
-                .map(|(loan_no, due_now)| LoanDue { loan_no, due_now })
-                .collect(),
+                .map(|(loan_no, due_now)| {
+                    Ok(LoanDue {
+                        loan_no: FromCore::from_core(loan_no, "loan_no")?,
+                        due_now,
+                    })
+                })
+                .collect::<Result<_>>()?,
         })
     }
 
     pub fn corrections(&self, org: Uuid) -> Result<Vec<Correction>> {
-        Ok(self.book.corrections(org)?)
+        crossed(self.book.corrections(org)?)
     }
 
     pub fn accounts(&self, org: Uuid) -> Result<Vec<AccountBalance>> {
-        Ok(self.book.accounts(org)?)
+        crossed(self.book.accounts(org)?)
     }
 
     /// The cash in hand as the book holds it (what a meeting's count is
@@ -118,12 +117,12 @@ impl DaftarBook {
     }
 
     pub fn trial_balance(&self, org: Uuid) -> Result<TrialBalance> {
-        Ok(self.book.trial_balance(org)?)
+        crossed(self.book.trial_balance(org)?)
     }
 
     /// The trial balance from the postings up to and including `as_of`.
     pub fn trial_balance_as_of(&self, org: Uuid, as_of: NaiveDate) -> Result<TrialBalance> {
-        Ok(self.book.trial_balance_as_of(org, as_of)?)
+        crossed(self.book.trial_balance_as_of(org, as_of)?)
     }
 
     /// The fiscal year containing `date`, in the organisation's calendar
@@ -144,11 +143,12 @@ impl DaftarBook {
     pub fn passbook(
         &self,
         org: Uuid,
-        member_no: u32,
+        member_no: i32,
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<Passbook> {
-        Ok(self.book.passbook(org, member_no, period(from, to)?)?)
+        let member_no = member_no.into_core("member_no")?;
+        crossed(self.book.passbook(org, member_no, period(from, to)?)?)
     }
 
     /// A member's passbook as a short message in her group's language, for
@@ -156,11 +156,13 @@ impl DaftarBook {
     pub fn passbook_message(
         &self,
         org: Uuid,
-        member_no: u32,
+        member_no: i32,
         from: NaiveDate,
         to: NaiveDate,
-        lines: u32,
+        lines: i32,
     ) -> Result<String> {
+        let member_no = member_no.into_core("member_no")?;
+        let lines = lines.into_core("lines")?;
         Ok(self
             .book
             .passbook_message(org, member_no, period(from, to)?, lines)?)
@@ -174,16 +176,17 @@ impl DaftarBook {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<CashBook> {
-        Ok(self.book.cash_book(org, bank, period(from, to)?)?)
+        crossed(self.book.cash_book(org, bank, period(from, to)?)?)
     }
 
-    pub fn loan_ledger(&self, org: Uuid, loan_no: u32) -> Result<LoanLedger> {
-        Ok(self.book.loan_ledger(org, loan_no)?)
+    pub fn loan_ledger(&self, org: Uuid, loan_no: i32) -> Result<LoanLedger> {
+        let loan_no = loan_no.into_core("loan_no")?;
+        crossed(self.book.loan_ledger(org, loan_no)?)
     }
 
     /// Outstanding, arrears, days-past-due buckets and PAR30 on `as_of`.
     pub fn portfolio(&self, org: Uuid, as_of: NaiveDate) -> Result<Portfolio> {
-        Ok(self.book.portfolio(org, as_of)?)
+        crossed(self.book.portfolio(org, as_of)?)
     }
 
     pub fn receipts_and_payments(
@@ -209,8 +212,9 @@ impl DaftarBook {
     }
 
     /// The monthly meeting report; `year` and `month` are in the organisation's calendar.
-    pub fn monthly_report(&self, org: Uuid, year: i32, month: u32) -> Result<MonthlyReport> {
-        Ok(self.book.monthly_report(org, year, month)?)
+    pub fn monthly_report(&self, org: Uuid, year: i32, month: i32) -> Result<MonthlyReport> {
+        let month = month.into_core("month")?;
+        crossed(self.book.monthly_report(org, year, month)?)
     }
 
     /// Panchasutra grading of an SHG over a period, with how each score was computed.
@@ -219,24 +223,25 @@ impl DaftarBook {
     }
 
     pub fn journal(&self, org: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<JournalEntry>> {
-        Ok(self
-            .book
+        self.book
             .journal(org, from, to)?
             .into_iter()
-            .map(|e| JournalEntry {
-                seq: e.seq,
-                date: e.date,
-                kind: e.kind,
-                narration: e.narration,
-                actor: e.actor,
-                reverses: e.reverses,
-                reversed_by: e.reversed_by,
-                lines: e
-                    .lines
-                    .into_iter()
-                    .map(|(account, amount)| JournalLine { account, amount })
-                    .collect(),
+            .map(|e| {
+                Ok(JournalEntry {
+                    seq: FromCore::from_core(e.seq, "seq")?,
+                    date: e.date,
+                    kind: e.kind,
+                    narration: e.narration,
+                    actor: e.actor,
+                    reverses: FromCore::from_core(e.reverses, "reverses")?,
+                    reversed_by: FromCore::from_core(e.reversed_by, "reversed_by")?,
+                    lines: e
+                        .lines
+                        .into_iter()
+                        .map(|(account, amount)| JournalLine { account, amount })
+                        .collect(),
+                })
             })
-            .collect())
+            .collect()
     }
 }

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::{with_progress, DaftarBook, ProgressListener};
 use crate::error::Result;
+use crate::types::crossing::{crossed, FromCore, IntoCore};
 use crate::types::sync::{public_key, signature};
 use crate::types::CommandMeta;
 use crate::types::*;
@@ -66,7 +67,7 @@ impl DaftarBook {
         let report = with_progress(&listener, |p| {
             self.book.sync_with_server(&transport, &options, p)
         })?;
-        Ok(report.into())
+        crossed(report)
     }
 
     /// This book's device, named `device` and given a key the first time.
@@ -85,7 +86,7 @@ impl DaftarBook {
         org: Uuid,
         date: NaiveDate,
     ) -> Result<CommandResult> {
-        Ok(self.book.claim_custody(&meta.core(), org, date)?.into())
+        crossed(self.book.claim_custody(&meta.core(), org, date)?)
     }
 
     /// Hands the organisation to the device with this name and public key.
@@ -98,10 +99,10 @@ impl DaftarBook {
         to_public_key: String,
     ) -> Result<CommandResult> {
         let key = public_key(&to_public_key)?;
-        Ok(self
-            .book
-            .hand_over(&meta.core(), org, date, &to_device, key)?
-            .into())
+        crossed(
+            self.book
+                .hand_over(&meta.core(), org, date, &to_device, key)?,
+        )
     }
 
     /// Takes custody of a lost phone's organisation, with the administrator's
@@ -114,18 +115,16 @@ impl DaftarBook {
         admin_signature: String,
     ) -> Result<CommandResult> {
         let sig = signature(&admin_signature)?;
-        Ok(self
-            .book
-            .recover_custody(&meta.core(), org, date, sig)?
-            .into())
+        crossed(self.book.recover_custody(&meta.core(), org, date, sig)?)
     }
 
     pub fn custody(&self, org: Uuid) -> Result<Option<Custody>> {
-        Ok(self.book.custody(org)?.map(Into::into))
+        crossed(self.book.custody(org)?)
     }
 
     /// The organisation's events after `after_seq`, as chunks (one JSON line each).
-    pub fn bundle(&self, org: Uuid, after_seq: u64) -> Result<Vec<String>> {
+    pub fn bundle(&self, org: Uuid, after_seq: i64) -> Result<Vec<String>> {
+        let after_seq = after_seq.into_core("after_seq")?;
         Ok(self
             .book
             .bundle(org, after_seq)?
@@ -137,7 +136,8 @@ impl DaftarBook {
     /// The file that moves the organisation to the phone it was handed over
     /// to: its events after `after_seq`, sealed so that only that phone can
     /// read them. Write it to private storage; it leaves through the share sheet.
-    pub fn hand_over_file(&self, org: Uuid, after_seq: u64) -> Result<Vec<u8>> {
+    pub fn hand_over_file(&self, org: Uuid, after_seq: i64) -> Result<Vec<u8>> {
+        let after_seq = after_seq.into_core("after_seq")?;
         Ok(self.book.hand_over_file(org, after_seq)?)
     }
 
@@ -161,15 +161,15 @@ impl DaftarBook {
                 reason: r.to_string(),
             }
         })?;
-        Ok(self.book.ingest(&chunk)?.into())
+        crossed(self.book.ingest(&chunk)?)
     }
 
     pub fn sync_state(&self, org: Uuid) -> Result<SyncState> {
         let s = self.book.sync_state(org)?;
         Ok(SyncState {
-            head: s.head.into(),
-            acknowledged: s.acknowledged.map(Into::into),
-            custody: s.custody.map(Into::into),
+            head: FromCore::from_core(s.head, "head")?,
+            acknowledged: FromCore::from_core(s.acknowledged, "acknowledged")?,
+            custody: FromCore::from_core(s.custody, "custody")?,
         })
     }
 
@@ -191,11 +191,6 @@ impl DaftarBook {
     }
 
     pub fn set_aside(&self, org: Uuid) -> Result<Vec<SetAsideEvent>> {
-        Ok(self
-            .book
-            .set_aside(org)?
-            .into_iter()
-            .map(Into::into)
-            .collect())
+        crossed(self.book.set_aside(org)?)
     }
 }

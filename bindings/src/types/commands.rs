@@ -7,17 +7,15 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use core::event::{FacilitySource, MemberCharge, SavingsFund};
-use core::lending::{LoanRequest, Repayment};
+use core::lending::Repayment;
 use core::loan::{Frequency, Method, RatePeriod};
 use core::money::{RoundingMode, RoundingUnit};
 use core::pins::Pin;
 
+use super::crossing::mirrored;
 use super::Timestamp;
-use core::settlement::{ChargeEntry, Cutoff, OpeningBorrowing, OpeningLoan, OpeningMember};
-use core::{
-    Calendar, CashTransfer, Currency, FiscalYearStart, Locale, Member, MemberChange, MemberRole,
-    NewMember, NewOrganisation, OrgKind, Organisation, RoundingRule, SavingsEntry, Via, Voucher,
-};
+use core::{Calendar, Locale};
+use core::{CashTransfer, MemberChange, MemberRole, OrgKind, RoundingRule, Via, Voucher};
 
 /// Who gives a command, from which device, with its op_id (chosen by the
 /// caller, so a retry is recognised). `recorded_at` is the device's clock, now if none.
@@ -44,16 +42,18 @@ impl CommandMeta {
     }
 }
 
-#[uniffi::remote(Record)]
-pub struct Currency {
-    pub code: String,
-    pub scale: u32,
+mirrored! {
+    pub struct Currency mirrors core::Currency {
+        pub code: String,
+        pub scale: i32,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct FiscalYearStart {
-    pub month: u32,
-    pub day: u32,
+mirrored! {
+    pub struct FiscalYearStart mirrors core::FiscalYearStart {
+        pub month: i32,
+        pub day: i32,
+    }
 }
 
 #[uniffi::remote(Record)]
@@ -62,39 +62,42 @@ pub struct RoundingRule {
     pub unit: RoundingUnit,
 }
 
-#[uniffi::remote(Record)]
-pub struct NewOrganisation {
-    pub id: Uuid,
-    pub kind: OrgKind,
-    pub name: String,
-    pub currency: Currency,
-    pub calendar: Calendar,
-    pub fiscal_year_start: FiscalYearStart,
-    pub locale: Locale,
-    pub rounding: RoundingRule,
-    pub opened_on: NaiveDate,
+mirrored! {
+    pub struct NewOrganisation mirrors core::NewOrganisation {
+        pub id: Uuid,
+        pub kind: OrgKind,
+        pub name: String,
+        pub currency: Currency,
+        pub calendar: Calendar,
+        pub fiscal_year_start: FiscalYearStart,
+        pub locale: Locale,
+        pub rounding: RoundingRule,
+        pub opened_on: NaiveDate,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct Organisation {
-    pub id: Uuid,
-    pub kind: OrgKind,
-    pub name: String,
-    pub currency: Currency,
-    pub calendar: Calendar,
-    pub fiscal_year_start: FiscalYearStart,
-    pub locale: Locale,
-    pub rounding: RoundingRule,
-    pub opened_on: NaiveDate,
+mirrored! {
+    pub struct Organisation mirrors core::Organisation {
+        pub id: Uuid,
+        pub kind: OrgKind,
+        pub name: String,
+        pub currency: Currency,
+        pub calendar: Calendar,
+        pub fiscal_year_start: FiscalYearStart,
+        pub locale: Locale,
+        pub rounding: RoundingRule,
+        pub opened_on: NaiveDate,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct NewMember {
-    pub member_no: Option<u32>,
-    pub name: String,
-    pub role: MemberRole,
-    pub phone: Option<String>,
-    pub joined_on: NaiveDate,
+mirrored! {
+    pub struct NewMember mirrors core::NewMember {
+        pub member_no: Option<i32>,
+        pub name: String,
+        pub role: MemberRole,
+        pub phone: Option<String>,
+        pub joined_on: NaiveDate,
+    }
 }
 
 #[uniffi::remote(Record)]
@@ -105,14 +108,15 @@ pub struct MemberChange {
     pub exited_on: Option<NaiveDate>,
 }
 
-#[uniffi::remote(Record)]
-pub struct Member {
-    pub member_no: u32,
-    pub name: String,
-    pub role: MemberRole,
-    pub phone: Option<String>,
-    pub joined_on: NaiveDate,
-    pub exited_on: Option<NaiveDate>,
+mirrored! {
+    pub struct Member mirrors core::Member {
+        pub member_no: i32,
+        pub name: String,
+        pub role: MemberRole,
+        pub phone: Option<String>,
+        pub joined_on: NaiveDate,
+        pub exited_on: Option<NaiveDate>,
+    }
 }
 
 #[uniffi::remote(Record)]
@@ -133,25 +137,27 @@ pub struct CashTransfer {
     pub narration: String,
 }
 
-#[uniffi::remote(Record)]
-pub struct SavingsEntry {
-    pub date: NaiveDate,
-    pub member_no: u32,
-    pub via: Via,
-    pub amount: Decimal,
-    pub fund: SavingsFund,
+mirrored! {
+    pub struct SavingsEntry mirrors core::SavingsEntry {
+        pub date: NaiveDate,
+        pub member_no: i32,
+        pub via: Via,
+        pub amount: Decimal,
+        pub fund: SavingsFund,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct LoanRequest {
-    pub principal: Decimal,
-    pub rate: Decimal,
-    pub rate_period: RatePeriod,
-    pub term: u32,
-    pub frequency: Frequency,
-    pub method: Method,
-    #[uniffi(default = None)]
-    pub reference: Option<String>,
+mirrored! {
+    pub struct LoanRequest mirrors core::lending::LoanRequest {
+        pub principal: Decimal,
+        pub rate: Decimal,
+        pub rate_period: RatePeriod,
+        pub term: i32,
+        pub frequency: Frequency,
+        pub method: Method,
+        #[uniffi(default = None)]
+        pub reference: Option<String>,
+    }
 }
 
 #[uniffi::remote(Record)]
@@ -161,55 +167,60 @@ pub struct Repayment {
     pub amount: Decimal,
 }
 
-#[uniffi::remote(Record)]
-pub struct ChargeEntry {
-    pub date: NaiveDate,
-    pub member_no: u32,
-    pub charge: MemberCharge,
-    pub via: Via,
-    pub amount: Decimal,
+mirrored! {
+    pub struct ChargeEntry mirrors core::settlement::ChargeEntry {
+        pub date: NaiveDate,
+        pub member_no: i32,
+        pub charge: MemberCharge,
+        pub via: Via,
+        pub amount: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct OpeningLoan {
-    pub outstanding: Decimal,
-    pub arrears: Decimal,
-    pub overdue_since: Option<NaiveDate>,
-    pub rate: Decimal,
-    pub rate_period: RatePeriod,
-    pub remaining_term: u32,
-    pub frequency: Frequency,
-    pub method: Method,
-    #[uniffi(default = None)]
-    pub overdue_interest: Option<Decimal>,
+mirrored! {
+    pub struct OpeningLoan mirrors core::settlement::OpeningLoan {
+        pub outstanding: Decimal,
+        pub arrears: Decimal,
+        pub overdue_since: Option<NaiveDate>,
+        pub rate: Decimal,
+        pub rate_period: RatePeriod,
+        pub remaining_term: i32,
+        pub frequency: Frequency,
+        pub method: Method,
+        #[uniffi(default = None)]
+        pub overdue_interest: Option<Decimal>,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct OpeningMember {
-    pub member_no: u32,
-    pub compulsory: Decimal,
-    pub voluntary: Decimal,
-    pub loans: Vec<OpeningLoan>,
+mirrored! {
+    pub struct OpeningMember mirrors core::settlement::OpeningMember {
+        pub member_no: i32,
+        pub compulsory: Decimal,
+        pub voluntary: Decimal,
+        pub loans: Vec<OpeningLoan>,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct OpeningBorrowing {
-    pub source: FacilitySource,
-    pub outstanding: Decimal,
-    pub rate: Decimal,
-    pub rate_period: RatePeriod,
-    pub remaining_term: u32,
-    pub frequency: Frequency,
-    pub method: Method,
+mirrored! {
+    pub struct OpeningBorrowing mirrors core::settlement::OpeningBorrowing {
+        pub source: FacilitySource,
+        pub outstanding: Decimal,
+        pub rate: Decimal,
+        pub rate_period: RatePeriod,
+        pub remaining_term: i32,
+        pub frequency: Frequency,
+        pub method: Method,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct Cutoff {
-    pub date: NaiveDate,
-    pub cash: Decimal,
-    pub bank: Decimal,
-    pub revolving_fund: Decimal,
-    pub surplus: Decimal,
-    pub members: Vec<OpeningMember>,
-    pub borrowings: Vec<OpeningBorrowing>,
+mirrored! {
+    pub struct Cutoff mirrors core::settlement::Cutoff {
+        pub date: NaiveDate,
+        pub cash: Decimal,
+        pub bank: Decimal,
+        pub revolving_fund: Decimal,
+        pub surplus: Decimal,
+        pub members: Vec<OpeningMember>,
+        pub borrowings: Vec<OpeningBorrowing>,
+    }
 }

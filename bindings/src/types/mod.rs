@@ -8,6 +8,7 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 mod commands;
+pub(crate) mod crossing;
 mod loans;
 mod reads;
 pub(crate) mod sync;
@@ -30,6 +31,7 @@ use core::pins::Pin;
 use core::policy::{ActorRole, Withdrawals};
 use core::Person;
 use core::{Calendar, Locale, MemberRole, OrgKind, Via};
+use crossing::unchanged;
 
 // Decimal ↔ java.math.BigDecimal, as plain decimal text. A value that fails to
 // lift becomes DaftarException.InvalidInput, never a panic.
@@ -272,3 +274,34 @@ pub enum RoundingUnit {
     Minor,
     Whole,
 }
+
+// The core's enums and number-free records cross as they are.
+unchanged!(
+    OrgKind,
+    Calendar,
+    Locale,
+    MemberRole,
+    Via,
+    SavingsFund,
+    Frequency,
+    RatePeriod,
+    Method,
+    FacilitySource,
+    MemberCharge,
+    ActorRole,
+    Withdrawals,
+    Component,
+    ExportFormat,
+    LoanStatus,
+    MeetingStatus,
+    CorrectionStatus,
+    AccountClass,
+    RoundingMode,
+    RoundingUnit,
+    core::RoundingRule,
+    core::books::Period,
+    core::books::AccountLine,
+    core::books::PassbookEntry,
+    core::meeting_sheet::Presence,
+    core::replay::Difference,
+);

@@ -7,65 +7,65 @@ use rust_decimal::Decimal;
 use uuid::Uuid;
 
 use core::books::{
-    AccountLine, BalanceSheet, Bucket, CashBook, CashBookDay, CashBookLine, IncomeAndExpenditure,
-    LoanLedger, LoanLedgerLine, MonthlyReport, Passbook, PassbookEntry, PassbookLine, Period,
-    Portfolio, PortfolioLoan, ReceiptsAndPayments,
+    AccountLine, BalanceSheet, IncomeAndExpenditure, PassbookEntry, Period, ReceiptsAndPayments,
 };
 use core::chart::AccountClass;
-use core::corrections::{Correction, CorrectionStatus};
-use core::lending::LoanStanding;
+use core::corrections::CorrectionStatus;
 use core::loan::{Component, Frequency};
 
+use super::crossing::{mirrored, Crossing, FromCore};
 use super::LatePenalty;
-use core::meeting_sheet::{DueLoan, MeetingSheet, MemberSheet, Presence};
-use core::meetings::{Meeting, MeetingStatus};
+use core::meeting_sheet::Presence;
+use core::meetings::MeetingStatus;
 use core::policy::Withdrawals;
-use core::queries::AccountBalance;
 use core::replay::Difference;
-use core::report::{TrialBalance, TrialBalanceRow};
 
-#[uniffi::remote(Record)]
-pub struct AccountBalance {
-    pub code: String,
-    pub name: String,
-    pub class: AccountClass,
-    pub member_no: Option<u32>,
-    pub member_name: Option<String>,
-    pub balance: Decimal,
+mirrored! {
+    pub struct AccountBalance mirrors core::queries::AccountBalance {
+        pub code: String,
+        pub name: String,
+        pub class: AccountClass,
+        pub member_no: Option<i32>,
+        pub member_name: Option<String>,
+        pub balance: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct TrialBalanceRow {
-    pub code: String,
-    pub name: String,
-    pub class: AccountClass,
-    pub member_no: Option<u32>,
-    pub member_name: Option<String>,
-    pub debit: Decimal,
-    pub credit: Decimal,
+mirrored! {
+    pub struct TrialBalanceRow mirrors core::report::TrialBalanceRow {
+        pub code: String,
+        pub name: String,
+        pub class: AccountClass,
+        pub member_no: Option<i32>,
+        pub member_name: Option<String>,
+        pub debit: Decimal,
+        pub credit: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct TrialBalance {
-    pub org_id: Uuid,
-    pub org_name: String,
-    pub currency: String,
-    pub rows: Vec<TrialBalanceRow>,
-    pub total_debit: Decimal,
-    pub total_credit: Decimal,
+mirrored! {
+    pub struct TrialBalance mirrors core::report::TrialBalance {
+        pub org_id: Uuid,
+        pub org_name: String,
+        pub currency: String,
+        pub rows: Vec<TrialBalanceRow>,
+        pub total_debit: Decimal,
+        pub total_credit: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct Meeting {
-    pub meeting_no: u32,
-    pub held_on: NaiveDate,
-    pub status: MeetingStatus,
-    pub counted_cash: Option<Decimal>,
-    pub discrepancy: Decimal,
-    pub discrepancy_reason: Option<String>,
-    pub present: Vec<u32>,
-    pub absent: Vec<u32>,
-    pub entries: Vec<u64>,
+mirrored! {
+    pub struct Meeting mirrors core::meetings::Meeting {
+        pub meeting_no: i32,
+        pub held_on: NaiveDate,
+        pub status: MeetingStatus,
+        pub counted_cash: Option<Decimal>,
+        pub discrepancy: Decimal,
+        pub discrepancy_reason: Option<String>,
+        pub present: Vec<i32>,
+        pub absent: Vec<i32>,
+        pub entries: Vec<i64>,
+    }
 }
 
 #[uniffi::remote(Enum)]
@@ -75,62 +75,67 @@ pub enum Presence {
     Unmarked,
 }
 
-#[uniffi::remote(Record)]
-pub struct DueLoan {
-    pub loan_no: u32,
-    pub outstanding_principal: Decimal,
-    pub due_now: Decimal,
-    pub payable_now: Decimal,
-    pub days_past_due: i64,
+mirrored! {
+    pub struct DueLoan mirrors core::meeting_sheet::DueLoan {
+        pub loan_no: i32,
+        pub outstanding_principal: Decimal,
+        pub due_now: Decimal,
+        pub payable_now: Decimal,
+        pub days_past_due: i64,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct MemberSheet {
-    pub meeting_no: u32,
-    pub held_on: NaiveDate,
-    pub member_no: u32,
-    pub name: String,
-    pub presence: Presence,
-    pub savings_due: Decimal,
-    pub fines_due: Decimal,
-    pub loans: Vec<DueLoan>,
-    pub unfinished_loans: Vec<u32>,
+mirrored! {
+    pub struct MemberSheet mirrors core::meeting_sheet::MemberSheet {
+        pub meeting_no: i32,
+        pub held_on: NaiveDate,
+        pub member_no: i32,
+        pub name: String,
+        pub presence: Presence,
+        pub savings_due: Decimal,
+        pub fines_due: Decimal,
+        pub loans: Vec<DueLoan>,
+        pub unfinished_loans: Vec<i32>,
+    }
 }
 
-/// The meeting screen in one call: the latest meeting (open or not), where a
-/// new one starts, cash in hand, and while one is open each active member's
-/// mark and dues.
-#[uniffi::remote(Record)]
-pub struct MeetingSheet {
-    pub latest: Option<Meeting>,
-    pub next_date: NaiveDate,
-    pub cash_in_hand: Decimal,
-    pub members: Vec<MemberSheet>,
+mirrored! {
+    /// The meeting screen in one call: the latest meeting (open or not), where a
+    /// new one starts, cash in hand, and while one is open each active member's
+    /// mark and dues.
+    pub struct MeetingSheet mirrors core::meeting_sheet::MeetingSheet {
+        pub latest: Option<Meeting>,
+        pub next_date: NaiveDate,
+        pub cash_in_hand: Decimal,
+        pub members: Vec<MemberSheet>,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct LoanStanding {
-    pub loan_no: u32,
-    pub as_of: NaiveDate,
-    pub outstanding_principal: Decimal,
-    pub overdue_principal: Decimal,
-    pub overdue_interest: Decimal,
-    pub penalty_due: Decimal,
-    pub arrears: Decimal,
-    pub days_past_due: i64,
-    pub due_now: Decimal,
-    pub payable_now: Decimal,
+mirrored! {
+    pub struct LoanStanding mirrors core::lending::LoanStanding {
+        pub loan_no: i32,
+        pub as_of: NaiveDate,
+        pub outstanding_principal: Decimal,
+        pub overdue_principal: Decimal,
+        pub overdue_interest: Decimal,
+        pub penalty_due: Decimal,
+        pub arrears: Decimal,
+        pub days_past_due: i64,
+        pub due_now: Decimal,
+        pub payable_now: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct Correction {
-    pub request_seq: u64,
-    pub original_seq: u64,
-    pub reason: String,
-    pub maker: String,
-    pub status: CorrectionStatus,
-    pub checker: Option<String>,
-    pub decided_seq: Option<u64>,
+mirrored! {
+    pub struct Correction mirrors core::corrections::Correction {
+        pub request_seq: i64,
+        pub original_seq: i64,
+        pub reason: String,
+        pub maker: String,
+        pub status: CorrectionStatus,
+        pub checker: Option<String>,
+        pub decided_seq: Option<i64>,
+    }
 }
 
 #[uniffi::remote(Record)]
@@ -145,22 +150,22 @@ pub struct Difference {
 #[derive(uniffi::Record)]
 pub struct CommandResult {
     pub org_id: Uuid,
-    pub seq: u64,
+    pub seq: i64,
     pub hash_hex: String,
     /// The number the command gave: a new member's, meeting's or loan's.
-    pub number: Option<u32>,
+    pub number: Option<i32>,
     pub replayed: bool,
 }
 
-impl From<core::Outcome> for CommandResult {
-    fn from(o: core::Outcome) -> Self {
-        CommandResult {
+impl FromCore<core::Outcome> for CommandResult {
+    fn from_core(o: core::Outcome, _: &'static str) -> Crossing<Self> {
+        Ok(CommandResult {
             org_id: o.org_id,
-            seq: o.seq,
+            seq: FromCore::from_core(o.seq, "seq")?,
             hash_hex: core::event::hex(&o.hash),
-            number: o.number,
+            number: FromCore::from_core(o.number, "number")?,
             replayed: o.replayed,
-        }
+        })
     }
 }
 
@@ -172,7 +177,7 @@ pub struct Policy {
     pub withdrawals: Withdrawals,
     pub allocation_order: Vec<Component>,
     pub late_penalty: LatePenalty,
-    pub grace_days: u32,
+    pub grace_days: i32,
     pub absence_fine: Decimal,
     pub exit_nets_loans: bool,
     pub reversal_needs_approval: bool,
@@ -182,7 +187,7 @@ pub struct Policy {
     pub recovery_key: Option<String>,
     /// How many days past the phone's date a business date may be (1 unless set).
     #[uniffi(default = 1)]
-    pub days_ahead_allowed: u32,
+    pub days_ahead_allowed: i32,
 }
 
 /// A journal line: account code and signed amount (debit positive).
@@ -194,26 +199,26 @@ pub struct JournalLine {
 
 #[derive(uniffi::Record)]
 pub struct JournalEntry {
-    pub seq: u64,
+    pub seq: i64,
     pub date: NaiveDate,
     pub kind: String,
     pub narration: String,
     pub actor: String,
-    pub reverses: Option<u64>,
-    pub reversed_by: Option<u64>,
+    pub reverses: Option<i64>,
+    pub reversed_by: Option<i64>,
     pub lines: Vec<JournalLine>,
 }
 
 #[derive(uniffi::Record)]
 pub struct LoanDue {
-    pub loan_no: u32,
+    pub loan_no: i32,
     pub due_now: Decimal,
 }
 
 /// What a member owes at a meeting: shown and pre-filled on the member's screen.
 #[derive(uniffi::Record)]
 pub struct MemberDues {
-    pub member_no: u32,
+    pub member_no: i32,
     pub as_of: NaiveDate,
     pub savings_arrears: Decimal,
     pub absence_fines_due: Decimal,
@@ -224,8 +229,8 @@ pub struct MemberDues {
 pub struct ChainStatus {
     pub org_id: Uuid,
     pub org_name: Option<String>,
-    pub events: u64,
-    pub head_seq: u64,
+    pub events: i64,
+    pub head_seq: i64,
     pub head_hash_hex: String,
     /// The first broken link, as "seq N: reason"; None when intact.
     pub problem: Option<String>,
@@ -252,13 +257,13 @@ pub struct VerifyReport {
 #[derive(uniffi::Record)]
 pub struct CheckpointCheck {
     pub checkpoint: String,
-    pub head_seq: u64,
+    pub head_seq: i64,
     pub problem: Option<String>,
 }
 
 #[derive(uniffi::Record)]
 pub struct ScheduleRow {
-    pub no: u32,
+    pub no: i32,
     pub due_on: NaiveDate,
     pub principal: Decimal,
     pub interest: Decimal,
@@ -267,7 +272,7 @@ pub struct ScheduleRow {
 #[derive(uniffi::Record)]
 pub struct DemoInfo {
     pub organisations: Vec<Uuid>,
-    pub events: u64,
+    pub events: i64,
 }
 
 // The books (daftar_core::books): every report as structured data.
@@ -299,120 +304,130 @@ pub enum PassbookEntry {
     Other,
 }
 
-#[uniffi::remote(Record)]
-pub struct PassbookLine {
-    pub seq: u64,
-    pub date: NaiveDate,
-    pub entry: PassbookEntry,
-    pub narration: String,
-    pub paid: Decimal,
-    pub received: Decimal,
-    pub principal: Decimal,
-    pub interest: Decimal,
-    pub penalty: Decimal,
-    pub charges: Decimal,
-    pub compulsory: Decimal,
-    pub voluntary: Decimal,
-    pub loan: Decimal,
-    pub compulsory_balance: Decimal,
-    pub voluntary_balance: Decimal,
-    pub loan_balance: Decimal,
+mirrored! {
+    pub struct PassbookLine mirrors core::books::PassbookLine {
+        pub seq: i64,
+        pub date: NaiveDate,
+        pub entry: PassbookEntry,
+        pub narration: String,
+        pub paid: Decimal,
+        pub received: Decimal,
+        pub principal: Decimal,
+        pub interest: Decimal,
+        pub penalty: Decimal,
+        pub charges: Decimal,
+        pub compulsory: Decimal,
+        pub voluntary: Decimal,
+        pub loan: Decimal,
+        pub compulsory_balance: Decimal,
+        pub voluntary_balance: Decimal,
+        pub loan_balance: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct Passbook {
-    pub member_no: u32,
-    pub member_name: String,
-    pub period: Period,
-    pub opening_compulsory: Decimal,
-    pub opening_voluntary: Decimal,
-    pub opening_loan: Decimal,
-    pub lines: Vec<PassbookLine>,
-    pub total_paid: Decimal,
-    pub total_received: Decimal,
-    pub closing_compulsory: Decimal,
-    pub closing_voluntary: Decimal,
-    pub closing_loan: Decimal,
+mirrored! {
+    pub struct Passbook mirrors core::books::Passbook {
+        pub member_no: i32,
+        pub member_name: String,
+        pub period: Period,
+        pub opening_compulsory: Decimal,
+        pub opening_voluntary: Decimal,
+        pub opening_loan: Decimal,
+        pub lines: Vec<PassbookLine>,
+        pub total_paid: Decimal,
+        pub total_received: Decimal,
+        pub closing_compulsory: Decimal,
+        pub closing_voluntary: Decimal,
+        pub closing_loan: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct CashBookLine {
-    pub seq: u64,
-    pub narration: String,
-    pub receipt: Decimal,
-    pub payment: Decimal,
+mirrored! {
+    pub struct CashBookLine mirrors core::books::CashBookLine {
+        pub seq: i64,
+        pub narration: String,
+        pub receipt: Decimal,
+        pub payment: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct CashBookDay {
-    pub date: NaiveDate,
-    pub opening: Decimal,
-    pub lines: Vec<CashBookLine>,
-    pub receipts: Decimal,
-    pub payments: Decimal,
-    pub closing: Decimal,
+mirrored! {
+    pub struct CashBookDay mirrors core::books::CashBookDay {
+        pub date: NaiveDate,
+        pub opening: Decimal,
+        pub lines: Vec<CashBookLine>,
+        pub receipts: Decimal,
+        pub payments: Decimal,
+        pub closing: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct CashBook {
-    pub account: String,
-    pub period: Period,
-    pub opening: Decimal,
-    pub days: Vec<CashBookDay>,
-    pub receipts: Decimal,
-    pub payments: Decimal,
-    pub closing: Decimal,
+mirrored! {
+    pub struct CashBook mirrors core::books::CashBook {
+        pub account: String,
+        pub period: Period,
+        pub opening: Decimal,
+        pub days: Vec<CashBookDay>,
+        pub receipts: Decimal,
+        pub payments: Decimal,
+        pub closing: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct LoanLedgerLine {
-    pub seq: u64,
-    pub date: NaiveDate,
-    pub kind: String,
-    pub disbursed: Decimal,
-    pub principal: Decimal,
-    pub interest: Decimal,
-    pub penalty: Decimal,
-    pub written_off: Decimal,
-    pub outstanding: Decimal,
+mirrored! {
+    pub struct LoanLedgerLine mirrors core::books::LoanLedgerLine {
+        pub seq: i64,
+        pub date: NaiveDate,
+        pub kind: String,
+        pub disbursed: Decimal,
+        pub principal: Decimal,
+        pub interest: Decimal,
+        pub penalty: Decimal,
+        pub written_off: Decimal,
+        pub outstanding: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct LoanLedger {
-    pub loan_no: u32,
-    pub member_no: Option<u32>,
-    pub principal: Decimal,
-    pub lines: Vec<LoanLedgerLine>,
-    pub outstanding: Decimal,
+mirrored! {
+    pub struct LoanLedger mirrors core::books::LoanLedger {
+        pub loan_no: i32,
+        pub member_no: Option<i32>,
+        pub principal: Decimal,
+        pub lines: Vec<LoanLedgerLine>,
+        pub outstanding: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct PortfolioLoan {
-    pub loan_no: u32,
-    pub member_no: u32,
-    pub member_name: String,
-    pub outstanding: Decimal,
-    pub arrears: Decimal,
-    pub days_past_due: i64,
-    pub bucket: String,
+mirrored! {
+    pub struct PortfolioLoan mirrors core::books::PortfolioLoan {
+        pub loan_no: i32,
+        pub member_no: i32,
+        pub member_name: String,
+        pub outstanding: Decimal,
+        pub arrears: Decimal,
+        pub days_past_due: i64,
+        pub bucket: String,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct Bucket {
-    pub label: String,
-    pub loans: u32,
-    pub outstanding: Decimal,
+mirrored! {
+    pub struct Bucket mirrors core::books::Bucket {
+        pub label: String,
+        pub loans: i32,
+        pub outstanding: Decimal,
+    }
 }
 
-#[uniffi::remote(Record)]
-pub struct Portfolio {
-    pub as_of: NaiveDate,
-    pub loans: Vec<PortfolioLoan>,
-    pub buckets: Vec<Bucket>,
-    pub outstanding: Decimal,
-    pub arrears: Decimal,
-    pub par30_outstanding: Decimal,
-    pub par30: Decimal,
+mirrored! {
+    pub struct Portfolio mirrors core::books::Portfolio {
+        pub as_of: NaiveDate,
+        pub loans: Vec<PortfolioLoan>,
+        pub buckets: Vec<Bucket>,
+        pub outstanding: Decimal,
+        pub arrears: Decimal,
+        pub par30_outstanding: Decimal,
+        pub par30: Decimal,
+    }
 }
 
 #[uniffi::remote(Record)]
@@ -449,24 +464,25 @@ pub struct BalanceSheet {
     pub total_liabilities_and_equity: Decimal,
 }
 
-#[uniffi::remote(Record)]
-pub struct MonthlyReport {
-    pub period: Period,
-    pub meetings: Vec<NaiveDate>,
-    pub attendance: Decimal,
-    pub compulsory_savings: Decimal,
-    pub voluntary_savings: Decimal,
-    pub withdrawals: Decimal,
-    pub savings_returned: Decimal,
-    pub loans_disbursed: u32,
-    pub amount_disbursed: Decimal,
-    pub principal_repaid: Decimal,
-    pub interest_collected: Decimal,
-    pub penalties_collected: Decimal,
-    pub fines_and_fees: Decimal,
-    pub closing_cash: Decimal,
-    pub closing_bank: Decimal,
-    pub portfolio: Portfolio,
+mirrored! {
+    pub struct MonthlyReport mirrors core::books::MonthlyReport {
+        pub period: Period,
+        pub meetings: Vec<NaiveDate>,
+        pub attendance: Decimal,
+        pub compulsory_savings: Decimal,
+        pub voluntary_savings: Decimal,
+        pub withdrawals: Decimal,
+        pub savings_returned: Decimal,
+        pub loans_disbursed: i32,
+        pub amount_disbursed: Decimal,
+        pub principal_repaid: Decimal,
+        pub interest_collected: Decimal,
+        pub penalties_collected: Decimal,
+        pub fines_and_fees: Decimal,
+        pub closing_cash: Decimal,
+        pub closing_bank: Decimal,
+        pub portfolio: Portfolio,
+    }
 }
 
 /// One Panchasutra norm: its score out of 20 and how it was computed.

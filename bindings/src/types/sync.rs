@@ -4,6 +4,7 @@
 use daftar_core as core;
 use uuid::Uuid;
 
+use super::crossing::{Crossing, FromCore, IntoCore};
 use crate::error::{DaftarError, Result};
 
 pub(crate) fn public_key(s: &str) -> Result<daftar_sync::PublicKey> {
@@ -39,36 +40,36 @@ impl From<core::device::DeviceId> for DeviceIdentity {
 /// Who may write an organisation's chain, since which seq.
 #[derive(uniffi::Record)]
 pub struct Custody {
-    pub epoch: u64,
+    pub epoch: i64,
     pub device: String,
     pub public_key: String,
-    pub since_seq: u64,
+    pub since_seq: i64,
 }
 
-impl From<daftar_sync::Custody> for Custody {
-    fn from(c: daftar_sync::Custody) -> Self {
-        Custody {
-            epoch: c.epoch,
+impl FromCore<daftar_sync::Custody> for Custody {
+    fn from_core(c: daftar_sync::Custody, _: &'static str) -> Crossing<Self> {
+        Ok(Custody {
+            epoch: FromCore::from_core(c.epoch, "epoch")?,
             device: c.device,
             public_key: c.key.to_string(),
-            since_seq: c.since_seq,
-        }
+            since_seq: FromCore::from_core(c.since_seq, "since_seq")?,
+        })
     }
 }
 
 /// A point in a chain.
 #[derive(uniffi::Record)]
 pub struct ChainHead {
-    pub seq: u64,
+    pub seq: i64,
     pub hash_hex: String,
 }
 
-impl From<daftar_sync::Head> for ChainHead {
-    fn from(h: daftar_sync::Head) -> Self {
-        ChainHead {
-            seq: h.seq,
+impl FromCore<daftar_sync::Head> for ChainHead {
+    fn from_core(h: daftar_sync::Head, _: &'static str) -> Crossing<Self> {
+        Ok(ChainHead {
+            seq: FromCore::from_core(h.seq, "seq")?,
             hash_hex: daftar_sync::hex(&h.hash),
-        }
+        })
     }
 }
 
@@ -81,7 +82,7 @@ impl ChainHead {
             }
         })?;
         Ok(daftar_sync::Head {
-            seq: self.seq,
+            seq: self.seq.into_core("seq")?,
             hash,
         })
     }
@@ -93,16 +94,16 @@ impl ChainHead {
 pub struct Ingested {
     pub org: Uuid,
     pub head: ChainHead,
-    pub applied: u64,
+    pub applied: i64,
 }
 
-impl From<core::exchange::Ingested> for Ingested {
-    fn from(i: core::exchange::Ingested) -> Self {
-        Ingested {
+impl FromCore<core::exchange::Ingested> for Ingested {
+    fn from_core(i: core::exchange::Ingested, _: &'static str) -> Crossing<Self> {
+        Ok(Ingested {
             org: i.org,
-            head: i.head.into(),
-            applied: i.applied,
-        }
+            head: FromCore::from_core(i.head, "head")?,
+            applied: FromCore::from_core(i.applied, "applied")?,
+        })
     }
 }
 
@@ -118,7 +119,7 @@ pub struct SyncState {
 /// re-entry by hand.
 #[derive(uniffi::Record)]
 pub struct SetAsideEvent {
-    pub seq: u64,
+    pub seq: i64,
     pub kind: String,
     pub device: String,
     pub refusal: String,
@@ -126,16 +127,16 @@ pub struct SetAsideEvent {
     pub canonical: String,
 }
 
-impl From<core::exchange::SetAside> for SetAsideEvent {
-    fn from(s: core::exchange::SetAside) -> Self {
-        SetAsideEvent {
-            seq: s.seq,
+impl FromCore<core::exchange::SetAside> for SetAsideEvent {
+    fn from_core(s: core::exchange::SetAside, _: &'static str) -> Crossing<Self> {
+        Ok(SetAsideEvent {
+            seq: FromCore::from_core(s.seq, "seq")?,
             kind: s.kind,
             device: s.device,
             refusal: s.refusal,
             received_at: super::Timestamp(s.received_at),
             canonical: s.canonical,
-        }
+        })
     }
 }
 
@@ -177,9 +178,9 @@ pub struct ServerSyncReport {
     pub orgs: Vec<OrgSyncResult>,
 }
 
-impl From<core::exchange::SyncReport> for ServerSyncReport {
-    fn from(r: core::exchange::SyncReport) -> Self {
-        ServerSyncReport {
+impl FromCore<core::exchange::SyncReport> for ServerSyncReport {
+    fn from_core(r: core::exchange::SyncReport, _: &'static str) -> Crossing<Self> {
+        Ok(ServerSyncReport {
             server_key: r.server_key.to_string(),
             orgs: r
                 .orgs
@@ -189,19 +190,19 @@ impl From<core::exchange::SyncReport> for ServerSyncReport {
                         Some((c, m)) => (Some(c), Some(m)),
                         None => (None, None),
                     };
-                    OrgSyncResult {
+                    Ok(OrgSyncResult {
                         org: o.org,
                         claimed: o.claimed,
                         chunks_pushed: i64::from(o.chunks_pushed),
-                        events_pushed: o.events_pushed as i64,
-                        events_pulled: o.events_pulled as i64,
-                        server_head_seq: o.server_head.seq as i64,
+                        events_pushed: FromCore::from_core(o.events_pushed, "events_pushed")?,
+                        events_pulled: FromCore::from_core(o.events_pulled, "events_pulled")?,
+                        server_head_seq: FromCore::from_core(o.server_head.seq, "server_head")?,
                         server_head_hash: daftar_sync::hex(&o.server_head.hash),
                         refused_code,
                         refused_reason,
-                    }
+                    })
                 })
-                .collect(),
-        }
+                .collect::<Crossing<_>>()?,
+        })
     }
 }

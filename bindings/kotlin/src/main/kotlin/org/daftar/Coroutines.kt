@@ -48,8 +48,8 @@ sealed interface JobProgress<out T> {
 fun <T> DaftarBook.longJob(job: DaftarBook.(ProgressListener) -> T): Flow<JobProgress<T>> = channelFlow {
     val scope = coroutineContext[Job]
     val listener = object : ProgressListener {
-        override fun onProgress(done: ULong, total: ULong): Boolean {
-            trySend(JobProgress.Running(done.toLong(), total.toLong()))
+        override fun onProgress(done: Long, total: Long): Boolean {
+            trySend(JobProgress.Running(done, total))
             return scope?.isActive != false
         }
     }

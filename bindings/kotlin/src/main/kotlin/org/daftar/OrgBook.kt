@@ -6,10 +6,8 @@ import java.util.UUID
 import kotlinx.coroutines.withContext
 
 /**
- * One organisation of a book, so a screen does not pass its id on every call,
- * with plain `Int` member numbers (Java calls these; Kotlin's unsigned types
- * mangle the names Java sees). Reads only, for now; writes go through
- * [DaftarBook] with the organisation's id.
+ * One organisation of a book, so a screen does not pass its id on every call.
+ * Reads only, for now; writes go through [DaftarBook] with the organisation's id.
  */
 class OrgBook internal constructor(val book: DaftarBook, val id: UUID) {
     fun organisation(): Organisation =
@@ -27,19 +25,14 @@ class OrgBook internal constructor(val book: DaftarBook, val id: UUID) {
     fun trialBalance(): TrialBalance = book.trialBalance(id)
 
     fun passbook(memberNo: Int, from: LocalDate, to: LocalDate): Passbook =
-        book.passbook(id, number(memberNo), from, to)
+        book.passbook(id, memberNo, from, to)
 
     /** Her passbook as a message in the group's language, for the share sheet. */
     fun passbookMessage(memberNo: Int, from: LocalDate, to: LocalDate, lines: Int = 10): String =
-        book.passbookMessage(id, number(memberNo), from, to, number(lines))
+        book.passbookMessage(id, memberNo, from, to, lines)
 
     /** Any of these calls, suspended on the library's book thread. */
     suspend fun <T> call(block: OrgBook.() -> T): T = withContext(DaftarDispatchers.book) { block() }
-
-    private fun number(n: Int): UInt {
-        if (n < 0) throw DaftarException.InvalidInput("number", "$n is negative")
-        return n.toUInt()
-    }
 }
 
 /** The organisation [id] of this book, as a handle for its screens. */

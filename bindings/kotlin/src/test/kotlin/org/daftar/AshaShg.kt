@@ -12,11 +12,11 @@ internal fun foundAshaShg(book: DaftarBook): UUID {
     val opened = LocalDate.of(2025, 4, 1)
     val id = UUID.fromString(newOpId().toString())
     book.createOrganisation(commandMeta("asha", "phone-a"), NewOrganisation(
-        id = id, kind = OrgKind.SHG, name = "Asha SHG", currency = Currency("INR", 2u),
-        calendar = Calendar.GREGORIAN, fiscalYearStart = FiscalYearStart(4u, 1u), locale = Locale.EN_IN,
+        id = id, kind = OrgKind.SHG, name = "Asha SHG", currency = Currency("INR", 2),
+        calendar = Calendar.GREGORIAN, fiscalYearStart = FiscalYearStart(4, 1), locale = Locale.EN_IN,
         rounding = RoundingRule(RoundingMode.HALF_UP, RoundingUnit.MINOR), openedOn = opened))
     book.addMember(commandMeta("asha", "phone-a"), id, NewMember(null, "Sita", MemberRole.MEMBER, null, opened))
     book.depositSavings(commandMeta("asha", "phone-a"), id,
-        SavingsEntry(LocalDate.of(2025, 4, 7), 1u, Via.CASH, BigDecimal("100"), SavingsFund.COMPULSORY))
+        SavingsEntry(LocalDate.of(2025, 4, 7), 1, Via.CASH, BigDecimal("100"), SavingsFund.COMPULSORY))
     return id
 }

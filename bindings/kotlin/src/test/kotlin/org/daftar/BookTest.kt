@@ -30,14 +30,14 @@ class BookTest {
     private fun newShg(book: DaftarBook, name: String = "सरस्वती स्वयं सहायता समूह"): UUID {
         val id = UUID.fromString(newOpId().toString())
         book.createOrganisation(meta(), NewOrganisation(
-            id = id, kind = OrgKind.SHG, name = name, currency = Currency("INR", 2u),
-            calendar = Calendar.GREGORIAN, fiscalYearStart = FiscalYearStart(4u, 1u), locale = Locale.HI_IN,
+            id = id, kind = OrgKind.SHG, name = name, currency = Currency("INR", 2),
+            calendar = Calendar.GREGORIAN, fiscalYearStart = FiscalYearStart(4, 1), locale = Locale.HI_IN,
             rounding = RoundingRule(RoundingMode.HALF_UP, RoundingUnit.MINOR), openedOn = LocalDate.of(2025, 4, 1)))
         return id
     }
 
     private fun member(name: String) = NewMember(null, name, MemberRole.MEMBER, null, LocalDate.of(2025, 4, 1))
-    private fun saving(no: UInt, amount: String, fund: SavingsFund = SavingsFund.COMPULSORY) =
+    private fun saving(no: Int, amount: String, fund: SavingsFund = SavingsFund.COMPULSORY) =
         SavingsEntry(day, no, Via.CASH, dec(amount), fund)
 
     private fun openBook(name: String = "book.daftar") = DaftarBook.open(dir.resolve(name).toString())
@@ -49,7 +49,7 @@ class BookTest {
             book.setPolicy(meta(), org, LocalDate.of(2025, 4, 1), Policy(
                 meetingFrequency = Frequency.WEEKLY, compulsorySavings = dec("50"), withdrawals = Withdrawals.VOLUNTARY_ONLY,
                 allocationOrder = listOf(Component.PENALTY, Component.INTEREST, Component.PRINCIPAL),
-                latePenalty = LatePenalty.Fixed(dec("10")), graceDays = 3u, absenceFine = dec("10"),
+                latePenalty = LatePenalty.Fixed(dec("10")), graceDays = 3, absenceFine = dec("10"),
                 exitNetsLoans = true, reversalNeedsApproval = false))
             assertAmount("50", book.policy(org).compulsorySavings)
             // Every amount crosses as the currency's own, never minor units.
@@ -65,7 +65,7 @@ class BookTest {
             book.depositSavings(meta(), org, saving(sita, "25.50", SavingsFund.VOLUNTARY))
             assertAmount("10", book.memberDues(org, gita, day).absenceFinesDue)
             val loan = book.applyForLoan(meta(), org, sita, day,
-                LoanRequest(dec("600"), dec("24"), RatePeriod.YEAR, 3u, Frequency.MONTHLY, Method.REDUCING)).number!!
+                LoanRequest(dec("600"), dec("24"), RatePeriod.YEAR, 3, Frequency.MONTHLY, Method.REDUCING)).number!!
             book.approveLoan(meta(), org, loan, m)
             book.disburseLoan(meta(), org, loan, day, Via.CASH)
             val given = book.loans(org).single()
@@ -108,8 +108,8 @@ class BookTest {
             val cash = book.accounts(org).single { it.code == "1100" }.balance
             assertEquals("0.30", cash.toPlainString())
             assertEquals(dec("0.1").add(dec("0.2")).compareTo(cash), 0)
-            val rows = loanSchedule(LoanRequest(dec("10000"), dec("1"), RatePeriod.MONTH, 12u, Frequency.MONTHLY, Method.EMI),
-                Currency("INR", 2u), "half-up/minor", LocalDate.of(2025, 4, 1))
+            val rows = loanSchedule(LoanRequest(dec("10000"), dec("1"), RatePeriod.MONTH, 12, Frequency.MONTHLY, Method.EMI),
+                Currency("INR", 2), RoundingRule(RoundingMode.HALF_UP, RoundingUnit.MINOR), LocalDate.of(2025, 4, 1))
             assertEquals("100.00", rows.first().interest.toPlainString())
             assertEquals(0, rows.fold(BigDecimal.ZERO) { a, r -> a + r.principal }.compareTo(dec("10000")))
         }
@@ -239,29 +239,29 @@ class BookTest {
     @Test
     fun `building the demo reports progress and can be cancelled`() {
         val calls = AtomicInteger()
-        val info = buildDemo(dir.resolve("demo.daftar").toString(), 1uL, object : ProgressListener {
-            override fun onProgress(done: ULong, total: ULong): Boolean { calls.incrementAndGet(); return true }
+        val info = buildDemo(dir.resolve("demo.daftar").toString(), 1L, object : ProgressListener {
+            override fun onProgress(done: Long, total: Long): Boolean { calls.incrementAndGet(); return true }
         })
         assertEquals(3, info.organisations.size)
-        assertTrue(info.events > 3000uL)
+        assertTrue(info.events > 3000L)
         assertTrue(calls.get() > 5)
         assertThrows<DaftarException.Cancelled> {
-            buildDemo(dir.resolve("stopped.daftar").toString(), 1uL, object : ProgressListener {
-                override fun onProgress(done: ULong, total: ULong) = false
+            buildDemo(dir.resolve("stopped.daftar").toString(), 1L, object : ProgressListener {
+                override fun onProgress(done: Long, total: Long) = false
             })
         }
         DaftarBook.open(dir.resolve("demo.daftar").toString()).use { book ->
             val seen = AtomicInteger()
             assertTrue(book.verify(object : ProgressListener {
-                override fun onProgress(done: ULong, total: ULong): Boolean { seen.incrementAndGet(); return true }
+                override fun onProgress(done: Long, total: Long): Boolean { seen.incrementAndGet(); return true }
             }).intact)
             assertTrue(seen.get() > 0)
             assertThrows<DaftarException.Cancelled> {
-                book.verify(object : ProgressListener { override fun onProgress(done: ULong, total: ULong) = false })
+                book.verify(object : ProgressListener { override fun onProgress(done: Long, total: Long) = false })
             }
             val e = assertThrows<DaftarException.Internal> {
                 book.verify(object : ProgressListener {
-                    override fun onProgress(done: ULong, total: ULong): Boolean = throw IllegalStateException("screen gone")
+                    override fun onProgress(done: Long, total: Long): Boolean = throw IllegalStateException("screen gone")
                 })
             }
             assertTrue(e.reason.contains("screen gone"), e.reason)
@@ -283,7 +283,7 @@ class BookTest {
             assertEquals("amount", invalid.field)
             // A value that cannot even be lifted (more digits than a decimal holds) is a clean exception too.
             assertThrows<DaftarException.InvalidInput> { book.depositSavings(meta(), org, saving(no, "1e40")) }
-            assertThrows<DaftarException.NotFound> { book.depositSavings(meta(), org, saving(99u, "1")) }
+            assertThrows<DaftarException.NotFound> { book.depositSavings(meta(), org, saving(99, "1")) }
             val m = meta()
             book.depositSavings(m, org, saving(no, "1"))
             assertThrows<DaftarException.Conflict> { book.depositSavings(m, org, saving(no, "2")) }

@@ -25,8 +25,8 @@ object CallBenchmark {
     private fun shg(book: DaftarBook): UUID {
         val id = UUID.fromString(newOpId().toString())
         book.createOrganisation(meta(), NewOrganisation(
-            id = id, kind = OrgKind.SHG, name = "bench", currency = Currency("INR", 2u),
-            calendar = Calendar.GREGORIAN, fiscalYearStart = FiscalYearStart(4u, 1u), locale = Locale.EN_IN,
+            id = id, kind = OrgKind.SHG, name = "bench", currency = Currency("INR", 2),
+            calendar = Calendar.GREGORIAN, fiscalYearStart = FiscalYearStart(4, 1), locale = Locale.EN_IN,
             rounding = RoundingRule(RoundingMode.HALF_UP, RoundingUnit.MINOR), openedOn = day))
         for (i in 0 until 15) book.addMember(meta(), id, NewMember(null, "सदस्य $i", MemberRole.MEMBER, null, day))
         return id
@@ -35,7 +35,7 @@ object CallBenchmark {
     /** Open, 15 members x (attendance, two deposits, a fine), close: 62 durable saves. */
     private fun meeting(book: DaftarBook, org: UUID, d: LocalDate) {
         val m = book.openMeeting(meta(), org, d).number!!
-        for (no in 1u..15u) {
+        for (no in 1..15) {
             book.markAttendance(meta(), org, m, no, true)
             book.depositSavings(meta(), org, SavingsEntry(d, no, Via.CASH, BigDecimal(50), SavingsFund.COMPULSORY))
             book.depositSavings(meta(), org, SavingsEntry(d, no, Via.CASH, BigDecimal(50), SavingsFund.VOLUNTARY))
@@ -74,7 +74,7 @@ object CallBenchmark {
                 val deposits = MutableList(entries) { i ->
                     t = System.nanoTime()
                     book.depositSavings(meta(), org,
-                        SavingsEntry(day, (i % 15).toUInt() + 1u, Via.CASH, BigDecimal(50), SavingsFund.COMPULSORY))
+                        SavingsEntry(day, (i % 15) + 1, Via.CASH, BigDecimal(50), SavingsFund.COMPULSORY))
                     System.nanoTime() - t
                 }
                 val depositUs = median(deposits) / 1e3

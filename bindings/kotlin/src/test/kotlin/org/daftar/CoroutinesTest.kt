@@ -18,7 +18,7 @@ class CoroutinesTest {
 
     private fun demoBook(): DaftarBook {
         val path = dir.resolve("demo.daftar").toString()
-        buildDemo(path, 1uL, null)
+        buildDemo(path, 1L, null)
         return DaftarBook.open(path)
     }
 
@@ -59,7 +59,7 @@ class CoroutinesTest {
             val flow = book.longJob { outer ->
                 try {
                     verify(object : ProgressListener {
-                        override fun onProgress(done: ULong, total: ULong): Boolean {
+                        override fun onProgress(done: Long, total: Long): Boolean {
                             steps.incrementAndGet()
                             return outer.onProgress(done, total).also { if (!it) stopped.set(true) }
                         }

@@ -14,13 +14,13 @@ class OrgBookTest {
     @Test
     fun `an organisation's handle reads what the book reads, with plain numbers, and refuses a negative one`() = runBlocking {
         val path = dir.resolve("demo.daftar").toString()
-        buildDemo(path, 1uL, null)
+        buildDemo(path, 1L, null)
         DaftarBook.open(path).use { book ->
             val id = book.organisations().first { it.locale == Locale.FA_IR }.id
             val fund = book.organisation(id)
             val last = fund.lastBusinessDate()
             val opened = fund.organisation().openedOn
-            assertEquals(book.passbook(id, 1u, opened, last), fund.passbook(1, opened, last))
+            assertEquals(book.passbook(id, 1, opened, last), fund.passbook(1, opened, last))
             assertEquals(0, book.cashInHand(id).compareTo(fund.call { cashInHand() }))
             assertTrue(fund.passbookMessage(1, opened, last, lines = 3).contains("ریال"))
             assertThrows<DaftarException.InvalidInput> { fund.passbook(-1, opened, last) }

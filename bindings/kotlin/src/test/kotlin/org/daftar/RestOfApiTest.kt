@@ -26,8 +26,8 @@ class RestOfApiTest {
 
     private fun shg(book: DaftarBook): UUID {
         val id = newOpId()
-        book.createOrganisation(meta(), NewOrganisation(id, OrgKind.SHG, "लक्ष्मी समूह", Currency("INR", 2u), Calendar.GREGORIAN,
-            FiscalYearStart(4u, 1u), Locale.EN_IN, RoundingRule(RoundingMode.HALF_UP, RoundingUnit.MINOR), start))
+        book.createOrganisation(meta(), NewOrganisation(id, OrgKind.SHG, "लक्ष्मी समूह", Currency("INR", 2), Calendar.GREGORIAN,
+            FiscalYearStart(4, 1), Locale.EN_IN, RoundingRule(RoundingMode.HALF_UP, RoundingUnit.MINOR), start))
         // Each approver sets her PIN on the phone before she is named.
         book.setPin(commandMeta("cc-meena", "test-phone"), id, start, "cc-meena", "2468")
         book.setRole(meta(), id, start, "cc-meena", ActorRole.APPROVER)
@@ -61,9 +61,9 @@ class RestOfApiTest {
             val no = book.addMember(meta(), org, NewMember(null, "गीता", MemberRole.MEMBER, null, start)).number!!
             book.recordReceipt(meta(), org, Voucher(start, Via.CASH, "3100", dec("5000"), "Revolving Fund"))
             book.openMeeting(meta(), org, start)
-            val terms = LoanRequest(dec("1200"), dec("24"), RatePeriod.YEAR, 12u, Frequency.MONTHLY, Method.FLAT)
+            val terms = LoanRequest(dec("1200"), dec("24"), RatePeriod.YEAR, 12, Frequency.MONTHLY, Method.FLAT)
             // Too large for the cash box: refused whole, nothing half-made.
-            val tooMuch = LoanRequest(dec("9000"), dec("24"), RatePeriod.YEAR, 12u, Frequency.MONTHLY, Method.FLAT)
+            val tooMuch = LoanRequest(dec("9000"), dec("24"), RatePeriod.YEAR, 12, Frequency.MONTHLY, Method.FLAT)
             assertThrows<DaftarException.InsufficientFunds> { book.sanctionLoan(meta(), org, no, start, tooMuch, Via.CASH) }
             assertTrue(book.loans(org).isEmpty())
             val m = meta()
@@ -117,7 +117,7 @@ class RestOfApiTest {
             // Zahra joined years before the app: her real date is kept while the book is set up.
             val a = book.addMember(meta(), org, NewMember(null, "زهرا", MemberRole.MEMBER, null, LocalDate.of(2012, 5, 1))).number!!
             val b = book.addMember(meta(), org, NewMember(null, "मीना", MemberRole.MEMBER, null, start)).number!!
-            val loan = OpeningLoan(dec("600"), dec("100"), LocalDate.of(2025, 3, 1), dec("2"), RatePeriod.MONTH, 5u,
+            val loan = OpeningLoan(dec("600"), dec("100"), LocalDate.of(2025, 3, 1), dec("2"), RatePeriod.MONTH, 5,
                 Frequency.MONTHLY, Method.FLAT, overdueInterest = dec("24"))
             val unbalanced = Cutoff(start, dec("400"), dec("1000"), dec("0"), dec("0"),
                 listOf(OpeningMember(a, dec("700"), dec("0"), listOf(loan)), OpeningMember(b, dec("300"), dec("0"), emptyList())),
@@ -132,7 +132,7 @@ class RestOfApiTest {
             assertEquals(LocalDate.of(2012, 5, 1), book.members(org).single { it.memberNo == a }.joinedOn)
             book.writeOffLoan(meta("cc-meena"), org, opening.loanNo, start, "migrated")
             val cif = book.receiveBorrowing(meta(), org, FacilitySource.CIF, start, Via.BANK,
-                LoanRequest(dec("1000"), dec("6"), RatePeriod.YEAR, 10u, Frequency.MONTHLY, Method.FLAT)).number!!
+                LoanRequest(dec("1000"), dec("6"), RatePeriod.YEAR, 10, Frequency.MONTHLY, Method.FLAT)).number!!
             book.repayBorrowing(meta(), org, cif, Repayment(LocalDate.of(2025, 5, 1), Via.BANK, dec("105")))
             assertAmount("-900", balance(book, org, "2200"))
             book.exitMember(meta(), org, a, LocalDate.of(2025, 5, 2), Via.BANK)
@@ -142,7 +142,7 @@ class RestOfApiTest {
             assertNull(book.verifyAgainst(book.checkpoint(org)).problem)
             val out = dir.resolve("ledger.journal")
             val entries = book.export(org, ExportFormat.HLEDGER, out.toString(), null)
-            assertTrue(entries > 3uL)
+            assertTrue(entries > 3L)
             assertTrue(java.nio.file.Files.readString(out).contains("balance assertions at the month end"))
             // An export over the book itself is refused, and the book is left as it was.
             val head = book.checkpoint(org)

@@ -59,18 +59,18 @@ class ServerSyncTest {
         phone.deviceIdentity("phone-a")
         val org = founded(phone)
         val transport = JavaHttpTransport(url)
-        val seen = mutableListOf<Pair<ULong, ULong>>()
+        val seen = mutableListOf<Pair<Long, Long>>()
         val first = phone.syncWithServer(transport, ServerSyncOptions(listOf(), "asha", null),
             object : ProgressListener {
-                override fun onProgress(done: ULong, total: ULong): Boolean { seen.add(done to total); return true }
+                override fun onProgress(done: Long, total: Long): Boolean { seen.add(done to total); return true }
             })
-        assertEquals(listOf(0uL to 1uL, 1uL to 1uL), seen)
+        assertEquals(listOf(0L to 1L, 1L to 1L), seen)
         val result = first.orgs.single()
         assertNull(result.refusedCode, result.refusedReason)
         assertTrue(result.claimed)
         val head = phone.syncState(org).head
-        assertEquals(head.seq.toLong(), result.serverHeadSeq)
-        assertEquals(head.seq.toLong(), result.eventsPushed)
+        assertEquals(head.seq, result.serverHeadSeq)
+        assertEquals(head.seq, result.eventsPushed)
         assertEquals(head.seq, phone.syncState(org).acknowledged?.seq)
 
         // Nothing new: nothing sent, and the server's key is pinned from here on.
@@ -85,7 +85,7 @@ class ServerSyncTest {
         grant(org, id.publicKey)
         val restored = fresh.syncWithServer(transport, ServerSyncOptions(listOf(org), null, null), null)
         assertNull(restored.orgs.single().refusedCode)
-        assertEquals(head.seq.toLong(), restored.orgs.single().eventsPulled)
+        assertEquals(head.seq, restored.orgs.single().eventsPulled)
         assertEquals(head, fresh.syncState(org).head)
         fresh.requireIntact(null)
     }

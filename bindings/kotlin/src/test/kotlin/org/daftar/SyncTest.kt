@@ -21,12 +21,12 @@ class SyncTest {
     private fun on(device: String) = commandMeta("asha", device)
     private fun openBook(name: String) = DaftarBook.open(dir.resolve(name).toString())
     private fun deposit(amount: String) =
-        SavingsEntry(day, 1u, Via.CASH, BigDecimal(amount), SavingsFund.COMPULSORY)
+        SavingsEntry(day, 1, Via.CASH, BigDecimal(amount), SavingsFund.COMPULSORY)
 
     private fun founded(book: DaftarBook): UUID = foundAshaShg(book)
 
     /** Every chunk of [from]'s organisation after [after], into [to]. */
-    private fun send(from: DaftarBook, to: DaftarBook, org: UUID, after: ULong = 0u): ULong =
+    private fun send(from: DaftarBook, to: DaftarBook, org: UUID, after: Long = 0): Long =
         from.bundle(org, after).sumOf { to.ingest(it).applied }
 
     @Test
@@ -40,7 +40,7 @@ class SyncTest {
         val b = openBook("b.daftar")
         val bId = b.deviceIdentity("phone-b")
         assertEquals(64, bId.publicKey.length)
-        assertEquals(4uL, send(a, b, org))
+        assertEquals(4L, send(a, b, org))
 
         // A copy of A's book from before the hand-over, as an old backup would be.
         a.close()
@@ -48,8 +48,8 @@ class SyncTest {
         val a2 = openBook("a.daftar")
 
         a2.handOver(on("phone-a"), org, day, bId.device, bId.publicKey)
-        assertEquals(1uL, send(a2, b, org, 4u))
-        assertEquals(2uL, b.custody(org)!!.epoch)
+        assertEquals(1L, send(a2, b, org, 4))
+        assertEquals(2L, b.custody(org)!!.epoch)
         b.depositSavings(on("phone-b"), org, deposit("50"))
 
         // A may not write any more.
@@ -59,16 +59,16 @@ class SyncTest {
         // The stale copy writes anyway, and its chunk reaches B: refused, kept aside.
         val stale = openBook("stale.daftar")
         stale.depositSavings(on("phone-a"), org, deposit("9"))
-        val chunk = stale.bundle(org, 4u).single()
+        val chunk = stale.bundle(org, 4).single()
         val late = assertThrows<DaftarException.Refused> { b.ingest(chunk) }
         assertEquals("not_writer", late.code)
         val aside = b.setAside(org)
         assertEquals(1, aside.size)
         assertEquals("phone-a", aside[0].device)
-        assertEquals(6uL, b.syncState(org).head.seq)
+        assertEquals(6L, b.syncState(org).head.seq)
 
         // B's write goes back to A, and both agree.
-        assertEquals(1uL, send(b, a2, org, 5u))
+        assertEquals(1L, send(b, a2, org, 5))
         assertEquals(b.syncState(org).head.hashHex, a2.syncState(org).head.hashHex)
         assertTrue(b.verify(null).intact)
         listOf(a2, b, stale).forEach { it.close() }
@@ -85,16 +85,16 @@ class SyncTest {
         c.deviceIdentity("phone-c")
 
         // Not before the hand-over: the file would have nobody to be sealed to.
-        assertThrows<DaftarException.InvalidInput> { a.handOverFile(org, 0u) }
+        assertThrows<DaftarException.InvalidInput> { a.handOverFile(org, 0) }
         a.handOver(on("phone-a"), org, day, bId.device, bId.publicKey)
-        val file = a.handOverFile(org, 0u)
+        val file = a.handOverFile(org, 0)
         assertTrue(String(file, Charsets.ISO_8859_1).startsWith("daftar.sealed.v1\n"))
         assertTrue(!String(file, Charsets.ISO_8859_1).contains("Sita"))
 
         val wrong = assertThrows<DaftarException.Refused> { c.readBundleFile(file) }
         assertEquals("wrong_device", wrong.code)
         val chunks = b.readBundleFile(file)
-        assertEquals(5uL, chunks.sumOf { b.ingest(it).applied })
+        assertEquals(5L, chunks.sumOf { b.ingest(it).applied })
         assertEquals("phone-b", b.custody(org)!!.device)
         file[file.size - 1] = (file[file.size - 1].toInt() xor 1).toByte()
         assertEquals("tampered", assertThrows<DaftarException.Refused> { b.readBundleFile(file) }.code)
@@ -109,7 +109,7 @@ class SyncTest {
             openBook("b.daftar").use { b ->
                 val chunks = a.unacknowledged(org)
                 val first = b.ingest(chunks.single())
-                assertEquals(0uL, b.ingest(chunks.single()).applied)
+                assertEquals(0L, b.ingest(chunks.single()).applied)
                 a.acknowledge(org, first.head, "receipt")
                 assertTrue(a.unacknowledged(org).isEmpty())
                 assertEquals(first.head.seq, a.syncState(org).acknowledged!!.seq)

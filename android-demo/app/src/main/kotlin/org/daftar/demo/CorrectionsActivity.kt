@@ -20,7 +20,7 @@ import org.daftar.demo.logic.Reversal
  * phone, approves or rejects it.
  */
 class CorrectionsActivity : Activity() {
-    private var chosen: ULong? = null
+    private var chosen: Long? = null
     private lateinit var group: Group
     private lateinit var corrections: Corrections
 
@@ -30,7 +30,7 @@ class CorrectionsActivity : Activity() {
         keepClearOfSystemBars()
         // Chosen before a rotation, or the entry tapped in a passbook.
         val asked = savedInstanceState?.getLong(CHOSEN, -1) ?: intent.getLongExtra(EXTRA_ENTRY, -1)
-        chosen = asked.takeIf { it >= 0 }?.toULong()
+        chosen = asked.takeIf { it >= 0 }
         findViewById<Button>(R.id.reverse).setOnClickListener { reverse() }
     }
 
@@ -55,7 +55,7 @@ class CorrectionsActivity : Activity() {
     }
 
     private fun line(e: JournalEntry): String =
-        getString(R.string.corrections_entry, group.count(e.seq.toLong()), group.date(e.date), e.narration, e.actor)
+        getString(R.string.corrections_entry, group.count(e.seq), group.date(e.date), e.narration, e.actor)
 
     /** What the screen lists: reversals waiting for an approver, and the entries that may be reversed. */
     private data class Lists(val waiting: List<org.daftar.demo.logic.Waiting>, val entries: List<org.daftar.demo.logic.Reversible>)
@@ -76,7 +76,7 @@ class CorrectionsActivity : Activity() {
         findViewById<View>(R.id.waiting_fields).visibility = if (waiting.isEmpty()) View.GONE else View.VISIBLE
         findViewById<LinearLayout>(R.id.waiting).addAll(
             waiting.flatMap { w ->
-                val what = w.entry?.let(::line) ?: group.count(w.requestSeq.toLong())
+                val what = w.entry?.let(::line) ?: group.count(w.requestSeq)
                 listOf(
                     bodyText(getString(R.string.corrections_waiting_line, what, w.reason, w.maker)),
                     bigButton(getString(R.string.corrections_approve)) { decide(w.requestSeq, approve = true) },
@@ -108,7 +108,7 @@ class CorrectionsActivity : Activity() {
         }
     }
 
-    private fun decide(request: ULong, approve: Boolean) {
+    private fun decide(request: Long, approve: Boolean) {
         val approver = findViewById<EditText>(R.id.approver).text.toString()
         val pinField = findViewById<EditText>(R.id.approver_pin)
         val pin = pinField.text.toString()

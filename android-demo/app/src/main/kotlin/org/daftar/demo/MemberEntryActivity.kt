@@ -23,7 +23,7 @@ import org.daftar.Presence
 /** One member at the open meeting: attendance, savings, fines, repayments (due amounts pre-filled), a new loan. */
 class MemberEntryActivity : Activity() {
     private lateinit var day: MeetingDay
-    private var memberNo = 0u
+    private var memberNo = 0
 
     /** The loan methods in the order of the spinner's strings (R.array.loan_methods). */
     private val methods = listOf(Method.REDUCING, Method.FLAT, Method.EMI, Method.FEE_DEDUCTED)
@@ -33,7 +33,7 @@ class MemberEntryActivity : Activity() {
      * their text over a rotation or process death only through this activity's
      * own saved state.
      */
-    private val repayFields = mutableMapOf<UInt, EditText>()
+    private val repayFields = mutableMapOf<Int, EditText>()
     private var restored: Bundle? = null
 
     override fun onCreate(savedInstanceState: Bundle?) {
@@ -41,7 +41,7 @@ class MemberEntryActivity : Activity() {
         restored = savedInstanceState
         setContentView(R.layout.activity_member_entry)
         keepClearOfSystemBars()
-        memberNo = intent.getIntExtra(DaftarApp.EXTRA_MEMBER, 0).toUInt()
+        memberNo = intent.getIntExtra(DaftarApp.EXTRA_MEMBER, 0)
         listOf(R.id.savings_amount, R.id.fine_amount, R.id.loan_principal, R.id.loan_rate, R.id.loan_instalments)
             .forEach { findViewById<EditText>(it).acceptLocalDigits() }
 
@@ -67,7 +67,7 @@ class MemberEntryActivity : Activity() {
         repayFields.forEach { (loan, field) -> outState.putString(repayKey(loan), field.text.toString()) }
     }
 
-    private fun repayKey(loan: UInt) = "repay-$loan"
+    private fun repayKey(loan: Int) = "repay-$loan"
 
     private fun text(id: Int) = findViewById<EditText>(id).text.toString()
 

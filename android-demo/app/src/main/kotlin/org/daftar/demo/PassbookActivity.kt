@@ -16,7 +16,7 @@ class PassbookActivity : Activity() {
         super.onCreate(savedInstanceState)
         setContentView(R.layout.activity_report)
         keepClearOfSystemBars()
-        val memberNo = intent.getIntExtra(DaftarApp.EXTRA_MEMBER, 0).toUInt()
+        val memberNo = intent.getIntExtra(DaftarApp.EXTRA_MEMBER, 0)
         withBook({
             app.group(this).then { group ->
                 app.session().map { Reports(it, group) }.then { reports ->
@@ -41,7 +41,7 @@ class PassbookActivity : Activity() {
     }
 
     /** Her latest entries and balances as text, in the group's language, to SMS or WhatsApp. */
-    private fun share(reports: Reports, memberNo: UInt) {
+    private fun share(reports: Reports, memberNo: Int) {
         withBook({ reports.passbookMessage(memberNo, LocalDate.now()) }) { text -> shareText(text) }
     }
 

@@ -84,7 +84,7 @@ class SyncActivity : Activity() {
             findViewById<TextView>(R.id.set_aside).apply {
                 visibility = if (v.setAside.isEmpty()) View.GONE else View.VISIBLE
                 text = getString(R.string.sync_set_aside, group.count(v.setAside.size.toLong())) + "\n" +
-                    v.setAside.joinToString("\n") { "${group.count(it.seq.toLong())} · ${it.kind} · ${it.device}" }
+                    v.setAside.joinToString("\n") { "${group.count(it.seq)} · ${it.kind} · ${it.device}" }
             }
             val server = findViewById<EditText>(R.id.server)
             if (server.text.isEmpty()) v.server?.let { server.setText(it.url) }

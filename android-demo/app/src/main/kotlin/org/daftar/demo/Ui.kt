@@ -187,7 +187,7 @@ private fun Context.labelName(l: RowLabel): String = getString(
  * Lays a report out as a table; summary rows are bold and named in the phone's
  * language. With [onEntry], a row that shows an entry opens it when tapped.
  */
-fun TableLayout.show(table: ReportTable, onEntry: ((ULong) -> Unit)? = null) {
+fun TableLayout.show(table: ReportTable, onEntry: ((Long) -> Unit)? = null) {
     removeAllViews()
     val pad = resources.getDimensionPixelSize(R.dimen.gap)
     fun cell(text: String, bold: Boolean) = TextView(context).apply {

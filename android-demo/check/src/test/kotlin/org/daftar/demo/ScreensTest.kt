@@ -176,11 +176,11 @@ class ScreensTest {
         assertEquals(CorrectionsActivity::class.java.name, next.component?.className)
         val seq = next.getLongExtra(CorrectionsActivity.EXTRA_ENTRY, -1)
         val book = app.session().valueOrNull()!!.book
-        val joined = book.members(group).first { it.memberNo == 1u }.joinedOn
-        val first = book.passbook(group, 1u, joined, java.time.LocalDate.now())
+        val joined = book.members(group).first { it.memberNo == 1 }.joinedOn
+        val first = book.passbook(group, 1, joined, java.time.LocalDate.now())
         val screen = Robolectric.buildActivity(CorrectionsActivity::class.java, next).setup().ready().get()
         val chosen = screen.findViewById<TextView>(R.id.chosen).text.toString()
-        assertTrue(chosen, chosen.contains(first.lines.first { it.seq.toLong() == seq }.narration))
+        assertTrue(chosen, chosen.contains(first.lines.first { it.seq == seq }.narration))
         assertTrue(screen.findViewById<Button>(R.id.reverse).isEnabled)
     }
 
@@ -201,7 +201,7 @@ class ScreensTest {
         unlockedDemo()
         val group = groupOf(Locale.EN_IN)
         val screen = Robolectric.buildActivity(SyncActivity::class.java, groupIntent(group)).setup().ready().get()
-        val events = app.session().valueOrNull()!!.book.syncState(group).head.seq.toLong()
+        val events = app.session().valueOrNull()!!.book.syncState(group).head.seq
         val counts = screen.findViewById<TextView>(R.id.counts).text.toString()
         assertTrue(counts, counts.contains("%,d".format(events)) || counts.contains(events.toString()))
         assertEquals(app.getString(R.string.sync_holder_none), screen.findViewById<TextView>(R.id.holder).text.toString())
@@ -212,7 +212,7 @@ class ScreensTest {
         waitFor { status.text.isNotEmpty() }
         settle()
         assertTrue(status.text.toString(), status.text.startsWith(app.getString(R.string.problem_no_network)))
-        assertEquals(events, app.session().valueOrNull()!!.book.syncState(group).head.seq.toLong())
+        assertEquals(events, app.session().valueOrNull()!!.book.syncState(group).head.seq)
         assertTrue(screen.findViewById<Button>(R.id.run_sync).isEnabled)
         shoot(screen, "sync-en")
     }

@@ -35,7 +35,7 @@ class BookChecks(private val session: BookSession, val group: Group) {
             chains = report.orgs.map { o ->
                 val differences = o.differences.take(3).joinToString("; ") { "${it.table} ${it.key}: ${it.detail}" }
                 val problem = listOfNotNull(o.chain.problem, differences.ifEmpty { null }).joinToString("; ").ifEmpty { null }
-                ChainLine(o.chain.orgName ?: o.chain.orgId.toString(), o.chain.events.toLong(), problem)
+                ChainLine(o.chain.orgName ?: o.chain.orgId.toString(), o.chain.events, problem)
             },
             checkpoint = session.book.checkpoint(group.id),
         )
@@ -53,6 +53,6 @@ class BookChecks(private val session: BookSession, val group: Group) {
         if (!dir.isDirectory && !dir.mkdirs()) return refused(ProblemKind.STORAGE, dir.path)
         val file = File(dir, exportFileName(format, today))
         return attempt { session.book.export(group.id, format.core, file.path, progress) }
-            .map { ExportedFile(file, it.toLong(), format) }
+            .map { ExportedFile(file, it, format) }
     }
 }

@@ -7,16 +7,16 @@ import org.daftar.commandMeta
 
 /** An entry the book keeper may reverse: recorded, not a reversal, not yet reversed. */
 data class Reversible(val entry: JournalEntry) {
-    val seq: ULong get() = entry.seq
+    val seq: Long get() = entry.seq
 }
 
 /** A reversal asked for and waiting for an approver, with the entry it would reverse. */
-data class Waiting(val requestSeq: ULong, val entry: JournalEntry?, val reason: String, val maker: String)
+data class Waiting(val requestSeq: Long, val entry: JournalEntry?, val reason: String, val maker: String)
 
 /** What a reversal did: recorded now, or waiting for an approver (the group's policy asks for one). */
 sealed interface Reversal {
-    data class Recorded(val seq: ULong) : Reversal
-    data class WaitsForApproval(val requestSeq: ULong) : Reversal
+    data class Recorded(val seq: Long) : Reversal
+    data class WaitsForApproval(val requestSeq: Long) : Reversal
 }
 
 /**
@@ -35,7 +35,7 @@ class Corrections(private val session: BookSession, val group: Group, private va
      * days up to the book's latest entry (a group that has not met for months
      * still sees its last ones), any since, and the entry [also] however old.
      */
-    fun reversible(today: LocalDate, days: Long = 92, also: ULong? = null): Outcome<List<Reversible>> = attempt {
+    fun reversible(today: LocalDate, days: Long = 92, also: Long? = null): Outcome<List<Reversible>> = attempt {
         val last = book.lastBusinessDate(org)
         val end = if (last.isAfter(today)) last else today
         val waiting = book.corrections(org).filter { it.status == CorrectionStatus.PENDING }.map { it.originalSeq }.toSet()
@@ -53,7 +53,7 @@ class Corrections(private val session: BookSession, val group: Group, private va
     }
 
     /** Reverses [seq] as the person using the book, for [reason]; the same press twice records it once. */
-    fun reverse(seq: ULong, reason: String, date: LocalDate): Outcome<Reversal> {
+    fun reverse(seq: Long, reason: String, date: LocalDate): Outcome<Reversal> {
         val why = reason.trim()
         if (why.isEmpty()) return refused(ProblemKind.NO_REASON)
         val slot = "reverse:$org:$seq"
@@ -77,13 +77,13 @@ class Corrections(private val session: BookSession, val group: Group, private va
     }
 
     /** The approver, with her PIN typed here, approves: the reversal is recorded now. */
-    fun approve(requestSeq: ULong, approver: String, pin: String, date: LocalDate): Outcome<ULong> =
+    fun approve(requestSeq: Long, approver: String, pin: String, date: LocalDate): Outcome<Long> =
         lock.confirm(session, approver, pin).then {
             attempt { book.approveCorrection(commandMeta(PhoneLock.nameOf(approver), lock.device, pin), org, requestSeq, date).seq }
         }
 
     /** The approver, with her PIN typed here, rejects it for [reason]: the entry stands. */
-    fun reject(requestSeq: ULong, approver: String, pin: String, reason: String, date: LocalDate): Outcome<ULong> {
+    fun reject(requestSeq: Long, approver: String, pin: String, reason: String, date: LocalDate): Outcome<Long> {
         val why = reason.trim()
         if (why.isEmpty()) return refused(ProblemKind.NO_REASON)
         return lock.confirm(session, approver, pin).then {

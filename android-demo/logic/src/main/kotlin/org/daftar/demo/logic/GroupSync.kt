@@ -78,8 +78,8 @@ class GroupSync(
     fun view(): Outcome<SyncView> = attempt {
         val me = book.deviceIdentity(device)
         val state = book.syncState(org)
-        val events = state.head.seq.toLong()
-        val acked = state.acknowledged?.seq?.toLong()
+        val events = state.head.seq
+        val acked = state.acknowledged?.seq
         SyncView(
             device = me.device,
             publicKey = me.publicKey,
@@ -140,7 +140,7 @@ class GroupSync(
      * for when there is no network: written to [dir] (private storage), it
      * leaves through the share sheet, and only that phone can open it.
      */
-    fun handOverFile(dir: File): Outcome<File> = attempt { book.handOverFile(org, 0uL) }.then { bytes ->
+    fun handOverFile(dir: File): Outcome<File> = attempt { book.handOverFile(org, 0L) }.then { bytes ->
         if (!dir.isDirectory && !dir.mkdirs()) return@then refused(ProblemKind.STORAGE, dir.path)
         val file = File(dir, "hand-over-${group.name.filter { it.isLetterOrDigit() }.take(24)}-${LocalDate.now()}.daftar-bundle")
         val part = File(file.path + ".part")

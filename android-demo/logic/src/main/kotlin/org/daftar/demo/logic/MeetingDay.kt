@@ -17,11 +17,11 @@ import org.daftar.SavingsFund
 import org.daftar.Via
 
 /** A line of the open meeting's roll: the member, her mark, and all she owes at this meeting. */
-data class RollLine(val memberNo: UInt, val name: String, val presence: Presence, val due: BigDecimal)
+data class RollLine(val memberNo: Int, val name: String, val presence: Presence, val due: BigDecimal)
 
 /** One active loan on a member's sheet: what is due now, and what the field starts with. */
 data class LoanLine(
-    val loanNo: UInt,
+    val loanNo: Int,
     val outstanding: BigDecimal,
     val dueNow: BigDecimal,
     val payableNow: BigDecimal,
@@ -31,7 +31,7 @@ data class LoanLine(
 
 /** Everything the member's screen shows at a meeting, from one call to the core. */
 data class MemberSheet(
-    val memberNo: UInt,
+    val memberNo: Int,
     val name: String,
     val presence: Presence,
     val savingsDue: BigDecimal,
@@ -40,7 +40,7 @@ data class MemberSheet(
     val finesPrefill: String,
     val loans: List<LoanLine>,
     /** Loans applied for and never paid out (an older book's): shown so they can be finished. */
-    val unfinished: List<UInt>,
+    val unfinished: List<Int>,
 )
 
 /** A new loan as typed: principal, rate per month or year, number of instalments. */
@@ -53,7 +53,7 @@ data class LoanForm(
 )
 
 /** A loan sanctioned and paid out at this meeting. */
-data class GivenLoan(val loanNo: UInt, val principal: BigDecimal)
+data class GivenLoan(val loanNo: Int, val principal: BigDecimal)
 
 /** The book's cash against the counted cash, before and after closing. */
 data class CashCount(val inBook: BigDecimal, val counted: BigDecimal) {
@@ -79,7 +79,7 @@ class MeetingDay(private val session: BookSession, val group: Group) {
     private val org get() = group.id
 
     /** The open meeting this screen last read: what its saves are numbered and dated by. */
-    private data class OpenAt(val no: UInt, val heldOn: LocalDate)
+    private data class OpenAt(val no: Int, val heldOn: LocalDate)
 
     @Volatile private var openAt: OpenAt? = null
 
@@ -121,13 +121,13 @@ class MeetingDay(private val session: BookSession, val group: Group) {
         if (s is MeetingState.Open) Outcome.Ok(s.roll) else refused(ProblemKind.NO_OPEN_MEETING)
     }
 
-    fun markAttendance(memberNo: UInt, present: Boolean): Outcome<Unit> = openMeeting().then { m ->
+    fun markAttendance(memberNo: Int, present: Boolean): Outcome<Unit> = openMeeting().then { m ->
         pending.send("attendance-$memberNo", present) { book.markAttendance(it, org, m.no, memberNo, present) }
             .map { }
     }
 
     /** The member's sheet, one call: dues come from the core, and the fields start filled with them. */
-    fun sheet(memberNo: UInt): Outcome<MemberSheet> {
+    fun sheet(memberNo: Int): Outcome<MemberSheet> {
         val read = attempt { book.memberSheet(org, memberNo) }
         // The core's conflict here is that no meeting is open.
         if (read.problemOrNull()?.kind == ProblemKind.CONFLICT) {
@@ -151,7 +151,7 @@ class MeetingDay(private val session: BookSession, val group: Group) {
     }
     private fun prefill(amount: BigDecimal) = if (amount.signum() > 0) group.field(amount) else ""
 
-    fun depositSavings(memberNo: UInt, amountText: String, fund: SavingsFund): Outcome<BigDecimal> =
+    fun depositSavings(memberNo: Int, amountText: String, fund: SavingsFund): Outcome<BigDecimal> =
         openMeeting().then { m ->
             group.parse(amountText).then { amount ->
                 val entry = SavingsEntry(m.heldOn, memberNo, Via.CASH, amount, fund)
@@ -159,14 +159,14 @@ class MeetingDay(private val session: BookSession, val group: Group) {
             }
         }
 
-    fun repay(loanNo: UInt, amountText: String): Outcome<BigDecimal> = openMeeting().then { m ->
+    fun repay(loanNo: Int, amountText: String): Outcome<BigDecimal> = openMeeting().then { m ->
         group.parse(amountText).then { amount ->
             val repayment = Repayment(m.heldOn, Via.CASH, amount)
             pending.send("repay-$loanNo", repayment) { book.repayLoan(it, org, loanNo, repayment) }.map { amount }
         }
     }
 
-    fun collectFine(memberNo: UInt, amountText: String): Outcome<BigDecimal> = openMeeting().then { m ->
+    fun collectFine(memberNo: Int, amountText: String): Outcome<BigDecimal> = openMeeting().then { m ->
         group.parse(amountText).then { amount ->
             val charge = ChargeEntry(m.heldOn, memberNo, MemberCharge.ABSENCE_FINE, Via.CASH, amount)
             pending.send("fine-$memberNo", charge) { book.collectCharge(it, org, charge) }.map { amount }
@@ -178,7 +178,7 @@ class MeetingDay(private val session: BookSession, val group: Group) {
         group.parse(form.principal).then { principal ->
             NumberInput.rate(form.ratePercent).then { rate ->
                 NumberInput.count(form.instalments).map { n ->
-                    LoanRequest(principal, rate, form.ratePeriod, n.toUInt(), frequency, form.method)
+                    LoanRequest(principal, rate, form.ratePeriod, n, frequency, form.method)
                 }
             }
         }
@@ -188,7 +188,7 @@ class MeetingDay(private val session: BookSession, val group: Group) {
      * approved and paid out in one command, all or nothing. A retry after a
      * failure sends the same op_id, so it can never leave a second, half-made loan.
      */
-    fun newLoan(memberNo: UInt, form: LoanForm): Outcome<GivenLoan> = openMeeting().then { m ->
+    fun newLoan(memberNo: Int, form: LoanForm): Outcome<GivenLoan> = openMeeting().then { m ->
         attempt { book.policy(org).meetingFrequency }.then { frequency ->
             checkLoan(form, frequency).then { request ->
                 pending.send("loan-$memberNo", request) {
@@ -203,7 +203,7 @@ class MeetingDay(private val session: BookSession, val group: Group) {
     }
 
     /** Loans this member applied for that were never paid out, from her sheet. */
-    fun unfinishedLoans(memberNo: UInt): Outcome<List<UInt>> = sheet(memberNo).map { it.unfinished }
+    fun unfinishedLoans(memberNo: Int): Outcome<List<Int>> = sheet(memberNo).map { it.unfinished }
 
     fun cashInBook(): Outcome<BigDecimal> = attempt { book.cashInHand(org) }
 

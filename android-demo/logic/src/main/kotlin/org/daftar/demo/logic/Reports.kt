@@ -19,7 +19,7 @@ enum class Column {
 enum class RowLabel { OPENING, CLOSING, TOTAL, PAR30 }
 
 /** A row of a report; [entry] is the book's entry it shows, so a tap can open it for correction. */
-data class ReportRow(val cells: List<String>, val label: RowLabel? = null, val entry: ULong? = null)
+data class ReportRow(val cells: List<String>, val label: RowLabel? = null, val entry: Long? = null)
 
 /** A report ready to lay out: headings, rows of formatted text, and the period or date it covers. */
 data class ReportTable(
@@ -30,7 +30,7 @@ data class ReportTable(
 )
 
 /** A member's passbook: whose it is, and its table. */
-data class MemberPassbook(val memberNo: UInt, val name: String, val table: ReportTable)
+data class MemberPassbook(val memberNo: Int, val name: String, val table: ReportTable)
 
 /** Lays out the core's books (passbook, cash book, portfolio, trial balance) as tables of text in the group's locale. */
 class Reports(private val session: BookSession, val group: Group) {
@@ -101,7 +101,7 @@ class Reports(private val session: BookSession, val group: Group) {
     }
 
     /** A member's passbook from joining to today: what she paid in and received, savings as she sees them, and the loan still owed. */
-    fun passbook(memberNo: UInt, today: LocalDate): Outcome<MemberPassbook> =
+    fun passbook(memberNo: Int, today: LocalDate): Outcome<MemberPassbook> =
         attempt { book.members(org).firstOrNull { it.memberNo == memberNo } }.then { member ->
             if (member == null) {
                 refused(ProblemKind.NOT_FOUND, memberNo.toString())
@@ -137,12 +137,12 @@ class Reports(private val session: BookSession, val group: Group) {
      * A member's passbook as a message in the group's language (the core's
      * words and digits): her latest [lines] entries and her balances.
      */
-    fun passbookMessage(memberNo: UInt, today: LocalDate, lines: Int = 10): Outcome<String> =
+    fun passbookMessage(memberNo: Int, today: LocalDate, lines: Int = 10): Outcome<String> =
         attempt { book.members(org).firstOrNull { it.memberNo == memberNo } }.then { member ->
             if (member == null) {
                 refused(ProblemKind.NOT_FOUND, memberNo.toString())
             } else {
-                attempt { book.passbookMessage(org, memberNo, member.joinedOn, lastDay(today), lines.toUInt()) }
+                attempt { book.passbookMessage(org, memberNo, member.joinedOn, lastDay(today), lines) }
             }
         }
 

@@ -111,8 +111,8 @@ class ProgressRelay(private val onPercent: (Int) -> Unit) : ProgressListener {
         cancelled = true
     }
 
-    override fun onProgress(done: ULong, total: ULong): Boolean {
-        val percent = if (total == 0uL) 0 else (done.coerceAtMost(total) * 100uL / total).toInt()
+    override fun onProgress(done: Long, total: Long): Boolean {
+        val percent = if (total == 0L) 0 else (done.coerceAtMost(total) * 100L / total).toInt()
         if (percent != last) {
             last = percent
             onPercent(percent)
@@ -212,7 +212,7 @@ class BookSession private constructor(
             val part = File(file.path + ".part")
             (companions(plain) + companions(part)).forEach { it.delete() }
             val made = attempt {
-                val demo = buildDemo((if (key == null) part else plain).path, seed.toULong(), progress)
+                val demo = buildDemo((if (key == null) part else plain).path, seed, progress)
                 if (key != null) DaftarBook.open(plain.path).use { it.encryptCopy(part.path, key) }
                 demo
             }

@@ -18,7 +18,7 @@ sealed interface Cell {
 }
 
 /** A row of cells not yet written. */
-data class PendingRow(val cells: List<Cell>, val label: RowLabel? = null, val entry: ULong? = null)
+data class PendingRow(val cells: List<Cell>, val label: RowLabel? = null, val entry: Long? = null)
 
 /**
  * Writes a table's figures in the group's locale with one call into the core

@@ -41,13 +41,13 @@ fun monthlyShg(
     val id = newOpId()
     val book = session.book
     book.createOrganisation(keeper.meta(), NewOrganisation(
-        id = id, kind = OrgKind.SHG, name = "सरस्वती स्वयं सहायता समूह", currency = Currency("INR", 2u),
-        calendar = Calendar.GREGORIAN, fiscalYearStart = FiscalYearStart(4u, 1u), locale = Locale.EN_IN,
+        id = id, kind = OrgKind.SHG, name = "सरस्वती स्वयं सहायता समूह", currency = Currency("INR", 2),
+        calendar = Calendar.GREGORIAN, fiscalYearStart = FiscalYearStart(4, 1), locale = Locale.EN_IN,
         rounding = RoundingRule(RoundingMode.HALF_UP, RoundingUnit.MINOR), openedOn = opened))
     book.setPolicy(keeper.meta(), id, opened, Policy(
         meetingFrequency = Frequency.MONTHLY, compulsorySavings = BigDecimal("50"), withdrawals = Withdrawals.VOLUNTARY_ONLY,
         allocationOrder = listOf(Component.PENALTY, Component.INTEREST, Component.PRINCIPAL),
-        latePenalty = LatePenalty.None, graceDays = 3u, absenceFine = BigDecimal("10"),
+        latePenalty = LatePenalty.None, graceDays = 3, absenceFine = BigDecimal("10"),
         exitNetsLoans = true, reversalNeedsApproval = false))
     if (withApprover) {
         book.setPin(commandMeta("cc-meena", keeper.device), id, opened, "cc-meena", "2468")

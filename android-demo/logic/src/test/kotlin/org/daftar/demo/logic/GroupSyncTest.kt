@@ -104,7 +104,7 @@ class GroupSyncTest {
                 assertTrue(asB.view().ok().heldHere)
                 // A can no longer write the group's book.
                 val refused = attempt {
-                    a.book.depositSavings(a.keeper.meta(), group.id, SavingsEntry(LocalDate.of(2025, 4, 1), 1u, Via.CASH, java.math.BigDecimal.ONE, SavingsFund.VOLUNTARY))
+                    a.book.depositSavings(a.keeper.meta(), group.id, SavingsEntry(LocalDate.of(2025, 4, 1), 1, Via.CASH, java.math.BigDecimal.ONE, SavingsFund.VOLUNTARY))
                 }.problemOrNull()
                 assertEquals(ProblemKind.NOT_WRITER, refused?.kind, "$refused")
 
@@ -132,7 +132,7 @@ class GroupSyncTest {
         phone("a").use { a ->
             val group = monthlyShg(a)
             sync(a, group).withServer(url, null).ok()
-            val events = a.book.syncState(group.id).head.seq.toLong()
+            val events = a.book.syncState(group.id).head.seq
             phone("d").use { d ->
                 val incoming = IncomingGroups(d, ServerFile(dir.resolve("phone-d-server").toFile()))
                 assertEquals(ProblemKind.INVALID_INPUT, incoming.restore(url, "not-an-id", null).problemOrNull()?.kind)

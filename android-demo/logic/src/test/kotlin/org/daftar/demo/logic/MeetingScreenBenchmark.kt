@@ -38,7 +38,7 @@ object MeetingScreenBenchmark {
         val dir = Files.createTempDirectory("daftar-screen-bench")
         try {
             val path = dir.resolve("demo.daftar").toString()
-            buildDemo(path, 7uL, null)
+            buildDemo(path, 7L, null)
             DaftarBook.open(path).use { real ->
                 val counting = CountingBook(real)
                 val book = counting.book

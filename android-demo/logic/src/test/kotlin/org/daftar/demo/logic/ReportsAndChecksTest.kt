@@ -21,7 +21,7 @@ class ReportsAndChecksTest {
     private val late = LocalDate.of(2025, 7, 1)
 
     /** Two meetings: savings, a loan of 600, a shortage of 10, then the first instalment of 212. */
-    private fun twoMeetings(session: BookSession): Pair<Group, UInt> {
+    private fun twoMeetings(session: BookSession): Pair<Group, Int> {
         val group = monthlyShg(session)
         val day = MeetingDay(session, group)
         val sita = session.members(group).ok().first().memberNo
@@ -31,7 +31,7 @@ class ReportsAndChecksTest {
         day.newLoan(sita, LoanForm("600", "24", RatePeriod.YEAR, "3", Method.REDUCING)).ok()
         day.close("440", "counted twice").ok()
         day.open(day2.toString()).ok()
-        day.repay(1u, "212").ok()
+        day.repay(1, "212").ok()
         return group to sita
     }
 
@@ -91,7 +91,7 @@ class ReportsAndChecksTest {
             // Paid in: 50 + 1,000 + 212; received: the loan of 600.
             assertEquals(listOf("1,262.00", "600.00"), passbook.table.labelled(RowLabel.TOTAL).subList(2, 4))
             assertEquals(listOf("50.00", "1,000.00", "400.00"), passbook.table.labelled(RowLabel.CLOSING).subList(4, 7))
-            assertEquals(ProblemKind.NOT_FOUND, Reports(session, group).passbook(77u, day2).problemOrNull()?.kind)
+            assertEquals(ProblemKind.NOT_FOUND, Reports(session, group).passbook(77, day2).problemOrNull()?.kind)
 
             // Shared as a message: her latest entries and balances, in the group's words.
             val message = Reports(session, group).passbookMessage(sita, day2, lines = 2).ok()
