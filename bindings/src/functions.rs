@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use crate::book::{with_progress, ProgressListener};
 use crate::error::{DaftarError, Result};
-use crate::types::crossing::{FromCore, IntoCore};
+use crate::types::crossing::{Crossing, FromCore, IntoCore};
 use crate::types::*;
 use core::{Calendar, Locale};
 
@@ -93,16 +93,15 @@ pub fn loan_schedule(
     let calendar = calendar.unwrap_or(core::org::Calendar::Gregorian);
     let rows =
         core::loan::schedule::schedule(&terms, disbursed_on, calendar, currency.scale, rounding)?;
-    rows.into_iter()
-        .map(|i| {
-            Ok(ScheduleRow {
-                no: FromCore::from_core(i.no, "no")?,
-                due_on: i.due_on,
-                principal: core::money::from_minor(i.principal, currency.scale),
-                interest: core::money::from_minor(i.interest, currency.scale),
-            })
+    let rows = rows.into_iter().map(|i| {
+        Ok(ScheduleRow {
+            no: FromCore::from_core(i.no, "no")?,
+            due_on: i.due_on,
+            principal: core::money::from_minor(i.principal, currency.scale),
+            interest: core::money::from_minor(i.interest, currency.scale),
         })
-        .collect()
+    });
+    Ok(rows.collect::<Crossing<_>>()?)
 }
 
 /// Builds the demo book at `path` (which must not exist yet), reporting progress.

@@ -12,7 +12,7 @@ use daftar_core as core;
 use uuid::Uuid;
 
 use crate::error::{DaftarError, Result};
-use crate::types::crossing::FromCore;
+use crate::types::crossing::{Crossing, FromCore};
 use crate::types::*;
 use core::books::Period;
 
@@ -130,7 +130,7 @@ impl DaftarBook {
                         intact,
                     })
                 })
-                .collect::<Result<_>>()?,
+                .collect::<Crossing<_>>()?,
         })
     }
 

@@ -6,7 +6,7 @@ use uuid::Uuid;
 
 use super::{period, DaftarBook};
 use crate::error::Result;
-use crate::types::crossing::{crossed, FromCore, IntoCore};
+use crate::types::crossing::{crossed, Crossing, FromCore, IntoCore};
 use crate::types::*;
 use core::books::{BalanceSheet, IncomeAndExpenditure, Period, ReceiptsAndPayments};
 use core::Person;
@@ -68,11 +68,10 @@ impl DaftarBook {
 
     pub fn loans(&self, org: Uuid) -> Result<Vec<Loan>> {
         let scale = self.book.organisation(org)?.currency.scale;
-        self.book
-            .loans(org)?
-            .into_iter()
+        let loans = self.book.loans(org)?.into_iter();
+        Ok(loans
             .map(|l| Loan::from_core(l, scale))
-            .collect()
+            .collect::<Crossing<_>>()?)
     }
 
     pub fn loan_standing(&self, org: Uuid, loan_no: i32, as_of: NaiveDate) -> Result<LoanStanding> {
@@ -83,23 +82,7 @@ impl DaftarBook {
     /// What a member owes at a meeting on `as_of`, to show and pre-fill.
     pub fn member_dues(&self, org: Uuid, member_no: i32, as_of: NaiveDate) -> Result<MemberDues> {
         let member_no = member_no.into_core("member_no")?;
-        let d = self.book.member_dues(org, member_no, as_of)?;
-        Ok(MemberDues {
-            member_no: FromCore::from_core(d.member_no, "member_no")?,
-            as_of: d.as_of,
-            savings_arrears: d.savings_arrears,
-            absence_fines_due: d.absence_fines_due,
-            loans_due: d
-                .loans_due
-                .into_iter()
-                .map(|(loan_no, due_now)| {
-                    Ok(LoanDue {
-                        loan_no: FromCore::from_core(loan_no, "loan_no")?,
-                        due_now,
-                    })
-                })
-                .collect::<Result<_>>()?,
-        })
+        crossed(self.book.member_dues(org, member_no, as_of)?)
     }
 
     pub fn corrections(&self, org: Uuid) -> Result<Vec<Correction>> {
@@ -223,25 +206,6 @@ impl DaftarBook {
     }
 
     pub fn journal(&self, org: Uuid, from: NaiveDate, to: NaiveDate) -> Result<Vec<JournalEntry>> {
-        self.book
-            .journal(org, from, to)?
-            .into_iter()
-            .map(|e| {
-                Ok(JournalEntry {
-                    seq: FromCore::from_core(e.seq, "seq")?,
-                    date: e.date,
-                    kind: e.kind,
-                    narration: e.narration,
-                    actor: e.actor,
-                    reverses: FromCore::from_core(e.reverses, "reverses")?,
-                    reversed_by: FromCore::from_core(e.reversed_by, "reversed_by")?,
-                    lines: e
-                        .lines
-                        .into_iter()
-                        .map(|(account, amount)| JournalLine { account, amount })
-                        .collect(),
-                })
-            })
-            .collect()
+        crossed(self.book.journal(org, from, to)?)
     }
 }

@@ -8,8 +8,7 @@ use rust_decimal::Decimal;
 use core::lending::LoanStatus;
 use core::loan::{Frequency, Method, RatePeriod};
 
-use super::crossing::FromCore;
-use crate::error::Result;
+use super::crossing::{Crossing, FromCore};
 
 /// A loan's terms, its principal in the organisation's currency.
 #[derive(uniffi::Record)]
@@ -55,7 +54,7 @@ pub struct Loan {
 
 impl Loan {
     /// The core's loan, its minor units as amounts of the currency with `scale` decimals.
-    pub(crate) fn from_core(l: core::lending::Loan, scale: u32) -> Result<Loan> {
+    pub(crate) fn from_core(l: core::lending::Loan, scale: u32) -> Crossing<Loan> {
         let d = |m: i64| core::money::from_minor(m, scale);
         let t = l.terms;
         Ok(Loan {
@@ -91,7 +90,7 @@ impl Loan {
                         penalty_assessed: i.penalty_assessed,
                     })
                 })
-                .collect::<Result<_>>()?,
+                .collect::<Crossing<_>>()?,
             reference: l.reference,
         })
     }

@@ -209,6 +209,25 @@ pub struct JournalEntry {
     pub lines: Vec<JournalLine>,
 }
 
+impl FromCore<core::corrections::JournalEntry> for JournalEntry {
+    fn from_core(e: core::corrections::JournalEntry, _: &'static str) -> Crossing<Self> {
+        Ok(JournalEntry {
+            seq: FromCore::from_core(e.seq, "seq")?,
+            date: e.date,
+            kind: e.kind,
+            narration: e.narration,
+            actor: e.actor,
+            reverses: FromCore::from_core(e.reverses, "reverses")?,
+            reversed_by: FromCore::from_core(e.reversed_by, "reversed_by")?,
+            lines: e
+                .lines
+                .into_iter()
+                .map(|(account, amount)| JournalLine { account, amount })
+                .collect(),
+        })
+    }
+}
+
 #[derive(uniffi::Record)]
 pub struct LoanDue {
     pub loan_no: i32,
@@ -223,6 +242,23 @@ pub struct MemberDues {
     pub savings_arrears: Decimal,
     pub absence_fines_due: Decimal,
     pub loans_due: Vec<LoanDue>,
+}
+
+impl FromCore<core::settlement::MemberDues> for MemberDues {
+    fn from_core(d: core::settlement::MemberDues, _: &'static str) -> Crossing<Self> {
+        let mut loans_due = Vec::with_capacity(d.loans_due.len());
+        for (loan_no, due_now) in d.loans_due {
+            let loan_no = FromCore::from_core(loan_no, "loan_no")?;
+            loans_due.push(LoanDue { loan_no, due_now });
+        }
+        Ok(MemberDues {
+            member_no: FromCore::from_core(d.member_no, "member_no")?,
+            as_of: d.as_of,
+            savings_arrears: d.savings_arrears,
+            absence_fines_due: d.absence_fines_due,
+            loans_due,
+        })
+    }
 }
 
 #[derive(uniffi::Record)]
